@@ -1,0 +1,451 @@
+//! The typed AST: one struct per item kind, every node with its byte span.
+//!
+//! Fields the spec makes required are still `Option` here: an item with a
+//! missing field is kept (and reported as KJ1006) so that everything else
+//! about it can still be checked.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::span::{Span, Spanned};
+pub use crate::tree::{Ident, Quantity, StrLit, Unit};
+
+/// An inclusive date range; `end: None` is open-ended (`2026-12-01 ..`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DateRange {
+    pub start: NaiveDate,
+    pub end: Option<NaiveDate>,
+    pub span: Span,
+}
+
+impl DateRange {
+    pub fn contains(&self, day: NaiveDate) -> bool {
+        self.start <= day && self.end.is_none_or(|end| day <= end)
+    }
+
+    pub fn intersects(&self, other: &DateRange) -> bool {
+        self.start <= other.end.unwrap_or(NaiveDate::MAX) && other.start <= self.end.unwrap_or(NaiveDate::MAX)
+    }
+}
+
+/// The upper end of a numeric interval.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Upper {
+    pub value: Decimal,
+    pub inclusive: bool,
+}
+
+/// A numeric interval: `lo` is always inclusive (`None` = −∞), `hi` may be
+/// open or closed (`None` = +∞). `80 .. 90` is `[80, 90)`, `90 ..= 100` is
+/// `[90, 100]`, a single value `58` is `[58, 58]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Interval {
+    pub lo: Option<Decimal>,
+    pub hi: Option<Upper>,
+    pub unit: Unit,
+}
+
+impl Interval {
+    pub fn point(value: Decimal, unit: Unit) -> Self {
+        Interval { lo: Some(value), hi: Some(Upper { value, inclusive: true }), unit }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        match (self.lo, self.hi) {
+            (Some(lo), Some(hi)) => lo > hi.value || (lo == hi.value && !hi.inclusive),
+            _ => false,
+        }
+    }
+
+    pub fn contains(&self, x: Decimal) -> bool {
+        self.lo.is_none_or(|lo| lo <= x)
+            && self.hi.is_none_or(|hi| if hi.inclusive { x <= hi.value } else { x < hi.value })
+    }
+
+    /// Do the two intervals share a point?
+    pub fn intersects(&self, other: &Interval) -> bool {
+        let below = |lo: Option<Decimal>, hi: Option<Upper>| match (lo, hi) {
+            (Some(lo), Some(hi)) => lo < hi.value || (lo == hi.value && hi.inclusive),
+            _ => true,
+        };
+        below(self.lo, other.hi) && below(other.lo, self.hi)
+    }
+
+    /// Math form, e.g. `[80, 90)`, `[13, +∞)`, `(-∞, 50]`.
+    pub fn math(&self) -> String {
+        let lo = match self.lo {
+            Some(v) => format!("[{}", v.normalize()),
+            None => "(-∞".to_string(),
+        };
+        let hi = match self.hi {
+            Some(Upper { value, inclusive: true }) => format!("{}]", value.normalize()),
+            Some(Upper { value, inclusive: false }) => format!("{})", value.normalize()),
+            None => "+∞)".to_string(),
+        };
+        let unit = self.unit.as_str();
+        if unit.is_empty() {
+            format!("{lo}, {hi}")
+        } else {
+            format!("{lo}, {hi} {unit}")
+        }
+    }
+}
+
+/// A region node of the organisation tree.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RegionNode {
+    pub name: Ident,
+    pub children: Vec<RegionNode>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Regions {
+    pub name: Ident,
+    pub title: Option<StrLit>,
+    pub children: Vec<RegionNode>,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ChannelType {
+    Owned,
+    Social,
+    Electronic,
+    Direct,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ProductKind {
+    Plan,
+    Data,
+    Terminal,
+    Broadband,
+    SimCard,
+    ValueAdded,
+}
+
+impl ProductKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProductKind::Plan => "plan",
+            ProductKind::Data => "data",
+            ProductKind::Terminal => "terminal",
+            ProductKind::Broadband => "broadband",
+            ProductKind::SimCard => "sim_card",
+            ProductKind::ValueAdded => "value_added",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SupportKind {
+    System,
+    Knowledge,
+    Training,
+    Material,
+}
+
+impl SupportKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SupportKind::System => "system",
+            SupportKind::Knowledge => "knowledge",
+            SupportKind::Training => "training",
+            SupportKind::Material => "material",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CommissionKind {
+    FirstReturn,
+    RevenueShare,
+    Incentive,
+    Subsidy,
+    Multiplier,
+}
+
+impl CommissionKind {
+    pub const ALL: [CommissionKind; 5] = [
+        CommissionKind::FirstReturn,
+        CommissionKind::RevenueShare,
+        CommissionKind::Incentive,
+        CommissionKind::Subsidy,
+        CommissionKind::Multiplier,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CommissionKind::FirstReturn => "first_return",
+            CommissionKind::RevenueShare => "revenue_share",
+            CommissionKind::Incentive => "incentive",
+            CommissionKind::Subsidy => "subsidy",
+            CommissionKind::Multiplier => "multiplier",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Channel {
+    pub name: Ident,
+    pub title: Option<StrLit>,
+    pub channel_type: Option<Spanned<ChannelType>>,
+    /// `None`: handles every product kind.
+    pub handles: Option<Vec<Spanned<ProductKind>>>,
+    pub grading: Option<Ident>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Dimension {
+    pub name: Ident,
+    pub title: Option<StrLit>,
+    pub values: Option<Vec<Ident>>,
+    pub unit: Option<Spanned<Unit>>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Product {
+    pub name: Ident,
+    pub title: Option<StrLit>,
+    pub kind: Option<Spanned<ProductKind>>,
+    pub price: Option<Spanned<Quantity>>,
+    pub face_value: Option<Spanned<Quantity>>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Support {
+    pub name: Ident,
+    pub title: Option<StrLit>,
+    pub kind: Option<Spanned<SupportKind>>,
+    pub ready: Option<Spanned<NaiveDate>>,
+    pub until: Option<Spanned<NaiveDate>>,
+    /// `None`: serves every channel.
+    pub channels: Option<Vec<Ident>>,
+    pub requires: Vec<Ident>,
+    pub span: Span,
+}
+
+/// A FAQ entry: `"question": "answer"`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FaqEntry {
+    pub question: StrLit,
+    pub answer: StrLit,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Term {
+    pub name: Ident,
+    pub title: Option<StrLit>,
+    pub jargon: bool,
+    pub aliases: Vec<StrLit>,
+    pub plain: Option<StrLit>,
+    pub faq: Vec<FaqEntry>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AudienceValue {
+    Values(Vec<Ident>),
+    Range(Spanned<Interval>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AudienceConstraint {
+    pub dimension: Ident,
+    pub value: AudienceValue,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Benefit {
+    /// `discount P%`: the customer pays (100 − P)%.
+    Discount(Decimal),
+    /// `price X`: the customer pays X.
+    Price(Quantity),
+    /// `gift "…"`.
+    Gift(String),
+    /// `bonus 2 GB`.
+    Bonus(Quantity),
+    /// `points x2`.
+    Points(Decimal),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Stacking {
+    Exclusive,
+    Stackable,
+    With(Vec<Ident>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WordingField {
+    pub key: Ident,
+    pub text: StrLit,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Campaign {
+    pub name: Ident,
+    pub title: Option<StrLit>,
+    pub issuer: Option<Ident>,
+    /// `None`: the issuer's subtree.
+    pub regions: Option<Vec<Ident>>,
+    pub window: Option<DateRange>,
+    pub audience: Vec<AudienceConstraint>,
+    pub offer: Option<Ident>,
+    pub benefit: Option<Spanned<Benefit>>,
+    pub channels: Vec<Ident>,
+    pub stacking: Spanned<Stacking>,
+    pub extends: Option<Ident>,
+    pub requires: Vec<Ident>,
+    pub wording: Vec<WordingField>,
+    pub faq: Vec<FaqEntry>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConditionValue {
+    /// `product X`, `grade 五星`, `品牌 全球通`.
+    Names(Vec<Ident>),
+    /// `tenure 1 个月 ..= 6 个月`, `月消费 58 元`.
+    Interval(Interval),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowCondition {
+    pub key: Ident,
+    pub value: ConditionValue,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RateRow {
+    pub conditions: Vec<RowCondition>,
+    pub output: Option<Spanned<Quantity>>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Commission {
+    pub name: Ident,
+    pub title: Option<StrLit>,
+    pub kind: Option<Spanned<CommissionKind>>,
+    pub period: Option<DateRange>,
+    pub channels: Vec<Ident>,
+    pub rows: Vec<RateRow>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MixShare {
+    pub kind: Spanned<CommissionKind>,
+    pub share: Spanned<Decimal>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mix {
+    pub name: Ident,
+    pub title: Option<StrLit>,
+    pub shares: Vec<MixShare>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Factor {
+    pub name: Ident,
+    /// Percent of its parent.
+    pub weight: Option<Spanned<Decimal>>,
+    pub source: Option<StrLit>,
+    pub children: Vec<Factor>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GradeBand {
+    pub name: Ident,
+    pub band: Interval,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Grading {
+    pub name: Ident,
+    pub title: Option<StrLit>,
+    pub factors: Vec<Factor>,
+    pub grades: Vec<GradeBand>,
+    /// Span of the `grades` block, when there is one.
+    pub grades_span: Option<Span>,
+    pub span: Span,
+}
+
+/// A duration as written (`3 天`, `2 周`, `1 个月`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Duration {
+    pub amount: i64,
+    pub unit: Unit,
+}
+
+impl Duration {
+    /// The day `self` before `date`, if it exists.
+    pub fn before(&self, date: NaiveDate) -> Option<NaiveDate> {
+        match self.unit {
+            Unit::Week => date.checked_sub_signed(chrono::Duration::try_days(self.amount.checked_mul(7)?)?),
+            Unit::Month => date.checked_sub_months(chrono::Months::new(u32::try_from(self.amount).ok()?)),
+            _ => date.checked_sub_signed(chrono::Duration::try_days(self.amount)?),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// `None`: the global limits.
+    pub region: Option<Ident>,
+    pub max_concurrent: Option<Spanned<u32>>,
+    pub support_lead: Option<Spanned<Duration>>,
+    pub required_support: Option<Vec<Spanned<SupportKind>>>,
+    pub max_first_return_ratio: Option<Spanned<Decimal>>,
+    pub span: Span,
+}
+
+/// Any item.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Item {
+    Regions(Regions),
+    Channel(Channel),
+    Dimension(Dimension),
+    Product(Product),
+    Support(Support),
+    Term(Term),
+    Campaign(Campaign),
+    Commission(Commission),
+    Mix(Mix),
+    Grading(Grading),
+    Limits(Limits),
+}
+
+impl Item {
+    pub fn span(&self) -> Span {
+        match self {
+            Item::Regions(i) => i.span,
+            Item::Channel(i) => i.span,
+            Item::Dimension(i) => i.span,
+            Item::Product(i) => i.span,
+            Item::Support(i) => i.span,
+            Item::Term(i) => i.span,
+            Item::Campaign(i) => i.span,
+            Item::Commission(i) => i.span,
+            Item::Mix(i) => i.span,
+            Item::Grading(i) => i.span,
+            Item::Limits(i) => i.span,
+        }
+    }
+}
+
+/// One file's typed items.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Module {
+    pub items: Vec<Item>,
+}

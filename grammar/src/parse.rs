@@ -1,0 +1,429 @@
+//! pest pairs → [`crate::tree`]. Never panics: a pair of an unexpected shape
+//! becomes a KJ0001 issue (dhall-rust's pest_consume style), because a panic in
+//! an editor kills the reviewer's session.
+
+use pest::error::{ErrorVariant, InputLocation};
+use pest::iterators::Pair;
+use pest::Parser;
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+use crate::issue::{Issue, IssueCode};
+use crate::prescan::{prescan, Prescan};
+use crate::span::Span;
+use crate::tree::*;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "koujing.pest"]
+struct KoujingParser;
+
+/// Result of parsing one file: the tree it could build and what went wrong.
+#[derive(Clone, Debug, Default)]
+pub struct Parsed {
+    pub file: SyntaxFile,
+    pub issues: Vec<Issue>,
+}
+
+/// Parse a file's text. Never fails: every complete item is returned, every
+/// problem is an [`Issue`].
+pub fn parse(source: &str) -> Parsed {
+    let Prescan { text, chunks, comments, issues } = prescan(source);
+    let mut parsed = Parsed { file: SyntaxFile { items: Vec::new(), comments }, issues };
+    for chunk in chunks.iter().filter(|c| !c.skip) {
+        let Some(slice) = text.get(chunk.span.start..chunk.span.end) else {
+            continue;
+        };
+        if slice.trim().is_empty() {
+            continue;
+        }
+        let mut walker = Walker { offset: chunk.span.start, issues: Vec::new() };
+        match KoujingParser::parse(Rule::chunk, slice) {
+            Ok(pairs) => {
+                for pair in pairs.flat_map(|p| p.into_inner()) {
+                    if pair.as_rule() == Rule::item {
+                        if let Some(item) = walker.item(pair) {
+                            parsed.file.items.push(item);
+                        }
+                    }
+                }
+            }
+            Err(error) => walker.issues.push(syntax_error(&error, slice, chunk.span.start)),
+        }
+        parsed.issues.append(&mut walker.issues);
+    }
+    parsed
+}
+
+fn describe_rule(rule: &Rule) -> Option<(&'static str, &'static str)> {
+    Some(match rule {
+        Rule::ident | Rule::key => ("名称", "a name"),
+        Rule::string => ("字符串", "a string"),
+        Rule::value | Rule::scalar | Rule::quantity | Rule::number => ("值", "a value"),
+        Rule::date => ("日期", "a date"),
+        Rule::range | Rule::range_op => ("区间 `..`", "a range `..`"),
+        Rule::list => ("列表 `[...]`", "a list `[...]`"),
+        Rule::block | Rule::sub_block => ("`{`", "`{`"),
+        Rule::entry | Rule::field => ("字段", "a field"),
+        Rule::row | Rule::condition => ("费率行", "a rates row"),
+        Rule::item | Rule::item_kw | Rule::generic_item | Rule::regions_item => {
+            ("条目关键字(campaign、product 等)", "an item keyword (campaign, product, …)")
+        }
+        Rule::region_node | Rule::region_list => ("地区名称", "a region name"),
+        Rule::tag_kw => ("关键字", "a keyword"),
+        Rule::unit => ("单位", "a unit"),
+        Rule::kw_factor => ("factor", "factor"),
+        Rule::kw_rates => ("rates", "rates"),
+        Rule::EOI => ("文件结尾", "end of file"),
+        _ => return None,
+    })
+}
+
+fn syntax_error(error: &pest::error::Error<Rule>, slice: &str, offset: usize) -> Issue {
+    let pos = match error.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((a, _)) => a,
+    };
+    let found_char = slice.get(pos..).and_then(|rest| rest.chars().next());
+    let end = pos + found_char.map_or(0, char::len_utf8);
+    let (found_zh, found_en) = match found_char {
+        None => ("文件结尾".to_string(), "end of file".to_string()),
+        Some('\n') | Some('\r') => ("换行".to_string(), "a line break".to_string()),
+        Some(c) => (format!("`{c}`"), format!("`{c}`")),
+    };
+    let mut zh = Vec::new();
+    let mut en = Vec::new();
+    if let ErrorVariant::ParsingError { positives, .. } = &error.variant {
+        for rule in positives {
+            if let Some((z, e)) = describe_rule(rule) {
+                if !zh.contains(&z) {
+                    zh.push(z);
+                    en.push(e);
+                }
+            }
+        }
+    }
+    let (expected_zh, expected_en) = if zh.is_empty() {
+        ("合法的语法".to_string(), "valid syntax".to_string())
+    } else {
+        (zh.join("、"), en.join(", "))
+    };
+    Issue::new(IssueCode::Syntax, Span::new(offset + pos, offset + end))
+        .text("expected", expected_zh, expected_en)
+        .text("found", found_zh, found_en)
+}
+
+struct Walker {
+    offset: usize,
+    issues: Vec<Issue>,
+}
+
+impl Walker {
+    fn span(&self, pair: &Pair<'_, Rule>) -> Span {
+        let s = pair.as_span();
+        Span::new(self.offset + s.start(), self.offset + s.end())
+    }
+
+    /// Report a pair whose shape the grammar should have ruled out.
+    fn shape(&mut self, span: Span) {
+        self.issues.push(
+            Issue::new(IssueCode::Syntax, span)
+                .text("expected", "合法的语法", "valid syntax")
+                .text("found", "无法识别的结构", "an unrecognised construct"),
+        );
+    }
+
+    fn ident(&self, pair: Pair<'_, Rule>) -> Ident {
+        Ident { text: pair.as_str().to_string(), span: self.span(&pair) }
+    }
+
+    fn string(&mut self, pair: Pair<'_, Rule>) -> StrLit {
+        let span = self.span(&pair);
+        let raw = pair.as_str();
+        let inner = raw.get(1..raw.len().saturating_sub(1)).unwrap_or_default();
+        StrLit { value: self.unescape(inner, span.start + 1), span }
+    }
+
+    fn unescape(&mut self, inner: &str, base: usize) -> String {
+        let mut out = String::with_capacity(inner.len());
+        let mut chars = inner.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            if c != '\\' {
+                out.push(c);
+                continue;
+            }
+            match chars.next() {
+                Some((_, '"')) => out.push('"'),
+                Some((_, '\\')) => out.push('\\'),
+                Some((_, 'n')) => out.push('\n'),
+                Some((_, 't')) => out.push('\t'),
+                Some((_, 'u')) => {
+                    let rest = inner.get(i + 2..).unwrap_or_default();
+                    let parsed = rest
+                        .strip_prefix('{')
+                        .and_then(|r| r.split_once('}'))
+                        .and_then(|(hex, _)| {
+                            let code = u32::from_str_radix(hex, 16).ok()?;
+                            Some((char::from_u32(code)?, hex.len() + 2))
+                        });
+                    match parsed {
+                        Some((ch, consumed)) => {
+                            out.push(ch);
+                            for _ in 0..consumed {
+                                chars.next();
+                            }
+                        }
+                        None => self.bad_escape(base + i, 2),
+                    }
+                }
+                Some((_, other)) => self.bad_escape(base + i, 1 + other.len_utf8()),
+                None => self.bad_escape(base + i, 1),
+            }
+        }
+        out
+    }
+
+    fn bad_escape(&mut self, at: usize, len: usize) {
+        self.issues.push(
+            Issue::new(IssueCode::Syntax, Span::new(at, at + len))
+                .text(
+                    "expected",
+                    "转义 \\\" \\\\ \\n \\t \\u{XXXX}",
+                    "an escape \\\" \\\\ \\n \\t \\u{XXXX}",
+                )
+                .text("found", "无效的转义", "an invalid escape"),
+        );
+    }
+
+    fn item(&mut self, pair: Pair<'_, Rule>) -> Option<Item> {
+        let span = self.span(&pair);
+        let inner = pair.into_inner().next()?;
+        match inner.as_rule() {
+            Rule::regions_item => {
+                let mut parts = inner.into_inner();
+                let keyword = self.ident(parts.next()?);
+                let mut name = None;
+                let mut title = None;
+                let mut nodes = Vec::new();
+                for part in parts {
+                    match part.as_rule() {
+                        Rule::ident => name = Some(self.ident(part)),
+                        Rule::string => title = Some(self.string(part)),
+                        Rule::region_list => nodes = self.region_list(part),
+                        _ => self.shape(span),
+                    }
+                }
+                Some(Item { keyword, name, title, body: ItemBody::Regions(nodes), span })
+            }
+            Rule::generic_item => {
+                let mut parts = inner.into_inner();
+                let keyword = self.ident(parts.next()?);
+                let mut name = None;
+                let mut title = None;
+                let mut body = None;
+                for part in parts {
+                    match part.as_rule() {
+                        Rule::ident => name = Some(self.ident(part)),
+                        Rule::string => title = Some(self.string(part)),
+                        Rule::block => body = Some(self.block(part)),
+                        _ => self.shape(span),
+                    }
+                }
+                let body = body?;
+                Some(Item { keyword, name, title, body: ItemBody::Block(body), span })
+            }
+            _ => {
+                self.shape(span);
+                None
+            }
+        }
+    }
+
+    fn region_list(&mut self, pair: Pair<'_, Rule>) -> Vec<RegionNode> {
+        let mut nodes = Vec::new();
+        for node in pair.into_inner() {
+            let span = self.span(&node);
+            let mut parts = node.into_inner();
+            let Some(name) = parts.next().map(|p| self.ident(p)) else {
+                self.shape(span);
+                continue;
+            };
+            let children = parts.next().map(|list| self.region_list(list)).unwrap_or_default();
+            nodes.push(RegionNode { name, children, span });
+        }
+        nodes
+    }
+
+    fn block(&mut self, pair: Pair<'_, Rule>) -> Block {
+        let span = self.span(&pair);
+        let mut entries = Vec::new();
+        for entry in pair.into_inner() {
+            let entry_span = self.span(&entry);
+            match entry.into_inner().next() {
+                Some(inner) => {
+                    if let Some(e) = self.entry(inner) {
+                        entries.push(e);
+                    }
+                }
+                None => self.shape(entry_span),
+            }
+        }
+        Block { entries, span }
+    }
+
+    fn entry(&mut self, pair: Pair<'_, Rule>) -> Option<Entry> {
+        let span = self.span(&pair);
+        let rule = pair.as_rule();
+        let mut parts = pair.into_inner();
+        let entry = match rule {
+            Rule::field => {
+                let key_pair = parts.next()?.into_inner().next()?;
+                let key = match key_pair.as_rule() {
+                    Rule::ident => Key::Ident(self.ident(key_pair)),
+                    _ => Key::Str(self.string(key_pair)),
+                };
+                let value = self.value(parts.next()?)?;
+                Entry::Field(Field { key, value, span })
+            }
+            Rule::sub_block => {
+                let name = self.ident(parts.next()?);
+                let block = self.block(parts.next()?);
+                Entry::Block(SubBlock { name, block, span })
+            }
+            Rule::factor => {
+                let keyword = self.span(&parts.next()?);
+                let name = self.ident(parts.next()?);
+                let weight = self.value(parts.next()?)?;
+                let block = parts.next().map(|b| self.block(b));
+                Entry::Factor(FactorEntry { keyword, name, weight, block, span })
+            }
+            Rule::rates => {
+                let keyword = self.span(&parts.next()?);
+                let mut rows = Vec::new();
+                for row in parts {
+                    if let Some(row) = self.row(row) {
+                        rows.push(row);
+                    }
+                }
+                Entry::Rates(Rates { keyword, rows, span })
+            }
+            _ => {
+                self.shape(span);
+                return None;
+            }
+        };
+        Some(entry)
+    }
+
+    fn row(&mut self, pair: Pair<'_, Rule>) -> Option<Row> {
+        let span = self.span(&pair);
+        let mut conditions = Vec::new();
+        let mut output = None;
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::condition => {
+                    let cond_span = self.span(&part);
+                    let mut inner = part.into_inner();
+                    let key = self.ident(inner.next()?);
+                    let value = self.value(inner.next()?)?;
+                    conditions.push(Condition { key, value, span: cond_span });
+                }
+                Rule::value => output = self.value(part),
+                _ => self.shape(span),
+            }
+        }
+        Some(Row { conditions, output: output?, span })
+    }
+
+    fn value(&mut self, pair: Pair<'_, Rule>) -> Option<Value> {
+        let span = self.span(&pair);
+        let inner = if pair.as_rule() == Rule::value { pair.into_inner().next()? } else { pair };
+        let kind = match inner.as_rule() {
+            Rule::ident => ValueKind::Ident(inner.as_str().to_string()),
+            Rule::string => ValueKind::Str(self.string(inner).value),
+            Rule::scalar => ValueKind::Scalar(self.scalar(inner)?.0),
+            Rule::list => {
+                let mut values = Vec::new();
+                for v in inner.into_inner() {
+                    if let Some(v) = self.value(v) {
+                        values.push(v);
+                    }
+                }
+                ValueKind::List(values)
+            }
+            Rule::tagged => {
+                let mut parts = inner.into_inner();
+                let tag = self.ident(parts.next()?);
+                let value = self.value(parts.next()?)?;
+                ValueKind::Tagged(tag, Box::new(value))
+            }
+            Rule::range => {
+                let mut start = None;
+                let mut end = None;
+                let mut inclusive = false;
+                let mut seen_op = false;
+                for part in inner.into_inner() {
+                    match part.as_rule() {
+                        Rule::range_op => {
+                            seen_op = true;
+                            inclusive = part.as_str() == "..=";
+                        }
+                        Rule::scalar => {
+                            let scalar = self.scalar(part)?;
+                            if seen_op {
+                                end = Some(scalar);
+                            } else {
+                                start = Some(scalar);
+                            }
+                        }
+                        _ => self.shape(span),
+                    }
+                }
+                ValueKind::Range(RangeValue { start, end, inclusive })
+            }
+            _ => {
+                self.shape(span);
+                return None;
+            }
+        };
+        Some(Value { kind, span })
+    }
+
+    fn scalar(&mut self, pair: Pair<'_, Rule>) -> Option<(Scalar, Span)> {
+        let span = self.span(&pair);
+        let inner = pair.into_inner().next()?;
+        match inner.as_rule() {
+            Rule::date => {
+                let mut parts = inner.as_str().split('-');
+                let year = parts.next()?.parse().ok()?;
+                let month = parts.next()?.parse().ok()?;
+                let day = parts.next()?.parse().ok()?;
+                Some((Scalar::Date(DateLit { year, month, day }), span))
+            }
+            Rule::quantity => {
+                let mut parts = inner.into_inner();
+                let number = parts.next()?;
+                let digits: String = number.as_str().chars().filter(|&c| c != '_').collect();
+                let value = match Decimal::from_str(&digits) {
+                    Ok(v) => v,
+                    Err(_) => {
+                        self.issues.push(
+                            Issue::new(IssueCode::OutOfRange, span)
+                                .plain("value", number.as_str())
+                                .text("range", "可表示的数值", "a representable number"),
+                        );
+                        return None;
+                    }
+                };
+                let unit = match parts.next() {
+                    Some(u) => Unit::from_text(u.as_str()).unwrap_or(Unit::Plain),
+                    None => Unit::Plain,
+                };
+                Some((Scalar::Quantity(Quantity { value, unit }), span))
+            }
+            _ => {
+                self.shape(span);
+                None
+            }
+        }
+    }
+}

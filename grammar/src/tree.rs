@@ -1,0 +1,307 @@
+//! The syntax tree: what was written, in the order it was written.
+//!
+//! Items here are generic (`KEYWORD NAME "title" { entries }`) so that an
+//! unknown field is a checked finding (KJ1007) rather than a syntax error, and
+//! so that the formatter can keep fields in the order they were written.
+//! [`crate::lower`] turns this tree into the typed AST of [`crate::ast`].
+
+use rust_decimal::Decimal;
+
+use crate::prescan::Comment;
+use crate::span::Span;
+
+/// A name as written.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Ident {
+    pub text: String,
+    pub span: Span,
+}
+
+/// A string literal, escapes resolved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StrLit {
+    pub value: String,
+    pub span: Span,
+}
+
+/// Units of a quantity (LANGUAGE.md §1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Unit {
+    /// A bare number: a plain factor.
+    Plain,
+    /// 元 / CNY.
+    Yuan,
+    /// 元/月.
+    YuanPerMonth,
+    /// 元/年.
+    YuanPerYear,
+    /// %.
+    Percent,
+    /// 天 / days.
+    Day,
+    /// 周 / weeks.
+    Week,
+    /// 个月 / months.
+    Month,
+    /// GB.
+    Gb,
+    /// MB.
+    Mb,
+}
+
+impl Unit {
+    /// How the unit is written in canonical form (empty for a plain number).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Unit::Plain => "",
+            Unit::Yuan => "元",
+            Unit::YuanPerMonth => "元/月",
+            Unit::YuanPerYear => "元/年",
+            Unit::Percent => "%",
+            Unit::Day => "天",
+            Unit::Week => "周",
+            Unit::Month => "个月",
+            Unit::Gb => "GB",
+            Unit::Mb => "MB",
+        }
+    }
+
+    pub fn from_text(text: &str) -> Option<Unit> {
+        Some(match text {
+            "" => Unit::Plain,
+            "元" | "CNY" => Unit::Yuan,
+            "元/月" => Unit::YuanPerMonth,
+            "元/年" => Unit::YuanPerYear,
+            "%" => Unit::Percent,
+            "天" | "days" => Unit::Day,
+            "周" | "weeks" => Unit::Week,
+            "个月" | "months" => Unit::Month,
+            "GB" => Unit::Gb,
+            "MB" => Unit::Mb,
+            _ => return None,
+        })
+    }
+
+    pub fn is_money(self) -> bool {
+        matches!(self, Unit::Yuan | Unit::YuanPerMonth | Unit::YuanPerYear)
+    }
+
+    pub fn is_duration(self) -> bool {
+        matches!(self, Unit::Day | Unit::Week | Unit::Month)
+    }
+
+    pub fn is_data(self) -> bool {
+        matches!(self, Unit::Gb | Unit::Mb)
+    }
+}
+
+/// An exact number with its unit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Quantity {
+    pub value: Decimal,
+    pub unit: Unit,
+}
+
+impl std::fmt::Display for Quantity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.unit {
+            Unit::Plain => write!(f, "{}", self.value.normalize()),
+            Unit::Percent => write!(f, "{}%", self.value.normalize()),
+            unit => write!(f, "{} {}", self.value.normalize(), unit.as_str()),
+        }
+    }
+}
+
+/// A date as written; [`crate::lower`] checks that it exists (KJ1010).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct DateLit {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+}
+
+/// A date or a quantity: the things a range is made of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scalar {
+    Date(DateLit),
+    Quantity(Quantity),
+}
+
+/// A range as written: `a .. b`, `a ..= b`, `a ..`, `.. b`, `..= b`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RangeValue {
+    pub start: Option<(Scalar, Span)>,
+    pub end: Option<(Scalar, Span)>,
+    /// `..=` rather than `..`.
+    pub inclusive: bool,
+}
+
+/// A field's value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Value {
+    pub kind: ValueKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ValueKind {
+    Ident(String),
+    Str(String),
+    Scalar(Scalar),
+    Range(RangeValue),
+    List(Vec<Value>),
+    /// `discount 50%`, `with [A, B]`, `points x2`, …
+    Tagged(Ident, Box<Value>),
+}
+
+impl ValueKind {
+    /// What kind of value this is, for messages.
+    pub fn describe(&self) -> (&'static str, &'static str) {
+        match self {
+            ValueKind::Ident(_) => ("名称", "a name"),
+            ValueKind::Str(_) => ("字符串", "a string"),
+            ValueKind::Scalar(Scalar::Date(_)) => ("日期", "a date"),
+            ValueKind::Scalar(Scalar::Quantity(q)) => match q.unit {
+                Unit::Plain => ("数字", "a number"),
+                Unit::Percent => ("百分比", "a percent"),
+                u if u.is_money() => ("金额", "an amount of money"),
+                u if u.is_duration() => ("时长", "a duration"),
+                _ => ("流量", "a data volume"),
+            },
+            ValueKind::Range(_) => ("区间", "a range"),
+            ValueKind::List(_) => ("列表", "a list"),
+            ValueKind::Tagged(..) => ("带关键字的值", "a keyword value"),
+        }
+    }
+}
+
+/// The key of a field: a name (`window`) or a string (a FAQ question).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Key {
+    Ident(Ident),
+    Str(StrLit),
+}
+
+impl Key {
+    pub fn span(&self) -> Span {
+        match self {
+            Key::Ident(ident) => ident.span,
+            Key::Str(lit) => lit.span,
+        }
+    }
+
+    pub fn text(&self) -> &str {
+        match self {
+            Key::Ident(ident) => &ident.text,
+            Key::Str(lit) => &lit.value,
+        }
+    }
+}
+
+/// `KEY: VALUE`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Field {
+    pub key: Key,
+    pub value: Value,
+    pub span: Span,
+}
+
+/// `{ entries }`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Block {
+    pub entries: Vec<Entry>,
+    pub span: Span,
+}
+
+/// `NAME { entries }` inside an item (`audience`, `wording`, `faq`, `grades`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SubBlock {
+    pub name: Ident,
+    pub block: Block,
+    pub span: Span,
+}
+
+/// `factor NAME WEIGHT [{ … }]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FactorEntry {
+    pub keyword: Span,
+    pub name: Ident,
+    pub weight: Value,
+    pub block: Option<Block>,
+    pub span: Span,
+}
+
+/// `KEY VALUE` in a rates row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Condition {
+    pub key: Ident,
+    pub value: Value,
+    pub span: Span,
+}
+
+/// `cond, cond => output`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Row {
+    pub conditions: Vec<Condition>,
+    pub output: Value,
+    pub span: Span,
+}
+
+/// `rates { rows }`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rates {
+    pub keyword: Span,
+    pub rows: Vec<Row>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Entry {
+    Field(Field),
+    Block(SubBlock),
+    Factor(FactorEntry),
+    Rates(Rates),
+}
+
+impl Entry {
+    pub fn span(&self) -> Span {
+        match self {
+            Entry::Field(f) => f.span,
+            Entry::Block(b) => b.span,
+            Entry::Factor(f) => f.span,
+            Entry::Rates(r) => r.span,
+        }
+    }
+}
+
+/// A node of the `regions` tree.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RegionNode {
+    pub name: Ident,
+    pub children: Vec<RegionNode>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ItemBody {
+    Regions(Vec<RegionNode>),
+    Block(Block),
+}
+
+/// `KEYWORD [NAME] ["title"] BODY`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Item {
+    pub keyword: Ident,
+    pub name: Option<Ident>,
+    pub title: Option<StrLit>,
+    pub body: ItemBody,
+    pub span: Span,
+}
+
+/// One parsed file: its items, its comments, and the text they were read from
+/// (full-width punctuation already read as ASCII).
+#[derive(Clone, Debug, Default)]
+pub struct SyntaxFile {
+    pub items: Vec<Item>,
+    pub comments: Vec<Comment>,
+}
