@@ -1,1 +1,86 @@
+//! Koujing checker: resolution, analyses, the diagnostic registry, rendering.
+//!
+//! No I/O happens here: callers hand in file bytes ([`Workspace::new`]) and
+//! get diagnostics back ([`check`]). Every analysis is a pure function of the
+//! resolved workspace.
 
+pub mod codes;
+pub mod config;
+pub mod diagnostic;
+pub mod render;
+pub mod resolve;
+pub mod suppress;
+pub mod workspace;
+
+use chrono::NaiveDate;
+
+pub use codes::{Code, Severity};
+pub use config::{Config, Level};
+pub use diagnostic::{Diagnostic, FileId, Lang, LocalText, Related};
+pub use suppress::Suppression;
+pub use workspace::{Position, SourceFile, Workspace};
+
+/// How to check.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The day against which `until` of suppressions is judged.
+    pub today: NaiveDate,
+    /// Lint levels from `koujing.toml`.
+    pub config: Config,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { today: NaiveDate::MIN, config: Config::default() }
+    }
+}
+
+/// The outcome of a check.
+#[derive(Clone, Debug, Default)]
+pub struct Report {
+    /// Sorted by file, line, column, code.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Every suppression comment found, with what it silenced.
+    pub suppressions: Vec<Suppression>,
+}
+
+impl Report {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.diagnostics.iter().filter(|d| d.severity == severity).count()
+    }
+}
+
+/// Check a workspace.
+pub fn check(workspace: &Workspace, options: &Options) -> Report {
+    let mut diagnostics = Vec::new();
+    for (id, file) in workspace.files.iter().enumerate() {
+        diagnostics.extend(file.own_diagnostics(id));
+    }
+    let (index, mut found) = resolve::build_index(workspace);
+    diagnostics.append(&mut found);
+    diagnostics.extend(resolve::check_references(workspace, &index));
+
+    let mut suppressions: Vec<Suppression> =
+        workspace.files.iter().enumerate().flat_map(|(id, file)| suppress::collect(id, file)).collect();
+    suppress::apply(&mut diagnostics, &mut suppressions, options.today);
+
+    diagnostics.retain_mut(|d| match options.config.lints.get(&d.code) {
+        Some(Level::Allow) => false,
+        Some(Level::Set(severity)) => {
+            d.severity = *severity;
+            true
+        }
+        None => true,
+    });
+    sort(&mut diagnostics);
+    Report { diagnostics, suppressions }
+}
+
+/// Sort diagnostics by file, position, code; then by the rest so that equal
+/// keys still come out in one order.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        (a.file, a.span.start, a.code, a.span.end, &a.message.en)
+            .cmp(&(b.file, b.span.start, b.code, b.span.end, &b.message.en))
+    });
+}

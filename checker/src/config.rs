@@ -1,0 +1,86 @@
+//! `koujing.toml`: lint levels, message language, roots.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::codes::{Code, Severity};
+use crate::diagnostic::Lang;
+
+/// What a lint level in `[lints]` may say.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    Allow,
+    Set(Severity),
+}
+
+/// A read `koujing.toml`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Config {
+    pub lang: Option<Lang>,
+    pub roots: Vec<String>,
+    pub lints: BTreeMap<Code, Level>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    lang: Option<String>,
+    #[serde(default)]
+    roots: Vec<String>,
+    #[serde(default)]
+    lints: BTreeMap<String, String>,
+}
+
+impl Config {
+    /// Read the text of a `koujing.toml`; the error says what is wrong, in
+    /// both languages.
+    pub fn parse(text: &str) -> Result<Config, String> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| format!("koujing.toml 无法解析 / cannot be read: {e}"))?;
+        let lang = match raw.lang {
+            None => None,
+            Some(l) => Some(Lang::parse(&l).ok_or_else(|| {
+                format!("koujing.toml: lang = \"{l}\" 应为 \"zh-CN\" 或 \"en\" / must be \"zh-CN\" or \"en\"")
+            })?),
+        };
+        let mut lints = BTreeMap::new();
+        for (code_text, level_text) in raw.lints {
+            let code: Code = code_text
+                .parse()
+                .map_err(|()| format!("koujing.toml [lints]: 未知代码 / unknown code `{code_text}`"))?;
+            let level = match level_text.to_ascii_lowercase().as_str() {
+                "allow" | "off" => Level::Allow,
+                "info" => Level::Set(Severity::Info),
+                "warning" | "warn" => Level::Set(Severity::Warning),
+                "error" | "deny" => Level::Set(Severity::Error),
+                _ => {
+                    return Err(format!(
+                        "koujing.toml [lints] {code_text} = \"{level_text}\": 应为 / must be allow | info | warning | error"
+                    ))
+                }
+            };
+            lints.insert(code, level);
+        }
+        Ok(Config { lang, roots: raw.roots, lints })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_levels_and_lang() {
+        let config = Config::parse("lang = \"en\"\n[lints]\nKJ2002 = \"error\"\nKJ5003 = \"allow\"\n").unwrap();
+        assert_eq!(config.lang, Some(Lang::En));
+        assert_eq!(config.lints.get(&Code::KJ2002), Some(&Level::Set(Severity::Error)));
+        assert_eq!(config.lints.get(&Code::KJ5003), Some(&Level::Allow));
+    }
+
+    #[test]
+    fn rejects_unknown_codes_and_keys() {
+        assert!(Config::parse("[lints]\nKJ9999 = \"error\"\n").is_err());
+        assert!(Config::parse("colour = true\n").is_err());
+        assert!(Config::parse("[lints]\nKJ2002 = \"loud\"\n").is_err());
+    }
+}

@@ -1,0 +1,630 @@
+//! Name resolution: one symbol table per item kind, the region tree, and the
+//! reference checks KJ1001 (unknown, with did-you-mean), KJ1002 (duplicate),
+//! KJ1003 (wrong kind), KJ1005 (unit of an audience or row condition) and
+//! KJ1009 (audience value not in the dimension).
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use koujing_grammar::ast::*;
+use koujing_grammar::suggest::did_you_mean;
+use koujing_grammar::{Arg, Edit, Fix, Span};
+
+use crate::codes::Code;
+use crate::diagnostic::{Diagnostic, FileId, LocalText};
+use crate::workspace::Workspace;
+
+/// The kinds of named things.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    Region,
+    Channel,
+    Dimension,
+    Product,
+    Support,
+    Term,
+    Campaign,
+    Commission,
+    Mix,
+    Grading,
+    Limits,
+}
+
+impl Kind {
+    /// The kind's name in messages.
+    pub fn text(self) -> Arg {
+        let (zh, en) = match self {
+            Kind::Region => ("地区", "region"),
+            Kind::Channel => ("渠道", "channel"),
+            Kind::Dimension => ("维度", "dimension"),
+            Kind::Product => ("产品", "product"),
+            Kind::Support => ("支撑", "support"),
+            Kind::Term => ("术语", "term"),
+            Kind::Campaign => ("营销活动", "campaign"),
+            Kind::Commission => ("酬金表", "commission table"),
+            Kind::Mix => ("酬金结构", "mix"),
+            Kind::Grading => ("分级模型", "grading model"),
+            Kind::Limits => ("审查限制", "limits"),
+        };
+        Arg::text(zh, en)
+    }
+}
+
+/// An item and the file it is in.
+#[derive(Debug)]
+pub struct Def<'w, T> {
+    pub file: FileId,
+    pub item: &'w T,
+}
+
+impl<T> Clone for Def<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for Def<'_, T> {}
+
+/// The items of one kind: in workspace order, first definition of each name.
+#[derive(Debug)]
+pub struct Table<'w, T> {
+    pub defs: Vec<Def<'w, T>>,
+    by_name: HashMap<&'w str, usize>,
+}
+
+impl<T> Default for Table<'_, T> {
+    fn default() -> Self {
+        Table { defs: Vec::new(), by_name: HashMap::new() }
+    }
+}
+
+impl<'w, T> Table<'w, T> {
+    pub fn get(&self, name: &str) -> Option<Def<'w, T>> {
+        self.by_name.get(name).and_then(|&i| self.defs.get(i)).copied()
+    }
+
+    pub fn index_of(&self, name: &str) -> Option<usize> {
+        self.by_name.get(name).copied()
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &'w str> + '_ {
+        self.by_name.keys().copied()
+    }
+
+    pub fn len(&self) -> usize {
+        self.defs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.defs.is_empty()
+    }
+
+    /// Add a definition; on a duplicate, the first definition.
+    fn insert(&mut self, name: &'w str, def: Def<'w, T>) -> Result<(), Def<'w, T>> {
+        if let Some(first) = self.get(name) {
+            return Err(first);
+        }
+        self.by_name.insert(name, self.defs.len());
+        self.defs.push(def);
+        Ok(())
+    }
+}
+
+/// A node of the region tree.
+#[derive(Clone, Debug)]
+pub struct RegionDef<'w> {
+    pub name: &'w Ident,
+    pub file: FileId,
+    pub parent: Option<usize>,
+    /// 0 the province, 1 a city, 2 a county.
+    pub depth: usize,
+    /// The node's leaves, as positions in [`Index::leaves`].
+    pub leaves: Range<usize>,
+}
+
+/// The resolved workspace: every table the analyses need.
+#[derive(Debug, Default)]
+pub struct Index<'w> {
+    pub regions: Vec<RegionDef<'w>>,
+    region_by_name: HashMap<&'w str, usize>,
+    /// Leaf position → region index.
+    pub leaves: Vec<usize>,
+    pub channels: Table<'w, Channel>,
+    pub dimensions: Table<'w, Dimension>,
+    pub products: Table<'w, Product>,
+    pub supports: Table<'w, Support>,
+    pub terms: Table<'w, Term>,
+    pub campaigns: Table<'w, Campaign>,
+    pub commissions: Table<'w, Commission>,
+    pub mixes: Table<'w, Mix>,
+    pub gradings: Table<'w, Grading>,
+    /// Global limits first (if any), then regional ones in workspace order.
+    pub limits: Vec<Def<'w, Limits>>,
+}
+
+impl<'w> Index<'w> {
+    pub fn region(&self, name: &str) -> Option<&RegionDef<'w>> {
+        self.region_by_name.get(name).and_then(|&i| self.regions.get(i))
+    }
+
+    pub fn region_index(&self, name: &str) -> Option<usize> {
+        self.region_by_name.get(name).copied()
+    }
+
+    /// Which kinds have an item of this name.
+    fn kinds_of(&self, name: &str) -> Vec<Kind> {
+        let mut kinds = Vec::new();
+        let checks: [(Kind, bool); 10] = [
+            (Kind::Region, self.region_by_name.contains_key(name)),
+            (Kind::Channel, self.channels.get(name).is_some()),
+            (Kind::Dimension, self.dimensions.get(name).is_some()),
+            (Kind::Product, self.products.get(name).is_some()),
+            (Kind::Support, self.supports.get(name).is_some()),
+            (Kind::Term, self.terms.get(name).is_some()),
+            (Kind::Campaign, self.campaigns.get(name).is_some()),
+            (Kind::Commission, self.commissions.get(name).is_some()),
+            (Kind::Mix, self.mixes.get(name).is_some()),
+            (Kind::Grading, self.gradings.get(name).is_some()),
+        ];
+        for (kind, present) in checks {
+            if present {
+                kinds.push(kind);
+            }
+        }
+        kinds
+    }
+
+    fn has(&self, kind: Kind, name: &str) -> bool {
+        self.kinds_of(name).contains(&kind)
+    }
+
+    fn names_of(&self, kind: Kind) -> Vec<&'w str> {
+        let mut names: Vec<&str> = match kind {
+            Kind::Region => self.region_by_name.keys().copied().collect(),
+            Kind::Channel => self.channels.names().collect(),
+            Kind::Dimension => self.dimensions.names().collect(),
+            Kind::Product => self.products.names().collect(),
+            Kind::Support => self.supports.names().collect(),
+            Kind::Term => self.terms.names().collect(),
+            Kind::Campaign => self.campaigns.names().collect(),
+            Kind::Commission => self.commissions.names().collect(),
+            Kind::Mix => self.mixes.names().collect(),
+            Kind::Grading => self.gradings.names().collect(),
+            Kind::Limits => Vec::new(),
+        };
+        names.sort_unstable();
+        names
+    }
+}
+
+/// KJ1001 with a did-you-mean among `candidates`.
+pub fn unknown(file: FileId, ident: &Ident, kind: Arg, candidates: &[&str]) -> Diagnostic {
+    let mut diagnostic =
+        Diagnostic::new(Code::KJ1001, file, ident.span, &[("kind", kind), ("name", Arg::plain(&ident.text))]);
+    if let Some(best) = did_you_mean(&ident.text, candidates.iter().copied()) {
+        diagnostic = diagnostic.fix(Fix {
+            zh: format!("是否应为 `{best}`?"),
+            en: format!("did you mean `{best}`?"),
+            edits: vec![Edit { span: ident.span, replacement: best.to_string() }],
+        });
+    }
+    diagnostic
+}
+
+struct Builder<'w> {
+    index: Index<'w>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+fn defined_here() -> LocalText {
+    LocalText::new("首次定义于此", "first defined here")
+}
+
+impl<'w> Builder<'w> {
+    fn duplicate(&mut self, kind: Kind, file: FileId, name: &Ident, first_file: FileId, first_span: Span) {
+        self.diagnostics.push(
+            Diagnostic::new(Code::KJ1002, file, name.span, &[("kind", kind.text()), ("name", Arg::plain(&name.text))])
+                .related(first_file, first_span, defined_here()),
+        );
+    }
+
+    fn add<T>(
+        &mut self,
+        kind: Kind,
+        file: FileId,
+        name: &'w Ident,
+        item: &'w T,
+        table: for<'x> fn(&'x mut Index<'w>) -> &'x mut Table<'w, T>,
+        name_of: fn(&T) -> &Ident,
+    ) {
+        if let Err(first) = table(&mut self.index).insert(&name.text, Def { file, item }) {
+            let first_span = name_of(first.item).span;
+            self.duplicate(kind, file, name, first.file, first_span);
+        }
+    }
+
+    fn add_region(&mut self, file: FileId, name: &'w Ident, parent: Option<usize>, depth: usize) -> Option<usize> {
+        if let Some(first) = self.index.region(&name.text) {
+            let (first_file, first_span) = (first.file, first.name.span);
+            self.duplicate(Kind::Region, file, name, first_file, first_span);
+            return None;
+        }
+        let at = self.index.regions.len();
+        self.index.regions.push(RegionDef { name, file, parent, depth, leaves: 0..0 });
+        self.index.region_by_name.insert(&name.text, at);
+        Some(at)
+    }
+
+    fn region_tree(&mut self, file: FileId, nodes: &'w [RegionNode], parent: usize, depth: usize) {
+        for node in nodes {
+            let Some(at) = self.add_region(file, &node.name, Some(parent), depth) else { continue };
+            let first_leaf = self.index.leaves.len();
+            if node.children.is_empty() {
+                self.index.leaves.push(at);
+            } else {
+                self.region_tree(file, &node.children, at, depth + 1);
+            }
+            let end = self.index.leaves.len();
+            if let Some(region) = self.index.regions.get_mut(at) {
+                region.leaves = first_leaf..end;
+            }
+        }
+    }
+}
+
+/// Build the index of a workspace, reporting duplicates (KJ1002).
+pub fn build_index(workspace: &Workspace) -> (Index<'_>, Vec<Diagnostic>) {
+    let mut builder = Builder { index: Index::default(), diagnostics: Vec::new() };
+    let mut global_limits: Option<(FileId, Span)> = None;
+    let mut regional_limits: HashMap<&str, (FileId, Span)> = HashMap::new();
+    for (file, source) in workspace.files.iter().enumerate() {
+        for item in &source.parsed.module.items {
+            match item {
+                Item::Regions(regions) => {
+                    let Some(root) = builder.add_region(file, &regions.name, None, 0) else { continue };
+                    let first_leaf = builder.index.leaves.len();
+                    if regions.children.is_empty() {
+                        builder.index.leaves.push(root);
+                    } else {
+                        builder.region_tree(file, &regions.children, root, 1);
+                    }
+                    let end = builder.index.leaves.len();
+                    if let Some(region) = builder.index.regions.get_mut(root) {
+                        region.leaves = first_leaf..end;
+                    }
+                }
+                Item::Channel(x) => builder.add(Kind::Channel, file, &x.name, x, |i| &mut i.channels, |x| &x.name),
+                Item::Dimension(x) => {
+                    builder.add(Kind::Dimension, file, &x.name, x, |i| &mut i.dimensions, |x| &x.name)
+                }
+                Item::Product(x) => builder.add(Kind::Product, file, &x.name, x, |i| &mut i.products, |x| &x.name),
+                Item::Support(x) => builder.add(Kind::Support, file, &x.name, x, |i| &mut i.supports, |x| &x.name),
+                Item::Term(x) => builder.add(Kind::Term, file, &x.name, x, |i| &mut i.terms, |x| &x.name),
+                Item::Campaign(x) => {
+                    builder.add(Kind::Campaign, file, &x.name, x, |i| &mut i.campaigns, |x| &x.name)
+                }
+                Item::Commission(x) => {
+                    builder.add(Kind::Commission, file, &x.name, x, |i| &mut i.commissions, |x| &x.name)
+                }
+                Item::Mix(x) => builder.add(Kind::Mix, file, &x.name, x, |i| &mut i.mixes, |x| &x.name),
+                Item::Grading(x) => builder.add(Kind::Grading, file, &x.name, x, |i| &mut i.gradings, |x| &x.name),
+                Item::Limits(x) => {
+                    let (key, span) = match &x.region {
+                        Some(region) => (Some(region.text.as_str()), region.span),
+                        None => (None, Span::new(x.span.start, x.span.start + "limits".len())),
+                    };
+                    let first = match key {
+                        None => match global_limits {
+                            Some(f) => Some(f),
+                            None => {
+                                global_limits = Some((file, span));
+                                None
+                            }
+                        },
+                        Some(name) => match regional_limits.get(name) {
+                            Some(&f) => Some(f),
+                            None => {
+                                regional_limits.insert(name, (file, span));
+                                None
+                            }
+                        },
+                    };
+                    match first {
+                        Some((first_file, first_span)) => {
+                            let name = key.unwrap_or("limits");
+                            builder.diagnostics.push(
+                                Diagnostic::new(
+                                    Code::KJ1002,
+                                    file,
+                                    span,
+                                    &[("kind", Kind::Limits.text()), ("name", Arg::plain(name))],
+                                )
+                                .related(first_file, first_span, defined_here()),
+                            );
+                        }
+                        None => builder.index.limits.push(Def { file, item: x }),
+                    }
+                }
+            }
+        }
+    }
+    // Global limits first.
+    builder.index.limits.sort_by_key(|d| d.item.region.is_some());
+    (builder.index, builder.diagnostics)
+}
+
+/// Check every reference of the workspace.
+pub fn check_references(workspace: &Workspace, index: &Index<'_>) -> Vec<Diagnostic> {
+    let mut checker = RefChecker { index, diagnostics: Vec::new(), file: 0 };
+    for (file, source) in workspace.files.iter().enumerate() {
+        checker.file = file;
+        for item in &source.parsed.module.items {
+            checker.item(item);
+        }
+    }
+    checker.diagnostics
+}
+
+struct RefChecker<'a, 'w> {
+    index: &'a Index<'w>,
+    diagnostics: Vec<Diagnostic>,
+    file: FileId,
+}
+
+impl RefChecker<'_, '_> {
+    /// Resolve a reference; report KJ1003 or KJ1001 when it does not resolve.
+    fn expect(&mut self, ident: &Ident, kind: Kind) -> bool {
+        if self.index.has(kind, &ident.text) {
+            return true;
+        }
+        let others = self.index.kinds_of(&ident.text);
+        if let Some(found) = others.first() {
+            self.diagnostics.push(Diagnostic::new(
+                Code::KJ1003,
+                self.file,
+                ident.span,
+                &[("name", Arg::plain(&ident.text)), ("found", found.text()), ("expected", kind.text())],
+            ));
+        } else {
+            let names = self.index.names_of(kind);
+            self.diagnostics.push(unknown(self.file, ident, kind.text(), &names));
+        }
+        false
+    }
+
+    fn expect_all(&mut self, idents: &[Ident], kind: Kind) {
+        for ident in idents {
+            self.expect(ident, kind);
+        }
+    }
+
+    fn item(&mut self, item: &Item) {
+        match item {
+            Item::Channel(channel) => {
+                if let Some(grading) = &channel.grading {
+                    self.expect(grading, Kind::Grading);
+                }
+            }
+            Item::Support(support) => {
+                if let Some(channels) = &support.channels {
+                    self.expect_all(channels, Kind::Channel);
+                }
+                self.expect_all(&support.requires, Kind::Support);
+            }
+            Item::Campaign(campaign) => self.campaign(campaign),
+            Item::Commission(commission) => self.commission(commission),
+            Item::Limits(limits) => {
+                if let Some(region) = &limits.region {
+                    self.expect(region, Kind::Region);
+                }
+            }
+            Item::Regions(_)
+            | Item::Dimension(_)
+            | Item::Product(_)
+            | Item::Term(_)
+            | Item::Mix(_)
+            | Item::Grading(_) => {}
+        }
+    }
+
+    fn campaign(&mut self, campaign: &Campaign) {
+        if let Some(issuer) = &campaign.issuer {
+            if self.expect(issuer, Kind::Region) && self.index.region(&issuer.text).is_some_and(|r| r.depth > 1) {
+                self.diagnostics.push(Diagnostic::new(
+                    Code::KJ1003,
+                    self.file,
+                    issuer.span,
+                    &[
+                        ("name", Arg::plain(&issuer.text)),
+                        ("found", Arg::text("区县", "a county")),
+                        ("expected", Arg::text("发起单位(省公司或地市)", "an issuer (the province or a city)")),
+                    ],
+                ));
+            }
+        }
+        if let Some(regions) = &campaign.regions {
+            self.expect_all(regions, Kind::Region);
+        }
+        if let Some(offer) = &campaign.offer {
+            self.expect(offer, Kind::Product);
+        }
+        self.expect_all(&campaign.channels, Kind::Channel);
+        if let Some(extends) = &campaign.extends {
+            self.expect(extends, Kind::Campaign);
+        }
+        self.expect_all(&campaign.requires, Kind::Support);
+        if let Stacking::With(partners) = &campaign.stacking.node {
+            self.expect_all(partners, Kind::Campaign);
+        }
+        for constraint in &campaign.audience {
+            if !self.expect(&constraint.dimension, Kind::Dimension) {
+                continue;
+            }
+            let Some(dimension) = self.index.dimensions.get(&constraint.dimension.text) else { continue };
+            match &constraint.value {
+                AudienceValue::Values(values) => self.enum_values(dimension.item, values, constraint.span),
+                AudienceValue::Range(range) => self.numeric(dimension.item, range.node.unit, range.span),
+            }
+        }
+    }
+
+    /// Values of an enumerated dimension (KJ1009), or KJ1005 on a numeric one.
+    fn enum_values(&mut self, dimension: &Dimension, values: &[Ident], span: Span) {
+        let Some(allowed) = &dimension.values else {
+            self.diagnostics.push(Diagnostic::new(
+                Code::KJ1005,
+                self.file,
+                span,
+                &[
+                    ("expected", Arg::text(format!("维度 `{}` 的数值区间", dimension.name.text), format!("a range of dimension `{}`", dimension.name.text))),
+                    ("found", Arg::text("取值列表", "a list of values")),
+                ],
+            ));
+            return;
+        };
+        let allowed_names: Vec<&str> = allowed.iter().map(|v| v.text.as_str()).collect();
+        for value in values {
+            if !allowed_names.contains(&value.text.as_str()) {
+                let mut diagnostic = Diagnostic::new(
+                    Code::KJ1009,
+                    self.file,
+                    value.span,
+                    &[
+                        ("value", Arg::plain(&value.text)),
+                        ("dimension", Arg::plain(&dimension.name.text)),
+                        ("values", Arg::plain(allowed_names.join(", "))),
+                    ],
+                );
+                if let Some(best) = did_you_mean(&value.text, allowed_names.iter().copied()) {
+                    diagnostic = diagnostic.fix(Fix {
+                        zh: format!("是否应为 `{best}`?"),
+                        en: format!("did you mean `{best}`?"),
+                        edits: vec![Edit { span: value.span, replacement: best.to_string() }],
+                    });
+                }
+                self.diagnostics.push(diagnostic);
+            }
+        }
+    }
+
+    /// A range on a numeric dimension: the units must agree (KJ1005).
+    fn numeric(&mut self, dimension: &Dimension, unit: Unit, span: Span) {
+        let expected = match &dimension.unit {
+            Some(u) => u.node,
+            None => {
+                self.diagnostics.push(Diagnostic::new(
+                    Code::KJ1005,
+                    self.file,
+                    span,
+                    &[
+                        ("expected", Arg::text(format!("维度 `{}` 的取值", dimension.name.text), format!("values of dimension `{}`", dimension.name.text))),
+                        ("found", Arg::text("数值区间", "a numeric range")),
+                    ],
+                ));
+                return;
+            }
+        };
+        if unit != expected && unit != Unit::Plain {
+            self.diagnostics.push(Diagnostic::new(
+                Code::KJ1005,
+                self.file,
+                span,
+                &[
+                    ("expected", Arg::text(format!("单位 {}", expected.as_str()), format!("unit {}", expected.as_str()))),
+                    ("found", Arg::text(format!("单位 {}", unit.as_str()), format!("unit {}", unit.as_str()))),
+                ],
+            ));
+        }
+    }
+
+    fn commission(&mut self, commission: &Commission) {
+        self.expect_all(&commission.channels, Kind::Channel);
+        let mut grades: Vec<&str> = Vec::new();
+        for channel in &commission.channels {
+            let model = self.index.channels.get(&channel.text).and_then(|c| c.item.grading.as_ref());
+            if let Some(model) = model.and_then(|m| self.index.gradings.get(&m.text)) {
+                for band in &model.item.grades {
+                    if !grades.contains(&band.name.text.as_str()) {
+                        grades.push(&band.name.text);
+                    }
+                }
+            }
+        }
+        for row in &commission.rows {
+            for condition in &row.conditions {
+                self.condition(condition, &grades);
+            }
+        }
+    }
+
+    fn condition(&mut self, condition: &RowCondition, grades: &[&str]) {
+        let key = condition.key.text.as_str();
+        let names_expected = |this: &mut Self, what: (&str, &str)| {
+            this.diagnostics.push(Diagnostic::new(
+                Code::KJ1005,
+                this.file,
+                condition.span,
+                &[("expected", Arg::text(what.0, what.1)), ("found", Arg::text("数值区间", "a numeric range"))],
+            ));
+        };
+        match (key, &condition.value) {
+            ("product", ConditionValue::Names(names)) => self.expect_all(names, Kind::Product),
+            ("product", ConditionValue::Interval(_)) => names_expected(self, ("产品名称", "product names")),
+            ("grade", ConditionValue::Names(names)) => {
+                for name in names {
+                    if !grades.contains(&name.text.as_str()) {
+                        let mut diagnostic = unknown(self.file, name, Arg::text("等级", "grade"), grades);
+                        if grades.is_empty() {
+                            diagnostic = diagnostic.help(LocalText::new(
+                                "本表渠道没有通过 `grading` 指定分级模型",
+                                "none of this table's channels names a grading model with `grading`",
+                            ));
+                        }
+                        self.diagnostics.push(diagnostic);
+                    }
+                }
+            }
+            ("grade", ConditionValue::Interval(_)) => names_expected(self, ("等级名称", "grade names")),
+            ("tenure", ConditionValue::Interval(interval)) => {
+                if interval.unit != Unit::Month && interval.unit != Unit::Plain {
+                    self.diagnostics.push(Diagnostic::new(
+                        Code::KJ1005,
+                        self.file,
+                        condition.span,
+                        &[
+                            ("expected", Arg::text("月数,如 `1 个月 ..= 6 个月`", "months such as `1 个月 ..= 6 个月`")),
+                            ("found", Arg::text(format!("单位 {}", interval.unit.as_str()), format!("unit {}", interval.unit.as_str()))),
+                        ],
+                    ));
+                }
+            }
+            ("tenure", ConditionValue::Names(_)) => {
+                self.diagnostics.push(Diagnostic::new(
+                    Code::KJ1005,
+                    self.file,
+                    condition.span,
+                    &[
+                        ("expected", Arg::text("月数区间", "a range of months")),
+                        ("found", Arg::text("名称", "a name")),
+                    ],
+                ));
+            }
+            (_, value) => {
+                let Some(dimension) = self.index.dimensions.get(key) else {
+                    let mut candidates = vec!["product", "grade", "tenure"];
+                    candidates.extend(self.index.names_of(Kind::Dimension));
+                    self.diagnostics.push(unknown(
+                        self.file,
+                        &condition.key,
+                        Arg::text("条件键", "condition key"),
+                        &candidates,
+                    ));
+                    return;
+                };
+                match value {
+                    ConditionValue::Names(names) => self.enum_values(dimension.item, names, condition.span),
+                    ConditionValue::Interval(interval) => self.numeric(dimension.item, interval.unit, condition.span),
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,154 @@
+//! The files of a workspace, parsed. No I/O: callers hand in bytes.
+
+use std::sync::Arc;
+
+use koujing_grammar::{parse_file, ParsedFile, Span};
+use line_index::{LineIndex, TextSize, WideEncoding};
+
+use crate::diagnostic::{Diagnostic, FileId};
+use crate::codes::Code;
+
+/// One source file.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// Display path, with `/`.
+    pub path: String,
+    /// The text (invalid UTF-8 replaced, for display only).
+    pub text: Arc<str>,
+    pub parsed: ParsedFile,
+    pub line_index: LineIndex,
+    /// KJ0001 for invalid UTF-8: the file was not parsed.
+    pub encoding_error: Option<usize>,
+}
+
+/// A 1-based line and column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Position {
+    pub line: u32,
+    pub column: u32,
+}
+
+impl SourceFile {
+    pub fn new(path: impl Into<String>, bytes: &[u8]) -> SourceFile {
+        let path = path.into();
+        match std::str::from_utf8(bytes) {
+            Ok(text) => SourceFile {
+                path,
+                parsed: parse_file(text),
+                line_index: LineIndex::new(text),
+                text: Arc::from(text),
+                encoding_error: None,
+            },
+            Err(error) => {
+                let text = String::from_utf8_lossy(bytes).into_owned();
+                SourceFile {
+                    path,
+                    parsed: ParsedFile::default(),
+                    line_index: LineIndex::new(&text),
+                    text: Arc::from(text),
+                    encoding_error: Some(error.valid_up_to()),
+                }
+            }
+        }
+    }
+
+    /// Clamp an offset to the text and back to a character boundary.
+    fn clamp(&self, offset: usize) -> usize {
+        let mut at = offset.min(self.text.len());
+        while at > 0 && !self.text.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    }
+
+    /// 1-based line and column in `encoding` units (`Utf32` = characters).
+    pub fn position(&self, offset: usize, encoding: Option<WideEncoding>) -> Position {
+        let at = self.clamp(offset);
+        let size = TextSize::new(u32::try_from(at).unwrap_or(u32::MAX));
+        let Some(line_col) = self.line_index.try_line_col(size) else {
+            return Position { line: 1, column: 1 };
+        };
+        let column = match encoding {
+            None => line_col.col,
+            Some(enc) => self.line_index.to_wide(enc, line_col).map_or(line_col.col, |w| w.col),
+        };
+        Position { line: line_col.line + 1, column: column + 1 }
+    }
+
+    /// 1-based line and character column (the JSON output's convention).
+    pub fn char_position(&self, offset: usize) -> Position {
+        self.position(offset, Some(WideEncoding::Utf32))
+    }
+
+    /// Byte offset of a 0-based line and UTF-16 column (for the LSP).
+    pub fn offset_of_utf16(&self, line: u32, column: u32) -> Option<usize> {
+        let wide = line_index::WideLineCol { line, col: column };
+        let line_col = self.line_index.to_utf8(WideEncoding::Utf16, wide)?;
+        self.line_index.offset(line_col).map(|s| u32::from(s) as usize)
+    }
+
+    /// The text of a span, if the span is valid.
+    pub fn slice(&self, span: Span) -> &str {
+        self.text.get(span.start..span.end).unwrap_or_default()
+    }
+
+    /// Syntax and lowering diagnostics of this file.
+    pub fn own_diagnostics(&self, id: FileId) -> Vec<Diagnostic> {
+        if let Some(at) = self.encoding_error {
+            let args = [
+                ("expected", koujing_grammar::Arg::text("UTF-8 编码的文本", "UTF-8 text")),
+                (
+                    "found",
+                    koujing_grammar::Arg::text(
+                        format!("第 {at} 字节处的无效 UTF-8"),
+                        format!("invalid UTF-8 at byte {at}"),
+                    ),
+                ),
+            ];
+            return vec![Diagnostic::new(Code::KJ0001, id, Span::new(at, at), &args)];
+        }
+        self.parsed.issues.iter().map(|issue| Diagnostic::from_issue(id, issue)).collect()
+    }
+}
+
+/// Every file of a workspace, sorted by path so that results do not depend
+/// on the order in which files were found.
+#[derive(Debug, Default)]
+pub struct Workspace {
+    pub files: Vec<SourceFile>,
+}
+
+impl Workspace {
+    /// Parse every file. Duplicate paths keep the last bytes given.
+    pub fn new(sources: impl IntoIterator<Item = (String, Vec<u8>)>) -> Workspace {
+        let mut files: Vec<SourceFile> = Vec::new();
+        for (path, bytes) in sources {
+            files.retain(|f| f.path != path);
+            files.push(SourceFile::new(path, &bytes));
+        }
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        Workspace { files }
+    }
+
+    /// Replace (or add) one file, re-parsing only it.
+    pub fn set_file(&mut self, path: &str, bytes: &[u8]) {
+        let file = SourceFile::new(path, bytes);
+        match self.files.binary_search_by(|f| f.path.as_str().cmp(path)) {
+            Ok(at) => {
+                if let Some(slot) = self.files.get_mut(at) {
+                    *slot = file;
+                }
+            }
+            Err(at) => self.files.insert(at, file),
+        }
+    }
+
+    /// Remove a file.
+    pub fn remove_file(&mut self, path: &str) {
+        self.files.retain(|f| f.path != path);
+    }
+
+    pub fn file(&self, id: FileId) -> Option<&SourceFile> {
+        self.files.get(id)
+    }
+}
