@@ -48,6 +48,17 @@ impl Kind {
         };
         Arg::text(zh, en)
     }
+
+    /// The kind's name with an article in English ("a channel").
+    pub fn with_article(self) -> Arg {
+        match self.text() {
+            Arg::Text { zh, en } => {
+                let article = if en.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+                Arg::text(zh, format!("{article} {en}"))
+            }
+            plain => plain,
+        }
+    }
 }
 
 /// An item and the file it is in.
@@ -382,7 +393,7 @@ impl RefChecker<'_, '_> {
                 Code::KJ1003,
                 self.file,
                 ident.span,
-                &[("name", Arg::plain(&ident.text)), ("found", found.text()), ("expected", kind.text())],
+                &[("name", Arg::plain(&ident.text)), ("found", found.with_article()), ("expected", kind.with_article())],
             ));
         } else {
             let names = self.index.names_of(kind);

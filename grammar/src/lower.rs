@@ -94,8 +94,12 @@ impl Lowerer<'_> {
         self.push(Issue::new(IssueCode::OutOfRange, span).plain("value", value).text("range", zh, en));
     }
 
-    fn missing(&mut self, span: Span, item: &str, field: &str) {
-        self.push(Issue::new(IssueCode::MissingField, span).plain("item", item).plain("field", field));
+    fn missing(&mut self, name: &Ident, item: &str, field: &str) {
+        self.push(
+            Issue::new(IssueCode::MissingField, name.span)
+                .plain("item", format!("{item} `{}`", name.text))
+                .plain("field", field),
+        );
     }
 
     /// Check a block's keys against `known`, reporting unknown (KJ1007) and
@@ -473,7 +477,7 @@ impl Lowerer<'_> {
             )
         });
         if f.get("type").is_none() {
-            self.missing(name.span, "channel", "type");
+            self.missing(&name, "channel", "type");
         }
         let handles = f.value("handles").map(|v| self.product_kinds(v));
         let grading = f.value("grading").and_then(|v| self.ident(v));
@@ -507,7 +511,7 @@ impl Lowerer<'_> {
             }
         });
         if f.get("values").is_none() && f.get("unit").is_none() {
-            self.missing(name.span, "dimension", "values | unit");
+            self.missing(&name, "dimension", "values | unit");
         }
         Dimension { name, title, values, unit, span }
     }
@@ -517,12 +521,12 @@ impl Lowerer<'_> {
         let f = self.fields("product", block, &[("kind", F), ("price", F), ("face_value", F)], false);
         let kind = f.value("kind").and_then(|v| self.enum_value(v, PRODUCT_KINDS));
         if f.get("kind").is_none() {
-            self.missing(name.span, "product", "kind");
+            self.missing(&name, "product", "kind");
         }
         let price = f.value("price").and_then(|v| self.money(v));
         let face_value = f.value("face_value").and_then(|v| self.money(v));
         if kind.is_some_and(|k| k.node == ProductKind::SimCard) && f.get("face_value").is_none() {
-            self.missing(name.span, "product (sim_card)", "face_value");
+            self.missing(&name, "product (sim_card)", "face_value");
         }
         Product { name, title, kind, price, face_value, span }
     }
@@ -534,7 +538,7 @@ impl Lowerer<'_> {
         let kind = f.value("kind").and_then(|v| self.enum_value(v, SUPPORT_KINDS));
         for required in ["kind", "ready"] {
             if f.get(required).is_none() {
-                self.missing(name.span, "support", required);
+                self.missing(&name, "support", required);
             }
         }
         let ready = f.value("ready").and_then(|v| self.single_date(v));
@@ -598,7 +602,7 @@ impl Lowerer<'_> {
         let f = self.fields("campaign", block, &known, false);
         for required in ["issuer", "window", "offer", "benefit", "channels"] {
             if f.get(required).is_none() {
-                self.missing(name.span, "campaign", required);
+                self.missing(&name, "campaign", required);
             }
         }
         let issuer = f.value("issuer").and_then(|v| self.ident(v));
@@ -760,7 +764,7 @@ impl Lowerer<'_> {
         let f = self.fields("commission", block, &[("kind", F), ("period", F), ("channels", F), ("rates", R)], false);
         for required in ["kind", "period", "channels", "rates"] {
             if f.get(required).is_none() {
-                self.missing(name.span, "commission", required);
+                self.missing(&name, "commission", required);
             }
         }
         let kind = f.value("kind").and_then(|v| self.enum_value(v, COMMISSION_KINDS));
@@ -826,7 +830,7 @@ impl Lowerer<'_> {
         let grades_block = f.block("grades");
         let grades = grades_block.map(|b| self.grades(b)).unwrap_or_default();
         if grades_block.is_none() {
-            self.missing(name.span, "grading", "grades");
+            self.missing(&name, "grading", "grades");
         }
         Grading { name, title, factors, grades, grades_span: grades_block.map(|b| b.span), span }
     }

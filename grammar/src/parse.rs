@@ -27,7 +27,12 @@ pub struct Parsed {
 /// Parse a file's text. Never fails: every complete item is returned, every
 /// problem is an [`Issue`].
 pub fn parse(source: &str) -> Parsed {
+    static DETAIL: std::sync::Once = std::sync::Once::new();
+    // Record the literal tokens pest tried, so errors can say "expected `:`".
+    DETAIL.call_once(|| pest::set_error_detail(true));
     let Prescan { text, chunks, comments, issues } = prescan(source);
+    let unterminated: Vec<usize> =
+        issues.iter().filter(|i| i.code == IssueCode::Unterminated).map(|i| i.span.start).collect();
     let mut parsed = Parsed { file: SyntaxFile { items: Vec::new(), comments }, issues };
     for chunk in chunks.iter().filter(|c| !c.skip) {
         let Some(slice) = text.get(chunk.span.start..chunk.span.end) else {
@@ -47,7 +52,14 @@ pub fn parse(source: &str) -> Parsed {
                     }
                 }
             }
-            Err(error) => walker.issues.push(syntax_error(&error, slice, chunk.span.start)),
+            Err(error) => {
+                // An unterminated string already explains why this chunk
+                // fails; a second finding at the same place adds nothing.
+                if !unterminated.iter().any(|&at| chunk.span.start <= at && at < chunk.span.end) {
+                    let at_source_end = chunk.span.end == source.len();
+                    walker.issues.push(syntax_error(&error, slice, chunk.span.start, at_source_end));
+                }
+            }
         }
         parsed.issues.append(&mut walker.issues);
     }
@@ -78,27 +90,48 @@ fn describe_rule(rule: &Rule) -> Option<(&'static str, &'static str)> {
     })
 }
 
-fn syntax_error(error: &pest::error::Error<Rule>, slice: &str, offset: usize) -> Issue {
-    let pos = match error.location {
+fn syntax_error(error: &pest::error::Error<Rule>, slice: &str, offset: usize, at_source_end: bool) -> Issue {
+    let mut pos = match error.location {
         InputLocation::Pos(p) => p,
         InputLocation::Span((a, _)) => a,
     };
-    let found_char = slice.get(pos..).and_then(|rest| rest.chars().next());
-    let end = pos + found_char.map_or(0, char::len_utf8);
-    let (found_zh, found_en) = match found_char {
-        None => ("文件结尾".to_string(), "end of file".to_string()),
-        Some('\n') | Some('\r') => ("换行".to_string(), "a line break".to_string()),
-        Some(c) => (format!("`{c}`"), format!("`{c}`")),
+    let mut found_char = slice.get(pos..).and_then(|rest| rest.chars().next());
+    let (found_zh, found_en) = if found_char.is_none() && !at_source_end {
+        // The chunk ended because the next item starts: point at the end of
+        // the last line of this item instead of at the next item.
+        pos = end_of_code(slice);
+        found_char = None;
+        ("下一个条目(是否缺少 `}`?)".to_string(), "the next item (is a `}` missing?)".to_string())
+    } else {
+        match found_char {
+            None => ("文件结尾".to_string(), "end of file".to_string()),
+            Some('\n') | Some('\r') => ("换行".to_string(), "a line break".to_string()),
+            Some(c) => (format!("`{c}`"), format!("`{c}`")),
+        }
     };
-    let mut zh = Vec::new();
-    let mut en = Vec::new();
+    let end = pos + found_char.map_or(0, char::len_utf8);
+    let mut zh: Vec<String> = Vec::new();
+    let mut en: Vec<String> = Vec::new();
+    let mut add = |z: String, e: String| {
+        if !zh.contains(&z) {
+            zh.push(z);
+            en.push(e);
+        }
+    };
     if let ErrorVariant::ParsingError { positives, .. } = &error.variant {
         for rule in positives {
             if let Some((z, e)) = describe_rule(rule) {
-                if !zh.contains(&z) {
-                    zh.push(z);
-                    en.push(e);
-                }
+                add(z.to_string(), e.to_string());
+            }
+        }
+    }
+    if let Some(attempts) = error.parse_attempts() {
+        for token in attempts.expected_tokens() {
+            // Only punctuation: keywords and character classes say less
+            // than the rule names already collected.
+            let token = token.to_string();
+            if !token.is_empty() && token.chars().all(|c| c.is_ascii_punctuation()) && !matches!(token.as_str(), "\"" | "-" | "_" | "//") {
+                add(format!("`{token}`"), format!("`{token}`"));
             }
         }
     }
@@ -110,6 +143,20 @@ fn syntax_error(error: &pest::error::Error<Rule>, slice: &str, offset: usize) ->
     Issue::new(IssueCode::Syntax, Span::new(offset + pos, offset + end))
         .text("expected", expected_zh, expected_en)
         .text("found", found_zh, found_en)
+}
+
+/// Offset just after the last character of code in `slice` (comments and
+/// white space at the end skipped).
+fn end_of_code(slice: &str) -> usize {
+    let mut end = slice.len();
+    for line in slice.split_inclusive('\n').collect::<Vec<_>>().into_iter().rev() {
+        end -= line.len();
+        let code = line.split("//").next().unwrap_or_default().trim_end();
+        if !code.trim().is_empty() {
+            return end + code.len();
+        }
+    }
+    slice.trim_end().len()
 }
 
 struct Walker {
