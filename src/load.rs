@@ -21,7 +21,11 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
     let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     children.sort();
     for child in children {
-        let name = child.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+        let name = child
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_string();
         if child.is_dir() {
             if !skipped(&name) {
                 walk(&child, out)?;
@@ -35,8 +39,15 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
 
 /// The path as shown: relative to the current folder when below it, with `/`.
 fn display_path(path: &Path, cwd: &Path) -> String {
-    let absolute = if path.is_absolute() { path.to_path_buf() } else { cwd.join(path) };
-    let shown = absolute.strip_prefix(cwd).map(Path::to_path_buf).unwrap_or(absolute);
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        cwd.join(path)
+    };
+    let shown = absolute
+        .strip_prefix(cwd)
+        .map(Path::to_path_buf)
+        .unwrap_or(absolute);
     let mut parts: Vec<String> = Vec::new();
     for part in shown.components() {
         match part {
@@ -73,7 +84,8 @@ fn find_config(roots: &[PathBuf]) -> Result<(Config, Option<PathBuf>), String> {
 /// Load every `.kj` file under `paths` (default: the current folder, or the
 /// `roots` of its `koujing.toml`).
 pub fn load(paths: &[PathBuf]) -> Result<Loaded, String> {
-    let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
+    let cwd =
+        std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
     let (config, config_dir) = find_config(paths)?;
     let mut roots: Vec<PathBuf> = paths.to_vec();
     if roots.is_empty() {
@@ -96,8 +108,12 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded, String> {
     }
     let mut sources = Vec::with_capacity(files.len());
     for file in files {
-        let bytes = std::fs::read(&file).map_err(|e| format!("无法读取文件 / cannot read file {}: {e}", file.display()))?;
+        let bytes = std::fs::read(&file)
+            .map_err(|e| format!("无法读取文件 / cannot read file {}: {e}", file.display()))?;
         sources.push((display_path(&file, &cwd), bytes));
     }
-    Ok(Loaded { workspace: Workspace::new(sources), config })
+    Ok(Loaded {
+        workspace: Workspace::new(sources),
+        config,
+    })
 }

@@ -1,4 +1,9 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 //! End-to-end tests of the `koujing` binary: exit codes, formats, languages,
 //! positions on lines with Chinese text and emoji.
 
@@ -25,7 +30,8 @@ fn workspace(files: &[(&str, &[u8])]) -> tempfile::TempDir {
 }
 
 fn json(output: &Output) -> serde_json::Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stdout)))
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stdout)))
 }
 
 #[test]
@@ -52,7 +58,10 @@ fn columns_count_characters_on_lines_with_chinese_and_emoji() {
 
 #[test]
 fn invalid_utf8_is_a_diagnostic_and_other_files_are_checked() {
-    let dir = workspace(&[("a.kj", b"term \xff { }\n"), ("b.kj", "channel 厅 { type: ownd }\n".as_bytes())]);
+    let dir = workspace(&[
+        ("a.kj", b"term \xff { }\n"),
+        ("b.kj", "channel 厅 { type: ownd }\n".as_bytes()),
+    ]);
     let value = json(&koujing(dir.path(), &["check", "--format", "json"]));
     let codes: Vec<(&str, &str)> = value["diagnostics"]
         .as_array()
@@ -68,23 +77,48 @@ fn invalid_utf8_is_a_diagnostic_and_other_files_are_checked() {
 fn exit_codes_and_deny_warnings() {
     let dir = workspace(&[("a.kj", "channel 厅 { type：owned }\n".as_bytes())]);
     assert_eq!(koujing(dir.path(), &["check"]).status.code(), Some(0));
-    assert_eq!(koujing(dir.path(), &["check", "--deny", "warnings"]).status.code(), Some(1));
+    assert_eq!(
+        koujing(dir.path(), &["check", "--deny", "warnings"])
+            .status
+            .code(),
+        Some(1)
+    );
     let missing = koujing(dir.path(), &["check", "no-such-folder"]);
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no-such-folder"));
-    assert_eq!(koujing(dir.path(), &["check", "--format", "yaml"]).status.code(), Some(2));
+    assert_eq!(
+        koujing(dir.path(), &["check", "--format", "yaml"])
+            .status
+            .code(),
+        Some(2)
+    );
 }
 
 #[test]
 fn language_from_flag_config_and_environment() {
-    let dir = workspace(&[("a.kj", "channel 厅 { type: owned; handle: [plan] }\n".as_bytes())]);
+    let dir = workspace(&[(
+        "a.kj",
+        "channel 厅 { type: owned; handle: [plan] }\n".as_bytes(),
+    )]);
     let en = json(&koujing(dir.path(), &["check", "--format", "json"]));
-    assert!(en["diagnostics"][0]["message"].as_str().unwrap().starts_with("unknown field"));
-    let zh = json(&koujing(dir.path(), &["check", "--format", "json", "--lang", "zh-CN"]));
-    assert!(zh["diagnostics"][0]["message"].as_str().unwrap().contains("没有字段"));
+    assert!(en["diagnostics"][0]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("unknown field"));
+    let zh = json(&koujing(
+        dir.path(),
+        &["check", "--format", "json", "--lang", "zh-CN"],
+    ));
+    assert!(zh["diagnostics"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("没有字段"));
     std::fs::write(dir.path().join("koujing.toml"), "lang = \"zh-CN\"\n").unwrap();
     let from_config = json(&koujing(dir.path(), &["check", "--format", "json"]));
-    assert!(from_config["diagnostics"][0]["message"].as_str().unwrap().contains("没有字段"));
+    assert!(from_config["diagnostics"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("没有字段"));
 }
 
 #[test]
@@ -96,10 +130,18 @@ fn lint_levels_from_koujing_toml() {
     let out = koujing(dir.path(), &["check", "--format", "json"]);
     assert_eq!(json(&out)["diagnostics"][0]["severity"], "error");
     assert_eq!(out.status.code(), Some(1));
-    std::fs::write(dir.path().join("koujing.toml"), "[lints]\nKJ0003 = \"allow\"\n").unwrap();
+    std::fs::write(
+        dir.path().join("koujing.toml"),
+        "[lints]\nKJ0003 = \"allow\"\n",
+    )
+    .unwrap();
     let out = koujing(dir.path(), &["check", "--format", "json"]);
     assert_eq!(json(&out)["diagnostics"].as_array().unwrap().len(), 0);
-    std::fs::write(dir.path().join("koujing.toml"), "[lints]\nKJ0003 = \"loud\"\n").unwrap();
+    std::fs::write(
+        dir.path().join("koujing.toml"),
+        "[lints]\nKJ0003 = \"loud\"\n",
+    )
+    .unwrap();
     assert_eq!(koujing(dir.path(), &["check"]).status.code(), Some(2));
 }
 
@@ -112,12 +154,18 @@ fn explain_prints_the_explanation() {
     assert!(text.contains("campaign-conflict"));
     assert!(text.contains("```koujing"));
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(koujing(dir.path(), &["explain", "KJ9999"]).status.code(), Some(2));
+    assert_eq!(
+        koujing(dir.path(), &["explain", "KJ9999"]).status.code(),
+        Some(2)
+    );
 }
 
 #[test]
 fn human_output_shows_snippet_and_summary() {
-    let dir = workspace(&[("a.kj", "channel 热线10086 { type: electronic; handle: [plan] }\n".as_bytes())]);
+    let dir = workspace(&[(
+        "a.kj",
+        "channel 热线10086 { type: electronic; handle: [plan] }\n".as_bytes(),
+    )]);
     let out = koujing(dir.path(), &["check", "--lang", "zh-CN"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("KJ1007"), "{text}");
@@ -139,7 +187,13 @@ fn output_does_not_depend_on_file_order() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|d| (d["code"].as_str().unwrap().to_string(), d["message"].as_str().unwrap().to_string(), d["line"].as_u64().unwrap()))
+            .map(|d| {
+                (
+                    d["code"].as_str().unwrap().to_string(),
+                    d["message"].as_str().unwrap().to_string(),
+                    d["line"].as_u64().unwrap(),
+                )
+            })
             .collect()
     };
     // Same findings (KJ1001 for 无, KJ1002 for the second 包) whichever file comes first.
@@ -148,5 +202,8 @@ fn output_does_not_depend_on_file_order() {
     let mut a2 = strip(&second);
     a1.sort();
     a2.sort();
-    assert_eq!(a1.iter().map(|x| &x.0).collect::<Vec<_>>(), a2.iter().map(|x| &x.0).collect::<Vec<_>>());
+    assert_eq!(
+        a1.iter().map(|x| &x.0).collect::<Vec<_>>(),
+        a2.iter().map(|x| &x.0).collect::<Vec<_>>()
+    );
 }

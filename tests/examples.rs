@@ -1,4 +1,9 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 //! End-to-end: `koujing check --format json` on every example workspace
 //! reports exactly the findings annotated in its files (`// expect: CODE @ COL`
 //! under the offending line), and the codes `examples/README.md` lists.
@@ -11,7 +16,9 @@ type Finding = (String, u64, u64, String);
 
 fn koujing() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_koujing"));
-    command.current_dir(env!("CARGO_MANIFEST_DIR")).env("LANG", "en_US.UTF-8");
+    command
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("LANG", "en_US.UTF-8");
     command
 }
 
@@ -27,7 +34,12 @@ fn annotations(path: &Path, shown: &str) -> Vec<Finding> {
         match line.trim().strip_prefix("// expect:") {
             Some(rest) => {
                 let (code, column) = rest.split_once('@').expect("expect: CODE @ COL");
-                found.push((shown.to_string(), target, column.trim().parse().unwrap(), code.trim().to_string()));
+                found.push((
+                    shown.to_string(),
+                    target,
+                    column.trim().parse().unwrap(),
+                    code.trim().to_string(),
+                ));
             }
             None => target = number,
         }
@@ -36,13 +48,19 @@ fn annotations(path: &Path, shown: &str) -> Vec<Finding> {
 }
 
 fn readme_codes() -> Vec<(String, BTreeSet<String>)> {
-    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/README.md")).unwrap();
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/README.md"))
+            .unwrap();
     readme
         .lines()
         .filter_map(|line| {
             let cells: Vec<&str> = line.split('|').map(str::trim).collect();
             let folder = cells.get(1)?.strip_prefix('`')?.strip_suffix("/`")?;
-            let codes = cells.get(2)?.split_whitespace().map(str::to_string).collect();
+            let codes = cells
+                .get(2)?
+                .split_whitespace()
+                .map(str::to_string)
+                .collect();
             Some((folder.to_string(), codes))
         })
         .collect()
@@ -51,7 +69,10 @@ fn readme_codes() -> Vec<(String, BTreeSet<String>)> {
 #[test]
 fn every_example_reports_exactly_its_annotations() {
     let listed = readme_codes();
-    assert!(listed.len() >= 3, "examples/README.md lists the example folders");
+    assert!(
+        listed.len() >= 3,
+        "examples/README.md lists the example folders"
+    );
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     for (folder, codes) in listed {
         let dir = root.join("examples").join(&folder);
@@ -59,11 +80,18 @@ fn every_example_reports_exactly_its_annotations() {
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
             if path.extension().is_some_and(|e| e == "kj") {
-                let shown = format!("examples/{folder}/{}", path.file_name().unwrap().to_string_lossy());
+                let shown = format!(
+                    "examples/{folder}/{}",
+                    path.file_name().unwrap().to_string_lossy()
+                );
                 expected.extend(annotations(&path, &shown));
             }
         }
-        let output = koujing().args(["check", "--format", "json"]).arg(format!("examples/{folder}")).output().unwrap();
+        let output = koujing()
+            .args(["check", "--format", "json"])
+            .arg(format!("examples/{folder}"))
+            .output()
+            .unwrap();
         let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
         let reported: BTreeSet<Finding> = json["diagnostics"]
             .as_array()
@@ -80,15 +108,25 @@ fn every_example_reports_exactly_its_annotations() {
             .collect();
         assert_eq!(reported, expected, "findings of examples/{folder}");
         let reported_codes: BTreeSet<String> = reported.iter().map(|f| f.3.clone()).collect();
-        assert_eq!(reported_codes, codes, "codes of examples/{folder} against its README line");
+        assert_eq!(
+            reported_codes, codes,
+            "codes of examples/{folder} against its README line"
+        );
         let has_error = json["summary"]["errors"].as_u64().unwrap() > 0;
-        assert_eq!(output.status.code(), Some(if has_error { 1 } else { 0 }), "exit status of examples/{folder}");
+        assert_eq!(
+            output.status.code(),
+            Some(if has_error { 1 } else { 0 }),
+            "exit status of examples/{folder}"
+        );
     }
 }
 
 #[test]
 fn policies_check_clean() {
-    let output = koujing().args(["check", "policies", "--format", "json"]).output().unwrap();
+    let output = koujing()
+        .args(["check", "policies", "--format", "json"])
+        .output()
+        .unwrap();
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(json["diagnostics"].as_array().unwrap().len(), 0, "{json:#}");
     assert!(json["summary"]["files"].as_u64().unwrap() >= 10);

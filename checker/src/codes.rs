@@ -218,7 +218,11 @@ impl Code {
 
     /// Fill a message template in one language.
     pub fn format(self, zh: bool, args: &[(&'static str, koujing_grammar::Arg)]) -> String {
-        let template = if zh { self.info().message_zh } else { self.info().message_en };
+        let template = if zh {
+            self.info().message_zh
+        } else {
+            self.info().message_en
+        };
         fill(template, zh, args)
     }
 }
@@ -261,7 +265,11 @@ impl FromStr for Code {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let upper = s.trim().to_ascii_uppercase();
-        Code::ALL.iter().copied().find(|c| c.as_str() == upper).ok_or(())
+        Code::ALL
+            .iter()
+            .copied()
+            .find(|c| c.as_str() == upper)
+            .ok_or(())
     }
 }
 
@@ -279,9 +287,18 @@ mod tests {
     fn every_code_has_an_explanation_with_examples() {
         for code in Code::ALL {
             let text = code.info().explanation;
-            assert!(text.starts_with(&format!("# {code}")), "{code} explanation must start with its code");
-            assert!(text.contains("```koujing"), "{code} explanation needs examples");
-            assert!(text.matches("```koujing").count() >= 2, "{code} needs a failing and a passing example");
+            assert!(
+                text.starts_with(&format!("# {code}")),
+                "{code} explanation must start with its code"
+            );
+            assert!(
+                text.contains("```koujing"),
+                "{code} explanation needs examples"
+            );
+            assert!(
+                text.matches("```koujing").count() >= 2,
+                "{code} needs a failing and a passing example"
+            );
         }
     }
 
@@ -289,14 +306,19 @@ mod tests {
     fn codes_match_the_spec_table() {
         let spec = include_str!("../../docs/spec-codes.txt");
         let listed: Vec<&str> = spec.lines().filter(|l| !l.is_empty()).collect();
-        let ours: Vec<String> =
-            Code::ALL.iter().map(|c| format!("{} {}", c.as_str(), c.default_severity().as_str())).collect();
+        let ours: Vec<String> = Code::ALL
+            .iter()
+            .map(|c| format!("{} {}", c.as_str(), c.default_severity().as_str()))
+            .collect();
         assert_eq!(listed, ours);
     }
 
     #[test]
     fn fill_replaces_named_arguments() {
-        let args = [("name", koujing_grammar::Arg::plain("抚州")), ("kind", koujing_grammar::Arg::text("地区", "region"))];
+        let args = [
+            ("name", koujing_grammar::Arg::plain("抚州")),
+            ("kind", koujing_grammar::Arg::text("地区", "region")),
+        ];
         assert_eq!(Code::KJ1001.format(true, &args), "未知的地区 `抚州`");
         assert_eq!(Code::KJ1001.format(false, &args), "unknown region `抚州`");
     }

@@ -36,7 +36,8 @@ impl Config {
     /// Read the text of a `koujing.toml`; the error says what is wrong, in
     /// both languages.
     pub fn parse(text: &str) -> Result<Config, String> {
-        let raw: RawConfig = toml::from_str(text).map_err(|e| format!("koujing.toml 无法解析 / cannot be read: {e}"))?;
+        let raw: RawConfig = toml::from_str(text)
+            .map_err(|e| format!("koujing.toml 无法解析 / cannot be read: {e}"))?;
         let lang = match raw.lang {
             None => None,
             Some(l) => Some(Lang::parse(&l).ok_or_else(|| {
@@ -45,9 +46,9 @@ impl Config {
         };
         let mut lints = BTreeMap::new();
         for (code_text, level_text) in raw.lints {
-            let code: Code = code_text
-                .parse()
-                .map_err(|()| format!("koujing.toml [lints]: 未知代码 / unknown code `{code_text}`"))?;
+            let code: Code = code_text.parse().map_err(|()| {
+                format!("koujing.toml [lints]: 未知代码 / unknown code `{code_text}`")
+            })?;
             let level = match level_text.to_ascii_lowercase().as_str() {
                 "allow" | "off" => Level::Allow,
                 "info" => Level::Set(Severity::Info),
@@ -61,7 +62,11 @@ impl Config {
             };
             lints.insert(code, level);
         }
-        Ok(Config { lang, roots: raw.roots, lints })
+        Ok(Config {
+            lang,
+            roots: raw.roots,
+            lints,
+        })
     }
 }
 
@@ -71,9 +76,14 @@ mod tests {
 
     #[test]
     fn reads_levels_and_lang() {
-        let config = Config::parse("lang = \"en\"\n[lints]\nKJ2002 = \"error\"\nKJ5003 = \"allow\"\n").unwrap();
+        let config =
+            Config::parse("lang = \"en\"\n[lints]\nKJ2002 = \"error\"\nKJ5003 = \"allow\"\n")
+                .unwrap();
         assert_eq!(config.lang, Some(Lang::En));
-        assert_eq!(config.lints.get(&Code::KJ2002), Some(&Level::Set(Severity::Error)));
+        assert_eq!(
+            config.lints.get(&Code::KJ2002),
+            Some(&Level::Set(Severity::Error))
+        );
         assert_eq!(config.lints.get(&Code::KJ5003), Some(&Level::Allow));
     }
 

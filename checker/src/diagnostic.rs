@@ -26,7 +26,11 @@ impl Lang {
         let lower = text.trim().to_ascii_lowercase();
         if lower.starts_with("zh") {
             Some(Lang::Zh)
-        } else if lower.starts_with("en") || lower == "c" || lower.starts_with("c.") || lower == "posix" {
+        } else if lower.starts_with("en")
+            || lower == "c"
+            || lower.starts_with("c.")
+            || lower == "posix"
+        {
             Some(Lang::En)
         } else {
             None
@@ -43,7 +47,10 @@ pub struct LocalText {
 
 impl LocalText {
     pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {
-        LocalText { zh: zh.into(), en: en.into() }
+        LocalText {
+            zh: zh.into(),
+            en: en.into(),
+        }
     }
 
     pub fn get(&self, lang: Lang) -> &str {
@@ -84,7 +91,10 @@ impl Diagnostic {
             severity: code.default_severity(),
             file,
             span,
-            message: LocalText { zh: code.format(true, args), en: code.format(false, args) },
+            message: LocalText {
+                zh: code.format(true, args),
+                en: code.format(false, args),
+            },
             related: Vec::new(),
             help: None,
             fix: None,
@@ -92,7 +102,11 @@ impl Diagnostic {
     }
 
     pub fn related(mut self, file: FileId, span: Span, message: LocalText) -> Self {
-        self.related.push(Related { file, span, message });
+        self.related.push(Related {
+            file,
+            span,
+            message,
+        });
         self
     }
 

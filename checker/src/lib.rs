@@ -31,7 +31,10 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { today: NaiveDate::MIN, config: Config::default() }
+        Options {
+            today: NaiveDate::MIN,
+            config: Config::default(),
+        }
     }
 }
 
@@ -46,7 +49,10 @@ pub struct Report {
 
 impl Report {
     pub fn count(&self, severity: Severity) -> usize {
-        self.diagnostics.iter().filter(|d| d.severity == severity).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
     }
 }
 
@@ -60,8 +66,12 @@ pub fn check(workspace: &Workspace, options: &Options) -> Report {
     diagnostics.append(&mut found);
     diagnostics.extend(resolve::check_references(workspace, &index));
 
-    let mut suppressions: Vec<Suppression> =
-        workspace.files.iter().enumerate().flat_map(|(id, file)| suppress::collect(id, file)).collect();
+    let mut suppressions: Vec<Suppression> = workspace
+        .files
+        .iter()
+        .enumerate()
+        .flat_map(|(id, file)| suppress::collect(id, file))
+        .collect();
     suppress::apply(&mut diagnostics, &mut suppressions, options.today);
 
     diagnostics.retain_mut(|d| match options.config.lints.get(&d.code) {
@@ -73,14 +83,22 @@ pub fn check(workspace: &Workspace, options: &Options) -> Report {
         None => true,
     });
     sort(&mut diagnostics);
-    Report { diagnostics, suppressions }
+    Report {
+        diagnostics,
+        suppressions,
+    }
 }
 
 /// Sort diagnostics by file, position, code; then by the rest so that equal
 /// keys still come out in one order.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
-        (a.file, a.span.start, a.code, a.span.end, &a.message.en)
-            .cmp(&(b.file, b.span.start, b.code, b.span.end, &b.message.en))
+        (a.file, a.span.start, a.code, a.span.end, &a.message.en).cmp(&(
+            b.file,
+            b.span.start,
+            b.code,
+            b.span.end,
+            &b.message.en,
+        ))
     });
 }

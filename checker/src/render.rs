@@ -11,13 +11,21 @@ use crate::workspace::Workspace;
 use crate::Report;
 
 fn summary_counts(report: &Report) -> (usize, usize, usize) {
-    (report.count(Severity::Error), report.count(Severity::Warning), report.count(Severity::Info))
+    (
+        report.count(Severity::Error),
+        report.count(Severity::Warning),
+        report.count(Severity::Info),
+    )
 }
 
 /// `koujing check --format json`: one object with `diagnostics` and `summary`.
 /// Lines and columns are 1-based; columns count characters.
 pub fn json(workspace: &Workspace, report: &Report, lang: Lang) -> Value {
-    let diagnostics: Vec<Value> = report.diagnostics.iter().map(|d| json_diagnostic(workspace, d, lang)).collect();
+    let diagnostics: Vec<Value> = report
+        .diagnostics
+        .iter()
+        .map(|d| json_diagnostic(workspace, d, lang))
+        .collect();
     let (errors, warnings, infos) = summary_counts(report);
     json!({
         "diagnostics": diagnostics,
@@ -31,7 +39,9 @@ pub fn json(workspace: &Workspace, report: &Report, lang: Lang) -> Value {
 }
 
 fn json_diagnostic(workspace: &Workspace, d: &Diagnostic, lang: Lang) -> Value {
-    let Some(file) = workspace.file(d.file) else { return Value::Null };
+    let Some(file) = workspace.file(d.file) else {
+        return Value::Null;
+    };
     let start = file.char_position(d.span.start);
     let end = file.char_position(d.span.end);
     let related: Vec<Value> = d
@@ -66,9 +76,9 @@ fn json_diagnostic(workspace: &Workspace, d: &Diagnostic, lang: Lang) -> Value {
     });
     let mut message = d.message.get(lang).to_string();
     if let Some(help) = &d.help {
-        message.push_str(if lang.is_zh() { "(" } else { " (" });
+        message.push_str(if lang.is_zh() { "（" } else { " (" });
         message.push_str(help.get(lang));
-        message.push_str(if lang.is_zh() { ")" } else { ")" });
+        message.push_str(if lang.is_zh() { "）" } else { ")" });
     }
     json!({
         "code": d.code.as_str(),
@@ -123,7 +133,9 @@ impl miette::Diagnostic for MietteView {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -138,7 +150,9 @@ impl miette::Diagnostic for MietteView {
         if self.related.is_empty() {
             None
         } else {
-            Some(Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic)))
+            Some(Box::new(
+                self.related.iter().map(|r| r as &dyn miette::Diagnostic),
+            ))
         }
     }
 }
@@ -160,11 +174,17 @@ fn source_span(text: &str, span: koujing_grammar::Span) -> SourceSpan {
 fn view(workspace: &Workspace, d: &Diagnostic, lang: Lang) -> Option<MietteView> {
     let file = workspace.file(d.file)?;
     let text = file.text.to_string();
-    let mut labels = vec![LabeledSpan::new_primary_with_span(None, source_span(&text, d.span))];
+    let mut labels = vec![LabeledSpan::new_primary_with_span(
+        None,
+        source_span(&text, d.span),
+    )];
     let mut related = Vec::new();
     for r in &d.related {
         if r.file == d.file {
-            labels.push(LabeledSpan::new_with_span(Some(r.message.get(lang).to_string()), source_span(&text, r.span)));
+            labels.push(LabeledSpan::new_with_span(
+                Some(r.message.get(lang).to_string()),
+                source_span(&text, r.span),
+            ));
         } else if let Some(other) = workspace.file(r.file) {
             let other_text = other.text.to_string();
             related.push(MietteView {
@@ -172,7 +192,10 @@ fn view(workspace: &Workspace, d: &Diagnostic, lang: Lang) -> Option<MietteView>
                 message: r.message.get(lang).to_string(),
                 severity: miette::Severity::Advice,
                 help: None,
-                labels: vec![LabeledSpan::new_primary_with_span(None, source_span(&other_text, r.span))],
+                labels: vec![LabeledSpan::new_primary_with_span(
+                    None,
+                    source_span(&other_text, r.span),
+                )],
                 source: NamedSource::new(other.path.clone(), other_text),
                 related: Vec::new(),
             });
@@ -183,13 +206,21 @@ fn view(workspace: &Workspace, d: &Diagnostic, lang: Lang) -> Option<MietteView>
         help.push(h.get(lang).to_string());
     }
     if let Some(fix) = &d.fix {
-        help.push(if lang.is_zh() { fix.zh.clone() } else { fix.en.clone() });
+        help.push(if lang.is_zh() {
+            fix.zh.clone()
+        } else {
+            fix.en.clone()
+        });
     }
     Some(MietteView {
         code: d.code.as_str().to_string(),
         message: d.message.get(lang).to_string(),
         severity: miette_severity(d.severity),
-        help: if help.is_empty() { None } else { Some(help.join("\n")) },
+        help: if help.is_empty() {
+            None
+        } else {
+            Some(help.join("\n"))
+        },
         source: NamedSource::new(file.path.clone(), text),
         labels,
         related,
@@ -198,8 +229,14 @@ fn view(workspace: &Workspace, d: &Diagnostic, lang: Lang) -> Option<MietteView>
 
 /// Render diagnostics for a terminal: source snippets, labels, help lines.
 pub fn human(workspace: &Workspace, report: &Report, lang: Lang, color: bool) -> String {
-    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_links(false);
     let mut out = String::new();
     for d in &report.diagnostics {
         if let Some(view) = view(workspace, d, lang) {
@@ -210,9 +247,13 @@ pub fn human(workspace: &Workspace, report: &Report, lang: Lang, color: bool) ->
     let (errors, warnings, infos) = summary_counts(report);
     let files = workspace.files.len();
     if lang.is_zh() {
-        out.push_str(&format!("检查了 {files} 个文件:{errors} 个错误,{warnings} 个警告,{infos} 个提示\n"));
+        out.push_str(&format!(
+            "检查了 {files} 个文件:{errors} 个错误,{warnings} 个警告,{infos} 个提示\n"
+        ));
     } else {
-        out.push_str(&format!("checked {files} files: {errors} errors, {warnings} warnings, {infos} infos\n"));
+        out.push_str(&format!(
+            "checked {files} files: {errors} errors, {warnings} warnings, {infos} infos\n"
+        ));
     }
     out
 }

@@ -53,7 +53,11 @@ impl Kind {
     pub fn with_article(self) -> Arg {
         match self.text() {
             Arg::Text { zh, en } => {
-                let article = if en.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+                let article = if en.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                    "an"
+                } else {
+                    "a"
+                };
                 Arg::text(zh, format!("{article} {en}"))
             }
             plain => plain,
@@ -84,13 +88,19 @@ pub struct Table<'w, T> {
 
 impl<T> Default for Table<'_, T> {
     fn default() -> Self {
-        Table { defs: Vec::new(), by_name: HashMap::new() }
+        Table {
+            defs: Vec::new(),
+            by_name: HashMap::new(),
+        }
     }
 }
 
 impl<'w, T> Table<'w, T> {
     pub fn get(&self, name: &str) -> Option<Def<'w, T>> {
-        self.by_name.get(name).and_then(|&i| self.defs.get(i)).copied()
+        self.by_name
+            .get(name)
+            .and_then(|&i| self.defs.get(i))
+            .copied()
     }
 
     pub fn index_of(&self, name: &str) -> Option<usize> {
@@ -154,7 +164,9 @@ pub struct Index<'w> {
 
 impl<'w> Index<'w> {
     pub fn region(&self, name: &str) -> Option<&RegionDef<'w>> {
-        self.region_by_name.get(name).and_then(|&i| self.regions.get(i))
+        self.region_by_name
+            .get(name)
+            .and_then(|&i| self.regions.get(i))
     }
 
     pub fn region_index(&self, name: &str) -> Option<usize> {
@@ -209,13 +221,20 @@ impl<'w> Index<'w> {
 
 /// KJ1001 with a did-you-mean among `candidates`.
 pub fn unknown(file: FileId, ident: &Ident, kind: Arg, candidates: &[&str]) -> Diagnostic {
-    let mut diagnostic =
-        Diagnostic::new(Code::KJ1001, file, ident.span, &[("kind", kind), ("name", Arg::plain(&ident.text))]);
+    let mut diagnostic = Diagnostic::new(
+        Code::KJ1001,
+        file,
+        ident.span,
+        &[("kind", kind), ("name", Arg::plain(&ident.text))],
+    );
     if let Some(best) = did_you_mean(&ident.text, candidates.iter().copied()) {
         diagnostic = diagnostic.fix(Fix {
             zh: format!("是否应为 `{best}`?"),
             en: format!("did you mean `{best}`?"),
-            edits: vec![Edit { span: ident.span, replacement: best.to_string() }],
+            edits: vec![Edit {
+                span: ident.span,
+                replacement: best.to_string(),
+            }],
         });
     }
     diagnostic
@@ -231,10 +250,22 @@ fn defined_here() -> LocalText {
 }
 
 impl<'w> Builder<'w> {
-    fn duplicate(&mut self, kind: Kind, file: FileId, name: &Ident, first_file: FileId, first_span: Span) {
+    fn duplicate(
+        &mut self,
+        kind: Kind,
+        file: FileId,
+        name: &Ident,
+        first_file: FileId,
+        first_span: Span,
+    ) {
         self.diagnostics.push(
-            Diagnostic::new(Code::KJ1002, file, name.span, &[("kind", kind.text()), ("name", Arg::plain(&name.text))])
-                .related(first_file, first_span, defined_here()),
+            Diagnostic::new(
+                Code::KJ1002,
+                file,
+                name.span,
+                &[("kind", kind.text()), ("name", Arg::plain(&name.text))],
+            )
+            .related(first_file, first_span, defined_here()),
         );
     }
 
@@ -253,21 +284,35 @@ impl<'w> Builder<'w> {
         }
     }
 
-    fn add_region(&mut self, file: FileId, name: &'w Ident, parent: Option<usize>, depth: usize) -> Option<usize> {
+    fn add_region(
+        &mut self,
+        file: FileId,
+        name: &'w Ident,
+        parent: Option<usize>,
+        depth: usize,
+    ) -> Option<usize> {
         if let Some(first) = self.index.region(&name.text) {
             let (first_file, first_span) = (first.file, first.name.span);
             self.duplicate(Kind::Region, file, name, first_file, first_span);
             return None;
         }
         let at = self.index.regions.len();
-        self.index.regions.push(RegionDef { name, file, parent, depth, leaves: 0..0 });
+        self.index.regions.push(RegionDef {
+            name,
+            file,
+            parent,
+            depth,
+            leaves: 0..0,
+        });
         self.index.region_by_name.insert(&name.text, at);
         Some(at)
     }
 
     fn region_tree(&mut self, file: FileId, nodes: &'w [RegionNode], parent: usize, depth: usize) {
         for node in nodes {
-            let Some(at) = self.add_region(file, &node.name, Some(parent), depth) else { continue };
+            let Some(at) = self.add_region(file, &node.name, Some(parent), depth) else {
+                continue;
+            };
             let first_leaf = self.index.leaves.len();
             if node.children.is_empty() {
                 self.index.leaves.push(at);
@@ -284,14 +329,19 @@ impl<'w> Builder<'w> {
 
 /// Build the index of a workspace, reporting duplicates (KJ1002).
 pub fn build_index(workspace: &Workspace) -> (Index<'_>, Vec<Diagnostic>) {
-    let mut builder = Builder { index: Index::default(), diagnostics: Vec::new() };
+    let mut builder = Builder {
+        index: Index::default(),
+        diagnostics: Vec::new(),
+    };
     let mut global_limits: Option<(FileId, Span)> = None;
     let mut regional_limits: HashMap<&str, (FileId, Span)> = HashMap::new();
     for (file, source) in workspace.files.iter().enumerate() {
         for item in &source.parsed.module.items {
             match item {
                 Item::Regions(regions) => {
-                    let Some(root) = builder.add_region(file, &regions.name, None, 0) else { continue };
+                    let Some(root) = builder.add_region(file, &regions.name, None, 0) else {
+                        continue;
+                    };
                     let first_leaf = builder.index.leaves.len();
                     if regions.children.is_empty() {
                         builder.index.leaves.push(root);
@@ -303,21 +353,68 @@ pub fn build_index(workspace: &Workspace) -> (Index<'_>, Vec<Diagnostic>) {
                         region.leaves = first_leaf..end;
                     }
                 }
-                Item::Channel(x) => builder.add(Kind::Channel, file, &x.name, x, |i| &mut i.channels, |x| &x.name),
-                Item::Dimension(x) => {
-                    builder.add(Kind::Dimension, file, &x.name, x, |i| &mut i.dimensions, |x| &x.name)
+                Item::Channel(x) => builder.add(
+                    Kind::Channel,
+                    file,
+                    &x.name,
+                    x,
+                    |i| &mut i.channels,
+                    |x| &x.name,
+                ),
+                Item::Dimension(x) => builder.add(
+                    Kind::Dimension,
+                    file,
+                    &x.name,
+                    x,
+                    |i| &mut i.dimensions,
+                    |x| &x.name,
+                ),
+                Item::Product(x) => builder.add(
+                    Kind::Product,
+                    file,
+                    &x.name,
+                    x,
+                    |i| &mut i.products,
+                    |x| &x.name,
+                ),
+                Item::Support(x) => builder.add(
+                    Kind::Support,
+                    file,
+                    &x.name,
+                    x,
+                    |i| &mut i.supports,
+                    |x| &x.name,
+                ),
+                Item::Term(x) => {
+                    builder.add(Kind::Term, file, &x.name, x, |i| &mut i.terms, |x| &x.name)
                 }
-                Item::Product(x) => builder.add(Kind::Product, file, &x.name, x, |i| &mut i.products, |x| &x.name),
-                Item::Support(x) => builder.add(Kind::Support, file, &x.name, x, |i| &mut i.supports, |x| &x.name),
-                Item::Term(x) => builder.add(Kind::Term, file, &x.name, x, |i| &mut i.terms, |x| &x.name),
-                Item::Campaign(x) => {
-                    builder.add(Kind::Campaign, file, &x.name, x, |i| &mut i.campaigns, |x| &x.name)
+                Item::Campaign(x) => builder.add(
+                    Kind::Campaign,
+                    file,
+                    &x.name,
+                    &**x,
+                    |i| &mut i.campaigns,
+                    |x| &x.name,
+                ),
+                Item::Commission(x) => builder.add(
+                    Kind::Commission,
+                    file,
+                    &x.name,
+                    x,
+                    |i| &mut i.commissions,
+                    |x| &x.name,
+                ),
+                Item::Mix(x) => {
+                    builder.add(Kind::Mix, file, &x.name, x, |i| &mut i.mixes, |x| &x.name)
                 }
-                Item::Commission(x) => {
-                    builder.add(Kind::Commission, file, &x.name, x, |i| &mut i.commissions, |x| &x.name)
-                }
-                Item::Mix(x) => builder.add(Kind::Mix, file, &x.name, x, |i| &mut i.mixes, |x| &x.name),
-                Item::Grading(x) => builder.add(Kind::Grading, file, &x.name, x, |i| &mut i.gradings, |x| &x.name),
+                Item::Grading(x) => builder.add(
+                    Kind::Grading,
+                    file,
+                    &x.name,
+                    x,
+                    |i| &mut i.gradings,
+                    |x| &x.name,
+                ),
                 Item::Limits(x) => {
                     let (key, span) = match &x.region {
                         Some(region) => (Some(region.text.as_str()), region.span),
@@ -349,7 +446,11 @@ pub fn build_index(workspace: &Workspace) -> (Index<'_>, Vec<Diagnostic>) {
                                     span,
                                     &[("kind", Kind::Limits.text()), ("name", Arg::plain(name))],
                                 )
-                                .related(first_file, first_span, defined_here()),
+                                .related(
+                                    first_file,
+                                    first_span,
+                                    defined_here(),
+                                ),
                             );
                         }
                         None => builder.index.limits.push(Def { file, item: x }),
@@ -359,13 +460,20 @@ pub fn build_index(workspace: &Workspace) -> (Index<'_>, Vec<Diagnostic>) {
         }
     }
     // Global limits first.
-    builder.index.limits.sort_by_key(|d| d.item.region.is_some());
+    builder
+        .index
+        .limits
+        .sort_by_key(|d| d.item.region.is_some());
     (builder.index, builder.diagnostics)
 }
 
 /// Check every reference of the workspace.
 pub fn check_references(workspace: &Workspace, index: &Index<'_>) -> Vec<Diagnostic> {
-    let mut checker = RefChecker { index, diagnostics: Vec::new(), file: 0 };
+    let mut checker = RefChecker {
+        index,
+        diagnostics: Vec::new(),
+        file: 0,
+    };
     for (file, source) in workspace.files.iter().enumerate() {
         checker.file = file;
         for item in &source.parsed.module.items {
@@ -393,11 +501,16 @@ impl RefChecker<'_, '_> {
                 Code::KJ1003,
                 self.file,
                 ident.span,
-                &[("name", Arg::plain(&ident.text)), ("found", found.with_article()), ("expected", kind.with_article())],
+                &[
+                    ("name", Arg::plain(&ident.text)),
+                    ("found", found.with_article()),
+                    ("expected", kind.with_article()),
+                ],
             ));
         } else {
             let names = self.index.names_of(kind);
-            self.diagnostics.push(unknown(self.file, ident, kind.text(), &names));
+            self.diagnostics
+                .push(unknown(self.file, ident, kind.text(), &names));
         }
         false
     }
@@ -439,7 +552,9 @@ impl RefChecker<'_, '_> {
 
     fn campaign(&mut self, campaign: &Campaign) {
         if let Some(issuer) = &campaign.issuer {
-            if self.expect(issuer, Kind::Region) && self.index.region(&issuer.text).is_some_and(|r| r.depth > 1) {
+            if self.expect(issuer, Kind::Region)
+                && self.index.region(&issuer.text).is_some_and(|r| r.depth > 1)
+            {
                 self.diagnostics.push(Diagnostic::new(
                     Code::KJ1003,
                     self.file,
@@ -447,7 +562,13 @@ impl RefChecker<'_, '_> {
                     &[
                         ("name", Arg::plain(&issuer.text)),
                         ("found", Arg::text("区县", "a county")),
-                        ("expected", Arg::text("发起单位(省公司或地市)", "an issuer (the province or a city)")),
+                        (
+                            "expected",
+                            Arg::text(
+                                "发起单位(省公司或地市)",
+                                "an issuer (the province or a city)",
+                            ),
+                        ),
                     ],
                 ));
             }
@@ -470,10 +591,16 @@ impl RefChecker<'_, '_> {
             if !self.expect(&constraint.dimension, Kind::Dimension) {
                 continue;
             }
-            let Some(dimension) = self.index.dimensions.get(&constraint.dimension.text) else { continue };
+            let Some(dimension) = self.index.dimensions.get(&constraint.dimension.text) else {
+                continue;
+            };
             match &constraint.value {
-                AudienceValue::Values(values) => self.enum_values(dimension.item, values, constraint.span),
-                AudienceValue::Range(range) => self.numeric(dimension.item, range.node.unit, range.span),
+                AudienceValue::Values(values) => {
+                    self.enum_values(dimension.item, values, constraint.span)
+                }
+                AudienceValue::Range(range) => {
+                    self.numeric(dimension.item, range.node.unit, range.span)
+                }
             }
         }
     }
@@ -486,7 +613,13 @@ impl RefChecker<'_, '_> {
                 self.file,
                 span,
                 &[
-                    ("expected", Arg::text(format!("维度 `{}` 的数值区间", dimension.name.text), format!("a range of dimension `{}`", dimension.name.text))),
+                    (
+                        "expected",
+                        Arg::text(
+                            format!("维度 `{}` 的数值区间", dimension.name.text),
+                            format!("a range of dimension `{}`", dimension.name.text),
+                        ),
+                    ),
                     ("found", Arg::text("取值列表", "a list of values")),
                 ],
             ));
@@ -509,7 +642,10 @@ impl RefChecker<'_, '_> {
                     diagnostic = diagnostic.fix(Fix {
                         zh: format!("是否应为 `{best}`?"),
                         en: format!("did you mean `{best}`?"),
-                        edits: vec![Edit { span: value.span, replacement: best.to_string() }],
+                        edits: vec![Edit {
+                            span: value.span,
+                            replacement: best.to_string(),
+                        }],
                     });
                 }
                 self.diagnostics.push(diagnostic);
@@ -527,7 +663,13 @@ impl RefChecker<'_, '_> {
                     self.file,
                     span,
                     &[
-                        ("expected", Arg::text(format!("维度 `{}` 的取值", dimension.name.text), format!("values of dimension `{}`", dimension.name.text))),
+                        (
+                            "expected",
+                            Arg::text(
+                                format!("维度 `{}` 的取值", dimension.name.text),
+                                format!("values of dimension `{}`", dimension.name.text),
+                            ),
+                        ),
                         ("found", Arg::text("数值区间", "a numeric range")),
                     ],
                 ));
@@ -540,8 +682,20 @@ impl RefChecker<'_, '_> {
                 self.file,
                 span,
                 &[
-                    ("expected", Arg::text(format!("单位 {}", expected.as_str()), format!("unit {}", expected.as_str()))),
-                    ("found", Arg::text(format!("单位 {}", unit.as_str()), format!("unit {}", unit.as_str()))),
+                    (
+                        "expected",
+                        Arg::text(
+                            format!("单位 {}", expected.as_str()),
+                            format!("unit {}", expected.as_str()),
+                        ),
+                    ),
+                    (
+                        "found",
+                        Arg::text(
+                            format!("单位 {}", unit.as_str()),
+                            format!("unit {}", unit.as_str()),
+                        ),
+                    ),
                 ],
             ));
         }
@@ -551,7 +705,11 @@ impl RefChecker<'_, '_> {
         self.expect_all(&commission.channels, Kind::Channel);
         let mut grades: Vec<&str> = Vec::new();
         for channel in &commission.channels {
-            let model = self.index.channels.get(&channel.text).and_then(|c| c.item.grading.as_ref());
+            let model = self
+                .index
+                .channels
+                .get(&channel.text)
+                .and_then(|c| c.item.grading.as_ref());
             if let Some(model) = model.and_then(|m| self.index.gradings.get(&m.text)) {
                 for band in &model.item.grades {
                     if !grades.contains(&band.name.text.as_str()) {
@@ -574,16 +732,22 @@ impl RefChecker<'_, '_> {
                 Code::KJ1005,
                 this.file,
                 condition.span,
-                &[("expected", Arg::text(what.0, what.1)), ("found", Arg::text("数值区间", "a numeric range"))],
+                &[
+                    ("expected", Arg::text(what.0, what.1)),
+                    ("found", Arg::text("数值区间", "a numeric range")),
+                ],
             ));
         };
         match (key, &condition.value) {
             ("product", ConditionValue::Names(names)) => self.expect_all(names, Kind::Product),
-            ("product", ConditionValue::Interval(_)) => names_expected(self, ("产品名称", "product names")),
+            ("product", ConditionValue::Interval(_)) => {
+                names_expected(self, ("产品名称", "product names"))
+            }
             ("grade", ConditionValue::Names(names)) => {
                 for name in names {
                     if !grades.contains(&name.text.as_str()) {
-                        let mut diagnostic = unknown(self.file, name, Arg::text("等级", "grade"), grades);
+                        let mut diagnostic =
+                            unknown(self.file, name, Arg::text("等级", "grade"), grades);
                         if grades.is_empty() {
                             diagnostic = diagnostic.help(LocalText::new(
                                 "本表渠道没有通过 `grading` 指定分级模型",
@@ -594,7 +758,9 @@ impl RefChecker<'_, '_> {
                     }
                 }
             }
-            ("grade", ConditionValue::Interval(_)) => names_expected(self, ("等级名称", "grade names")),
+            ("grade", ConditionValue::Interval(_)) => {
+                names_expected(self, ("等级名称", "grade names"))
+            }
             ("tenure", ConditionValue::Interval(interval)) => {
                 if interval.unit != Unit::Month && interval.unit != Unit::Plain {
                     self.diagnostics.push(Diagnostic::new(
@@ -602,8 +768,20 @@ impl RefChecker<'_, '_> {
                         self.file,
                         condition.span,
                         &[
-                            ("expected", Arg::text("月数,如 `1 个月 ..= 6 个月`", "months such as `1 个月 ..= 6 个月`")),
-                            ("found", Arg::text(format!("单位 {}", interval.unit.as_str()), format!("unit {}", interval.unit.as_str()))),
+                            (
+                                "expected",
+                                Arg::text(
+                                    "月数,如 `1 个月 ..= 6 个月`",
+                                    "months such as `1 个月 ..= 6 个月`",
+                                ),
+                            ),
+                            (
+                                "found",
+                                Arg::text(
+                                    format!("单位 {}", interval.unit.as_str()),
+                                    format!("unit {}", interval.unit.as_str()),
+                                ),
+                            ),
                         ],
                     ));
                 }
@@ -632,8 +810,12 @@ impl RefChecker<'_, '_> {
                     return;
                 };
                 match value {
-                    ConditionValue::Names(names) => self.enum_values(dimension.item, names, condition.span),
-                    ConditionValue::Interval(interval) => self.numeric(dimension.item, interval.unit, condition.span),
+                    ConditionValue::Names(names) => {
+                        self.enum_values(dimension.item, names, condition.span)
+                    }
+                    ConditionValue::Interval(interval) => {
+                        self.numeric(dimension.item, interval.unit, condition.span)
+                    }
                 }
             }
         }

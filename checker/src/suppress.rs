@@ -37,8 +37,11 @@ pub struct Suppression {
     pub malformed: Option<&'static str>,
 }
 
+/// An allow comment read: codes, reason, until.
+type Allow = (Vec<String>, Option<String>, Option<NaiveDate>);
+
 /// Read the allow list, `reason="…"` and `until=…` of a comment's text.
-fn parse_allow(text: &str) -> Option<Result<(Vec<String>, Option<String>, Option<NaiveDate>), &'static str>> {
+fn parse_allow(text: &str) -> Option<Result<Allow, &'static str>> {
     let rest = text.trim().strip_prefix("koujing:")?.trim_start();
     let Some(rest) = rest.strip_prefix("allow") else {
         return Some(Err("expected `allow(...)`"));
@@ -49,8 +52,11 @@ fn parse_allow(text: &str) -> Option<Result<(Vec<String>, Option<String>, Option
     let Some((list, mut rest)) = rest.split_once(')') else {
         return Some(Err("missing `)`"));
     };
-    let codes: Vec<String> =
-        list.split([',', '，']).map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).collect();
+    let codes: Vec<String> = list
+        .split([',', '，'])
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty())
+        .collect();
     if codes.is_empty() {
         return Some(Err("no code in allow()"));
     }
@@ -62,8 +68,12 @@ fn parse_allow(text: &str) -> Option<Result<(Vec<String>, Option<String>, Option
             break;
         }
         if let Some(after) = rest.strip_prefix("reason=") {
-            let Some(after) = after.strip_prefix('"') else { return Some(Err("reason must be quoted")) };
-            let Some((value, tail)) = after.split_once('"') else { return Some(Err("unterminated reason")) };
+            let Some(after) = after.strip_prefix('"') else {
+                return Some(Err("reason must be quoted"));
+            };
+            let Some((value, tail)) = after.split_once('"') else {
+                return Some(Err("unterminated reason"));
+            };
             reason = Some(value.to_string());
             rest = tail;
         } else if let Some(after) = rest.strip_prefix("until=") {
@@ -114,10 +124,16 @@ pub fn collect(id: FileId, source: &SourceFile) -> Vec<Suppression> {
     let mut found = Vec::new();
     let mut starts: Option<Vec<Span>> = None;
     for comment in &source.parsed.syntax.comments {
-        let Some(parsed) = parse_allow(&comment.text) else { continue };
+        let Some(parsed) = parse_allow(&comment.text) else {
+            continue;
+        };
         let starts = starts.get_or_insert_with(|| node_starts(&source.parsed.syntax));
-        let line_start = text.get(..comment.span.start).map_or(0, |t| t.rfind('\n').map_or(0, |n| n + 1));
-        let own_line = text.get(line_start..comment.span.start).is_some_and(|t| t.trim().is_empty());
+        let line_start = text
+            .get(..comment.span.start)
+            .map_or(0, |t| t.rfind('\n').map_or(0, |n| n + 1));
+        let own_line = text
+            .get(line_start..comment.span.start)
+            .is_some_and(|t| t.trim().is_empty());
         // The first line of code after the comment.
         let mut target = None;
         if own_line {
@@ -132,7 +148,11 @@ pub fn collect(id: FileId, source: &SourceFile) -> Vec<Suppression> {
                     continue;
                 }
                 let first = at + (line.len() - trimmed.len());
-                target = starts.iter().filter(|s| s.start == first).max_by_key(|s| s.len()).copied();
+                target = starts
+                    .iter()
+                    .filter(|s| s.start == first)
+                    .max_by_key(|s| s.len())
+                    .copied();
                 break;
             }
         }
@@ -156,11 +176,18 @@ pub fn collect(id: FileId, source: &SourceFile) -> Vec<Suppression> {
 }
 
 /// Remove suppressed diagnostics; report KJ0006 for every ineffective allow.
-pub fn apply(diagnostics: &mut Vec<Diagnostic>, suppressions: &mut [Suppression], today: NaiveDate) {
+pub fn apply(
+    diagnostics: &mut Vec<Diagnostic>,
+    suppressions: &mut [Suppression],
+    today: NaiveDate,
+) {
     for s in suppressions.iter_mut() {
         s.expired = s.until.is_some_and(|until| until < today);
     }
-    let mut used: Vec<Vec<bool>> = suppressions.iter().map(|s| vec![false; s.codes.len()]).collect();
+    let mut used: Vec<Vec<bool>> = suppressions
+        .iter()
+        .map(|s| vec![false; s.codes.len()])
+        .collect();
     diagnostics.retain(|d| {
         let mut keep = true;
         for (s, used) in suppressions.iter_mut().zip(used.iter_mut()) {
@@ -182,7 +209,12 @@ pub fn apply(diagnostics: &mut Vec<Diagnostic>, suppressions: &mut [Suppression]
     });
     for (s, used) in suppressions.iter().zip(used) {
         let mut report = |zh: String, en: String| {
-            diagnostics.push(Diagnostic::new(Code::KJ0006, s.file, s.span, &[("reason", Arg::text(zh, en))]));
+            diagnostics.push(Diagnostic::new(
+                Code::KJ0006,
+                s.file,
+                s.span,
+                &[("reason", Arg::text(zh, en))],
+            ));
         };
         if let Some(why) = s.malformed {
             report(format!("无法解析:{why}"), format!("cannot be read: {why}"));
@@ -204,7 +236,10 @@ pub fn apply(diagnostics: &mut Vec<Diagnostic>, suppressions: &mut [Suppression]
         }
         for (code, used) in s.codes.iter().zip(used) {
             if code.parse::<Code>().is_err() {
-                report(format!("未知的诊断代码 `{code}`"), format!("unknown code `{code}`"));
+                report(
+                    format!("未知的诊断代码 `{code}`"),
+                    format!("unknown code `{code}`"),
+                );
             } else if !used {
                 report(
                     format!("allow({code}) 没有抑制任何诊断"),
@@ -221,7 +256,9 @@ mod tests {
 
     #[test]
     fn reads_reason_and_until() {
-        let parsed = parse_allow(" koujing: allow(KJ2002, KJ5002) reason=\"春节档期经省公司批准\" until=2027-01-31");
+        let parsed = parse_allow(
+            " koujing: allow(KJ2002, KJ5002) reason=\"春节档期经省公司批准\" until=2027-01-31",
+        );
         let (codes, reason, until) = parsed.unwrap().unwrap();
         assert_eq!(codes, vec!["KJ2002", "KJ5002"]);
         assert_eq!(reason.as_deref(), Some("春节档期经省公司批准"));

@@ -5,8 +5,8 @@ use std::sync::Arc;
 use koujing_grammar::{parse_file, ParsedFile, Span};
 use line_index::{LineIndex, TextSize, WideEncoding};
 
-use crate::diagnostic::{Diagnostic, FileId};
 use crate::codes::Code;
+use crate::diagnostic::{Diagnostic, FileId};
 
 /// One source file.
 #[derive(Debug)]
@@ -70,9 +70,15 @@ impl SourceFile {
         };
         let column = match encoding {
             None => line_col.col,
-            Some(enc) => self.line_index.to_wide(enc, line_col).map_or(line_col.col, |w| w.col),
+            Some(enc) => self
+                .line_index
+                .to_wide(enc, line_col)
+                .map_or(line_col.col, |w| w.col),
         };
-        Position { line: line_col.line + 1, column: column + 1 }
+        Position {
+            line: line_col.line + 1,
+            column: column + 1,
+        }
     }
 
     /// 1-based line and character column (the JSON output's convention).
@@ -84,7 +90,9 @@ impl SourceFile {
     pub fn offset_of_utf16(&self, line: u32, column: u32) -> Option<usize> {
         let wide = line_index::WideLineCol { line, col: column };
         let line_col = self.line_index.to_utf8(WideEncoding::Utf16, wide)?;
-        self.line_index.offset(line_col).map(|s| u32::from(s) as usize)
+        self.line_index
+            .offset(line_col)
+            .map(|s| u32::from(s) as usize)
     }
 
     /// The text of a span, if the span is valid.
@@ -96,7 +104,10 @@ impl SourceFile {
     pub fn own_diagnostics(&self, id: FileId) -> Vec<Diagnostic> {
         if let Some(at) = self.encoding_error {
             let args = [
-                ("expected", koujing_grammar::Arg::text("UTF-8 编码的文本", "UTF-8 text")),
+                (
+                    "expected",
+                    koujing_grammar::Arg::text("UTF-8 编码的文本", "UTF-8 text"),
+                ),
                 (
                     "found",
                     koujing_grammar::Arg::text(
@@ -107,7 +118,11 @@ impl SourceFile {
             ];
             return vec![Diagnostic::new(Code::KJ0001, id, Span::new(at, at), &args)];
         }
-        self.parsed.issues.iter().map(|issue| Diagnostic::from_issue(id, issue)).collect()
+        self.parsed
+            .issues
+            .iter()
+            .map(|issue| Diagnostic::from_issue(id, issue))
+            .collect()
     }
 }
 

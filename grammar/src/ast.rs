@@ -24,7 +24,8 @@ impl DateRange {
     }
 
     pub fn intersects(&self, other: &DateRange) -> bool {
-        self.start <= other.end.unwrap_or(NaiveDate::MAX) && other.start <= self.end.unwrap_or(NaiveDate::MAX)
+        self.start <= other.end.unwrap_or(NaiveDate::MAX)
+            && other.start <= self.end.unwrap_or(NaiveDate::MAX)
     }
 }
 
@@ -47,7 +48,14 @@ pub struct Interval {
 
 impl Interval {
     pub fn point(value: Decimal, unit: Unit) -> Self {
-        Interval { lo: Some(value), hi: Some(Upper { value, inclusive: true }), unit }
+        Interval {
+            lo: Some(value),
+            hi: Some(Upper {
+                value,
+                inclusive: true,
+            }),
+            unit,
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -59,7 +67,13 @@ impl Interval {
 
     pub fn contains(&self, x: Decimal) -> bool {
         self.lo.is_none_or(|lo| lo <= x)
-            && self.hi.is_none_or(|hi| if hi.inclusive { x <= hi.value } else { x < hi.value })
+            && self.hi.is_none_or(|hi| {
+                if hi.inclusive {
+                    x <= hi.value
+                } else {
+                    x < hi.value
+                }
+            })
     }
 
     /// Do the two intervals share a point?
@@ -78,8 +92,14 @@ impl Interval {
             None => "(-∞".to_string(),
         };
         let hi = match self.hi {
-            Some(Upper { value, inclusive: true }) => format!("{}]", value.normalize()),
-            Some(Upper { value, inclusive: false }) => format!("{})", value.normalize()),
+            Some(Upper {
+                value,
+                inclusive: true,
+            }) => format!("{}]", value.normalize()),
+            Some(Upper {
+                value,
+                inclusive: false,
+            }) => format!("{})", value.normalize()),
             None => "+∞)".to_string(),
         };
         let unit = self.unit.as_str();
@@ -392,8 +412,12 @@ impl Duration {
     /// The day `self` before `date`, if it exists.
     pub fn before(&self, date: NaiveDate) -> Option<NaiveDate> {
         match self.unit {
-            Unit::Week => date.checked_sub_signed(chrono::Duration::try_days(self.amount.checked_mul(7)?)?),
-            Unit::Month => date.checked_sub_months(chrono::Months::new(u32::try_from(self.amount).ok()?)),
+            Unit::Week => {
+                date.checked_sub_signed(chrono::Duration::try_days(self.amount.checked_mul(7)?)?)
+            }
+            Unit::Month => {
+                date.checked_sub_months(chrono::Months::new(u32::try_from(self.amount).ok()?))
+            }
             _ => date.checked_sub_signed(chrono::Duration::try_days(self.amount)?),
         }
     }
@@ -419,7 +443,7 @@ pub enum Item {
     Product(Product),
     Support(Support),
     Term(Term),
-    Campaign(Campaign),
+    Campaign(Box<Campaign>),
     Commission(Commission),
     Mix(Mix),
     Grading(Grading),

@@ -48,7 +48,10 @@ impl Arg {
     }
 
     pub fn text(zh: impl Into<String>, en: impl Into<String>) -> Arg {
-        Arg::Text { zh: zh.into(), en: en.into() }
+        Arg::Text {
+            zh: zh.into(),
+            en: en.into(),
+        }
     }
 
     /// The argument in one language (`zh` true for zh-CN).
@@ -92,7 +95,12 @@ pub struct Issue {
 
 impl Issue {
     pub fn new(code: IssueCode, span: Span) -> Self {
-        Issue { code, span, args: Vec::new(), fix: None }
+        Issue {
+            code,
+            span,
+            args: Vec::new(),
+            fix: None,
+        }
     }
 
     pub fn arg(mut self, name: &'static str, value: Arg) -> Self {

@@ -31,5 +31,9 @@ pub struct ParsedFile {
 pub fn parse_file(source: &str) -> ParsedFile {
     let parse::Parsed { file, mut issues } = parse::parse(source);
     let module = lower::lower(&file, &mut issues);
-    ParsedFile { syntax: file, module, issues }
+    ParsedFile {
+        syntax: file,
+        module,
+        issues,
+    }
 }

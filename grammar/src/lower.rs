@@ -18,7 +18,11 @@ use crate::tree::{self, Block, Entry, Key, Scalar, SyntaxFile, Value, ValueKind}
 /// Lower a parsed file into its typed module.
 pub fn lower(file: &SyntaxFile, issues: &mut Vec<Issue>) -> Module {
     let mut lowerer = Lowerer { issues };
-    let items = file.items.iter().filter_map(|item| lowerer.item(item)).collect();
+    let items = file
+        .items
+        .iter()
+        .filter_map(|item| lowerer.item(item))
+        .collect();
     Module { items }
 }
 
@@ -35,7 +39,10 @@ struct Fields<'t> {
 
 impl<'t> Fields<'t> {
     fn get(&self, key: &str) -> Option<&'t Entry> {
-        self.entries.iter().find(|(k, _)| *k == key).map(|(_, e)| *e)
+        self.entries
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, e)| *e)
     }
 
     fn value(&self, key: &str) -> Option<&'t Value> {
@@ -91,7 +98,11 @@ impl Lowerer<'_> {
     }
 
     fn out_of_range(&mut self, span: Span, value: impl Into<String>, zh: &str, en: &str) {
-        self.push(Issue::new(IssueCode::OutOfRange, span).plain("value", value).text("range", zh, en));
+        self.push(
+            Issue::new(IssueCode::OutOfRange, span)
+                .plain("value", value)
+                .text("range", zh, en),
+        );
     }
 
     fn missing(&mut self, name: &Ident, item: &str, field: &str) {
@@ -104,8 +115,17 @@ impl Lowerer<'_> {
 
     /// Check a block's keys against `known`, reporting unknown (KJ1007) and
     /// repeated (KJ0001) ones; `factors` says whether `factor` entries belong.
-    fn fields<'t>(&mut self, item: &str, block: &'t Block, known: &[(&str, Shape)], factors: bool) -> Fields<'t> {
-        let mut fields = Fields { entries: Vec::new(), factors: Vec::new() };
+    fn fields<'t>(
+        &mut self,
+        item: &str,
+        block: &'t Block,
+        known: &[(&str, Shape)],
+        factors: bool,
+    ) -> Fields<'t> {
+        let mut fields = Fields {
+            entries: Vec::new(),
+            factors: Vec::new(),
+        };
         for entry in &block.entries {
             let (key, key_span, shape) = match entry {
                 Entry::Field(f) => (f.key.text(), f.key.span(), Shape::Field),
@@ -126,7 +146,11 @@ impl Lowerer<'_> {
                         self.push(
                             Issue::new(IssueCode::Syntax, key_span)
                                 .text("expected", "每个字段只写一次", "each field once")
-                                .text("found", format!("重复的字段 `{key}`"), format!("field `{key}` again")),
+                                .text(
+                                    "found",
+                                    format!("重复的字段 `{key}`"),
+                                    format!("field `{key}` again"),
+                                ),
                         );
                     } else {
                         fields.entries.push((key, entry));
@@ -151,12 +175,17 @@ impl Lowerer<'_> {
     }
 
     fn unknown_field(&mut self, item: &str, key: &str, span: Span, known: &[(&str, Shape)]) {
-        let mut issue = Issue::new(IssueCode::UnknownField, span).plain("field", key).plain("item", item);
+        let mut issue = Issue::new(IssueCode::UnknownField, span)
+            .plain("field", key)
+            .plain("item", item);
         if let Some(best) = did_you_mean(key, known.iter().map(|(k, _)| *k)) {
             issue = issue.plain("suggestion", best).with_fix(Fix {
                 zh: format!("改为 `{best}`"),
                 en: format!("change to `{best}`"),
-                edits: vec![Edit { span, replacement: best.to_string() }],
+                edits: vec![Edit {
+                    span,
+                    replacement: best.to_string(),
+                }],
             });
         }
         self.push(issue);
@@ -169,7 +198,12 @@ impl Lowerer<'_> {
         let block = match &item.body {
             tree::ItemBody::Regions(nodes) => {
                 let name = self.name(item)?;
-                return Some(Item::Regions(Regions { name, title, children: region_nodes(nodes), span }));
+                return Some(Item::Regions(Regions {
+                    name,
+                    title,
+                    children: region_nodes(nodes),
+                    span,
+                }));
             }
             tree::ItemBody::Block(block) => block,
         };
@@ -183,7 +217,7 @@ impl Lowerer<'_> {
             "product" => Item::Product(self.product(name, title, block, span)),
             "support" => Item::Support(self.support(name, title, block, span)),
             "term" => Item::Term(self.term(name, title, block, span)),
-            "campaign" => Item::Campaign(self.campaign(name, title, block, span)),
+            "campaign" => Item::Campaign(Box::new(self.campaign(name, title, block, span))),
             "commission" => Item::Commission(self.commission(name, title, block, span)),
             "mix" => Item::Mix(self.mix(name, title, block, span)),
             "grading" => Item::Grading(self.grading(name, title, block, span)),
@@ -201,10 +235,17 @@ impl Lowerer<'_> {
 
     fn name(&mut self, item: &tree::Item) -> Option<Ident> {
         if item.name.is_none() {
-            let at = item.title.as_ref().map_or(item.keyword.span.end, |t| t.span.start);
+            let at = item
+                .title
+                .as_ref()
+                .map_or(item.keyword.span.end, |t| t.span.start);
             self.push(
                 Issue::new(IssueCode::Syntax, Span::new(item.keyword.span.start, at))
-                    .text("expected", format!("{} 的名称", item.keyword.text), format!("a name for the {}", item.keyword.text))
+                    .text(
+                        "expected",
+                        format!("{} 的名称", item.keyword.text),
+                        format!("a name for the {}", item.keyword.text),
+                    )
                     .text("found", "没有名称", "no name"),
             );
         }
@@ -215,7 +256,10 @@ impl Lowerer<'_> {
 
     fn ident(&mut self, value: &Value) -> Option<Ident> {
         match &value.kind {
-            ValueKind::Ident(text) => Some(Ident { text: text.clone(), span: value.span }),
+            ValueKind::Ident(text) => Some(Ident {
+                text: text.clone(),
+                span: value.span,
+            }),
             _ => {
                 self.mismatch(value, "名称", "a name");
                 None
@@ -237,7 +281,10 @@ impl Lowerer<'_> {
 
     fn string(&mut self, value: &Value) -> Option<StrLit> {
         match &value.kind {
-            ValueKind::Str(text) => Some(StrLit { value: text.clone(), span: value.span }),
+            ValueKind::Str(text) => Some(StrLit {
+                value: text.clone(),
+                span: value.span,
+            }),
             _ => {
                 self.mismatch(value, "字符串", "a string");
                 None
@@ -248,17 +295,19 @@ impl Lowerer<'_> {
     fn date(&mut self, lit: tree::DateLit, span: Span) -> Option<NaiveDate> {
         let date = date_of(lit);
         if date.is_none() {
-            self.push(
-                Issue::new(IssueCode::ImpossibleDate, span)
-                    .plain("date", format!("{:04}-{:02}-{:02}", lit.year, lit.month, lit.day)),
-            );
+            self.push(Issue::new(IssueCode::ImpossibleDate, span).plain(
+                "date",
+                format!("{:04}-{:02}-{:02}", lit.year, lit.month, lit.day),
+            ));
         }
         date
     }
 
     fn single_date(&mut self, value: &Value) -> Option<Spanned<NaiveDate>> {
         match &value.kind {
-            ValueKind::Scalar(Scalar::Date(lit)) => Some(Spanned::new(self.date(*lit, value.span)?, value.span)),
+            ValueKind::Scalar(Scalar::Date(lit)) => {
+                Some(Spanned::new(self.date(*lit, value.span)?, value.span))
+            }
             _ => {
                 self.mismatch(value, "日期 YYYY-MM-DD", "a date YYYY-MM-DD");
                 None
@@ -271,34 +320,44 @@ impl Lowerer<'_> {
             ValueKind::Range(range) => range,
             ValueKind::Scalar(Scalar::Date(lit)) => {
                 let day = self.date(*lit, value.span)?;
-                return Some(DateRange { start: day, end: Some(day), span: value.span });
+                return Some(DateRange {
+                    start: day,
+                    end: Some(day),
+                    span: value.span,
+                });
             }
             _ => {
-                self.mismatch(value, "日期区间 `开始 .. 结束`", "a date range `start .. end`");
+                self.mismatch(
+                    value,
+                    "日期区间 `开始 .. 结束`",
+                    "a date range `start .. end`",
+                );
                 return None;
             }
         };
-        let endpoint = |this: &mut Self, end: Option<(Scalar, Span)>| -> Result<Option<NaiveDate>, ()> {
-            match end {
-                None => Ok(None),
-                Some((Scalar::Date(lit), span)) => this.date(lit, span).map(Some).ok_or(()),
-                Some((Scalar::Quantity(_), span)) => {
-                    this.push(
-                        Issue::new(IssueCode::UnitMismatch, span)
-                            .text("expected", "日期", "a date")
-                            .text("found", "数字", "a number"),
-                    );
-                    Err(())
+        let endpoint =
+            |this: &mut Self, end: Option<(Scalar, Span)>| -> Result<Option<NaiveDate>, ()> {
+                match end {
+                    None => Ok(None),
+                    Some((Scalar::Date(lit), span)) => this.date(lit, span).map(Some).ok_or(()),
+                    Some((Scalar::Quantity(_), span)) => {
+                        this.push(
+                            Issue::new(IssueCode::UnitMismatch, span)
+                                .text("expected", "日期", "a date")
+                                .text("found", "数字", "a number"),
+                        );
+                        Err(())
+                    }
                 }
-            }
-        };
+            };
         let start = endpoint(self, range.start).ok()?;
         let end = endpoint(self, range.end).ok()?;
         let Some(start) = start else {
-            self.push(
-                Issue::new(IssueCode::EmptyRange, value.span)
-                    .text("reason", "日期区间需要开始日期", "a date range needs a start date"),
-            );
+            self.push(Issue::new(IssueCode::EmptyRange, value.span).text(
+                "reason",
+                "日期区间需要开始日期",
+                "a date range needs a start date",
+            ));
             return None;
         };
         if let Some(end) = end {
@@ -311,15 +370,30 @@ impl Lowerer<'_> {
                 return None;
             }
         }
-        Some(DateRange { start, end, span: value.span })
+        Some(DateRange {
+            start,
+            end,
+            span: value.span,
+        })
     }
 
     /// A quantity whose unit satisfies `ok`.
-    fn quantity(&mut self, value: &Value, ok: fn(Unit) -> bool, zh: &str, en: &str) -> Option<Spanned<Quantity>> {
+    fn quantity(
+        &mut self,
+        value: &Value,
+        ok: fn(Unit) -> bool,
+        zh: &str,
+        en: &str,
+    ) -> Option<Spanned<Quantity>> {
         match &value.kind {
             ValueKind::Scalar(Scalar::Quantity(q)) if ok(q.unit) => {
                 if q.unit.is_money() && q.value.is_sign_negative() && !q.value.is_zero() {
-                    self.out_of_range(value.span, q.to_string(), "金额不能为负", "money cannot be negative");
+                    self.out_of_range(
+                        value.span,
+                        q.to_string(),
+                        "金额不能为负",
+                        "money cannot be negative",
+                    );
                     return None;
                 }
                 Some(Spanned::new(*q, value.span))
@@ -333,16 +407,31 @@ impl Lowerer<'_> {
 
     /// A percent between 0 and 100.
     fn percent(&mut self, value: &Value) -> Option<Spanned<Decimal>> {
-        let q = self.quantity(value, |u| u == Unit::Percent, "百分比,如 `30%`", "a percent such as `30%`")?;
+        let q = self.quantity(
+            value,
+            |u| u == Unit::Percent,
+            "百分比,如 `30%`",
+            "a percent such as `30%`",
+        )?;
         if q.node.value < Decimal::ZERO || q.node.value > Decimal::ONE_HUNDRED {
-            self.out_of_range(value.span, q.node.to_string(), "百分比应在 0–100 之间", "a percent must be within 0–100");
+            self.out_of_range(
+                value.span,
+                q.node.to_string(),
+                "百分比应在 0–100 之间",
+                "a percent must be within 0–100",
+            );
             return None;
         }
         Some(Spanned::new(q.node.value, q.span))
     }
 
     fn money(&mut self, value: &Value) -> Option<Spanned<Quantity>> {
-        self.quantity(value, Unit::is_money, "金额,如 `40 元`", "money such as `40 元`")
+        self.quantity(
+            value,
+            Unit::is_money,
+            "金额,如 `40 元`",
+            "money such as `40 元`",
+        )
     }
 
     /// An interval from a range or a single value (`[v, v]`).
@@ -351,44 +440,52 @@ impl Lowerer<'_> {
             ValueKind::Scalar(Scalar::Quantity(q)) => Some(Interval::point(q.value, q.unit)),
             ValueKind::Range(range) => {
                 let mut unit = None;
-                let mut number = |this: &mut Self, end: Option<(Scalar, Span)>| -> Result<Option<Decimal>, ()> {
-                    match end {
-                        None => Ok(None),
-                        Some((Scalar::Quantity(q), span)) => {
-                            match unit {
-                                None => unit = Some(q.unit),
-                                Some(u) if u == q.unit || q.unit == Unit::Plain => {}
-                                Some(Unit::Plain) => unit = Some(q.unit),
-                                Some(u) => {
-                                    this.push(
-                                        Issue::new(IssueCode::UnitMismatch, span)
-                                            .text("expected", format!("单位 {}", u.as_str()), format!("unit {}", u.as_str()))
-                                            .text(
-                                                "found",
-                                                format!("单位 {}", q.unit.as_str()),
-                                                format!("unit {}", q.unit.as_str()),
-                                            ),
-                                    );
-                                    return Err(());
+                let mut number =
+                    |this: &mut Self, end: Option<(Scalar, Span)>| -> Result<Option<Decimal>, ()> {
+                        match end {
+                            None => Ok(None),
+                            Some((Scalar::Quantity(q), span)) => {
+                                match unit {
+                                    None => unit = Some(q.unit),
+                                    Some(u) if u == q.unit || q.unit == Unit::Plain => {}
+                                    Some(Unit::Plain) => unit = Some(q.unit),
+                                    Some(u) => {
+                                        this.push(
+                                            Issue::new(IssueCode::UnitMismatch, span)
+                                                .text(
+                                                    "expected",
+                                                    format!("单位 {}", u.as_str()),
+                                                    format!("unit {}", u.as_str()),
+                                                )
+                                                .text(
+                                                    "found",
+                                                    format!("单位 {}", q.unit.as_str()),
+                                                    format!("unit {}", q.unit.as_str()),
+                                                ),
+                                        );
+                                        return Err(());
+                                    }
                                 }
+                                Ok(Some(q.value))
                             }
-                            Ok(Some(q.value))
+                            Some((Scalar::Date(_), span)) => {
+                                this.push(
+                                    Issue::new(IssueCode::UnitMismatch, span)
+                                        .text("expected", "数字", "a number")
+                                        .text("found", "日期", "a date"),
+                                );
+                                Err(())
+                            }
                         }
-                        Some((Scalar::Date(_), span)) => {
-                            this.push(
-                                Issue::new(IssueCode::UnitMismatch, span)
-                                    .text("expected", "数字", "a number")
-                                    .text("found", "日期", "a date"),
-                            );
-                            Err(())
-                        }
-                    }
-                };
+                    };
                 let lo = number(self, range.start).ok()?;
                 let hi = number(self, range.end).ok()?;
                 let interval = Interval {
                     lo,
-                    hi: hi.map(|value| Upper { value, inclusive: range.inclusive }),
+                    hi: hi.map(|value| Upper {
+                        value,
+                        inclusive: range.inclusive,
+                    }),
                     unit: unit.unwrap_or(Unit::Plain),
                 };
                 if interval.is_empty() {
@@ -402,7 +499,11 @@ impl Lowerer<'_> {
                 Some(interval)
             }
             _ => {
-                self.mismatch(value, "数值区间,如 `80 .. 90`", "a numeric range such as `80 .. 90`");
+                self.mismatch(
+                    value,
+                    "数值区间,如 `80 .. 90`",
+                    "a numeric range such as `80 .. 90`",
+                );
                 None
             }
         }
@@ -414,16 +515,21 @@ impl Lowerer<'_> {
             return Some(Spanned::new(*v, ident.span));
         }
         let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
-        let mut issue = Issue::new(IssueCode::OutOfRange, ident.span).plain("value", ident.text.clone()).text(
-            "range",
-            format!("应为 {} 之一", names.join(" | ")),
-            format!("expected one of {}", names.join(" | ")),
-        );
+        let mut issue = Issue::new(IssueCode::OutOfRange, ident.span)
+            .plain("value", ident.text.clone())
+            .text(
+                "range",
+                format!("应为 {} 之一", names.join(" | ")),
+                format!("expected one of {}", names.join(" | ")),
+            );
         if let Some(best) = did_you_mean(&ident.text, names.iter().copied()) {
             issue = issue.with_fix(Fix {
                 zh: format!("改为 `{best}`"),
                 en: format!("change to `{best}`"),
-                edits: vec![Edit { span: ident.span, replacement: best.to_string() }],
+                edits: vec![Edit {
+                    span: ident.span,
+                    replacement: best.to_string(),
+                }],
             });
         }
         self.push(issue);
@@ -440,7 +546,11 @@ impl Lowerer<'_> {
                         Key::Ident(ident) => {
                             self.push(
                                 Issue::new(IssueCode::UnitMismatch, ident.span)
-                                    .text("expected", "问题字符串 \"…?\"", "a question string \"…?\"")
+                                    .text(
+                                        "expected",
+                                        "问题字符串 \"…?\"",
+                                        "a question string \"…?\"",
+                                    )
                                     .text("found", "名称", "a name"),
                             );
                             continue;
@@ -462,9 +572,20 @@ impl Lowerer<'_> {
 
     // ---- items ----
 
-    fn channel(&mut self, name: Ident, title: Option<StrLit>, block: &Block, span: Span) -> Channel {
+    fn channel(
+        &mut self,
+        name: Ident,
+        title: Option<StrLit>,
+        block: &Block,
+        span: Span,
+    ) -> Channel {
         use Shape::Field as F;
-        let f = self.fields("channel", block, &[("type", F), ("handles", F), ("grading", F)], false);
+        let f = self.fields(
+            "channel",
+            block,
+            &[("type", F), ("handles", F), ("grading", F)],
+            false,
+        );
         let channel_type = f.value("type").and_then(|v| {
             self.enum_value(
                 v,
@@ -481,7 +602,14 @@ impl Lowerer<'_> {
         }
         let handles = f.value("handles").map(|v| self.product_kinds(v));
         let grading = f.value("grading").and_then(|v| self.ident(v));
-        Channel { name, title, channel_type, handles, grading, span }
+        Channel {
+            name,
+            title,
+            channel_type,
+            handles,
+            grading,
+            span,
+        }
     }
 
     fn product_kinds(&mut self, value: &Value) -> Vec<Spanned<ProductKind>> {
@@ -489,10 +617,19 @@ impl Lowerer<'_> {
             ValueKind::List(values) => values.iter().collect(),
             _ => vec![value],
         };
-        items.into_iter().filter_map(|v| self.enum_value(v, PRODUCT_KINDS)).collect()
+        items
+            .into_iter()
+            .filter_map(|v| self.enum_value(v, PRODUCT_KINDS))
+            .collect()
     }
 
-    fn dimension(&mut self, name: Ident, title: Option<StrLit>, block: &Block, span: Span) -> Dimension {
+    fn dimension(
+        &mut self,
+        name: Ident,
+        title: Option<StrLit>,
+        block: &Block,
+        span: Span,
+    ) -> Dimension {
         use Shape::Field as F;
         let f = self.fields("dimension", block, &[("values", F), ("unit", F)], false);
         let values = f.value("values").map(|v| self.ident_list(v));
@@ -500,11 +637,18 @@ impl Lowerer<'_> {
             ValueKind::Ident(text) => match tree::Unit::from_text(text) {
                 Some(u) if u != Unit::Plain => Some(Spanned::new(u, v.span)),
                 _ => {
-                    self.out_of_range(v.span, text.clone(), "单位应为 元、元/月、%、天、周、个月、GB、MB 之一", "a unit: 元, 元/月, %, 天, 周, 个月, GB, MB");
+                    self.out_of_range(
+                        v.span,
+                        text.clone(),
+                        "单位应为 元、元/月、%、天、周、个月、GB、MB 之一",
+                        "a unit: 元, 元/月, %, 天, 周, 个月, GB, MB",
+                    );
                     None
                 }
             },
-            ValueKind::Scalar(Scalar::Quantity(q)) if q.unit != Unit::Plain => Some(Spanned::new(q.unit, v.span)),
+            ValueKind::Scalar(Scalar::Quantity(q)) if q.unit != Unit::Plain => {
+                Some(Spanned::new(q.unit, v.span))
+            }
             _ => {
                 self.mismatch(v, "单位,如 `元`", "a unit such as `元`");
                 None
@@ -513,13 +657,32 @@ impl Lowerer<'_> {
         if f.get("values").is_none() && f.get("unit").is_none() {
             self.missing(&name, "dimension", "values | unit");
         }
-        Dimension { name, title, values, unit, span }
+        Dimension {
+            name,
+            title,
+            values,
+            unit,
+            span,
+        }
     }
 
-    fn product(&mut self, name: Ident, title: Option<StrLit>, block: &Block, span: Span) -> Product {
+    fn product(
+        &mut self,
+        name: Ident,
+        title: Option<StrLit>,
+        block: &Block,
+        span: Span,
+    ) -> Product {
         use Shape::Field as F;
-        let f = self.fields("product", block, &[("kind", F), ("price", F), ("face_value", F)], false);
-        let kind = f.value("kind").and_then(|v| self.enum_value(v, PRODUCT_KINDS));
+        let f = self.fields(
+            "product",
+            block,
+            &[("kind", F), ("price", F), ("face_value", F)],
+            false,
+        );
+        let kind = f
+            .value("kind")
+            .and_then(|v| self.enum_value(v, PRODUCT_KINDS));
         if f.get("kind").is_none() {
             self.missing(&name, "product", "kind");
         }
@@ -528,14 +691,35 @@ impl Lowerer<'_> {
         if kind.is_some_and(|k| k.node == ProductKind::SimCard) && f.get("face_value").is_none() {
             self.missing(&name, "product (sim_card)", "face_value");
         }
-        Product { name, title, kind, price, face_value, span }
+        Product {
+            name,
+            title,
+            kind,
+            price,
+            face_value,
+            span,
+        }
     }
 
-    fn support(&mut self, name: Ident, title: Option<StrLit>, block: &Block, span: Span) -> Support {
+    fn support(
+        &mut self,
+        name: Ident,
+        title: Option<StrLit>,
+        block: &Block,
+        span: Span,
+    ) -> Support {
         use Shape::Field as F;
-        let known = [("kind", F), ("ready", F), ("until", F), ("channels", F), ("requires", F)];
+        let known = [
+            ("kind", F),
+            ("ready", F),
+            ("until", F),
+            ("channels", F),
+            ("requires", F),
+        ];
         let f = self.fields("support", block, &known, false);
-        let kind = f.value("kind").and_then(|v| self.enum_value(v, SUPPORT_KINDS));
+        let kind = f
+            .value("kind")
+            .and_then(|v| self.enum_value(v, SUPPORT_KINDS));
         for required in ["kind", "ready"] {
             if f.get(required).is_none() {
                 self.missing(&name, "support", required);
@@ -553,13 +737,30 @@ impl Lowerer<'_> {
             }
         }
         let channels = f.value("channels").map(|v| self.ident_list(v));
-        let requires = f.value("requires").map(|v| self.ident_list(v)).unwrap_or_default();
-        Support { name, title, kind, ready, until, channels, requires, span }
+        let requires = f
+            .value("requires")
+            .map(|v| self.ident_list(v))
+            .unwrap_or_default();
+        Support {
+            name,
+            title,
+            kind,
+            ready,
+            until,
+            channels,
+            requires,
+            span,
+        }
     }
 
     fn term(&mut self, name: Ident, title: Option<StrLit>, block: &Block, span: Span) -> Term {
         use Shape::{Block as B, Field as F};
-        let f = self.fields("term", block, &[("jargon", F), ("aliases", F), ("plain", F), ("faq", B)], false);
+        let f = self.fields(
+            "term",
+            block,
+            &[("jargon", F), ("aliases", F), ("plain", F), ("faq", B)],
+            false,
+        );
         let jargon = match f.value("jargon") {
             None => true,
             Some(v) => match &v.kind {
@@ -580,10 +781,24 @@ impl Lowerer<'_> {
         };
         let plain = f.value("plain").and_then(|v| self.string(v));
         let faq = f.block("faq").map(|b| self.faq(b)).unwrap_or_default();
-        Term { name, title, jargon, aliases, plain, faq, span }
+        Term {
+            name,
+            title,
+            jargon,
+            aliases,
+            plain,
+            faq,
+            span,
+        }
     }
 
-    fn campaign(&mut self, name: Ident, title: Option<StrLit>, block: &Block, span: Span) -> Campaign {
+    fn campaign(
+        &mut self,
+        name: Ident,
+        title: Option<StrLit>,
+        block: &Block,
+        span: Span,
+    ) -> Campaign {
         use Shape::{Block as B, Field as F};
         let known = [
             ("issuer", F),
@@ -608,17 +823,31 @@ impl Lowerer<'_> {
         let issuer = f.value("issuer").and_then(|v| self.ident(v));
         let regions = f.value("regions").map(|v| self.ident_list(v));
         let window = f.value("window").and_then(|v| self.date_range(v));
-        let audience = f.block("audience").map(|b| self.audience(b)).unwrap_or_default();
+        let audience = f
+            .block("audience")
+            .map(|b| self.audience(b))
+            .unwrap_or_default();
         let offer = f.value("offer").and_then(|v| self.ident(v));
         let benefit = f.value("benefit").and_then(|v| self.benefit(v));
-        let channels = f.value("channels").map(|v| self.ident_list(v)).unwrap_or_default();
+        let channels = f
+            .value("channels")
+            .map(|v| self.ident_list(v))
+            .unwrap_or_default();
         let stacking = match f.value("stacking") {
-            Some(v) => self.stacking(v).unwrap_or(Spanned::new(Stacking::Exclusive, v.span)),
+            Some(v) => self
+                .stacking(v)
+                .unwrap_or(Spanned::new(Stacking::Exclusive, v.span)),
             None => Spanned::new(Stacking::Exclusive, name.span),
         };
         let extends = f.value("extends").and_then(|v| self.ident(v));
-        let requires = f.value("requires").map(|v| self.ident_list(v)).unwrap_or_default();
-        let wording = f.block("wording").map(|b| self.wording(b)).unwrap_or_default();
+        let requires = f
+            .value("requires")
+            .map(|v| self.ident_list(v))
+            .unwrap_or_default();
+        let wording = f
+            .block("wording")
+            .map(|b| self.wording(b))
+            .unwrap_or_default();
         let faq = f.block("faq").map(|b| self.faq(b)).unwrap_or_default();
         Campaign {
             name,
@@ -662,13 +891,21 @@ impl Lowerer<'_> {
                 }
             };
             let value = match &field.value.kind {
-                ValueKind::Ident(_) | ValueKind::List(_) => AudienceValue::Values(self.ident_list(&field.value)),
+                ValueKind::Ident(_) | ValueKind::List(_) => {
+                    AudienceValue::Values(self.ident_list(&field.value))
+                }
                 _ => match self.interval(&field.value) {
-                    Some(interval) => AudienceValue::Range(Spanned::new(interval, field.value.span)),
+                    Some(interval) => {
+                        AudienceValue::Range(Spanned::new(interval, field.value.span))
+                    }
                     None => continue,
                 },
             };
-            constraints.push(AudienceConstraint { dimension, value, span: field.span });
+            constraints.push(AudienceConstraint {
+                dimension,
+                value,
+                span: field.span,
+            });
         }
         constraints
     }
@@ -686,7 +923,12 @@ impl Lowerer<'_> {
             "discount" => {
                 let p = self.percent(inner)?;
                 if p.node.is_zero() {
-                    self.out_of_range(inner.span, "0%", "折扣应大于 0%", "a discount must be above 0%");
+                    self.out_of_range(
+                        inner.span,
+                        "0%",
+                        "折扣应大于 0%",
+                        "a discount must be above 0%",
+                    );
                     return None;
                 }
                 Benefit::Discount(p.node)
@@ -694,13 +936,22 @@ impl Lowerer<'_> {
             "price" => Benefit::Price(self.money(inner)?.node),
             "gift" => Benefit::Gift(self.string(inner)?.value),
             "bonus" => Benefit::Bonus(
-                self.quantity(inner, |u| u.is_data() || u.is_money() || u.is_duration(), "流量、金额或时长,如 `2 GB`", "data, money or a duration such as `2 GB`")?
-                    .node,
+                self.quantity(
+                    inner,
+                    |u| u.is_data() || u.is_money() || u.is_duration(),
+                    "流量、金额或时长,如 `2 GB`",
+                    "data, money or a duration such as `2 GB`",
+                )?
+                .node,
             ),
             "points" => {
                 let factor = match &inner.kind {
-                    ValueKind::Ident(text) => text.strip_prefix('x').and_then(|n| n.parse::<Decimal>().ok()),
-                    ValueKind::Scalar(Scalar::Quantity(q)) if q.unit == Unit::Plain => Some(q.value),
+                    ValueKind::Ident(text) => text
+                        .strip_prefix('x')
+                        .and_then(|n| n.parse::<Decimal>().ok()),
+                    ValueKind::Scalar(Scalar::Quantity(q)) if q.unit == Unit::Plain => {
+                        Some(q.value)
+                    }
                     _ => None,
                 };
                 match factor {
@@ -712,7 +963,11 @@ impl Lowerer<'_> {
                 }
             }
             _ => {
-                self.mismatch(value, "discount | price | gift | bonus | points", "discount | price | gift | bonus | points");
+                self.mismatch(
+                    value,
+                    "discount | price | gift | bonus | points",
+                    "discount | price | gift | bonus | points",
+                );
                 return None;
             }
         };
@@ -723,9 +978,15 @@ impl Lowerer<'_> {
         let stacking = match &value.kind {
             ValueKind::Ident(t) if t == "exclusive" => Stacking::Exclusive,
             ValueKind::Ident(t) if t == "stackable" => Stacking::Stackable,
-            ValueKind::Tagged(tag, inner) if tag.text == "with" => Stacking::With(self.ident_list(inner)),
+            ValueKind::Tagged(tag, inner) if tag.text == "with" => {
+                Stacking::With(self.ident_list(inner))
+            }
             _ => {
-                self.mismatch(value, "exclusive | stackable | with [活动, ...]", "exclusive | stackable | with [campaign, ...]");
+                self.mismatch(
+                    value,
+                    "exclusive | stackable | with [活动, ...]",
+                    "exclusive | stackable | with [campaign, ...]",
+                );
                 return None;
             }
         };
@@ -736,17 +997,28 @@ impl Lowerer<'_> {
         let mut fields = Vec::new();
         for entry in &block.entries {
             match entry {
-                Entry::Field(tree::Field { key: Key::Ident(key), value, .. }) => {
+                Entry::Field(tree::Field {
+                    key: Key::Ident(key),
+                    value,
+                    ..
+                }) => {
                     if fields.iter().any(|w: &WordingField| w.key.text == key.text) {
                         self.push(
                             Issue::new(IssueCode::Syntax, key.span)
                                 .text("expected", "每个字段只写一次", "each field once")
-                                .text("found", format!("重复的字段 `{}`", key.text), format!("field `{}` again", key.text)),
+                                .text(
+                                    "found",
+                                    format!("重复的字段 `{}`", key.text),
+                                    format!("field `{}` again", key.text),
+                                ),
                         );
                         continue;
                     }
                     if let Some(text) = self.string(value) {
-                        fields.push(WordingField { key: key.clone(), text });
+                        fields.push(WordingField {
+                            key: key.clone(),
+                            text,
+                        });
                     }
                 }
                 other => self.push(
@@ -759,19 +1031,46 @@ impl Lowerer<'_> {
         fields
     }
 
-    fn commission(&mut self, name: Ident, title: Option<StrLit>, block: &Block, span: Span) -> Commission {
+    fn commission(
+        &mut self,
+        name: Ident,
+        title: Option<StrLit>,
+        block: &Block,
+        span: Span,
+    ) -> Commission {
         use Shape::{Field as F, Rates as R};
-        let f = self.fields("commission", block, &[("kind", F), ("period", F), ("channels", F), ("rates", R)], false);
+        let f = self.fields(
+            "commission",
+            block,
+            &[("kind", F), ("period", F), ("channels", F), ("rates", R)],
+            false,
+        );
         for required in ["kind", "period", "channels", "rates"] {
             if f.get(required).is_none() {
                 self.missing(&name, "commission", required);
             }
         }
-        let kind = f.value("kind").and_then(|v| self.enum_value(v, COMMISSION_KINDS));
+        let kind = f
+            .value("kind")
+            .and_then(|v| self.enum_value(v, COMMISSION_KINDS));
         let period = f.value("period").and_then(|v| self.date_range(v));
-        let channels = f.value("channels").map(|v| self.ident_list(v)).unwrap_or_default();
-        let rows = f.rates().map(|r| r.rows.iter().map(|row| self.row(row)).collect()).unwrap_or_default();
-        Commission { name, title, kind, period, channels, rows, span }
+        let channels = f
+            .value("channels")
+            .map(|v| self.ident_list(v))
+            .unwrap_or_default();
+        let rows = f
+            .rates()
+            .map(|r| r.rows.iter().map(|row| self.row(row)).collect())
+            .unwrap_or_default();
+        Commission {
+            name,
+            title,
+            kind,
+            period,
+            channels,
+            rows,
+            span,
+        }
     }
 
     fn row(&mut self, row: &tree::Row) -> RateRow {
@@ -781,18 +1080,28 @@ impl Lowerer<'_> {
                 self.push(
                     Issue::new(IssueCode::Syntax, cond.key.span)
                         .text("expected", "每个条件键只写一次", "each condition key once")
-                        .text("found", format!("重复的 `{}`", cond.key.text), format!("`{}` again", cond.key.text)),
+                        .text(
+                            "found",
+                            format!("重复的 `{}`", cond.key.text),
+                            format!("`{}` again", cond.key.text),
+                        ),
                 );
                 continue;
             }
             let value = match &cond.value.kind {
-                ValueKind::Ident(_) | ValueKind::List(_) => ConditionValue::Names(self.ident_list(&cond.value)),
+                ValueKind::Ident(_) | ValueKind::List(_) => {
+                    ConditionValue::Names(self.ident_list(&cond.value))
+                }
                 _ => match self.interval(&cond.value) {
                     Some(i) => ConditionValue::Interval(i),
                     None => continue,
                 },
             };
-            conditions.push(RowCondition { key: cond.key.clone(), value, span: cond.span });
+            conditions.push(RowCondition {
+                key: cond.key.clone(),
+                value,
+                span: cond.span,
+            });
         }
         let output = self.quantity(
             &row.output,
@@ -801,30 +1110,60 @@ impl Lowerer<'_> {
             "money, a percent or a factor",
         );
         let output = output.and_then(|q| {
-            if q.node.unit == Unit::Percent && (q.node.value.is_sign_negative() || q.node.value > Decimal::ONE_HUNDRED) {
-                self.out_of_range(q.span, q.node.to_string(), "百分比应在 0–100 之间", "a percent must be within 0–100");
+            if q.node.unit == Unit::Percent
+                && (q.node.value.is_sign_negative() || q.node.value > Decimal::ONE_HUNDRED)
+            {
+                self.out_of_range(
+                    q.span,
+                    q.node.to_string(),
+                    "百分比应在 0–100 之间",
+                    "a percent must be within 0–100",
+                );
                 return None;
             }
             Some(q)
         });
-        RateRow { conditions, output, span: row.span }
+        RateRow {
+            conditions,
+            output,
+            span: row.span,
+        }
     }
 
     fn mix(&mut self, name: Ident, title: Option<StrLit>, block: &Block, span: Span) -> Mix {
-        let known: Vec<(&str, Shape)> = CommissionKind::ALL.iter().map(|k| (k.as_str(), Shape::Field)).collect();
+        let known: Vec<(&str, Shape)> = CommissionKind::ALL
+            .iter()
+            .map(|k| (k.as_str(), Shape::Field))
+            .collect();
         let f = self.fields("mix", block, &known, false);
         let mut shares = Vec::new();
         for (key, entry) in &f.entries {
             let Entry::Field(field) = entry else { continue };
-            let Some(kind) = CommissionKind::ALL.iter().find(|k| k.as_str() == *key) else { continue };
+            let Some(kind) = CommissionKind::ALL.iter().find(|k| k.as_str() == *key) else {
+                continue;
+            };
             if let Some(share) = self.percent(&field.value) {
-                shares.push(MixShare { kind: Spanned::new(*kind, field.key.span()), share });
+                shares.push(MixShare {
+                    kind: Spanned::new(*kind, field.key.span()),
+                    share,
+                });
             }
         }
-        Mix { name, title, shares, span }
+        Mix {
+            name,
+            title,
+            shares,
+            span,
+        }
     }
 
-    fn grading(&mut self, name: Ident, title: Option<StrLit>, block: &Block, span: Span) -> Grading {
+    fn grading(
+        &mut self,
+        name: Ident,
+        title: Option<StrLit>,
+        block: &Block,
+        span: Span,
+    ) -> Grading {
         let f = self.fields("grading", block, &[("grades", Shape::Block)], true);
         let factors = f.factors.iter().map(|factor| self.factor(factor)).collect();
         let grades_block = f.block("grades");
@@ -832,13 +1171,25 @@ impl Lowerer<'_> {
         if grades_block.is_none() {
             self.missing(&name, "grading", "grades");
         }
-        Grading { name, title, factors, grades, grades_span: grades_block.map(|b| b.span), span }
+        Grading {
+            name,
+            title,
+            factors,
+            grades,
+            grades_span: grades_block.map(|b| b.span),
+            span,
+        }
     }
 
     fn factor(&mut self, factor: &tree::FactorEntry) -> Factor {
         let weight = self.percent(&factor.weight).and_then(|w| {
             if w.node <= Decimal::ZERO {
-                self.out_of_range(w.span, format!("{}%", w.node), "权重应大于 0", "a weight must be above 0");
+                self.out_of_range(
+                    w.span,
+                    format!("{}%", w.node),
+                    "权重应大于 0",
+                    "a weight must be above 0",
+                );
                 None
             } else {
                 Some(w)
@@ -849,16 +1200,30 @@ impl Lowerer<'_> {
             Some(block) => {
                 let f = self.fields("factor", block, &[("source", Shape::Field)], true);
                 let source = f.value("source").and_then(|v| self.string(v));
-                (source, f.factors.iter().map(|child| self.factor(child)).collect())
+                (
+                    source,
+                    f.factors.iter().map(|child| self.factor(child)).collect(),
+                )
             }
         };
-        Factor { name: factor.name.clone(), weight, source, children, span: factor.span }
+        Factor {
+            name: factor.name.clone(),
+            weight,
+            source,
+            children,
+            span: factor.span,
+        }
     }
 
     fn grades(&mut self, block: &Block) -> Vec<GradeBand> {
         let mut bands: Vec<GradeBand> = Vec::new();
         for entry in &block.entries {
-            let Entry::Field(tree::Field { key: Key::Ident(key), value, span }) = entry else {
+            let Entry::Field(tree::Field {
+                key: Key::Ident(key),
+                value,
+                span,
+            }) = entry
+            else {
                 self.push(
                     Issue::new(IssueCode::UnitMismatch, entry.span())
                         .text("expected", "`等级: 下限 .. 上限`", "`grade: low .. high`")
@@ -866,50 +1231,90 @@ impl Lowerer<'_> {
                 );
                 continue;
             };
-            let Some(band) = self.interval(value) else { continue };
+            let Some(band) = self.interval(value) else {
+                continue;
+            };
             let outside = band.lo.is_some_and(|lo| lo < Decimal::ZERO)
                 || band.hi.is_some_and(|hi| hi.value > Decimal::ONE_HUNDRED);
             if outside {
-                self.out_of_range(value.span, band.math(), "分数区间应在 [0, 100] 内", "score bands lie within [0, 100]");
+                self.out_of_range(
+                    value.span,
+                    band.math(),
+                    "分数区间应在 [0, 100] 内",
+                    "score bands lie within [0, 100]",
+                );
                 continue;
             }
             if bands.iter().any(|b| b.name.text == key.text) {
                 self.push(
                     Issue::new(IssueCode::Syntax, key.span)
                         .text("expected", "每个等级只写一次", "each grade once")
-                        .text("found", format!("重复的 `{}`", key.text), format!("`{}` again", key.text)),
+                        .text(
+                            "found",
+                            format!("重复的 `{}`", key.text),
+                            format!("`{}` again", key.text),
+                        ),
                 );
                 continue;
             }
-            bands.push(GradeBand { name: key.clone(), band, span: *span });
+            bands.push(GradeBand {
+                name: key.clone(),
+                band,
+                span: *span,
+            });
         }
         bands
     }
 
     fn limits(&mut self, region: Option<Ident>, block: &Block, span: Span) -> Limits {
         use Shape::Field as F;
-        let known =
-            [("max_concurrent", F), ("support_lead", F), ("required_support", F), ("max_first_return_ratio", F)];
+        let known = [
+            ("max_concurrent", F),
+            ("support_lead", F),
+            ("required_support", F),
+            ("max_first_return_ratio", F),
+        ];
         let f = self.fields("limits", block, &known, false);
         let max_concurrent = f.value("max_concurrent").and_then(|v| {
             let q = self.quantity(v, |u| u == Unit::Plain, "正整数", "a positive whole number")?;
             match u32::try_from(q.node.value.normalize().mantissa()) {
-                Ok(n) if q.node.value.normalize().scale() == 0 && n >= 1 => Some(Spanned::new(n, q.span)),
+                Ok(n) if q.node.value.normalize().scale() == 0 && n >= 1 => {
+                    Some(Spanned::new(n, q.span))
+                }
                 _ => {
-                    self.out_of_range(v.span, q.node.to_string(), "应为不小于 1 的整数", "a whole number of at least 1");
+                    self.out_of_range(
+                        v.span,
+                        q.node.to_string(),
+                        "应为不小于 1 的整数",
+                        "a whole number of at least 1",
+                    );
                     None
                 }
             }
         });
         let support_lead = f.value("support_lead").and_then(|v| {
-            let q = self.quantity(v, Unit::is_duration, "时长,如 `3 天`", "a duration such as `3 天`")?;
+            let q = self.quantity(
+                v,
+                Unit::is_duration,
+                "时长,如 `3 天`",
+                "a duration such as `3 天`",
+            )?;
             let n = q.node.value.normalize();
             match i64::try_from(n.mantissa()) {
-                Ok(amount) if n.scale() == 0 && amount >= 0 => {
-                    Some(Spanned::new(Duration { amount, unit: q.node.unit }, q.span))
-                }
+                Ok(amount) if n.scale() == 0 && amount >= 0 => Some(Spanned::new(
+                    Duration {
+                        amount,
+                        unit: q.node.unit,
+                    },
+                    q.span,
+                )),
                 _ => {
-                    self.out_of_range(v.span, q.node.to_string(), "应为非负整数", "a whole number of at least 0");
+                    self.out_of_range(
+                        v.span,
+                        q.node.to_string(),
+                        "应为非负整数",
+                        "a whole number of at least 0",
+                    );
                     None
                 }
             }
@@ -919,10 +1324,22 @@ impl Lowerer<'_> {
                 ValueKind::List(values) => values.iter().collect(),
                 _ => vec![v],
             };
-            items.into_iter().filter_map(|x| self.enum_value(x, SUPPORT_KINDS)).collect()
+            items
+                .into_iter()
+                .filter_map(|x| self.enum_value(x, SUPPORT_KINDS))
+                .collect()
         });
-        let max_first_return_ratio = f.value("max_first_return_ratio").and_then(|v| self.percent(v));
-        Limits { region, max_concurrent, support_lead, required_support, max_first_return_ratio, span }
+        let max_first_return_ratio = f
+            .value("max_first_return_ratio")
+            .and_then(|v| self.percent(v));
+        Limits {
+            region,
+            max_concurrent,
+            support_lead,
+            required_support,
+            max_first_return_ratio,
+            span,
+        }
     }
 }
 
@@ -953,6 +1370,9 @@ const COMMISSION_KINDS: &[(&str, CommissionKind)] = &[
 fn region_nodes(nodes: &[tree::RegionNode]) -> Vec<RegionNode> {
     nodes
         .iter()
-        .map(|n| RegionNode { name: n.name.clone(), children: region_nodes(&n.children) })
+        .map(|n| RegionNode {
+            name: n.name.clone(),
+            children: region_nodes(&n.children),
+        })
         .collect()
 }

@@ -30,10 +30,24 @@ pub fn parse(source: &str) -> Parsed {
     static DETAIL: std::sync::Once = std::sync::Once::new();
     // Record the literal tokens pest tried, so errors can say "expected `:`".
     DETAIL.call_once(|| pest::set_error_detail(true));
-    let Prescan { text, chunks, comments, issues } = prescan(source);
-    let unterminated: Vec<usize> =
-        issues.iter().filter(|i| i.code == IssueCode::Unterminated).map(|i| i.span.start).collect();
-    let mut parsed = Parsed { file: SyntaxFile { items: Vec::new(), comments }, issues };
+    let Prescan {
+        text,
+        chunks,
+        comments,
+        issues,
+    } = prescan(source);
+    let unterminated: Vec<usize> = issues
+        .iter()
+        .filter(|i| i.code == IssueCode::Unterminated)
+        .map(|i| i.span.start)
+        .collect();
+    let mut parsed = Parsed {
+        file: SyntaxFile {
+            items: Vec::new(),
+            comments,
+        },
+        issues,
+    };
     for chunk in chunks.iter().filter(|c| !c.skip) {
         let Some(slice) = text.get(chunk.span.start..chunk.span.end) else {
             continue;
@@ -41,7 +55,10 @@ pub fn parse(source: &str) -> Parsed {
         if slice.trim().is_empty() {
             continue;
         }
-        let mut walker = Walker { offset: chunk.span.start, issues: Vec::new() };
+        let mut walker = Walker {
+            offset: chunk.span.start,
+            issues: Vec::new(),
+        };
         match KoujingParser::parse(Rule::chunk, slice) {
             Ok(pairs) => {
                 for pair in pairs.flat_map(|p| p.into_inner()) {
@@ -55,9 +72,17 @@ pub fn parse(source: &str) -> Parsed {
             Err(error) => {
                 // An unterminated string already explains why this chunk
                 // fails; a second finding at the same place adds nothing.
-                if !unterminated.iter().any(|&at| chunk.span.start <= at && at < chunk.span.end) {
+                if !unterminated
+                    .iter()
+                    .any(|&at| chunk.span.start <= at && at < chunk.span.end)
+                {
                     let at_source_end = chunk.span.end == source.len();
-                    walker.issues.push(syntax_error(&error, slice, chunk.span.start, at_source_end));
+                    walker.issues.push(syntax_error(
+                        &error,
+                        slice,
+                        chunk.span.start,
+                        at_source_end,
+                    ));
                 }
             }
         }
@@ -77,9 +102,10 @@ fn describe_rule(rule: &Rule) -> Option<(&'static str, &'static str)> {
         Rule::block | Rule::sub_block => ("`{`", "`{`"),
         Rule::entry | Rule::field => ("字段", "a field"),
         Rule::row | Rule::condition => ("费率行", "a rates row"),
-        Rule::item | Rule::item_kw | Rule::generic_item | Rule::regions_item => {
-            ("条目关键字(campaign、product 等)", "an item keyword (campaign, product, …)")
-        }
+        Rule::item | Rule::item_kw | Rule::generic_item | Rule::regions_item => (
+            "条目关键字(campaign、product 等)",
+            "an item keyword (campaign, product, …)",
+        ),
         Rule::region_node | Rule::region_list => ("地区名称", "a region name"),
         Rule::tag_kw => ("关键字", "a keyword"),
         Rule::unit => ("单位", "a unit"),
@@ -90,7 +116,12 @@ fn describe_rule(rule: &Rule) -> Option<(&'static str, &'static str)> {
     })
 }
 
-fn syntax_error(error: &pest::error::Error<Rule>, slice: &str, offset: usize, at_source_end: bool) -> Issue {
+fn syntax_error(
+    error: &pest::error::Error<Rule>,
+    slice: &str,
+    offset: usize,
+    at_source_end: bool,
+) -> Issue {
     let mut pos = match error.location {
         InputLocation::Pos(p) => p,
         InputLocation::Span((a, _)) => a,
@@ -101,7 +132,10 @@ fn syntax_error(error: &pest::error::Error<Rule>, slice: &str, offset: usize, at
         // the last line of this item instead of at the next item.
         pos = end_of_code(slice);
         found_char = None;
-        ("下一个条目(是否缺少 `}`?)".to_string(), "the next item (is a `}` missing?)".to_string())
+        (
+            "下一个条目(是否缺少 `}`?)".to_string(),
+            "the next item (is a `}` missing?)".to_string(),
+        )
     } else {
         match found_char {
             None => ("文件结尾".to_string(), "end of file".to_string()),
@@ -130,7 +164,10 @@ fn syntax_error(error: &pest::error::Error<Rule>, slice: &str, offset: usize, at
             // Only punctuation: keywords and character classes say less
             // than the rule names already collected.
             let token = token.to_string();
-            if !token.is_empty() && token.chars().all(|c| c.is_ascii_punctuation()) && !matches!(token.as_str(), "\"" | "-" | "_" | "//") {
+            if !token.is_empty()
+                && token.chars().all(|c| c.is_ascii_punctuation())
+                && !matches!(token.as_str(), "\"" | "-" | "_" | "//")
+            {
                 add(format!("`{token}`"), format!("`{token}`"));
             }
         }
@@ -149,7 +186,12 @@ fn syntax_error(error: &pest::error::Error<Rule>, slice: &str, offset: usize, at
 /// white space at the end skipped).
 fn end_of_code(slice: &str) -> usize {
     let mut end = slice.len();
-    for line in slice.split_inclusive('\n').collect::<Vec<_>>().into_iter().rev() {
+    for line in slice
+        .split_inclusive('\n')
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+    {
         end -= line.len();
         let code = line.split("//").next().unwrap_or_default().trim_end();
         if !code.trim().is_empty() {
@@ -180,14 +222,20 @@ impl Walker {
     }
 
     fn ident(&self, pair: Pair<'_, Rule>) -> Ident {
-        Ident { text: pair.as_str().to_string(), span: self.span(&pair) }
+        Ident {
+            text: pair.as_str().to_string(),
+            span: self.span(&pair),
+        }
     }
 
     fn string(&mut self, pair: Pair<'_, Rule>) -> StrLit {
         let span = self.span(&pair);
         let raw = pair.as_str();
         let inner = raw.get(1..raw.len().saturating_sub(1)).unwrap_or_default();
-        StrLit { value: self.unescape(inner, span.start + 1), span }
+        StrLit {
+            value: self.unescape(inner, span.start + 1),
+            span,
+        }
     }
 
     fn unescape(&mut self, inner: &str, base: usize) -> String {
@@ -259,7 +307,13 @@ impl Walker {
                         _ => self.shape(span),
                     }
                 }
-                Some(Item { keyword, name, title, body: ItemBody::Regions(nodes), span })
+                Some(Item {
+                    keyword,
+                    name,
+                    title,
+                    body: ItemBody::Regions(nodes),
+                    span,
+                })
             }
             Rule::generic_item => {
                 let mut parts = inner.into_inner();
@@ -276,7 +330,13 @@ impl Walker {
                     }
                 }
                 let body = body?;
-                Some(Item { keyword, name, title, body: ItemBody::Block(body), span })
+                Some(Item {
+                    keyword,
+                    name,
+                    title,
+                    body: ItemBody::Block(body),
+                    span,
+                })
             }
             _ => {
                 self.shape(span);
@@ -294,8 +354,15 @@ impl Walker {
                 self.shape(span);
                 continue;
             };
-            let children = parts.next().map(|list| self.region_list(list)).unwrap_or_default();
-            nodes.push(RegionNode { name, children, span });
+            let children = parts
+                .next()
+                .map(|list| self.region_list(list))
+                .unwrap_or_default();
+            nodes.push(RegionNode {
+                name,
+                children,
+                span,
+            });
         }
         nodes
     }
@@ -341,7 +408,13 @@ impl Walker {
                 let name = self.ident(parts.next()?);
                 let weight = self.value(parts.next()?)?;
                 let block = parts.next().map(|b| self.block(b));
-                Entry::Factor(FactorEntry { keyword, name, weight, block, span })
+                Entry::Factor(FactorEntry {
+                    keyword,
+                    name,
+                    weight,
+                    block,
+                    span,
+                })
             }
             Rule::rates => {
                 let keyword = self.span(&parts.next()?);
@@ -351,7 +424,11 @@ impl Walker {
                         rows.push(row);
                     }
                 }
-                Entry::Rates(Rates { keyword, rows, span })
+                Entry::Rates(Rates {
+                    keyword,
+                    rows,
+                    span,
+                })
             }
             _ => {
                 self.shape(span);
@@ -372,18 +449,30 @@ impl Walker {
                     let mut inner = part.into_inner();
                     let key = self.ident(inner.next()?);
                     let value = self.value(inner.next()?)?;
-                    conditions.push(Condition { key, value, span: cond_span });
+                    conditions.push(Condition {
+                        key,
+                        value,
+                        span: cond_span,
+                    });
                 }
                 Rule::value => output = self.value(part),
                 _ => self.shape(span),
             }
         }
-        Some(Row { conditions, output: output?, span })
+        Some(Row {
+            conditions,
+            output: output?,
+            span,
+        })
     }
 
     fn value(&mut self, pair: Pair<'_, Rule>) -> Option<Value> {
         let span = self.span(&pair);
-        let inner = if pair.as_rule() == Rule::value { pair.into_inner().next()? } else { pair };
+        let inner = if pair.as_rule() == Rule::value {
+            pair.into_inner().next()?
+        } else {
+            pair
+        };
         let kind = match inner.as_rule() {
             Rule::ident => ValueKind::Ident(inner.as_str().to_string()),
             Rule::string => ValueKind::Str(self.string(inner).value),
@@ -425,7 +514,11 @@ impl Walker {
                         _ => self.shape(span),
                     }
                 }
-                ValueKind::Range(RangeValue { start, end, inclusive })
+                ValueKind::Range(RangeValue {
+                    start,
+                    end,
+                    inclusive,
+                })
             }
             _ => {
                 self.shape(span);

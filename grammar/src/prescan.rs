@@ -166,7 +166,10 @@ pub fn prescan(source: &str) -> Prescan {
             at_line_start = false;
             let column_zero = i == line_start;
             if (depth == 0 || column_zero) && i > chunk_start && keyword_at(source, i) {
-                result.chunks.push(Chunk { span: Span::new(chunk_start, i), skip: chunk_too_deep });
+                result.chunks.push(Chunk {
+                    span: Span::new(chunk_start, i),
+                    skip: chunk_too_deep,
+                });
                 chunk_start = i;
                 chunk_too_deep = false;
                 depth = 0;
@@ -175,10 +178,17 @@ pub fn prescan(source: &str) -> Prescan {
         match c {
             '/' if chars.peek().is_some_and(|&(_, n)| n == '/') => {
                 let end = source[i..].find('\n').map_or(source.len(), |n| i + n);
-                let end_trimmed = if source[..end].ends_with('\r') { end - 1 } else { end };
+                let end_trimmed = if source[..end].ends_with('\r') {
+                    end - 1
+                } else {
+                    end
+                };
                 result.comments.push(Comment {
                     span: Span::new(i, end_trimmed),
-                    text: source.get(i + 2..end_trimmed).unwrap_or_default().to_string(),
+                    text: source
+                        .get(i + 2..end_trimmed)
+                        .unwrap_or_default()
+                        .to_string(),
                 });
                 while chars.peek().is_some_and(|&(j, _)| j < end) {
                     chars.next();
@@ -208,10 +218,17 @@ pub fn prescan(source: &str) -> Prescan {
                 }
                 if !closed {
                     let end = chars.peek().map_or(source.len(), |&(j, _)| j);
-                    let end = if source[..end].ends_with('\r') { end - 1 } else { end };
+                    let end = if source[..end].ends_with('\r') {
+                        end - 1
+                    } else {
+                        end
+                    };
                     result.issues.push(
-                        Issue::new(IssueCode::Unterminated, Span::new(i, end))
-                            .text("what", "字符串", "string"),
+                        Issue::new(IssueCode::Unterminated, Span::new(i, end)).text(
+                            "what",
+                            "字符串",
+                            "string",
+                        ),
                     );
                 }
             }
@@ -235,7 +252,10 @@ pub fn prescan(source: &str) -> Prescan {
                                 zh: "改用 ASCII 双引号 \"".into(),
                                 en: "use ASCII double quotes \"".into(),
                                 edits: vec![
-                                    Edit { span: Span::new(i, i + c.len_utf8()), replacement: "\"".into() },
+                                    Edit {
+                                        span: Span::new(i, i + c.len_utf8()),
+                                        replacement: "\"".into(),
+                                    },
                                     Edit {
                                         span: Span::new(close_at, end),
                                         replacement: "\"".into(),
@@ -295,7 +315,10 @@ pub fn prescan(source: &str) -> Prescan {
             }
         }
     }
-    result.chunks.push(Chunk { span: Span::new(chunk_start, source.len()), skip: chunk_too_deep });
+    result.chunks.push(Chunk {
+        span: Span::new(chunk_start, source.len()),
+        skip: chunk_too_deep,
+    });
     // The rewrite only swaps whole characters for ASCII of the same length,
     // so the bytes stay UTF-8; fall back to the original text if not.
     result.text = String::from_utf8(out).unwrap_or_else(|_| source.to_string());
@@ -309,9 +332,18 @@ mod tests {
     #[test]
     fn full_width_keeps_offsets() {
         let scan = prescan("mix 甲 { first_return：30%； revenue_share: 70% }");
-        assert_eq!(scan.text.len(), "mix 甲 { first_return：30%； revenue_share: 70% }".len());
+        assert_eq!(
+            scan.text.len(),
+            "mix 甲 { first_return：30%； revenue_share: 70% }".len()
+        );
         assert!(scan.text.contains("first_return:  30%;  "));
-        assert_eq!(scan.issues.iter().filter(|i| i.code == IssueCode::FullWidth).count(), 2);
+        assert_eq!(
+            scan.issues
+                .iter()
+                .filter(|i| i.code == IssueCode::FullWidth)
+                .count(),
+            2
+        );
     }
 
     #[test]
@@ -336,7 +368,11 @@ mod tests {
 
     #[test]
     fn deep_nesting_is_reported_not_parsed() {
-        let deep = format!("term A {{ x: {}{} }}\nterm B {{ jargon: true }}", "[".repeat(100_000), "]".repeat(100_000));
+        let deep = format!(
+            "term A {{ x: {}{} }}\nterm B {{ jargon: true }}",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
         let scan = prescan(&deep);
         assert!(scan.issues.iter().any(|i| i.code == IssueCode::Limit));
         assert_eq!(scan.chunks.len(), 2);
@@ -350,14 +386,20 @@ mod tests {
         let scan = prescan(source);
         assert_eq!(scan.text.len(), source.len());
         assert!(scan.text.contains("  \"你好\"  "));
-        let issue = scan.issues.iter().find(|i| i.code == IssueCode::TypographicQuote);
+        let issue = scan
+            .issues
+            .iter()
+            .find(|i| i.code == IssueCode::TypographicQuote);
         assert!(issue.is_some_and(|i| i.fix.is_some()));
     }
 
     #[test]
     fn unterminated_string_stops_at_line_end() {
         let scan = prescan("term A { plain: \"abc\n}\nterm B { }");
-        let issue = scan.issues.iter().find(|i| i.code == IssueCode::Unterminated);
+        let issue = scan
+            .issues
+            .iter()
+            .find(|i| i.code == IssueCode::Unterminated);
         assert_eq!(issue.map(|i| i.span), Some(Span::new(16, 20)));
     }
 }

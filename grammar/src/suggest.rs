@@ -3,7 +3,10 @@
 /// The candidate closest to `word` by Levenshtein distance over characters,
 /// when the distance is at most a third of the word's length (at least 1)
 /// and the candidate differs from the word.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let len = word.chars().count();
     let limit = len.div_ceil(3).max(1);
     candidates
