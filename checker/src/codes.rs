@@ -189,13 +189,13 @@ codes! {
         message("`{mix}` 的占比合计 {sum},应为 100%", "the shares of `{mix}` add up to {sum}, not 100%");
     KJ6003 "revenue-share-falls" Warning
         summary("话费分成随在网时长下降", "revenue share falls as tenure rises")
-        message("话费分成随在网时长下降:{detail}(应阶梯形增高)", "revenue share falls as tenure rises: {detail}");
+        message("酬金随在网时长下降:{detail}(应阶梯形增高)", "commission falls as tenure rises: {detail}");
     KJ6004 "higher-grade-earns-less" Warning
         summary("高等级网点酬金低于低等级", "a higher grade earns less than a lower grade")
         message("等级越高酬金应越高,但 {detail}", "a higher grade earns less: {detail}");
     KJ6005 "first-return-over-ratio" Warning
         summary("首返超过卡面值的上限比例", "first-return above `max_first_return_ratio` of face value")
-        message("首返 {amount} 超过 `{product}` 卡面值 {face} 的 {ratio}(上限 {limit})", "first-return {amount} exceeds {ratio} of the face value {face} of `{product}` (limit {limit})");
+        message("首返 {amount} 为 `{product}` 卡面值 {face} 的 {ratio},超过上限 {limit}", "first-return {amount} is {ratio} of the face value {face} of `{product}`, above the limit of {limit}");
     KJ7001 "weights-not-100" Error
         summary("同级因子权重合计不为 100%", "sibling factor weights do not add up to 100%")
         message("{parent} 下的因子权重合计 {sum},应为 100%", "factor weights under {parent} add up to {sum}, not 100%");

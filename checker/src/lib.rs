@@ -4,9 +4,13 @@
 //! get diagnostics back ([`check`]). Every analysis is a pure function of the
 //! resolved workspace.
 
+pub mod checks;
 pub mod codes;
 pub mod config;
 pub mod diagnostic;
+pub mod leafset;
+pub mod limits;
+pub mod model;
 pub mod render;
 pub mod resolve;
 pub mod suppress;
@@ -65,6 +69,13 @@ pub fn check(workspace: &Workspace, options: &Options) -> Report {
     let (index, mut found) = resolve::build_index(workspace);
     diagnostics.append(&mut found);
     diagnostics.extend(resolve::check_references(workspace, &index));
+
+    let limits = limits::LimitsTable::build(&index);
+    let facts = model::campaign_facts(&index);
+    let campaigns = checks::campaigns::analyse(&index, &facts, &limits);
+    diagnostics.extend(campaigns.diagnostics);
+    diagnostics.extend(checks::commission::analyse(&index, &limits));
+    diagnostics.extend(checks::grading::analyse(&index));
 
     let mut suppressions: Vec<Suppression> = workspace
         .files

@@ -74,12 +74,7 @@ fn json_diagnostic(workspace: &Workspace, d: &Diagnostic, lang: Lang) -> Value {
             .collect();
         json!({ "message": if lang.is_zh() { &fix.zh } else { &fix.en }, "edits": edits })
     });
-    let mut message = d.message.get(lang).to_string();
-    if let Some(help) = &d.help {
-        message.push_str(if lang.is_zh() { "（" } else { " (" });
-        message.push_str(help.get(lang));
-        message.push_str(if lang.is_zh() { "）" } else { ")" });
-    }
+    let message = d.message.get(lang);
     json!({
         "code": d.code.as_str(),
         "severity": d.severity.as_str(),

@@ -1,0 +1,5 @@
+//! The analyses, each a pure function of the resolved workspace.
+
+pub mod campaigns;
+pub mod commission;
+pub mod grading;

@@ -1,0 +1,143 @@
+//! Campaigns normalised for the analyses: windows as dates, regions as leaf
+//! bitsets, channels and dimensions as indexes. Built once per check.
+
+use chrono::NaiveDate;
+use koujing_grammar::ast::{AudienceValue, Campaign, Interval, Stacking};
+
+use crate::diagnostic::FileId;
+use crate::leafset::LeafSet;
+use crate::resolve::{Def, Index};
+
+/// An audience constraint on one dimension.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AudienceSet<'w> {
+    Values(Vec<&'w str>),
+    Range(Interval),
+}
+
+impl AudienceSet<'_> {
+    pub fn intersects(&self, other: &AudienceSet<'_>) -> bool {
+        match (self, other) {
+            (AudienceSet::Values(a), AudienceSet::Values(b)) => a.iter().any(|v| b.contains(v)),
+            (AudienceSet::Range(a), AudienceSet::Range(b)) => a.intersects(b),
+            // Mixed shapes are a KJ1005 already; they never separate.
+            _ => true,
+        }
+    }
+}
+
+/// One campaign, normalised.
+#[derive(Clone, Debug)]
+pub struct CampaignFact<'w> {
+    pub campaign: &'w Campaign,
+    pub file: FileId,
+    pub start: NaiveDate,
+    /// Inclusive; `NaiveDate::MAX` when open-ended.
+    pub end: NaiveDate,
+    pub leaves: LeafSet,
+    /// Channel names in the order written, resolved ones only, no repeats.
+    pub channels: Vec<&'w str>,
+    /// (dimension name, constraint), sorted by dimension name.
+    pub audience: Vec<(&'w str, AudienceSet<'w>)>,
+    pub offer: &'w str,
+    /// 0 province, 1 city.
+    pub issuer_depth: usize,
+    pub issuer: usize,
+}
+
+impl<'w> CampaignFact<'w> {
+    pub fn name(&self) -> &'w str {
+        &self.campaign.name.text
+    }
+
+    /// (start date, file path, line) order: files are sorted by path and a
+    /// later line has a later offset.
+    pub fn order_key(&self) -> (NaiveDate, FileId, usize) {
+        (self.start, self.file, self.campaign.span.start)
+    }
+
+    pub fn windows_intersect(&self, other: &CampaignFact<'_>) -> bool {
+        self.start <= other.end && other.start <= self.end
+    }
+
+    pub fn audiences_intersect(&self, other: &CampaignFact<'_>) -> bool {
+        self.audience
+            .iter()
+            .all(|(dim, set)| other.audience.iter().filter(|(d, _)| d == dim).all(|(_, o)| set.intersects(o)))
+    }
+
+    /// X allows Y when X is `stackable`, or `with [...]` lists Y.
+    pub fn allows(&self, other: &str) -> bool {
+        match &self.campaign.stacking.node {
+            Stacking::Exclusive => false,
+            Stacking::Stackable => true,
+            Stacking::With(list) => list.iter().any(|c| c.text == other),
+        }
+    }
+
+    pub fn extends(&self, other: &str) -> bool {
+        self.campaign.extends.as_ref().is_some_and(|e| e.text == other)
+    }
+}
+
+/// Normalise every resolvable campaign (first definition of each name).
+pub fn campaign_facts<'w>(index: &Index<'w>) -> Vec<CampaignFact<'w>> {
+    index.campaigns.defs.iter().filter_map(|def| fact(index, *def)).collect()
+}
+
+fn fact<'w>(index: &Index<'w>, def: Def<'w, Campaign>) -> Option<CampaignFact<'w>> {
+    let campaign = def.item;
+    let window = campaign.window?;
+    let offer = campaign.offer.as_ref().filter(|o| index.products.get(&o.text).is_some())?;
+    let issuer_index = index.region_index(&campaign.issuer.as_ref()?.text)?;
+    let issuer = index.regions.get(issuer_index)?;
+    let mut leaves = LeafSet::with_capacity(index.leaves.len());
+    match &campaign.regions {
+        Some(regions) => {
+            for region in regions.iter().filter_map(|r| index.region(&r.text)) {
+                leaves.insert_range(region.leaves.clone());
+            }
+        }
+        None => leaves.insert_range(issuer.leaves.clone()),
+    }
+    let mut channels: Vec<&str> = Vec::new();
+    for channel in &campaign.channels {
+        if index.channels.get(&channel.text).is_some() && !channels.contains(&channel.text.as_str()) {
+            channels.push(&channel.text);
+        }
+    }
+    let mut audience: Vec<(&str, AudienceSet<'_>)> = campaign
+        .audience
+        .iter()
+        .filter(|c| index.dimensions.get(&c.dimension.text).is_some())
+        .map(|c| {
+            let set = match &c.value {
+                AudienceValue::Values(values) => AudienceSet::Values(values.iter().map(|v| v.text.as_str()).collect()),
+                AudienceValue::Range(range) => AudienceSet::Range(range.node),
+            };
+            (c.dimension.text.as_str(), set)
+        })
+        .collect();
+    audience.sort_by(|a, b| a.0.cmp(b.0));
+    Some(CampaignFact {
+        campaign,
+        file: def.file,
+        start: window.start,
+        end: window.end.unwrap_or(NaiveDate::MAX),
+        leaves,
+        channels,
+        audience,
+        offer: &offer.text,
+        issuer_depth: issuer.depth,
+        issuer: issuer_index,
+    })
+}
+
+/// A date for messages: open ends read "起" / "onwards".
+pub fn show_end(end: NaiveDate) -> String {
+    if end == NaiveDate::MAX {
+        "…".to_string()
+    } else {
+        end.to_string()
+    }
+}
