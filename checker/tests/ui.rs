@@ -1,0 +1,124 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+//! UI fixtures: every `tests/ui/*.kj` is checked together with
+//! `tests/ui/base.kj`. Its first line names the codes it is about
+//! (`// codes: KJ2001 KJ2003`); the findings of those codes must be exactly
+//! the `// expect: CODE @ COLUMN` annotations, each under its line.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use chrono::NaiveDate;
+use koujing_checker::{check, Config, Lang, Options, Workspace};
+
+fn options() -> Options {
+    Options { today: NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(), config: Config::default() }
+}
+
+fn ui_dir() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ui")
+}
+
+fn run(name: &str, source: &str) -> (BTreeSet<(u32, u32, String)>, BTreeSet<(u32, u32, String)>) {
+    let base = std::fs::read_to_string(ui_dir().join("base.kj")).unwrap();
+    let codes: Vec<&str> = source
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix("// codes:"))
+        .unwrap_or_else(|| panic!("{name}: first line must be `// codes: …`"))
+        .split_whitespace()
+        .collect();
+    let mut expected = BTreeSet::new();
+    let mut target = 0;
+    for (i, line) in source.lines().enumerate() {
+        match line.trim().strip_prefix("// expect:") {
+            Some(rest) => {
+                let (code, column) = rest.split_once('@').unwrap();
+                expected.insert((target, column.trim().parse().unwrap(), code.trim().to_string()));
+            }
+            None => target = i as u32 + 1,
+        }
+    }
+    let ws = Workspace::new([("base.kj".to_string(), base.into_bytes()), (name.to_string(), source.as_bytes().to_vec())]);
+    let report = check(&ws, &options());
+    let file = ws.files.iter().position(|f| f.path == name).unwrap();
+    let mut found = BTreeSet::new();
+    for d in &report.diagnostics {
+        assert_eq!(d.file, file, "{name}: base.kj must stay clean, got {:?}", d.message.en);
+        if codes.contains(&d.code.as_str()) {
+            let at = ws.files[file].char_position(d.span.start);
+            found.insert((at.line, at.column, d.code.as_str().to_string()));
+        }
+    }
+    (found, expected)
+}
+
+#[test]
+fn every_fixture_reports_exactly_its_annotations() {
+    let mut count = 0;
+    for entry in std::fs::read_dir(ui_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if name == "base.kj" || !name.ends_with(".kj") {
+            continue;
+        }
+        let source = std::fs::read_to_string(&path).unwrap();
+        let (found, expected) = run(&name, &source);
+        assert_eq!(found, expected, "{name}");
+        if name.contains("_pass") {
+            assert!(expected.is_empty(), "{name}: a passing fixture expects nothing");
+        } else {
+            assert!(!expected.is_empty(), "{name}: a failing fixture expects something");
+        }
+        count += 1;
+    }
+    assert!(count >= 10);
+}
+
+fn messages(source: &str) -> Vec<(String, String, String)> {
+    let base = std::fs::read_to_string(ui_dir().join("base.kj")).unwrap();
+    let ws = Workspace::new([("base.kj".to_string(), base.into_bytes()), ("t.kj".to_string(), source.as_bytes().to_vec())]);
+    check(&ws, &options())
+        .diagnostics
+        .into_iter()
+        .map(|d| (d.code.as_str().to_string(), d.message.get(Lang::Zh).to_string(), d.message.get(Lang::En).to_string()))
+        .collect()
+}
+
+#[test]
+fn conflict_names_a_witness_in_both_languages() {
+    let source = "campaign 甲 { issuer: 抚州; window: 2026-12-01 .. 2026-12-31; audience { 品牌: [全球通, 动感地带] }; offer: 流量包10元; benefit: discount 50%; channels: [自有营业厅, 热线10086] }\ncampaign 乙 { issuer: 抚州; regions: [崇仁县]; window: 2026-12-20 .. 2027-01-15; audience { 品牌: [全球通] }; offer: 流量包10元; benefit: discount 30%; channels: [热线10086] }\n";
+    let found = messages(source);
+    let conflict = found.iter().find(|m| m.0 == "KJ2001").unwrap();
+    assert_eq!(
+        conflict.1,
+        "活动 `乙` 与 `甲` 冲突:在 崇仁县、2026-12-20、热线10086、品牌=全球通 两个活动同时适用,且不能叠加"
+    );
+    assert_eq!(
+        conflict.2,
+        "campaigns `乙` and `甲` conflict: both apply at 崇仁县, 2026-12-20, 热线10086, 品牌=全球通 and they may not stack"
+    );
+}
+
+#[test]
+fn clustering_lists_regions_channels_and_dates() {
+    let source = "limits { max_concurrent: 1 }\ncampaign 甲 { issuer: 抚州; window: 2026-12-01 .. 2026-12-31; offer: 流量包10元; benefit: discount 50%; channels: [自有营业厅] }\ncampaign 乙 { issuer: 抚州; window: 2026-12-10 .. 2026-12-20; offer: 宽带100M; benefit: discount 30%; channels: [自有营业厅] }\n";
+    let found = messages(source);
+    let cluster: Vec<_> = found.iter().filter(|m| m.0 == "KJ2002").collect();
+    assert_eq!(cluster.len(), 1);
+    assert_eq!(
+        cluster[0].2,
+        "2 campaigns at once, above the limit of 1: `甲`, `乙`; regions 抚州; channels 自有营业厅; dates 2026-12-10 ~ 2026-12-20"
+    );
+}
+
+#[test]
+fn gaps_and_sums_are_named() {
+    let source = "commission 分成 { kind: revenue_share; period: 2026-01-01 .. 2026-12-31; channels: [指定专营店]\n rates {\n  tenure 1 个月 ..= 6 个月 => 5%\n  tenure 13 个月 .. => 10%\n }\n}\ngrading 模型 { factor 甲 40%\n factor 乙 50%\n grades { 高: 90 ..= 100; 低: 0 .. 85 } }\n";
+    let found = messages(source);
+    let gap = found.iter().find(|m| m.0 == "KJ2102").unwrap();
+    assert_eq!(gap.2, "commission table `分成` leaves tenure uncovered: [7, 12] 个月");
+    let sum = found.iter().find(|m| m.0 == "KJ7001").unwrap();
+    assert_eq!(sum.1, "`模型` 下的因子权重合计 90%,应为 100%");
+    let bands = found.iter().find(|m| m.0 == "KJ7003").unwrap();
+    assert_eq!(bands.2, "the grade bands of `模型` leave [85, 90) uncovered");
+}
