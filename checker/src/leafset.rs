@@ -8,7 +8,9 @@ pub struct LeafSet {
 
 impl LeafSet {
     pub fn with_capacity(leaves: usize) -> Self {
-        LeafSet { words: vec![0; leaves.div_ceil(64)] }
+        LeafSet {
+            words: vec![0; leaves.div_ceil(64)],
+        }
     }
 
     pub fn insert_range(&mut self, range: std::ops::Range<usize>) {
@@ -24,7 +26,9 @@ impl LeafSet {
     }
 
     pub fn contains(&self, leaf: usize) -> bool {
-        self.words.get(leaf / 64).is_some_and(|w| w & (1 << (leaf % 64)) != 0)
+        self.words
+            .get(leaf / 64)
+            .is_some_and(|w| w & (1 << (leaf % 64)) != 0)
     }
 
     pub fn is_empty(&self) -> bool {

@@ -21,7 +21,10 @@ impl Default for Effective {
     fn default() -> Self {
         Effective {
             max_concurrent: 3,
-            support_lead: Duration { amount: 0, unit: Unit::Day },
+            support_lead: Duration {
+                amount: 0,
+                unit: Unit::Day,
+            },
             required_support: vec![SupportKind::System, SupportKind::Knowledge],
             max_first_return_ratio: Decimal::ONE_HUNDRED,
         }
@@ -31,13 +34,17 @@ impl Default for Effective {
 impl Effective {
     fn overlay(&self, limits: &Limits) -> Effective {
         Effective {
-            max_concurrent: limits.max_concurrent.map_or(self.max_concurrent, |m| m.node),
+            max_concurrent: limits
+                .max_concurrent
+                .map_or(self.max_concurrent, |m| m.node),
             support_lead: limits.support_lead.map_or(self.support_lead, |s| s.node),
-            required_support: limits
-                .required_support
-                .as_ref()
-                .map_or_else(|| self.required_support.clone(), |r| r.iter().map(|k| k.node).collect()),
-            max_first_return_ratio: limits.max_first_return_ratio.map_or(self.max_first_return_ratio, |r| r.node),
+            required_support: limits.required_support.as_ref().map_or_else(
+                || self.required_support.clone(),
+                |r| r.iter().map(|k| k.node).collect(),
+            ),
+            max_first_return_ratio: limits
+                .max_first_return_ratio
+                .map_or(self.max_first_return_ratio, |r| r.node),
         }
     }
 }
@@ -52,12 +59,22 @@ pub struct LimitsTable {
 impl LimitsTable {
     pub fn build(index: &Index<'_>) -> LimitsTable {
         let global_limits = index.limits.iter().find(|l| l.item.region.is_none());
-        let global = global_limits.map_or_else(Effective::default, |l| Effective::default().overlay(l.item));
+        let global =
+            global_limits.map_or_else(Effective::default, |l| Effective::default().overlay(l.item));
         let mut by_region: Vec<Effective> = Vec::with_capacity(index.regions.len());
         // Regions are stored parents first, so a parent's limits are ready.
         for region in &index.regions {
-            let inherited = region.parent.and_then(|p| by_region.get(p)).unwrap_or(&global).clone();
-            let own = index.limits.iter().find(|l| l.item.region.as_ref().is_some_and(|r| r.text == region.name.text));
+            let inherited = region
+                .parent
+                .and_then(|p| by_region.get(p))
+                .unwrap_or(&global)
+                .clone();
+            let own = index.limits.iter().find(|l| {
+                l.item
+                    .region
+                    .as_ref()
+                    .is_some_and(|r| r.text == region.name.text)
+            });
             by_region.push(match own {
                 Some(l) => inherited.overlay(l.item),
                 None => inherited,

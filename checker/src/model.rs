@@ -61,9 +61,13 @@ impl<'w> CampaignFact<'w> {
     }
 
     pub fn audiences_intersect(&self, other: &CampaignFact<'_>) -> bool {
-        self.audience
-            .iter()
-            .all(|(dim, set)| other.audience.iter().filter(|(d, _)| d == dim).all(|(_, o)| set.intersects(o)))
+        self.audience.iter().all(|(dim, set)| {
+            other
+                .audience
+                .iter()
+                .filter(|(d, _)| d == dim)
+                .all(|(_, o)| set.intersects(o))
+        })
     }
 
     /// X allows Y when X is `stackable`, or `with [...]` lists Y.
@@ -76,19 +80,30 @@ impl<'w> CampaignFact<'w> {
     }
 
     pub fn extends(&self, other: &str) -> bool {
-        self.campaign.extends.as_ref().is_some_and(|e| e.text == other)
+        self.campaign
+            .extends
+            .as_ref()
+            .is_some_and(|e| e.text == other)
     }
 }
 
 /// Normalise every resolvable campaign (first definition of each name).
 pub fn campaign_facts<'w>(index: &Index<'w>) -> Vec<CampaignFact<'w>> {
-    index.campaigns.defs.iter().filter_map(|def| fact(index, *def)).collect()
+    index
+        .campaigns
+        .defs
+        .iter()
+        .filter_map(|def| fact(index, *def))
+        .collect()
 }
 
 fn fact<'w>(index: &Index<'w>, def: Def<'w, Campaign>) -> Option<CampaignFact<'w>> {
     let campaign = def.item;
     let window = campaign.window?;
-    let offer = campaign.offer.as_ref().filter(|o| index.products.get(&o.text).is_some())?;
+    let offer = campaign
+        .offer
+        .as_ref()
+        .filter(|o| index.products.get(&o.text).is_some())?;
     let issuer_index = index.region_index(&campaign.issuer.as_ref()?.text)?;
     let issuer = index.regions.get(issuer_index)?;
     let mut leaves = LeafSet::with_capacity(index.leaves.len());
@@ -102,7 +117,8 @@ fn fact<'w>(index: &Index<'w>, def: Def<'w, Campaign>) -> Option<CampaignFact<'w
     }
     let mut channels: Vec<&str> = Vec::new();
     for channel in &campaign.channels {
-        if index.channels.get(&channel.text).is_some() && !channels.contains(&channel.text.as_str()) {
+        if index.channels.get(&channel.text).is_some() && !channels.contains(&channel.text.as_str())
+        {
             channels.push(&channel.text);
         }
     }
@@ -112,7 +128,9 @@ fn fact<'w>(index: &Index<'w>, def: Def<'w, Campaign>) -> Option<CampaignFact<'w
         .filter(|c| index.dimensions.get(&c.dimension.text).is_some())
         .map(|c| {
             let set = match &c.value {
-                AudienceValue::Values(values) => AudienceSet::Values(values.iter().map(|v| v.text.as_str()).collect()),
+                AudienceValue::Values(values) => {
+                    AudienceSet::Values(values.iter().map(|v| v.text.as_str()).collect())
+                }
                 AudienceValue::Range(range) => AudienceSet::Range(range.node),
             };
             (c.dimension.text.as_str(), set)

@@ -134,14 +134,20 @@ pub struct Workspace {
 }
 
 impl Workspace {
-    /// Parse every file. Duplicate paths keep the last bytes given.
+    /// Parse every file (in parallel; the result does not depend on it).
+    /// Duplicate paths keep the last bytes given.
     pub fn new(sources: impl IntoIterator<Item = (String, Vec<u8>)>) -> Workspace {
-        let mut files: Vec<SourceFile> = Vec::new();
+        use rayon::prelude::*;
+        let mut unique: std::collections::BTreeMap<String, Vec<u8>> =
+            std::collections::BTreeMap::new();
         for (path, bytes) in sources {
-            files.retain(|f| f.path != path);
-            files.push(SourceFile::new(path, &bytes));
+            unique.insert(path, bytes);
         }
-        files.sort_by(|a, b| a.path.cmp(&b.path));
+        let files: Vec<SourceFile> = unique
+            .into_par_iter()
+            .map(|(path, bytes)| SourceFile::new(path, &bytes))
+            .collect();
+        // A BTreeMap iterates in path order and `collect` keeps that order.
         Workspace { files }
     }
 

@@ -1,4 +1,9 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 //! UI fixtures: every `tests/ui/*.kj` is checked together with
 //! `tests/ui/base.kj`. Its first line names the codes it is about
 //! (`// codes: KJ2001 KJ2003`); the findings of those codes must be exactly
@@ -11,14 +16,20 @@ use chrono::NaiveDate;
 use koujing_checker::{check, Config, Lang, Options, Workspace};
 
 fn options() -> Options {
-    Options { today: NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(), config: Config::default() }
+    Options {
+        today: NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
+        config: Config::default(),
+    }
 }
 
 fn ui_dir() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ui")
 }
 
-fn run(name: &str, source: &str) -> (BTreeSet<(u32, u32, String)>, BTreeSet<(u32, u32, String)>) {
+/// (line, column, code) findings.
+type Findings = BTreeSet<(u32, u32, String)>;
+
+fn run(name: &str, source: &str) -> (Findings, Findings) {
     let base = std::fs::read_to_string(ui_dir().join("base.kj")).unwrap();
     let codes: Vec<&str> = source
         .lines()
@@ -33,17 +44,28 @@ fn run(name: &str, source: &str) -> (BTreeSet<(u32, u32, String)>, BTreeSet<(u32
         match line.trim().strip_prefix("// expect:") {
             Some(rest) => {
                 let (code, column) = rest.split_once('@').unwrap();
-                expected.insert((target, column.trim().parse().unwrap(), code.trim().to_string()));
+                expected.insert((
+                    target,
+                    column.trim().parse().unwrap(),
+                    code.trim().to_string(),
+                ));
             }
             None => target = i as u32 + 1,
         }
     }
-    let ws = Workspace::new([("base.kj".to_string(), base.into_bytes()), (name.to_string(), source.as_bytes().to_vec())]);
+    let ws = Workspace::new([
+        ("base.kj".to_string(), base.into_bytes()),
+        (name.to_string(), source.as_bytes().to_vec()),
+    ]);
     let report = check(&ws, &options());
     let file = ws.files.iter().position(|f| f.path == name).unwrap();
     let mut found = BTreeSet::new();
     for d in &report.diagnostics {
-        assert_eq!(d.file, file, "{name}: base.kj must stay clean, got {:?}", d.message.en);
+        assert_eq!(
+            d.file, file,
+            "{name}: base.kj must stay clean, got {:?}",
+            d.message.en
+        );
         if codes.contains(&d.code.as_str()) {
             let at = ws.files[file].char_position(d.span.start);
             found.insert((at.line, at.column, d.code.as_str().to_string()));
@@ -65,9 +87,15 @@ fn every_fixture_reports_exactly_its_annotations() {
         let (found, expected) = run(&name, &source);
         assert_eq!(found, expected, "{name}");
         if name.contains("_pass") {
-            assert!(expected.is_empty(), "{name}: a passing fixture expects nothing");
+            assert!(
+                expected.is_empty(),
+                "{name}: a passing fixture expects nothing"
+            );
         } else {
-            assert!(!expected.is_empty(), "{name}: a failing fixture expects something");
+            assert!(
+                !expected.is_empty(),
+                "{name}: a failing fixture expects something"
+            );
         }
         count += 1;
     }
@@ -76,11 +104,20 @@ fn every_fixture_reports_exactly_its_annotations() {
 
 fn messages(source: &str) -> Vec<(String, String, String)> {
     let base = std::fs::read_to_string(ui_dir().join("base.kj")).unwrap();
-    let ws = Workspace::new([("base.kj".to_string(), base.into_bytes()), ("t.kj".to_string(), source.as_bytes().to_vec())]);
+    let ws = Workspace::new([
+        ("base.kj".to_string(), base.into_bytes()),
+        ("t.kj".to_string(), source.as_bytes().to_vec()),
+    ]);
     check(&ws, &options())
         .diagnostics
         .into_iter()
-        .map(|d| (d.code.as_str().to_string(), d.message.get(Lang::Zh).to_string(), d.message.get(Lang::En).to_string()))
+        .map(|d| {
+            (
+                d.code.as_str().to_string(),
+                d.message.get(Lang::Zh).to_string(),
+                d.message.get(Lang::En).to_string(),
+            )
+        })
         .collect()
 }
 
@@ -116,9 +153,15 @@ fn gaps_and_sums_are_named() {
     let source = "commission 分成 { kind: revenue_share; period: 2026-01-01 .. 2026-12-31; channels: [指定专营店]\n rates {\n  tenure 1 个月 ..= 6 个月 => 5%\n  tenure 13 个月 .. => 10%\n }\n}\ngrading 模型 { factor 甲 40%\n factor 乙 50%\n grades { 高: 90 ..= 100; 低: 0 .. 85 } }\n";
     let found = messages(source);
     let gap = found.iter().find(|m| m.0 == "KJ2102").unwrap();
-    assert_eq!(gap.2, "commission table `分成` leaves tenure uncovered: [7, 12] 个月");
+    assert_eq!(
+        gap.2,
+        "commission table `分成` leaves tenure uncovered: [7, 12] 个月"
+    );
     let sum = found.iter().find(|m| m.0 == "KJ7001").unwrap();
     assert_eq!(sum.1, "`模型` 下的因子权重合计 90%,应为 100%");
     let bands = found.iter().find(|m| m.0 == "KJ7003").unwrap();
-    assert_eq!(bands.2, "the grade bands of `模型` leave [85, 90) uncovered");
+    assert_eq!(
+        bands.2,
+        "the grade bands of `模型` leave [85, 90) uncovered"
+    );
 }

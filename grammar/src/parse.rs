@@ -29,7 +29,7 @@ pub struct Parsed {
 pub fn parse(source: &str) -> Parsed {
     static DETAIL: std::sync::Once = std::sync::Once::new();
     // Record the literal tokens pest tried, so errors can say "expected `:`".
-    DETAIL.call_once(|| pest::set_error_detail(true));
+    DETAIL.call_once(|| pest::set_error_detail(false));
     let Prescan {
         text,
         chunks,
@@ -97,10 +97,10 @@ fn describe_rule(rule: &Rule) -> Option<(&'static str, &'static str)> {
         Rule::string => ("字符串", "a string"),
         Rule::value | Rule::scalar | Rule::quantity | Rule::number => ("值", "a value"),
         Rule::date => ("日期", "a date"),
-        Rule::range | Rule::range_op => ("区间 `..`", "a range `..`"),
+        Rule::scalar_or_range | Rule::range_op => ("值", "a value"),
         Rule::list => ("列表 `[...]`", "a list `[...]`"),
-        Rule::block | Rule::sub_block => ("`{`", "`{`"),
-        Rule::entry | Rule::field => ("字段", "a field"),
+        Rule::block => ("`{`", "`{`"),
+        Rule::entry | Rule::keyed => ("字段", "a field"),
         Rule::row | Rule::condition => ("费率行", "a rates row"),
         Rule::item | Rule::item_kw | Rule::generic_item | Rule::regions_item => (
             "条目关键字(campaign、product 等)",
@@ -389,19 +389,33 @@ impl Walker {
         let rule = pair.as_rule();
         let mut parts = pair.into_inner();
         let entry = match rule {
-            Rule::field => {
+            Rule::keyed => {
                 let key_pair = parts.next()?.into_inner().next()?;
                 let key = match key_pair.as_rule() {
                     Rule::ident => Key::Ident(self.ident(key_pair)),
                     _ => Key::Str(self.string(key_pair)),
                 };
-                let value = self.value(parts.next()?)?;
-                Entry::Field(Field { key, value, span })
-            }
-            Rule::sub_block => {
-                let name = self.ident(parts.next()?);
-                let block = self.block(parts.next()?);
-                Entry::Block(SubBlock { name, block, span })
+                let rest = parts.next()?;
+                match (rest.as_rule(), key) {
+                    (Rule::block, Key::Ident(name)) => Entry::Block(SubBlock {
+                        name,
+                        block: self.block(rest),
+                        span,
+                    }),
+                    (Rule::block, Key::Str(lit)) => {
+                        self.issues.push(
+                            Issue::new(IssueCode::Syntax, lit.span)
+                                .text("expected", "名称", "a name")
+                                .text("found", "字符串", "a string"),
+                        );
+                        return None;
+                    }
+                    (_, key) => Entry::Field(Field {
+                        key,
+                        value: self.value(rest)?,
+                        span,
+                    }),
+                }
             }
             Rule::factor => {
                 let keyword = self.span(&parts.next()?);
@@ -476,7 +490,6 @@ impl Walker {
         let kind = match inner.as_rule() {
             Rule::ident => ValueKind::Ident(inner.as_str().to_string()),
             Rule::string => ValueKind::Str(self.string(inner).value),
-            Rule::scalar => ValueKind::Scalar(self.scalar(inner)?.0),
             Rule::list => {
                 let mut values = Vec::new();
                 for v in inner.into_inner() {
@@ -492,7 +505,7 @@ impl Walker {
                 let value = self.value(parts.next()?)?;
                 ValueKind::Tagged(tag, Box::new(value))
             }
-            Rule::range => {
+            Rule::scalar_or_range => {
                 let mut start = None;
                 let mut end = None;
                 let mut inclusive = false;
@@ -514,11 +527,14 @@ impl Walker {
                         _ => self.shape(span),
                     }
                 }
-                ValueKind::Range(RangeValue {
-                    start,
-                    end,
-                    inclusive,
-                })
+                match (seen_op, start) {
+                    (false, Some((scalar, _))) => ValueKind::Scalar(scalar),
+                    _ => ValueKind::Range(RangeValue {
+                        start,
+                        end,
+                        inclusive,
+                    }),
+                }
             }
             _ => {
                 self.shape(span);

@@ -34,7 +34,10 @@ fn other_campaign() -> LocalText {
 }
 
 /// Order a pair so that the primary is the later one.
-fn later_first<'a, 'w>(a: &'a CampaignFact<'w>, b: &'a CampaignFact<'w>) -> (&'a CampaignFact<'w>, &'a CampaignFact<'w>) {
+fn later_first<'a, 'w>(
+    a: &'a CampaignFact<'w>,
+    b: &'a CampaignFact<'w>,
+) -> (&'a CampaignFact<'w>, &'a CampaignFact<'w>) {
     if a.order_key() >= b.order_key() {
         (a, b)
     } else {
@@ -42,7 +45,11 @@ fn later_first<'a, 'w>(a: &'a CampaignFact<'w>, b: &'a CampaignFact<'w>) -> (&'a
     }
 }
 
-pub fn analyse(index: &Index<'_>, facts: &[CampaignFact<'_>], limits: &LimitsTable) -> CampaignAnalysis {
+pub fn analyse(
+    index: &Index<'_>,
+    facts: &[CampaignFact<'_>],
+    limits: &LimitsTable,
+) -> CampaignAnalysis {
     let mut analysis = CampaignAnalysis::default();
     let mut groups = UnionFind::<usize>::new(facts.len());
     let mut stackable_members: BTreeSet<usize> = BTreeSet::new();
@@ -55,12 +62,16 @@ pub fn analyse(index: &Index<'_>, facts: &[CampaignFact<'_>], limits: &LimitsTab
         ids.sort_by_key(|&i| facts.get(i).map(CampaignFact::order_key));
         let mut active: Vec<usize> = Vec::new();
         for &i in ids.iter() {
-            let Some(current) = facts.get(i) else { continue };
+            let Some(current) = facts.get(i) else {
+                continue;
+            };
             active.retain(|&j| facts.get(j).is_some_and(|f| f.end >= current.start));
             for &j in &active {
-                let Some(earlier) = facts.get(j) else { continue };
+                let Some(earlier) = facts.get(j) else {
+                    continue;
+                };
                 match overlap(index, earlier, current) {
-                    Overlap::Conflict(d) => analysis.diagnostics.push(d),
+                    Overlap::Conflict(d) => analysis.diagnostics.push(*d),
                     Overlap::Stackable => {
                         groups.union(i, j);
                         stackable_members.insert(i);
@@ -84,7 +95,10 @@ pub fn analyse(index: &Index<'_>, facts: &[CampaignFact<'_>], limits: &LimitsTab
     let mut components: BTreeMap<usize, Vec<String>> = BTreeMap::new();
     for &member in &stackable_members {
         if let Some(fact) = facts.get(member) {
-            components.entry(groups.find(member)).or_default().push(fact.name().to_string());
+            components
+                .entry(groups.find(member))
+                .or_default()
+                .push(fact.name().to_string());
         }
     }
     analysis.conflict_groups = components
@@ -97,7 +111,9 @@ pub fn analyse(index: &Index<'_>, facts: &[CampaignFact<'_>], limits: &LimitsTab
     analysis.conflict_groups.sort();
 
     analysis.diagnostics.extend(one_sided_stacking(facts));
-    analysis.diagnostics.extend(clustering(index, facts, limits));
+    analysis
+        .diagnostics
+        .extend(clustering(index, facts, limits));
     analysis
 }
 
@@ -107,7 +123,7 @@ enum Overlap {
     Partial,
     /// Everything intersects and both allow the other.
     Stackable,
-    Conflict(Diagnostic),
+    Conflict(Box<Diagnostic>),
 }
 
 fn overlap(index: &Index<'_>, a: &CampaignFact<'_>, b: &CampaignFact<'_>) -> Overlap {
@@ -118,7 +134,9 @@ fn overlap(index: &Index<'_>, a: &CampaignFact<'_>, b: &CampaignFact<'_>) -> Ove
         return Overlap::None;
     }
     let channel = b.channels.iter().find(|c| a.channels.contains(c));
-    let Some(channel) = channel else { return Overlap::Partial };
+    let Some(channel) = channel else {
+        return Overlap::Partial;
+    };
     if !a.audiences_intersect(b) {
         return Overlap::Partial;
     }
@@ -126,13 +144,21 @@ fn overlap(index: &Index<'_>, a: &CampaignFact<'_>, b: &CampaignFact<'_>) -> Ove
         return Overlap::Stackable;
     }
     let (primary, other) = later_first(a, b);
-    let leaf = a.leaves.first_common(&b.leaves).and_then(|l| index.leaves.get(l)).and_then(|r| index.regions.get(*r));
+    let leaf = a
+        .leaves
+        .first_common(&b.leaves)
+        .and_then(|l| index.leaves.get(l))
+        .and_then(|r| index.regions.get(*r));
     let day = a.start.max(b.start);
-    let mut cell = vec![leaf.map_or(String::new(), |r| r.name.text.clone()), day.to_string(), channel.to_string()];
+    let mut cell = vec![
+        leaf.map_or(String::new(), |r| r.name.text.clone()),
+        day.to_string(),
+        channel.to_string(),
+    ];
     cell.extend(audience_cell(primary, other));
     let witness_zh = format!("在 {} 两个活动同时适用,且不能叠加", cell.join("、"));
     let witness_en = format!("both apply at {} and they may not stack", cell.join(", "));
-    Overlap::Conflict(
+    Overlap::Conflict(Box::new(
         Diagnostic::new(
             Code::KJ2001,
             primary.file,
@@ -148,30 +174,50 @@ fn overlap(index: &Index<'_>, a: &CampaignFact<'_>, b: &CampaignFact<'_>) -> Ove
             "错开时间、地区、渠道或受众;若可以同时享受,两个活动都写 `stacking: stackable` 或互相列入 `with [...]`",
             "separate the windows, regions, channels or audiences; if both may apply, declare `stacking: stackable` on both or list each other in `with [...]`",
         )),
-    )
+    ))
 }
 
 /// One audience cell where both campaigns apply: `品牌=全球通`, `月消费∈[58, +∞) 元`.
 fn audience_cell(a: &CampaignFact<'_>, b: &CampaignFact<'_>) -> Vec<String> {
-    let dims: BTreeSet<&str> = a.audience.iter().chain(&b.audience).map(|(d, _)| *d).collect();
+    let dims: BTreeSet<&str> = a
+        .audience
+        .iter()
+        .chain(&b.audience)
+        .map(|(d, _)| *d)
+        .collect();
     let mut cell = Vec::new();
     for dim in dims {
         let sa = a.audience.iter().find(|(d, _)| *d == dim).map(|(_, s)| s);
         let sb = b.audience.iter().find(|(d, _)| *d == dim).map(|(_, s)| s);
         let text = match (sa, sb) {
-            (Some(AudienceSet::Values(x)), Some(AudienceSet::Values(y))) => {
-                x.iter().find(|v| y.contains(v)).map(|v| format!("{dim}={v}"))
-            }
+            (Some(AudienceSet::Values(x)), Some(AudienceSet::Values(y))) => x
+                .iter()
+                .find(|v| y.contains(v))
+                .map(|v| format!("{dim}={v}")),
             (Some(AudienceSet::Range(x)), Some(AudienceSet::Range(y))) => {
                 let lo = match (x.lo, y.lo) {
                     (Some(p), Some(q)) => Some(p.max(q)),
                     (p, q) => p.or(q),
                 };
                 let hi = match (x.hi, y.hi) {
-                    (Some(p), Some(q)) => Some(if p.value < q.value || (p.value == q.value && !p.inclusive) { p } else { q }),
+                    (Some(p), Some(q)) => Some(
+                        if p.value < q.value || (p.value == q.value && !p.inclusive) {
+                            p
+                        } else {
+                            q
+                        },
+                    ),
                     (p, q) => p.or(q),
                 };
-                Some(format!("{dim}∈{}", koujing_grammar::ast::Interval { lo, hi, unit: x.unit }.math()))
+                Some(format!(
+                    "{dim}∈{}",
+                    koujing_grammar::ast::Interval {
+                        lo,
+                        hi,
+                        unit: x.unit
+                    }
+                    .math()
+                ))
             }
             (Some(AudienceSet::Values(x)), None) | (None, Some(AudienceSet::Values(x))) => {
                 x.first().map(|v| format!("{dim}={v}"))
@@ -200,12 +246,23 @@ fn province_city(a: &CampaignFact<'_>, b: &CampaignFact<'_>) -> Option<Diagnosti
             Code::KJ2003,
             primary.file,
             primary.campaign.name.span,
-            &[("campaign", Arg::plain(city.name())), ("other", Arg::plain(province.name()))],
+            &[
+                ("campaign", Arg::plain(city.name())),
+                ("other", Arg::plain(province.name())),
+            ],
         )
         .related(other.file, other.campaign.name.span, other_campaign())
         .help(LocalText::new(
-            format!("若 `{}` 是省公司活动的地市细化,在其中写 `extends: {}`", city.name(), province.name()),
-            format!("if `{}` refines the province campaign, add `extends: {}` to it", city.name(), province.name()),
+            format!(
+                "若 `{}` 是省公司活动的地市细化,在其中写 `extends: {}`",
+                city.name(),
+                province.name()
+            ),
+            format!(
+                "if `{}` refines the province campaign, add `extends: {}` to it",
+                city.name(),
+                province.name()
+            ),
         )),
     )
 }
@@ -216,13 +273,21 @@ fn one_sided_stacking(facts: &[CampaignFact<'_>]) -> Vec<Diagnostic> {
     let mut seen: BTreeSet<(&str, &str)> = BTreeSet::new();
     let mut diagnostics = Vec::new();
     for fact in facts {
-        let Stacking::With(partners) = &fact.campaign.stacking.node else { continue };
+        let Stacking::With(partners) = &fact.campaign.stacking.node else {
+            continue;
+        };
         for partner in partners {
-            let Some(other) = by_name.get(partner.text.as_str()) else { continue };
+            let Some(other) = by_name.get(partner.text.as_str()) else {
+                continue;
+            };
             if other.allows(fact.name()) || other.name() == fact.name() {
                 continue;
             }
-            let key = if fact.name() < other.name() { (fact.name(), other.name()) } else { (other.name(), fact.name()) };
+            let key = if fact.name() < other.name() {
+                (fact.name(), other.name())
+            } else {
+                (other.name(), fact.name())
+            };
             if !seen.insert(key) {
                 continue;
             }
@@ -231,13 +296,30 @@ fn one_sided_stacking(facts: &[CampaignFact<'_>]) -> Vec<Diagnostic> {
                 Diagnostic::new(
                     Code::KJ2004,
                     primary.file,
-                    if primary.name() == fact.name() { partner.span } else { primary.campaign.name.span },
-                    &[("campaign", Arg::plain(fact.name())), ("other", Arg::plain(other.name()))],
+                    if primary.name() == fact.name() {
+                        partner.span
+                    } else {
+                        primary.campaign.name.span
+                    },
+                    &[
+                        ("campaign", Arg::plain(fact.name())),
+                        ("other", Arg::plain(other.name())),
+                    ],
                 )
                 .related(related.file, related.campaign.name.span, other_campaign())
                 .help(LocalText::new(
-                    format!("在 `{}` 的 stacking 中列入 `{}`,或从 `{}` 的 with 中删去它", other.name(), fact.name(), fact.name()),
-                    format!("list `{}` in the stacking of `{}`, or remove it from the `with` of `{}`", fact.name(), other.name(), fact.name()),
+                    format!(
+                        "在 `{}` 的 stacking 中列入 `{}`,或从 `{}` 的 with 中删去它",
+                        other.name(),
+                        fact.name(),
+                        fact.name()
+                    ),
+                    format!(
+                        "list `{}` in the stacking of `{}`, or remove it from the `with` of `{}`",
+                        fact.name(),
+                        other.name(),
+                        fact.name()
+                    ),
                 )),
             );
         }
@@ -258,7 +340,9 @@ pub fn describe_leaves(index: &Index<'_>, set: &LeafSet) -> Vec<String> {
     let mut names = Vec::new();
     let mut stack: Vec<usize> = roots.into_iter().rev().collect();
     while let Some(node) = stack.pop() {
-        let Some(region) = index.regions.get(node) else { continue };
+        let Some(region) = index.regions.get(node) else {
+            continue;
+        };
         if region.leaves.is_empty() {
             continue;
         }
@@ -274,7 +358,11 @@ pub fn describe_leaves(index: &Index<'_>, set: &LeafSet) -> Vec<String> {
 }
 
 /// KJ2002: a sweep over window starts and ends per (leaf, channel).
-fn clustering(index: &Index<'_>, facts: &[CampaignFact<'_>], limits: &LimitsTable) -> Vec<Diagnostic> {
+fn clustering(
+    index: &Index<'_>,
+    facts: &[CampaignFact<'_>],
+    limits: &LimitsTable,
+) -> Vec<Diagnostic> {
     let mut lanes: HashMap<(usize, &str), Vec<usize>> = HashMap::new();
     for (i, fact) in facts.iter().enumerate() {
         for leaf in fact.leaves.iter() {
@@ -317,7 +405,10 @@ fn clustering(index: &Index<'_>, facts: &[CampaignFact<'_>], limits: &LimitsTabl
                 at += 1;
             }
             if active.len() > max as usize {
-                let until = events.get(at).and_then(|(next, _, _)| next.pred_opt()).unwrap_or(NaiveDate::MAX);
+                let until = events
+                    .get(at)
+                    .and_then(|(next, _, _)| next.pred_opt())
+                    .unwrap_or(NaiveDate::MAX);
                 let entry = found
                     .entry((active.clone(), day, until, max))
                     .or_insert_with(|| (LeafSet::with_capacity(index.leaves.len()), Vec::new()));
@@ -331,13 +422,29 @@ fn clustering(index: &Index<'_>, facts: &[CampaignFact<'_>], limits: &LimitsTabl
     let mut diagnostics = Vec::new();
     for ((set, from, until, max), (leaves, mut channels)) in found {
         let members: Vec<&CampaignFact<'_>> = set.iter().filter_map(|&i| facts.get(i)).collect();
-        let Some(primary) = members.iter().max_by_key(|f| f.order_key()) else { continue };
+        let Some(primary) = members.iter().max_by_key(|f| f.order_key()) else {
+            continue;
+        };
         channels.sort();
         let names: Vec<String> = members.iter().map(|f| format!("`{}`", f.name())).collect();
         let regions = describe_leaves(index, &leaves);
-        let dates = if from == until { from.to_string() } else { format!("{from} ~ {}", show_end(until)) };
-        let where_zh = format!("地区 {};渠道 {};日期 {}", regions.join("、"), channels.join("、"), dates);
-        let where_en = format!("regions {}; channels {}; dates {}", regions.join(", "), channels.join(", "), dates);
+        let dates = if from == until {
+            from.to_string()
+        } else {
+            format!("{from} ~ {}", show_end(until))
+        };
+        let where_zh = format!(
+            "地区 {};渠道 {};日期 {}",
+            regions.join("、"),
+            channels.join("、"),
+            dates
+        );
+        let where_en = format!(
+            "regions {}; channels {}; dates {}",
+            regions.join(", "),
+            channels.join(", "),
+            dates
+        );
         let mut diagnostic = Diagnostic::new(
             Code::KJ2002,
             primary.file,
@@ -353,7 +460,10 @@ fn clustering(index: &Index<'_>, facts: &[CampaignFact<'_>], limits: &LimitsTabl
             diagnostic = diagnostic.related(
                 other.file,
                 other.campaign.name.span,
-                LocalText::new(format!("同时开展的活动 `{}`", other.name()), format!("concurrent campaign `{}`", other.name())),
+                LocalText::new(
+                    format!("同时开展的活动 `{}`", other.name()),
+                    format!("concurrent campaign `{}`", other.name()),
+                ),
             );
         }
         diagnostics.push(diagnostic.help(LocalText::new(

@@ -9,7 +9,9 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use koujing_grammar::ast::{Commission, CommissionKind, ConditionValue, Interval, ProductKind, RateRow, Unit, Upper};
+use koujing_grammar::ast::{
+    Commission, CommissionKind, ConditionValue, Interval, ProductKind, RateRow, Unit, Upper,
+};
 use koujing_grammar::tree::Quantity;
 use koujing_grammar::Arg;
 use rust_decimal::Decimal;
@@ -37,12 +39,24 @@ struct IntervalKey {
 impl IntervalKey {
     fn from(interval: &Interval, key: &str) -> Self {
         // `tenure 1 ..= 6` means months.
-        let unit = if key == "tenure" && interval.unit == Unit::Plain { Unit::Month } else { interval.unit };
-        IntervalKey { lo: interval.lo, hi: interval.hi.map(|h| (h.value, h.inclusive)), unit }
+        let unit = if key == "tenure" && interval.unit == Unit::Plain {
+            Unit::Month
+        } else {
+            interval.unit
+        };
+        IntervalKey {
+            lo: interval.lo,
+            hi: interval.hi.map(|h| (h.value, h.inclusive)),
+            unit,
+        }
     }
 
     fn interval(&self) -> Interval {
-        Interval { lo: self.lo, hi: self.hi.map(|(value, inclusive)| Upper { value, inclusive }), unit: self.unit }
+        Interval {
+            lo: self.lo,
+            hi: self.hi.map(|(value, inclusive)| Upper { value, inclusive }),
+            unit: self.unit,
+        }
     }
 }
 
@@ -57,7 +71,10 @@ impl Cond<'_> {
 
     fn show(&self, key: &str) -> String {
         match self {
-            Cond::Names(names) => format!("{key}={}", names.iter().copied().collect::<Vec<_>>().join("|")),
+            Cond::Names(names) => format!(
+                "{key}={}",
+                names.iter().copied().collect::<Vec<_>>().join("|")
+            ),
             Cond::Interval(i) => format!("{key}∈{}", i.interval().math()),
         }
     }
@@ -75,28 +92,50 @@ struct RowFact<'w> {
 
 impl RowFact<'_> {
     fn order_key(&self) -> (Option<chrono::NaiveDate>, FileId, usize) {
-        (self.commission.period.map(|p| p.start), self.file, self.row.span.start)
+        (
+            self.commission.period.map(|p| p.start),
+            self.file,
+            self.row.span.start,
+        )
     }
 
     fn intersects(&self, other: &RowFact<'_>) -> bool {
-        self.conds.iter().all(|(k, c)| other.conds.get(k).is_none_or(|o| c.intersects(o)))
+        self.conds
+            .iter()
+            .all(|(k, c)| other.conds.get(k).is_none_or(|o| c.intersects(o)))
     }
 
     /// The conditions on every key but `except`: the grouping signature.
     fn signature(&self, except: &str) -> Vec<(&str, &Cond<'_>)> {
-        self.conds.iter().filter(|(k, _)| **k != except).map(|(k, c)| (*k, c)).collect()
+        self.conds
+            .iter()
+            .filter(|(k, _)| **k != except)
+            .map(|(k, c)| (*k, c))
+            .collect()
     }
 
     fn describe(&self) -> String {
-        format!("`{}` 第 {} 行", self.commission.name.text, self.row_number())
+        format!(
+            "`{}` 第 {} 行",
+            self.commission.name.text,
+            self.row_number()
+        )
     }
 
     fn describe_en(&self) -> String {
-        format!("row {} of `{}`", self.row_number(), self.commission.name.text)
+        format!(
+            "row {} of `{}`",
+            self.row_number(),
+            self.commission.name.text
+        )
     }
 
     fn row_number(&self) -> usize {
-        self.commission.rows.iter().position(|r| std::ptr::eq(r, self.row)).map_or(0, |p| p + 1)
+        self.commission
+            .rows
+            .iter()
+            .position(|r| std::ptr::eq(r, self.row))
+            .map_or(0, |p| p + 1)
     }
 }
 
@@ -115,13 +154,24 @@ fn row_facts<'w>(index: &Index<'w>) -> Vec<RowFact<'w>> {
                 .iter()
                 .map(|c| {
                     let cond = match &c.value {
-                        ConditionValue::Names(names) => Cond::Names(names.iter().map(|n| n.text.as_str()).collect()),
-                        ConditionValue::Interval(i) => Cond::Interval(IntervalKey::from(i, &c.key.text)),
+                        ConditionValue::Names(names) => {
+                            Cond::Names(names.iter().map(|n| n.text.as_str()).collect())
+                        }
+                        ConditionValue::Interval(i) => {
+                            Cond::Interval(IntervalKey::from(i, &c.key.text))
+                        }
                     };
                     (c.key.text.as_str(), cond)
                 })
                 .collect();
-            rows.push(RowFact { table, file, commission: item, row, conds, output: output.node });
+            rows.push(RowFact {
+                table,
+                file,
+                commission: item,
+                row,
+                conds,
+                output: output.node,
+            });
         }
     }
     rows
@@ -152,7 +202,10 @@ fn candidate_pairs(rows: &[RowFact<'_>], members: &[usize]) -> Vec<(usize, usize
     }
     for (n, &w) in wildcard.iter().enumerate() {
         for &other in members {
-            if other != w && (!wildcard.contains(&other) || wildcard.iter().position(|&x| x == other) > Some(n)) {
+            if other != w
+                && (!wildcard.contains(&other)
+                    || wildcard.iter().position(|&x| x == other) > Some(n))
+            {
                 pairs.insert((w.min(other), w.max(other)));
             }
         }
@@ -167,7 +220,10 @@ fn tables_related(a: &Commission, b: &Commission) -> bool {
         (Some(p), Some(q)) => p.intersects(&q),
         _ => false,
     };
-    periods && a.channels.iter().any(|c| b.channels.iter().any(|d| d.text == c.text))
+    periods
+        && a.channels
+            .iter()
+            .any(|c| b.channels.iter().any(|d| d.text == c.text))
 }
 
 pub fn analyse(index: &Index<'_>, limits: &LimitsTable) -> Vec<Diagnostic> {
@@ -187,7 +243,10 @@ pub fn analyse(index: &Index<'_>, limits: &LimitsTable) -> Vec<Diagnostic> {
                 Code::KJ6002,
                 def.file,
                 def.item.name.span,
-                &[("mix", Arg::plain(&def.item.name.text)), ("sum", Arg::plain(format!("{}%", sum.normalize())))],
+                &[
+                    ("mix", Arg::plain(&def.item.name.text)),
+                    ("sum", Arg::plain(format!("{}%", sum.normalize()))),
+                ],
             ));
         }
     }
@@ -205,9 +264,13 @@ fn overlaps(index: &Index<'_>, rows: &[RowFact<'_>], diagnostics: &mut Vec<Diagn
     let tables = &index.commissions.defs;
     for members in by_kind.values() {
         for (a, b) in candidate_pairs(rows, members) {
-            let (Some(ra), Some(rb)) = (rows.get(a), rows.get(b)) else { continue };
+            let (Some(ra), Some(rb)) = (rows.get(a), rows.get(b)) else {
+                continue;
+            };
             if ra.table != rb.table {
-                let (Some(ta), Some(tb)) = (tables.get(ra.table), tables.get(rb.table)) else { continue };
+                let (Some(ta), Some(tb)) = (tables.get(ra.table), tables.get(rb.table)) else {
+                    continue;
+                };
                 if !tables_related(ta.item, tb.item) {
                     continue;
                 }
@@ -215,9 +278,16 @@ fn overlaps(index: &Index<'_>, rows: &[RowFact<'_>], diagnostics: &mut Vec<Diagn
             if !ra.intersects(rb) {
                 continue;
             }
-            let (primary, other) = if ra.order_key() >= rb.order_key() { (ra, rb) } else { (rb, ra) };
+            let (primary, other) = if ra.order_key() >= rb.order_key() {
+                (ra, rb)
+            } else {
+                (rb, ra)
+            };
             let input = witness(primary, other);
-            let related = LocalText::new(format!("{} 在此", other.describe()), format!("{} is here", other.describe_en()));
+            let related = LocalText::new(
+                format!("{} 在此", other.describe()),
+                format!("{} is here", other.describe_en()),
+            );
             let same = primary.output == other.output;
             let (code, args) = if same {
                 (
@@ -238,11 +308,13 @@ fn overlaps(index: &Index<'_>, rows: &[RowFact<'_>], diagnostics: &mut Vec<Diagn
                     ],
                 )
             };
-            diagnostics.push(Diagnostic::new(code, primary.file, primary.row.span, &args).related(
-                other.file,
-                other.row.span,
-                related,
-            ));
+            diagnostics.push(
+                Diagnostic::new(code, primary.file, primary.row.span, &args).related(
+                    other.file,
+                    other.row.span,
+                    related,
+                ),
+            );
         }
     }
 }
@@ -253,7 +325,10 @@ fn witness(a: &RowFact<'_>, b: &RowFact<'_>) -> String {
     let mut parts = Vec::new();
     for key in keys {
         let text = match (a.conds.get(key), b.conds.get(key)) {
-            (Some(Cond::Names(x)), Some(Cond::Names(y))) => x.iter().find(|n| y.contains(*n)).map(|n| format!("{key}={n}")),
+            (Some(Cond::Names(x)), Some(Cond::Names(y))) => x
+                .iter()
+                .find(|n| y.contains(*n))
+                .map(|n| format!("{key}={n}")),
             (Some(Cond::Interval(x)), Some(Cond::Interval(y))) => {
                 let (x, y) = (x.interval(), y.interval());
                 let lo = match (x.lo, y.lo) {
@@ -261,12 +336,28 @@ fn witness(a: &RowFact<'_>, b: &RowFact<'_>) -> String {
                     (p, q) => p.or(q),
                 };
                 let hi = match (x.hi, y.hi) {
-                    (Some(p), Some(q)) => Some(if (p.value, p.inclusive) <= (q.value, q.inclusive) { p } else { q }),
+                    (Some(p), Some(q)) => {
+                        Some(if (p.value, p.inclusive) <= (q.value, q.inclusive) {
+                            p
+                        } else {
+                            q
+                        })
+                    }
                     (p, q) => p.or(q),
                 };
-                Some(format!("{key}∈{}", Interval { lo, hi, unit: x.unit }.math()))
+                Some(format!(
+                    "{key}∈{}",
+                    Interval {
+                        lo,
+                        hi,
+                        unit: x.unit
+                    }
+                    .math()
+                ))
             }
-            (Some(Cond::Names(x)), None) | (None, Some(Cond::Names(x))) => x.iter().next().map(|n| format!("{key}={n}")),
+            (Some(Cond::Names(x)), None) | (None, Some(Cond::Names(x))) => {
+                x.iter().next().map(|n| format!("{key}={n}"))
+            }
             (Some(c), _) | (None, Some(c)) => Some(c.show(key)),
             (None, None) => None,
         };
@@ -283,8 +374,13 @@ fn witness(a: &RowFact<'_>, b: &RowFact<'_>) -> String {
 fn grades_of<'w>(index: &Index<'w>, commission: &Commission) -> Vec<(&'w str, Decimal)> {
     let mut grades: Vec<(&str, Decimal)> = Vec::new();
     for channel in &commission.channels {
-        let model = index.channels.get(&channel.text).and_then(|c| c.item.grading.as_ref());
-        let Some(model) = model.and_then(|m| index.gradings.get(&m.text)) else { continue };
+        let model = index
+            .channels
+            .get(&channel.text)
+            .and_then(|c| c.item.grading.as_ref());
+        let Some(model) = model.and_then(|m| index.gradings.get(&m.text)) else {
+            continue;
+        };
         for band in &model.item.grades {
             if !grades.iter().any(|(g, _)| *g == band.name.text) {
                 grades.push((&band.name.text, band.band.lo.unwrap_or(Decimal::MIN)));
@@ -309,13 +405,16 @@ fn domain<'w>(index: &Index<'w>, commission: &Commission, key: &str) -> Option<D
         "product" => None,
         "grade" => {
             let grades = grades_of(index, commission);
-            (!grades.is_empty()).then(|| Domain::Names(grades.into_iter().map(|(g, _)| g).collect()))
+            (!grades.is_empty())
+                .then(|| Domain::Names(grades.into_iter().map(|(g, _)| g).collect()))
         }
         "tenure" => Some(Domain::Months),
         other => {
             let dimension = index.dimensions.get(other)?;
             match &dimension.item.values {
-                Some(values) => Some(Domain::Names(values.iter().map(|v| v.text.as_str()).collect())),
+                Some(values) => Some(Domain::Names(
+                    values.iter().map(|v| v.text.as_str()).collect(),
+                )),
                 None => Some(Domain::Numeric),
             }
         }
@@ -333,7 +432,10 @@ fn groups<'a, 'w>(members: &[&'a RowFact<'w>], key: &str) -> Vec<Vec<&'a RowFact
         }
         grouped.entry(signature).or_default().push(row);
     }
-    order.into_iter().filter_map(|s| grouped.remove(&s)).collect()
+    order
+        .into_iter()
+        .filter_map(|s| grouped.remove(&s))
+        .collect()
 }
 
 fn group_label(row: &RowFact<'_>, key: &str) -> String {
@@ -346,10 +448,20 @@ fn group_label(row: &RowFact<'_>, key: &str) -> String {
 }
 
 /// KJ2102: coverage gaps over closed keys.
-fn gaps(index: &Index<'_>, commission: &Commission, members: &[&RowFact<'_>], diagnostics: &mut Vec<Diagnostic>) {
-    let keys: BTreeSet<&str> = members.iter().flat_map(|r| r.conds.keys().copied()).collect();
+fn gaps(
+    index: &Index<'_>,
+    commission: &Commission,
+    members: &[&RowFact<'_>],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let keys: BTreeSet<&str> = members
+        .iter()
+        .flat_map(|r| r.conds.keys().copied())
+        .collect();
     for key in keys {
-        let Some(domain) = domain(index, commission, key) else { continue };
+        let Some(domain) = domain(index, commission, key) else {
+            continue;
+        };
         for group in groups(members, key) {
             if group.iter().any(|r| !r.conds.contains_key(key)) {
                 continue; // a row without a condition on the key covers it all
@@ -364,7 +476,10 @@ fn gaps(index: &Index<'_>, commission: &Commission, members: &[&RowFact<'_>], di
                         })
                         .flatten()
                         .collect();
-                    all.iter().filter(|g| !covered.contains(*g)).map(|g| g.to_string()).collect()
+                    all.iter()
+                        .filter(|g| !covered.contains(*g))
+                        .map(|g| g.to_string())
+                        .collect()
                 }
                 Domain::Months => month_gaps(&group, key),
                 Domain::Numeric => numeric_gaps(&group, key),
@@ -381,14 +496,17 @@ fn gaps(index: &Index<'_>, commission: &Commission, members: &[&RowFact<'_>], di
                 &[
                     ("table", Arg::plain(&commission.name.text)),
                     ("key", Arg::plain(format!("{key}{label}"))),
-                    ("gaps", Arg::text(uncovered.join("、"), uncovered.join(", "))),
+                    (
+                        "gaps",
+                        Arg::text(uncovered.join("、"), uncovered.join(", ")),
+                    ),
                 ],
             ));
         }
     }
 }
 
-fn intervals<'a>(group: &'a [&RowFact<'_>], key: &str) -> Vec<Interval> {
+fn intervals(group: &[&RowFact<'_>], key: &str) -> Vec<Interval> {
     group
         .iter()
         .filter_map(|r| match r.conds.get(key) {
@@ -406,8 +524,14 @@ fn month_gaps(group: &[&RowFact<'_>], key: &str) -> Vec<String> {
             let lo = i.lo.map_or(Decimal::ONE, |l| l.ceil()).max(Decimal::ONE);
             let hi = match i.hi {
                 None => None,
-                Some(Upper { value, inclusive: true }) => Some(value.floor()),
-                Some(Upper { value, inclusive: false }) => Some(value.ceil() - Decimal::ONE),
+                Some(Upper {
+                    value,
+                    inclusive: true,
+                }) => Some(value.floor()),
+                Some(Upper {
+                    value,
+                    inclusive: false,
+                }) => Some(value.ceil() - Decimal::ONE),
             };
             if hi.is_some_and(|h| h < lo) {
                 None
@@ -424,10 +548,7 @@ fn month_gaps(group: &[&RowFact<'_>], key: &str) -> Vec<String> {
         if lo > n {
             gaps.push(format!("[{}, {}] 个月", n, lo - Decimal::ONE));
         }
-        next = match hi {
-            None => None,
-            Some(h) => Some(n.max(h + Decimal::ONE)),
-        };
+        next = hi.map(|h| n.max(h + Decimal::ONE));
     }
     if let Some(n) = next {
         gaps.push(format!("[{n}, +∞) 个月"));
@@ -438,7 +559,9 @@ fn month_gaps(group: &[&RowFact<'_>], key: &str) -> Vec<String> {
 /// Uncovered parts of [lowest bound used, +∞).
 fn numeric_gaps(group: &[&RowFact<'_>], key: &str) -> Vec<String> {
     let mut list = intervals(group, key);
-    let Some(unit) = list.first().map(|i| i.unit) else { return Vec::new() };
+    let Some(unit) = list.first().map(|i| i.unit) else {
+        return Vec::new();
+    };
     if list.iter().any(|i| i.lo.is_none()) {
         list.sort_by_key(|i| i.lo.is_some());
     } else {
@@ -446,7 +569,9 @@ fn numeric_gaps(group: &[&RowFact<'_>], key: &str) -> Vec<String> {
     }
     // Cursor: the first uncovered point, `covered` when that point itself is
     // covered (the gap would start open).
-    let Some(first_lo) = list.first().map(|i| i.lo) else { return Vec::new() };
+    let Some(first_lo) = list.first().map(|i| i.lo) else {
+        return Vec::new();
+    };
     let mut cursor: Option<(Option<Decimal>, bool)> = Some((first_lo, false));
     let mut gaps = Vec::new();
     let show = |lo: Option<Decimal>, open: bool, hi: Option<Upper>| {
@@ -463,7 +588,14 @@ fn numeric_gaps(group: &[&RowFact<'_>], key: &str) -> Vec<String> {
         let Some((at, covered)) = cursor else { break };
         if let (Some(at), Some(lo)) = (at, interval.lo) {
             if lo > at {
-                gaps.push(show(Some(at), covered, Some(Upper { value: lo, inclusive: false })));
+                gaps.push(show(
+                    Some(at),
+                    covered,
+                    Some(Upper {
+                        value: lo,
+                        inclusive: false,
+                    }),
+                ));
             }
         }
         cursor = match interval.hi {
@@ -488,7 +620,12 @@ fn numeric_gaps(group: &[&RowFact<'_>], key: &str) -> Vec<String> {
 }
 
 /// KJ6003 / KJ6004: outputs must not fall as tenure or grade rises.
-fn monotonic(index: &Index<'_>, commission: &Commission, members: &[&RowFact<'_>], diagnostics: &mut Vec<Diagnostic>) {
+fn monotonic(
+    index: &Index<'_>,
+    commission: &Commission,
+    members: &[&RowFact<'_>],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     let ranks: HashMap<&str, Decimal> = grades_of(index, commission).into_iter().collect();
     for (key, code) in [("tenure", Code::KJ6003), ("grade", Code::KJ6004)] {
         for group in groups(members, key) {
@@ -501,25 +638,47 @@ fn monotonic(index: &Index<'_>, commission: &Commission, members: &[&RowFact<'_>
                         Some((lo, i.hi.map_or(Decimal::MAX, |h| h.0), *r))
                     }
                     Cond::Names(names) => {
-                        let values: Vec<Decimal> = names.iter().filter_map(|n| ranks.get(n).copied()).collect();
+                        let values: Vec<Decimal> =
+                            names.iter().filter_map(|n| ranks.get(n).copied()).collect();
                         Some((*values.iter().min()?, *values.iter().max()?, *r))
                     }
                 })
                 .collect();
             placed.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
             for pair in placed.windows(2) {
-                let [(_, low_hi, low), (high_lo, _, high)] = pair else { continue };
-                let strictly_above = if key == "grade" { high_lo > low_hi } else { high_lo >= low_hi };
-                if !strictly_above || high.output.unit != low.output.unit || high.output.value >= low.output.value {
+                let [(_, low_hi, low), (high_lo, _, high)] = pair else {
+                    continue;
+                };
+                let strictly_above = if key == "grade" {
+                    high_lo > low_hi
+                } else {
+                    high_lo >= low_hi
+                };
+                if !strictly_above
+                    || high.output.unit != low.output.unit
+                    || high.output.value >= low.output.value
+                {
                     continue;
                 }
                 let hz = high.conds.get(key).map(|c| c.show(key)).unwrap_or_default();
                 let lz = low.conds.get(key).map(|c| c.show(key)).unwrap_or_default();
                 let detail_zh = format!("{hz} 为 {},低于 {lz} 的 {}", high.output, low.output);
-                let detail_en = format!("{hz} pays {}, less than {lz} at {}", high.output, low.output);
+                let detail_en = format!(
+                    "{hz} pays {}, less than {lz} at {}",
+                    high.output, low.output
+                );
                 diagnostics.push(
-                    Diagnostic::new(code, high.file, high.row.span, &[("detail", Arg::text(detail_zh, detail_en))])
-                        .related(low.file, low.row.span, LocalText::new("较低一档在此", "the lower tier is here")),
+                    Diagnostic::new(
+                        code,
+                        high.file,
+                        high.row.span,
+                        &[("detail", Arg::text(detail_zh, detail_en))],
+                    )
+                    .related(
+                        low.file,
+                        low.row.span,
+                        LocalText::new("较低一档在此", "the lower tier is here"),
+                    ),
                 );
             }
         }
@@ -542,13 +701,19 @@ fn first_return(
         if !row.output.unit.is_money() {
             continue;
         }
-        let Some(Cond::Names(products)) = row.conds.get("product") else { continue };
+        let Some(Cond::Names(products)) = row.conds.get("product") else {
+            continue;
+        };
         for name in products {
-            let Some(product) = index.products.get(name) else { continue };
+            let Some(product) = index.products.get(name) else {
+                continue;
+            };
             if product.item.kind.map(|k| k.node) != Some(ProductKind::SimCard) {
                 continue;
             }
-            let Some(face) = product.item.face_value.map(|f| f.node) else { continue };
+            let Some(face) = product.item.face_value.map(|f| f.node) else {
+                continue;
+            };
             let amount = row.output.value;
             let args = |extra: Vec<(&'static str, Arg)>| {
                 let mut args = vec![
@@ -560,9 +725,18 @@ fn first_return(
                 args
             };
             if amount >= face.value {
-                diagnostics.push(Diagnostic::new(Code::KJ6001, row.file, row.row.span, &args(Vec::new())));
-            } else if face.value > Decimal::ZERO && amount * Decimal::ONE_HUNDRED > ratio * face.value {
-                let share = (amount * Decimal::ONE_HUNDRED / face.value).round_dp(1).normalize();
+                diagnostics.push(Diagnostic::new(
+                    Code::KJ6001,
+                    row.file,
+                    row.row.span,
+                    &args(Vec::new()),
+                ));
+            } else if face.value > Decimal::ZERO
+                && amount * Decimal::ONE_HUNDRED > ratio * face.value
+            {
+                let share = (amount * Decimal::ONE_HUNDRED / face.value)
+                    .round_dp(1)
+                    .normalize();
                 diagnostics.push(Diagnostic::new(
                     Code::KJ6005,
                     row.file,

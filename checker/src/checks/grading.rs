@@ -14,26 +14,50 @@ pub fn analyse(index: &Index<'_>) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     for def in &index.gradings.defs {
         let grading = def.item;
-        weights(def.file, &grading.name.text, grading.name.span, &grading.factors, &mut diagnostics);
+        weights(
+            def.file,
+            &grading.name.text,
+            grading.name.span,
+            &grading.factors,
+            &mut diagnostics,
+        );
         bands(def.file, grading, &mut diagnostics);
     }
     diagnostics
 }
 
-fn weights(file: FileId, parent: &str, span: Span, factors: &[Factor], diagnostics: &mut Vec<Diagnostic>) {
+fn weights(
+    file: FileId,
+    parent: &str,
+    span: Span,
+    factors: &[Factor],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     if !factors.is_empty() && factors.iter().all(|f| f.weight.is_some()) {
-        let sum: Decimal = factors.iter().filter_map(|f| f.weight.map(|w| w.node)).sum();
+        let sum: Decimal = factors
+            .iter()
+            .filter_map(|f| f.weight.map(|w| w.node))
+            .sum();
         if sum != Decimal::ONE_HUNDRED {
             diagnostics.push(Diagnostic::new(
                 Code::KJ7001,
                 file,
                 span,
-                &[("parent", Arg::plain(format!("`{parent}`"))), ("sum", Arg::plain(format!("{}%", sum.normalize())))],
+                &[
+                    ("parent", Arg::plain(format!("`{parent}`"))),
+                    ("sum", Arg::plain(format!("{}%", sum.normalize()))),
+                ],
             ));
         }
     }
     for factor in factors {
-        weights(file, &factor.name.text, factor.name.span, &factor.children, diagnostics);
+        weights(
+            file,
+            &factor.name.text,
+            factor.name.span,
+            &factor.children,
+            diagnostics,
+        );
     }
 }
 
@@ -42,7 +66,12 @@ fn bands(file: FileId, grading: &Grading, diagnostics: &mut Vec<Diagnostic>) {
         return;
     }
     let mut sorted: Vec<&GradeBand> = grading.grades.iter().collect();
-    sorted.sort_by(|a, b| a.band.lo.cmp(&b.band.lo).then(a.span.start.cmp(&b.span.start)));
+    sorted.sort_by(|a, b| {
+        a.band
+            .lo
+            .cmp(&b.band.lo)
+            .then(a.span.start.cmp(&b.span.start))
+    });
     // KJ7002: sweep by lower bound, against every band still open.
     let mut open: Vec<&GradeBand> = Vec::new();
     for band in &sorted {
@@ -51,7 +80,11 @@ fn bands(file: FileId, grading: &Grading, diagnostics: &mut Vec<Diagnostic>) {
             if !other.band.intersects(&band.band) {
                 continue;
             }
-            let (primary, related) = if band.span.start >= other.span.start { (band, other) } else { (other, band) };
+            let (primary, related) = if band.span.start >= other.span.start {
+                (band, other)
+            } else {
+                (other, band)
+            };
             diagnostics.push(
                 Diagnostic::new(
                     Code::KJ7002,
@@ -64,7 +97,11 @@ fn bands(file: FileId, grading: &Grading, diagnostics: &mut Vec<Diagnostic>) {
                         ("other_band", Arg::plain(related.band.math())),
                     ],
                 )
-                .related(file, related.span, LocalText::new("重叠的等级在此", "the overlapping grade is here")),
+                .related(
+                    file,
+                    related.span,
+                    LocalText::new("重叠的等级在此", "the overlapping grade is here"),
+                ),
             );
         }
         open.push(band);
@@ -77,9 +114,20 @@ fn bands(file: FileId, grading: &Grading, diagnostics: &mut Vec<Diagnostic>) {
     for band in &sorted {
         let lo = band.band.lo.unwrap_or(Decimal::ZERO);
         if lo > at {
-            let gap = Interval { lo: Some(at), hi: Some(Upper { value: lo, inclusive: false }), unit: band.band.unit };
+            let gap = Interval {
+                lo: Some(at),
+                hi: Some(Upper {
+                    value: lo,
+                    inclusive: false,
+                }),
+                unit: band.band.unit,
+            };
             let text = gap.math();
-            gaps.push(if at_covered { text.replacen('[', "(", 1) } else { text });
+            gaps.push(if at_covered {
+                text.replacen('[', "(", 1)
+            } else {
+                text
+            });
         }
         match band.band.hi {
             None => {
@@ -97,18 +145,30 @@ fn bands(file: FileId, grading: &Grading, diagnostics: &mut Vec<Diagnostic>) {
     if !done && (at < Decimal::ONE_HUNDRED || !at_covered) {
         let gap = Interval {
             lo: Some(at),
-            hi: Some(Upper { value: Decimal::ONE_HUNDRED, inclusive: true }),
-            unit: sorted.first().map_or(koujing_grammar::ast::Unit::Plain, |b| b.band.unit),
+            hi: Some(Upper {
+                value: Decimal::ONE_HUNDRED,
+                inclusive: true,
+            }),
+            unit: sorted
+                .first()
+                .map_or(koujing_grammar::ast::Unit::Plain, |b| b.band.unit),
         };
         let text = gap.math();
-        gaps.push(if at_covered { text.replacen('[', "(", 1) } else { text });
+        gaps.push(if at_covered {
+            text.replacen('[', "(", 1)
+        } else {
+            text
+        });
     }
     if !gaps.is_empty() {
         diagnostics.push(Diagnostic::new(
             Code::KJ7003,
             file,
             grading.grades_span.unwrap_or(grading.name.span),
-            &[("model", Arg::plain(&grading.name.text)), ("gaps", Arg::text(gaps.join("、"), gaps.join(", ")))],
+            &[
+                ("model", Arg::plain(&grading.name.text)),
+                ("gaps", Arg::text(gaps.join("、"), gaps.join(", "))),
+            ],
         ));
     }
 }
@@ -127,7 +187,8 @@ pub struct LeafWeight {
 pub fn leaf_weights(grading: &Grading) -> Vec<LeafWeight> {
     fn walk(factors: &[Factor], path: &mut Vec<String>, share: Decimal, out: &mut Vec<LeafWeight>) {
         for factor in factors {
-            let weight = share * factor.weight.map_or(Decimal::ZERO, |w| w.node) / Decimal::ONE_HUNDRED;
+            let weight =
+                share * factor.weight.map_or(Decimal::ZERO, |w| w.node) / Decimal::ONE_HUNDRED;
             path.push(factor.name.text.clone());
             if factor.children.is_empty() {
                 out.push(LeafWeight {
@@ -142,6 +203,11 @@ pub fn leaf_weights(grading: &Grading) -> Vec<LeafWeight> {
         }
     }
     let mut out = Vec::new();
-    walk(&grading.factors, &mut Vec::new(), Decimal::ONE_HUNDRED, &mut out);
+    walk(
+        &grading.factors,
+        &mut Vec::new(),
+        Decimal::ONE_HUNDRED,
+        &mut out,
+    );
     out
 }

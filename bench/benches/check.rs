@@ -1,0 +1,43 @@
+//! `cargo bench -p koujing-bench`: parse throughput and the full check at
+//! 1k / 10k / 100k campaigns.
+
+use chrono::NaiveDate;
+use koujing_checker::{check, Options, Workspace};
+
+fn main() {
+    divan::main();
+}
+
+fn sources(n: usize) -> Vec<(String, Vec<u8>)> {
+    koujing_bench::generate(1, n)
+        .into_iter()
+        .map(|(p, t)| (p, t.into_bytes()))
+        .collect()
+}
+
+#[divan::bench(args = [1_000, 10_000, 100_000], sample_count = 3, sample_size = 1)]
+fn check_workspace(bencher: divan::Bencher, n: usize) {
+    let files = sources(n);
+    let options = Options {
+        today: NaiveDate::from_ymd_opt(2026, 11, 26).unwrap_or_default(),
+        ..Options::default()
+    };
+    bencher.bench(|| {
+        let workspace = Workspace::new(files.clone());
+        check(&workspace, &options).diagnostics.len()
+    });
+}
+
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn parse_10k(bencher: divan::Bencher) {
+    let files = koujing_bench::generate(1, 10_000);
+    let bytes: usize = files.iter().map(|f| f.1.len()).sum();
+    bencher
+        .counter(divan::counter::BytesCount::new(bytes))
+        .bench(|| {
+            files
+                .iter()
+                .map(|(_, t)| koujing_grammar::parse_file(t).module.items.len())
+                .sum::<usize>()
+        });
+}
