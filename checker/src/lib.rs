@@ -9,11 +9,13 @@ pub mod codes;
 pub mod config;
 pub mod diagnostic;
 pub mod leafset;
+pub mod lexicon;
 pub mod limits;
 pub mod model;
 pub mod render;
 pub mod resolve;
 pub mod suppress;
+pub mod text;
 pub mod workspace;
 
 use chrono::NaiveDate;
@@ -76,6 +78,9 @@ pub fn check(workspace: &Workspace, options: &Options) -> Report {
     diagnostics.extend(campaigns.diagnostics);
     diagnostics.extend(checks::commission::analyse(&index, &limits));
     diagnostics.extend(checks::grading::analyse(&index));
+    diagnostics.extend(checks::wording::analyse(workspace, &index));
+    diagnostics.extend(checks::support::analyse(&index, &limits));
+    diagnostics.extend(checks::jargon::analyse(workspace, &index));
 
     let mut suppressions: Vec<Suppression> = workspace
         .files

@@ -25,8 +25,8 @@ fn options() -> Options {
     }
 }
 
-const BASE: &str = "regions 江西 { 抚州 { 临川区 } }\nchannel 自有营业厅 { type: owned }\nproduct 流量包10元 { kind: data; price: 10 元/月 }\n";
-const CAMPAIGN: &str = "campaign 冬季流量半价 \"😀冬季流量包半价\" {\n  issuer: 抚洲\n  window: 2026-12-01 .. 2026-12-31\n  offer: 流量包10元\n  benefit: discount 50%\n  channels: [自有营业厅]\n  widow: 2026-12-01 .. 2026-12-31\n}\n";
+const BASE: &str = "regions 江西 { 抚州 { 临川区 } }\nchannel 自有营业厅 { type: owned }\nproduct 流量包10元 { kind: data; price: 10 元/月 }\nsupport 配置 { kind: system; ready: 2026-11-01 }\nsupport 口径 { kind: knowledge; ready: 2026-11-01 }\n";
+const CAMPAIGN: &str = "campaign 冬季流量半价 \"😀冬季流量包半价\" {\n  issuer: 抚洲\n  window: 2026-12-01 .. 2026-12-31\n  offer: 流量包10元\n  benefit: discount 50%\n  channels: [自有营业厅]\n  requires: [配置, 口径]\n  faq { \"半价优惠到什么时候?\": \"到12月31日。\" }\n  widow: 2026-12-01 .. 2026-12-31\n}\n";
 
 #[test]
 fn human_rendering_snapshot() {

@@ -323,6 +323,8 @@ pub struct Campaign {
     pub requires: Vec<Ident>,
     pub wording: Vec<WordingField>,
     pub faq: Vec<FaqEntry>,
+    /// The `faq { … }` block, where a fix can add an entry.
+    pub faq_span: Option<Span>,
     pub span: Span,
 }
 

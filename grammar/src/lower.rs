@@ -849,6 +849,7 @@ impl Lowerer<'_> {
             .map(|b| self.wording(b))
             .unwrap_or_default();
         let faq = f.block("faq").map(|b| self.faq(b)).unwrap_or_default();
+        let faq_span = f.block("faq").map(|b| b.span);
         Campaign {
             name,
             title,
@@ -864,6 +865,7 @@ impl Lowerer<'_> {
             requires,
             wording,
             faq,
+            faq_span,
             span,
         }
     }

@@ -443,7 +443,7 @@ fn group_label(row: &RowFact<'_>, key: &str) -> String {
     if others.is_empty() {
         String::new()
     } else {
-        format!("({})", others.join(", "))
+        format!(" ({})", others.join(", "))
     }
 }
 

@@ -3,3 +3,6 @@
 pub mod campaigns;
 pub mod commission;
 pub mod grading;
+pub mod jargon;
+pub mod support;
+pub mod wording;
