@@ -8,6 +8,9 @@ use koujing_checker::{Config, Workspace};
 pub struct Loaded {
     pub workspace: Workspace,
     pub config: Config,
+    /// Each file's path relative to the root it was found under, in
+    /// `workspace.files` order (the bundle manifest's `sources`).
+    pub relative: Vec<String>,
 }
 
 /// Folders never searched for `.kj` files.
@@ -96,24 +99,58 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded, String> {
             config.roots.iter().map(|r| base.join(r)).collect()
         };
     }
-    let mut files = Vec::new();
+    let mut files: Vec<(PathBuf, String)> = Vec::new();
     for root in &roots {
         let metadata = std::fs::metadata(root)
             .map_err(|e| format!("无法读取路径 / cannot read path {}: {e}", root.display()))?;
         if metadata.is_dir() {
-            walk(root, &mut files)?;
+            let mut found = Vec::new();
+            walk(root, &mut found)?;
+            for file in found {
+                let relative = file
+                    .strip_prefix(root)
+                    .map_or_else(|_| file.clone(), Path::to_path_buf);
+                let mut shown = display_path(&relative, Path::new("/nowhere"));
+                if roots.len() > 1 {
+                    let name = root
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    shown = format!("{name}/{shown}");
+                }
+                files.push((file, shown));
+            }
         } else {
-            files.push(root.clone());
+            let name = root
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            files.push((root.clone(), name));
         }
     }
     let mut sources = Vec::with_capacity(files.len());
-    for file in files {
+    let mut relative_of = std::collections::HashMap::new();
+    for (file, relative) in files {
         let bytes = std::fs::read(&file)
             .map_err(|e| format!("无法读取文件 / cannot read file {}: {e}", file.display()))?;
-        sources.push((display_path(&file, &cwd), bytes));
+        let shown = display_path(&file, &cwd);
+        relative_of.insert(shown.clone(), relative);
+        sources.push((shown, bytes));
     }
+    let workspace = Workspace::new(sources);
+    let relative = workspace
+        .files
+        .iter()
+        .map(|f| {
+            relative_of
+                .get(&f.path)
+                .cloned()
+                .unwrap_or_else(|| f.path.clone())
+        })
+        .collect();
     Ok(Loaded {
-        workspace: Workspace::new(sources),
+        workspace,
         config,
+        relative,
     })
 }

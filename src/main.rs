@@ -3,6 +3,7 @@
 //! This is the only place that touches the file system and the process
 //! environment; everything else takes text in and gives results out.
 
+mod bundle;
 mod load;
 
 use std::io::{IsTerminal, Write};
@@ -65,6 +66,42 @@ enum Command {
     },
     /// Print the long explanation of a diagnostic code, e.g. `koujing explain KJ2001`.
     Explain { code: String },
+    /// Compile a clean workspace into a deterministic bundle folder.
+    Build {
+        paths: Vec<PathBuf>,
+        /// The bundle folder (replaced atomically if it holds a previous bundle).
+        #[arg(long)]
+        out: PathBuf,
+        /// Sign manifest.json with this Ed25519 key (from `koujing keygen`).
+        #[arg(long)]
+        sign_key: Option<PathBuf>,
+        #[arg(long)]
+        lang: Option<String>,
+        #[arg(long, value_parser = parse_date)]
+        today: Option<NaiveDate>,
+    },
+    /// Write a new Ed25519 key pair: NAME.key (private, mode 0600) and NAME.pub.
+    Keygen {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Check a bundle: every hash, missing and extra files, and the signature.
+    Verify {
+        dir: PathBuf,
+        #[arg(long)]
+        pubkey: Option<PathBuf>,
+        #[arg(long)]
+        lang: Option<String>,
+    },
+    /// What changed between two bundles: campaigns, commission rows, grading weights, FAQ.
+    Diff {
+        old: PathBuf,
+        new: PathBuf,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+        #[arg(long)]
+        lang: Option<String>,
+    },
 }
 
 fn parse_date(text: &str) -> Result<NaiveDate, String> {
@@ -93,8 +130,167 @@ fn pick_lang(flag: Option<&str>, config: Option<Lang>) -> Result<Lang, String> {
     Ok(Lang::Zh)
 }
 
+fn read_text(path: &std::path::Path) -> Result<String, String> {
+    std::fs::read_to_string(path)
+        .map_err(|e| format!("无法读取 / cannot read {}: {e}", path.display()))
+}
+
 fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
+        Command::Build {
+            paths,
+            out,
+            sign_key,
+            lang,
+            today,
+        } => {
+            let loaded = load::load(&paths)?;
+            let lang = pick_lang(lang.as_deref(), loaded.config.lang)?;
+            let signing_key = match &sign_key {
+                Some(path) => Some(
+                    koujing_checker::compile::manifest::read_secret(&read_text(path)?)
+                        .ok_or_else(|| format!("{}: 不是 koujing keygen 生成的私钥 / not a key from `koujing keygen`", path.display()))?,
+                ),
+                None => None,
+            };
+            let today = today.unwrap_or_else(|| chrono::Local::now().date_naive());
+            let options = Options {
+                today,
+                config: loaded.config.clone(),
+            };
+            let report = check(&loaded.workspace, &options);
+            let errors = report.count(Severity::Error);
+            let mut stdout = std::io::stdout().lock();
+            if errors > 0 {
+                let color =
+                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+                let _ = stdout
+                    .write_all(render::human(&loaded.workspace, &report, lang, color).as_bytes());
+                let _ = writeln!(
+                    stdout,
+                    "{}",
+                    if lang.is_zh() {
+                        format!("构建已取消:有 {errors} 个错误,未写入任何文件")
+                    } else {
+                        format!("build refused: {errors} errors; nothing was written")
+                    }
+                );
+                return Ok(ExitCode::from(1));
+            }
+            let source_date_epoch = std::env::var("SOURCE_DATE_EPOCH")
+                .ok()
+                .and_then(|v| v.trim().parse().ok());
+            let build_options = koujing_checker::compile::BuildOptions {
+                source_paths: loaded.relative.clone(),
+                source_date_epoch,
+                signing_key,
+            };
+            let built = koujing_checker::compile::build(&loaded.workspace, &build_options);
+            bundle::write(&built, &out)?;
+            let _ = writeln!(
+                stdout,
+                "{}",
+                if lang.is_zh() {
+                    format!("已生成 {}:{} 个文件", out.display(), built.files.len())
+                } else {
+                    format!("built {}: {} files", out.display(), built.files.len())
+                }
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Keygen { out } => {
+            let (key, public) = bundle::keygen(&out)?;
+            let _ = writeln!(std::io::stdout(), "{}\n{}", key.display(), public.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Verify { dir, pubkey, lang } => {
+            let lang = pick_lang(lang.as_deref(), None)?;
+            let public = match &pubkey {
+                Some(path) => Some(
+                    koujing_checker::compile::manifest::read_public(&read_text(path)?).ok_or_else(
+                        || format!("{}: 不是公钥文件 / not a public key file", path.display()),
+                    )?,
+                ),
+                None => None,
+            };
+            let files = bundle::read(&dir)?;
+            let problems = koujing_checker::compile::manifest::verify(&files, public.as_ref());
+            let mut stdout = std::io::stdout().lock();
+            if problems.is_empty() {
+                let signed = if public.is_some() {
+                    if lang.is_zh() {
+                        ",签名有效"
+                    } else {
+                        ", signature valid"
+                    }
+                } else {
+                    ""
+                };
+                let _ = writeln!(
+                    stdout,
+                    "{}{signed}",
+                    if lang.is_zh() {
+                        "产物校验通过"
+                    } else {
+                        "bundle verified"
+                    }
+                );
+                Ok(ExitCode::SUCCESS)
+            } else {
+                for problem in &problems {
+                    let _ = writeln!(stdout, "{}", problem.get(lang));
+                }
+                Ok(ExitCode::from(1))
+            }
+        }
+        Command::Diff {
+            old,
+            new,
+            format,
+            lang,
+        } => {
+            let lang = pick_lang(lang.as_deref(), None)?;
+            let differences =
+                koujing_checker::compile::diff::diff(&bundle::read(&old)?, &bundle::read(&new)?)?;
+            let mut stdout = std::io::stdout().lock();
+            match format {
+                Format::Json => {
+                    let list: Vec<serde_json::Value> = differences
+                        .iter()
+                        .map(|d| {
+                            serde_json::json!({
+                                "kind": d.kind,
+                                "change": d.change,
+                                "name": d.name,
+                                "fields": d.fields.iter().map(|(f, a, b)| serde_json::json!({ "field": f, "old": a, "new": b })).collect::<Vec<_>>(),
+                                "message": d.describe(lang.is_zh()),
+                            })
+                        })
+                        .collect();
+                    let text =
+                        serde_json::to_string_pretty(&serde_json::json!({ "differences": list }))
+                            .map_err(|e| e.to_string())?;
+                    let _ = writeln!(stdout, "{text}");
+                }
+                Format::Human => {
+                    for d in &differences {
+                        let _ = writeln!(stdout, "{}", d.describe(lang.is_zh()));
+                    }
+                    if differences.is_empty() {
+                        let _ = writeln!(
+                            stdout,
+                            "{}",
+                            if lang.is_zh() {
+                                "两个产物内容相同"
+                            } else {
+                                "no differences"
+                            }
+                        );
+                    }
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Explain { code } => {
             let code: Code = code.parse().map_err(|()| {
                 format!("未知的诊断代码 / unknown code `{code}` (KJ0001 … KJ7003)")

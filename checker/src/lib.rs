@@ -6,6 +6,7 @@
 
 pub mod checks;
 pub mod codes;
+pub mod compile;
 pub mod config;
 pub mod diagnostic;
 pub mod leafset;

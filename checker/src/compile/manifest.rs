@@ -1,0 +1,225 @@
+//! `manifest.json`, its Ed25519 signature, and verification.
+
+use std::collections::BTreeMap;
+
+use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use super::{json_bytes, BuildOptions};
+use crate::diagnostic::LocalText;
+use crate::workspace::Workspace;
+
+pub const MANIFEST: &str = "manifest.json";
+pub const SIGNATURE: &str = "manifest.sig";
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn hex_decode(text: &str) -> Option<Vec<u8>> {
+    let text = text.trim();
+    if !text.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| {
+            text.get(i..i + 2)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        })
+        .collect()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The manifest of the bundle files `outputs` (manifest excluded).
+pub fn manifest(
+    workspace: &Workspace,
+    options: &BuildOptions,
+    outputs: &BTreeMap<String, Vec<u8>>,
+) -> Vec<u8> {
+    let mut sources: Vec<(String, String)> = workspace
+        .files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let path = options
+                .source_paths
+                .get(i)
+                .cloned()
+                .unwrap_or_else(|| f.path.clone());
+            (path, sha256_hex(f.text.as_bytes()))
+        })
+        .collect();
+    sources.sort();
+    let listing: String = sources.iter().map(|(p, h)| format!("{p}\0{h}\n")).collect();
+    let mut manifest = json!({
+        "format": 1,
+        "tool": { "name": "koujing", "version": env!("CARGO_PKG_VERSION") },
+        "revision": sha256_hex(listing.as_bytes()),
+        "sources": sources.iter().map(|(p, h)| json!({ "path": p, "sha256": h })).collect::<Vec<_>>(),
+        "outputs": outputs
+            .iter()
+            .map(|(p, b)| json!({ "path": p, "sha256": sha256_hex(b), "bytes": b.len() }))
+            .collect::<Vec<_>>(),
+    });
+    if let (Some(epoch), Some(object)) = (options.source_date_epoch, manifest.as_object_mut()) {
+        let created = chrono::DateTime::from_timestamp(epoch, 0)
+            .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string());
+        object.insert(
+            "created".to_string(),
+            created.map_or(Value::Null, Value::String),
+        );
+    }
+    json_bytes(&manifest)
+}
+
+/// Sign the exact bytes of the manifest.
+pub fn sign(secret: &[u8; 32], manifest: &[u8]) -> Vec<u8> {
+    let key = SigningKey::from_bytes(secret);
+    let mut text = hex(&key.sign(manifest).to_bytes());
+    text.push('\n');
+    text.into_bytes()
+}
+
+/// A key pair from 32 random bytes: (`NAME.key` text, `NAME.pub` text).
+pub fn key_files(seed: [u8; 32]) -> (String, String) {
+    let key = SigningKey::from_bytes(&seed);
+    (
+        format!("{}\n", hex(&key.to_bytes())),
+        format!("{}\n", hex(key.verifying_key().as_bytes())),
+    )
+}
+
+/// Read a `NAME.key` file's text.
+pub fn read_secret(text: &str) -> Option<[u8; 32]> {
+    hex_decode(text)?.try_into().ok()
+}
+
+/// Read a `NAME.pub` file's text.
+pub fn read_public(text: &str) -> Option<[u8; 32]> {
+    hex_decode(text)?.try_into().ok()
+}
+
+/// Check a bundle folder's files; every problem, named. Empty when valid.
+pub fn verify(files: &BTreeMap<String, Vec<u8>>, public_key: Option<&[u8; 32]>) -> Vec<LocalText> {
+    let mut problems = Vec::new();
+    let Some(manifest_bytes) = files.get(MANIFEST) else {
+        return vec![LocalText::new(
+            "缺少 manifest.json",
+            "manifest.json is missing",
+        )];
+    };
+    let manifest: Value = match serde_json::from_slice(manifest_bytes) {
+        Ok(v) => v,
+        Err(e) => {
+            return vec![LocalText::new(
+                format!("manifest.json 无法解析:{e}"),
+                format!("manifest.json cannot be read: {e}"),
+            )]
+        }
+    };
+    let outputs = at(&manifest, "outputs")
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let mut listed: Vec<String> = Vec::new();
+    for output in &outputs {
+        let (Some(path), Some(hash)) = (at(output, "path").as_str(), output["sha256"].as_str())
+        else {
+            problems.push(LocalText::new(
+                "manifest.json 的 outputs 条目不完整",
+                "an entry of outputs in manifest.json is incomplete",
+            ));
+            continue;
+        };
+        listed.push(path.to_string());
+        match files.get(path) {
+            None => problems.push(LocalText::new(
+                format!("缺少文件 {path}"),
+                format!("file {path} is missing"),
+            )),
+            Some(bytes) => {
+                if sha256_hex(bytes) != hash {
+                    problems.push(LocalText::new(
+                        format!("{path} 的 SHA-256 与清单不符(文件被改动)"),
+                        format!(
+                            "{path} does not match its SHA-256 in the manifest (it was changed)"
+                        ),
+                    ));
+                } else if at(output, "bytes").as_u64() != Some(bytes.len() as u64) {
+                    problems.push(LocalText::new(
+                        format!("{path} 的大小与清单不符"),
+                        format!("{path} has another size than the manifest says"),
+                    ));
+                }
+            }
+        }
+    }
+    for path in files.keys() {
+        if path != MANIFEST && path != SIGNATURE && !listed.contains(path) {
+            problems.push(LocalText::new(
+                format!("多余的文件 {path}(不在清单中)"),
+                format!("extra file {path} (not in the manifest)"),
+            ));
+        }
+    }
+    if let Some(public) = public_key {
+        match files.get(SIGNATURE) {
+            None => problems.push(LocalText::new(
+                "缺少签名 manifest.sig",
+                "the signature manifest.sig is missing",
+            )),
+            Some(sig) => {
+                let parsed = std::str::from_utf8(sig)
+                    .ok()
+                    .and_then(hex_decode)
+                    .and_then(|b| <[u8; 64]>::try_from(b).ok());
+                let valid = match (VerifyingKey::from_bytes(public), parsed) {
+                    (Ok(key), Some(bytes)) => key
+                        .verify(manifest_bytes, &Signature::from_bytes(&bytes))
+                        .is_ok(),
+                    _ => false,
+                };
+                if !valid {
+                    problems.push(LocalText::new(
+                        "签名无效:manifest.json 被改动,或不是用这把密钥签的",
+                        "the signature is not valid: manifest.json was changed, or it was signed with another key",
+                    ));
+                }
+            }
+        }
+    }
+    problems
+}
+
+/// `value[key]` without the index operator: `Null` when absent.
+fn at<'a>(value: &'a Value, key: &str) -> &'a Value {
+    static NULL: Value = Value::Null;
+    value.get(key).unwrap_or(&NULL)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sign_and_verify_round_trip() {
+        let (secret, public) = key_files([7; 32]);
+        let secret = read_secret(&secret).unwrap();
+        let public = read_public(&public).unwrap();
+        let manifest = json_bytes(&json!({ "outputs": [] }));
+        let mut files = BTreeMap::new();
+        files.insert(SIGNATURE.to_string(), sign(&secret, &manifest));
+        files.insert(MANIFEST.to_string(), manifest);
+        assert!(verify(&files, Some(&public)).is_empty());
+        let (_, other) = key_files([8; 32]);
+        assert_eq!(verify(&files, Some(&read_public(&other).unwrap())).len(), 1);
+    }
+}
