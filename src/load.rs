@@ -154,3 +154,24 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded, String> {
         relative,
     })
 }
+
+/// The workspace files named by `paths` (for `--only`); an error names a
+/// path that is not a file of the workspace.
+pub fn file_ids(workspace: &Workspace, paths: &[PathBuf]) -> Result<Vec<usize>, String> {
+    let cwd =
+        std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
+    let mut ids = Vec::new();
+    for path in paths {
+        let shown = display_path(path, &cwd);
+        match workspace.files.iter().position(|f| f.path == shown) {
+            Some(id) => ids.push(id),
+            None => {
+                return Err(format!(
+                    "--only {}: 不是本工作区的 .kj 文件 / not a .kj file of this workspace",
+                    path.display()
+                ))
+            }
+        }
+    }
+    Ok(ids)
+}

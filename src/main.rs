@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use koujing_checker::{check, render, Code, Lang, Options, Severity};
 
 #[derive(Parser)]
@@ -29,6 +29,19 @@ struct Cli {
 enum Format {
     Human,
     Json,
+    /// SARIF 2.1.0 for code-scanning services.
+    Sarif,
+    /// GitHub Actions workflow-command annotations.
+    Github,
+    /// JUnit XML, one test case per file.
+    Junit,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FailLevel {
+    Error,
+    Warning,
+    Info,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -54,16 +67,30 @@ enum Command {
         /// Message language: zh-CN or en (default: koujing.toml, then LANG).
         #[arg(long)]
         lang: Option<String>,
-        /// Also fail (exit 1) on warnings.
+        /// Also fail (exit 1) on warnings (same as `--fail-level warning`).
         #[arg(long, value_enum)]
         deny: Option<Deny>,
+        /// The lowest severity that makes the check fail (exit 1).
+        #[arg(long, value_enum, default_value = "error")]
+        fail_level: FailLevel,
         /// The day against which suppression expiry is judged (default: today).
         #[arg(long, value_parser = parse_date)]
         today: Option<NaiveDate>,
         /// Colour in human output.
         #[arg(long, value_enum, default_value = "auto")]
         color: Color,
+        /// Submission mode: check everything, report only findings whose
+        /// primary or related location is in these files.
+        #[arg(long, num_args = 1.., value_name = "FILE")]
+        only: Vec<PathBuf>,
+        /// CI mode: a suppression without `reason="…"` does not apply.
+        #[arg(long)]
+        require_reason: bool,
     },
+    /// Print shell completions: `koujing completions bash|zsh|fish|elvish|powershell`.
+    Completions { shell: clap_complete::Shell },
+    /// Print the man page (roff).
+    Man,
     /// Print the long explanation of a diagnostic code, e.g. `koujing explain KJ2001`.
     Explain { code: String },
     /// Compile a clean workspace into a deterministic bundle folder.
@@ -157,6 +184,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let options = Options {
                 today,
                 config: loaded.config.clone(),
+                require_reason: false,
             };
             let report = check(&loaded.workspace, &options);
             let errors = report.count(Severity::Error);
@@ -254,6 +282,12 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 koujing_checker::compile::diff::diff(&bundle::read(&old)?, &bundle::read(&new)?)?;
             let mut stdout = std::io::stdout().lock();
             match format {
+                Format::Sarif | Format::Github | Format::Junit => {
+                    return Err(
+                        "diff 只支持 --format human|json / diff supports --format human|json"
+                            .to_string(),
+                    )
+                }
                 Format::Json => {
                     let list: Vec<serde_json::Value> = differences
                         .iter()
@@ -314,21 +348,46 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             format,
             lang,
             deny,
+            fail_level,
             today,
             color,
+            only,
+            require_reason,
         } => {
             let loaded = load::load(&paths)?;
             let lang = pick_lang(lang.as_deref(), loaded.config.lang)?;
             let today = today.unwrap_or_else(|| chrono::Local::now().date_naive());
             let options = Options {
                 today,
-                config: loaded.config,
+                config: loaded.config.clone(),
+                require_reason,
             };
-            let report = check(&loaded.workspace, &options);
+            let mut report = check(&loaded.workspace, &options);
+            if !only.is_empty() {
+                let ids = load::file_ids(&loaded.workspace, &only)?;
+                report.diagnostics.retain(|d| {
+                    ids.contains(&d.file) || d.related.iter().any(|r| ids.contains(&r.file))
+                });
+                report.suppressions.retain(|s| ids.contains(&s.file));
+            }
+            let threshold = match (deny, fail_level) {
+                (Some(Deny::Warnings), FailLevel::Error) => Severity::Warning,
+                (_, FailLevel::Error) => Severity::Error,
+                (_, FailLevel::Warning) => Severity::Warning,
+                (_, FailLevel::Info) => Severity::Info,
+            };
             let text = match format {
                 Format::Json => {
                     let value = render::json(&loaded.workspace, &report, lang);
                     serde_json::to_string_pretty(&value).map_err(|e| e.to_string())? + "\n"
+                }
+                Format::Sarif => {
+                    let value = koujing_checker::ci::sarif(&loaded.workspace, &report, lang);
+                    serde_json::to_string_pretty(&value).map_err(|e| e.to_string())? + "\n"
+                }
+                Format::Github => koujing_checker::ci::github(&loaded.workspace, &report, lang),
+                Format::Junit => {
+                    koujing_checker::ci::junit(&loaded.workspace, &report, lang, threshold)
                 }
                 Format::Human => {
                     let color = match color {
@@ -343,13 +402,24 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 }
             };
             let _ = std::io::stdout().lock().write_all(text.as_bytes());
-            let failed = report.count(Severity::Error) > 0
-                || (deny == Some(Deny::Warnings) && report.count(Severity::Warning) > 0);
+            let failed = report.diagnostics.iter().any(|d| d.severity >= threshold);
             Ok(if failed {
                 ExitCode::from(1)
             } else {
                 ExitCode::SUCCESS
             })
+        }
+        Command::Completions { shell } => {
+            let mut command = Cli::command();
+            clap_complete::generate(shell, &mut command, "koujing", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            let man = clap_mangen::Man::new(Cli::command());
+            let mut out = Vec::new();
+            man.render(&mut out).map_err(|e| e.to_string())?;
+            let _ = std::io::stdout().lock().write_all(&out);
+            Ok(ExitCode::SUCCESS)
         }
     }
 }

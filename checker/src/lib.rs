@@ -5,6 +5,7 @@
 //! resolved workspace.
 
 pub mod checks;
+pub mod ci;
 pub mod codes;
 pub mod compile;
 pub mod config;
@@ -34,6 +35,8 @@ pub struct Options {
     pub today: NaiveDate,
     /// Lint levels from `koujing.toml`.
     pub config: Config,
+    /// Suppressions without `reason="…"` do not apply (CI mode).
+    pub require_reason: bool,
 }
 
 impl Default for Options {
@@ -41,6 +44,7 @@ impl Default for Options {
         Options {
             today: NaiveDate::MIN,
             config: Config::default(),
+            require_reason: false,
         }
     }
 }
@@ -89,7 +93,12 @@ pub fn check(workspace: &Workspace, options: &Options) -> Report {
         .enumerate()
         .flat_map(|(id, file)| suppress::collect(id, file))
         .collect();
-    suppress::apply(&mut diagnostics, &mut suppressions, options.today);
+    suppress::apply(
+        &mut diagnostics,
+        &mut suppressions,
+        options.today,
+        options.require_reason,
+    );
 
     diagnostics.retain_mut(|d| match options.config.lints.get(&d.code) {
         Some(Level::Allow) => false,

@@ -27,8 +27,27 @@ pub fn json(workspace: &Workspace, report: &Report, lang: Lang) -> Value {
         .map(|d| json_diagnostic(workspace, d, lang))
         .collect();
     let (errors, warnings, infos) = summary_counts(report);
+    let suppressions: Vec<Value> = report
+        .suppressions
+        .iter()
+        .filter_map(|s| {
+            let file = workspace.file(s.file)?;
+            let at = file.char_position(s.span.start);
+            Some(json!({
+                "file": file.path,
+                "line": at.line,
+                "codes": s.codes,
+                "reason": s.reason,
+                "until": s.until.map(|d| d.to_string()),
+                "expired": s.expired,
+                "applies": !s.expired && !s.missing_reason && s.target.is_some() && s.malformed.is_none(),
+                "silenced": s.silenced,
+            }))
+        })
+        .collect();
     json!({
         "diagnostics": diagnostics,
+        "suppressions": suppressions,
         "summary": {
             "files": workspace.files.len(),
             "errors": errors,

@@ -32,6 +32,8 @@ pub struct Suppression {
     /// How many diagnostics it silenced.
     pub silenced: usize,
     pub expired: bool,
+    /// `--require-reason` and no `reason="…"`: it does not apply.
+    pub missing_reason: bool,
     /// Why it could not be read, if it could not.
     #[serde(skip)]
     pub malformed: Option<&'static str>,
@@ -169,6 +171,7 @@ pub fn collect(id: FileId, source: &SourceFile) -> Vec<Suppression> {
             until,
             silenced: 0,
             expired: false,
+            missing_reason: false,
             malformed,
         });
     }
@@ -180,9 +183,12 @@ pub fn apply(
     diagnostics: &mut Vec<Diagnostic>,
     suppressions: &mut [Suppression],
     today: NaiveDate,
+    require_reason: bool,
 ) {
     for s in suppressions.iter_mut() {
         s.expired = s.until.is_some_and(|until| until < today);
+        s.missing_reason =
+            require_reason && s.reason.as_deref().is_none_or(|r| r.trim().is_empty());
     }
     let mut used: Vec<Vec<bool>> = suppressions
         .iter()
@@ -191,7 +197,11 @@ pub fn apply(
     diagnostics.retain(|d| {
         let mut keep = true;
         for (s, used) in suppressions.iter_mut().zip(used.iter_mut()) {
-            if s.file != d.file || s.expired || !s.target.is_some_and(|t| t.contains(d.span)) {
+            if s.file != d.file
+                || s.expired
+                || s.missing_reason
+                || !s.target.is_some_and(|t| t.contains(d.span))
+            {
                 continue;
             }
             for (code, used) in s.codes.iter().zip(used.iter_mut()) {
@@ -224,6 +234,14 @@ pub fn apply(
             report(
                 "抑制注释应单独成行,写在条目或字段的前一行".to_string(),
                 "an allow must stand on its own line before an item or a field".to_string(),
+            );
+            continue;
+        }
+        if s.missing_reason {
+            report(
+                "缺少 reason=\"…\",CI 要求说明理由(--require-reason),不予生效".to_string(),
+                "no reason=\"…\" given; CI requires one (--require-reason), so it does not apply"
+                    .to_string(),
             );
             continue;
         }

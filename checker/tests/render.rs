@@ -22,6 +22,7 @@ fn options() -> Options {
     Options {
         today: NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
         config: Config::default(),
+        require_reason: false,
     }
 }
 
