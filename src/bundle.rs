@@ -122,3 +122,13 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<(), String> {
 fn write_private(path: &Path, bytes: &[u8]) -> Result<(), String> {
     std::fs::write(path, bytes).map_err(|e| format!("{}: {e}", path.display()))
 }
+
+/// Write one file through a temporary file beside it and a rename.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let tmp = sibling(path, "tmp");
+    std::fs::write(&tmp, bytes).map_err(|e| format!("{}: {e}", tmp.display()))?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        format!("{}: {e}", path.display())
+    })
+}

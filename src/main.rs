@@ -87,6 +87,17 @@ enum Command {
         #[arg(long)]
         require_reason: bool,
     },
+    /// Write a self-contained HTML report for reviewers: calendar, channel load,
+    /// commission tables, grading models, findings.
+    Report {
+        paths: Vec<PathBuf>,
+        #[arg(long, default_value = "report.html")]
+        out: PathBuf,
+        #[arg(long)]
+        lang: Option<String>,
+        #[arg(long, value_parser = parse_date)]
+        today: Option<NaiveDate>,
+    },
     /// Print shell completions: `koujing completions bash|zsh|fish|elvish|powershell`.
     Completions { shell: clap_complete::Shell },
     /// Print the man page (roff).
@@ -408,6 +419,26 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             } else {
                 ExitCode::SUCCESS
             })
+        }
+        Command::Report {
+            paths,
+            out,
+            lang,
+            today,
+        } => {
+            let loaded = load::load(&paths)?;
+            let lang = pick_lang(lang.as_deref(), loaded.config.lang)?;
+            let today = today.unwrap_or_else(|| chrono::Local::now().date_naive());
+            let options = Options {
+                today,
+                config: loaded.config.clone(),
+                require_reason: false,
+            };
+            let report = check(&loaded.workspace, &options);
+            let html = koujing_checker::report::html(&loaded.workspace, &report, lang);
+            bundle::write_file(&out, html.as_bytes())?;
+            let _ = writeln!(std::io::stdout(), "{}", out.display());
+            Ok(ExitCode::SUCCESS)
         }
         Command::Completions { shell } => {
             let mut command = Cli::command();
