@@ -105,9 +105,9 @@ pub fn html(workspace: &Workspace, report: &Report, lang: Lang) -> String {
         report.count(Severity::Warning),
         report.count(Severity::Info),
     );
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<p class=\"summary\">{} {} · {} {} · {} {} · {} {} · {} <span id=\"finding-count\">…</span></p>\n",
+        "<p class=\"summary\">{} {} · {} {} · {} {} · {} {} · {} <span id=\"finding-count\">…</span></p>",
         workspace.files.len(),
         l.t("个文件", "files"),
         facts.len(),
@@ -139,9 +139,9 @@ fn gantt(
     clusters: &[(Vec<&str>, NaiveDate, NaiveDate, usize)],
     l: &Labels,
 ) {
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<section id=\"calendar\"><h2>{}</h2>\n",
+        "<section id=\"calendar\"><h2>{}</h2>",
         l.t("活动日历(按发起单位)", "Campaign calendar (by issuer)")
     );
     let Some(first) = facts.iter().map(|f| f.start).min() else {
@@ -166,13 +166,13 @@ fn gantt(
     let rows: usize = groups.values().map(|g| g.len() + 1).sum();
     let height = 30 + rows as i64 * row;
     let width = LABEL + days * DAY + 20;
-    let _ = write!(out, "<svg class=\"gantt\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\">\n");
+    let _ = writeln!(out, "<svg class=\"gantt\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\">");
     // Month grid.
     let mut month = first;
     while month <= last {
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<line x1=\"{0}\" y1=\"18\" x2=\"{0}\" y2=\"{height}\" class=\"grid\"/><text x=\"{1}\" y=\"14\" class=\"month\">{2}-{3:02}</text>\n",
+            "<line x1=\"{0}\" y1=\"18\" x2=\"{0}\" y2=\"{height}\" class=\"grid\"/><text x=\"{1}\" y=\"14\" class=\"month\">{2}-{3:02}</text>",
             x(month),
             x(month) + 2,
             month.year(),
@@ -191,9 +191,9 @@ fn gantt(
             .get(*issuer)
             .map_or("", |r| r.name.text.as_str());
         let group_top = y;
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<text x=\"4\" y=\"{}\" class=\"issuer\">{}</text>\n",
+            "<text x=\"4\" y=\"{}\" class=\"issuer\">{}</text>",
             y + 14,
             esc(name)
         );
@@ -208,9 +208,9 @@ fn gantt(
                 .title
                 .as_ref()
                 .map_or(fact.name(), |t| t.value.as_str());
-            let _ = write!(
+            let _ = writeln!(
                 out,
-                "<a href=\"#{}\"><text x=\"14\" y=\"{}\" class=\"label\">{}</text><rect x=\"{x0}\" y=\"{}\" width=\"{}\" height=\"14\" class=\"bar{}\" data-campaign=\"{}\"><title>{} {} ~ {}</title></rect></a>\n",
+                "<a href=\"#{}\"><text x=\"14\" y=\"{}\" class=\"label\">{}</text><rect x=\"{x0}\" y=\"{}\" width=\"{}\" height=\"14\" class=\"bar{}\" data-campaign=\"{}\"><title>{} {} ~ {}</title></rect></a>",
                 anchor(fact.name()),
                 y + 12,
                 esc(label),
@@ -223,15 +223,15 @@ fn gantt(
                 crate::model::show_end(fact.end),
             );
             if conflict {
-                let _ = write!(out, "<text x=\"{}\" y=\"{}\" class=\"conflict-marker\" data-code=\"KJ2001\">⚠</text>\n", x1 + 2, y + 13);
+                let _ = writeln!(out, "<text x=\"{}\" y=\"{}\" class=\"conflict-marker\" data-code=\"KJ2001\">⚠</text>", x1 + 2, y + 13);
             }
             y += row;
         }
         for (names, from, until, cluster_issuer) in clusters.iter().filter(|c| c.3 == *issuer) {
             let _ = cluster_issuer;
-            let _ = write!(
+            let _ = writeln!(
                 out,
-                "<rect x=\"{}\" y=\"{group_top}\" width=\"{}\" height=\"{}\" class=\"cluster-band\" data-code=\"KJ2002\"><title>{} {}</title></rect>\n",
+                "<rect x=\"{}\" y=\"{group_top}\" width=\"{}\" height=\"{}\" class=\"cluster-band\" data-code=\"KJ2002\"><title>{} {}</title></rect>",
                 x(*from),
                 (x(*until) - x(*from) + DAY).max(DAY),
                 y - group_top,
@@ -294,9 +294,9 @@ fn heat(out: &mut String, index: &Index<'_>, facts: &[CampaignFact<'_>], l: &Lab
 }
 
 fn commission(out: &mut String, index: &Index<'_>, l: &Labels) {
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<section id=\"commission\"><h2>{}</h2>\n",
+        "<section id=\"commission\"><h2>{}</h2>",
         l.t("酬金规则", "Commission tables")
     );
     for def in &index.commissions.defs {
@@ -341,9 +341,9 @@ fn commission(out: &mut String, index: &Index<'_>, l: &Labels) {
                 .output
                 .map_or(Decimal::ZERO, |o| o.node.value * Decimal::from(200) / max)
                 .round();
-            let _ = write!(
+            let _ = writeln!(
                 out,
-                "<tr><td>{}</td><td>{}</td><td><div class=\"tier\" style=\"width:{width}px\"></div></td></tr>\n",
+                "<tr><td>{}</td><td>{}</td><td><div class=\"tier\" style=\"width:{width}px\"></div></td></tr>",
                 esc(&conditions.join(", ")),
                 esc(&output)
             );
@@ -354,9 +354,9 @@ fn commission(out: &mut String, index: &Index<'_>, l: &Labels) {
 }
 
 fn grading(out: &mut String, index: &Index<'_>, l: &Labels) {
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<section id=\"grading\"><h2>{}</h2>\n",
+        "<section id=\"grading\"><h2>{}</h2>",
         l.t("网点分级模型", "Grading models")
     );
     for def in &index.gradings.defs {
@@ -367,9 +367,9 @@ fn grading(out: &mut String, index: &Index<'_>, l: &Labels) {
             esc(g.title.as_ref().map_or(&g.name.text, |t| &t.value))
         );
         for leaf in leaf_weights(g) {
-            let _ = write!(
+            let _ = writeln!(
                 out,
-                "<li>{} <span class=\"weight\">{}%</span><div class=\"tier\" style=\"width:{}px\"></div></li>\n",
+                "<li>{} <span class=\"weight\">{}%</span><div class=\"tier\" style=\"width:{}px\"></div></li>",
                 esc(&leaf.path.join(" › ")),
                 leaf.weight,
                 (leaf.weight * Decimal::from(4)).round()
@@ -418,9 +418,9 @@ fn findings(
         let campaign = campaign_at(facts, d.file, d.span)
             .map(|name| format!("<a href=\"#{}\">{}</a>", anchor(name), esc(name)))
             .unwrap_or_default();
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<tr class=\"finding {}\" data-code=\"{}\"><td>{}</td><td>{}:{}:{}</td><td>{campaign}</td><td>{}</td></tr>\n",
+            "<tr class=\"finding {}\" data-code=\"{}\"><td>{}</td><td>{}:{}:{}</td><td>{campaign}</td><td>{}</td></tr>",
             d.severity.as_str(),
             d.code,
             d.code,
@@ -444,9 +444,9 @@ fn findings(
         let line = workspace
             .file(f.file)
             .map_or(0, |s| s.char_position(f.campaign.span.start).line);
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<li id=\"{}\"><b>{}</b> {} ~ {} · {}:{}</li>\n",
+            "<li id=\"{}\"><b>{}</b> {} ~ {} · {}:{}</li>",
             anchor(f.name()),
             esc(f.name()),
             f.start,
