@@ -175,3 +175,32 @@ pub fn file_ids(workspace: &Workspace, paths: &[PathBuf]) -> Result<Vec<usize>, 
     }
     Ok(ids)
 }
+
+/// Every `.kj` file under `paths` (default: the current folder), with its
+/// display path.
+pub fn kj_files(paths: &[PathBuf]) -> Result<Vec<(PathBuf, String)>, String> {
+    let cwd =
+        std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
+    let roots = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    };
+    let mut files = Vec::new();
+    for root in &roots {
+        let metadata = std::fs::metadata(root)
+            .map_err(|e| format!("无法读取路径 / cannot read path {}: {e}", root.display()))?;
+        if metadata.is_dir() {
+            walk(root, &mut files)?;
+        } else {
+            files.push(root.clone());
+        }
+    }
+    Ok(files
+        .into_iter()
+        .map(|f| {
+            let shown = display_path(&f, &cwd);
+            (f, shown)
+        })
+        .collect())
+}

@@ -98,6 +98,15 @@ enum Command {
         #[arg(long, value_parser = parse_date)]
         today: Option<NaiveDate>,
     },
+    /// Format `.kj` files in one canonical layout (comments kept, meaning unchanged).
+    Fmt {
+        paths: Vec<PathBuf>,
+        /// List the files that would change and exit 1; write nothing.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Run the language server on standard input and output.
+    Lsp,
     /// Print shell completions: `koujing completions bash|zsh|fish|elvish|powershell`.
     Completions { shell: clap_complete::Shell },
     /// Print the man page (roff).
@@ -438,6 +447,54 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let html = koujing_checker::report::html(&loaded.workspace, &report, lang);
             bundle::write_file(&out, html.as_bytes())?;
             let _ = writeln!(std::io::stdout(), "{}", out.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Fmt { paths, check } => {
+            let files = load::kj_files(&paths)?;
+            let mut stdout = std::io::stdout().lock();
+            let (mut changed, mut refused) = (0, 0);
+            for (path, shown) in files {
+                let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+                let Ok(text) = String::from_utf8(bytes) else {
+                    let _ = writeln!(
+                        stdout,
+                        "{shown}: 不是 UTF-8,未格式化 / not UTF-8; not formatted"
+                    );
+                    refused += 1;
+                    continue;
+                };
+                match koujing_grammar::format::format(&text) {
+                    Ok(formatted) if formatted == text => {}
+                    Ok(formatted) => {
+                        changed += 1;
+                        if check {
+                            let _ = writeln!(stdout, "{shown}");
+                        } else {
+                            bundle::write_file(&path, formatted.as_bytes())?;
+                            let _ = writeln!(stdout, "formatted {shown}");
+                        }
+                    }
+                    Err(koujing_grammar::format::FormatError::Syntax) => {
+                        refused += 1;
+                        let _ = writeln!(stdout, "{shown}: 有语法错误,未格式化 / has syntax errors; not formatted (koujing check)");
+                    }
+                    Err(koujing_grammar::format::FormatError::Unstable(why)) => {
+                        refused += 1;
+                        let _ = writeln!(
+                            stdout,
+                            "{shown}: 格式化结果不安全,未写入 / not formatted: {why}"
+                        );
+                    }
+                }
+            }
+            Ok(if refused > 0 || (check && changed > 0) {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Command::Lsp => {
+            koujing_lsp::run_stdio().map_err(|e| format!("lsp: {e}"))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Completions { shell } => {

@@ -216,3 +216,51 @@ fn output_does_not_depend_on_file_order() {
         a2.iter().map(|x| &x.0).collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn fmt_check_and_write() {
+    let dir = workspace(&[
+        ("a.kj", "channel  甲 {type：owned}\n".as_bytes()),
+        ("b.kj", "channel 乙 { type: owned }\n".as_bytes()),
+        ("bad.kj", "channel 丙 { type: }\n".as_bytes()),
+    ]);
+    let check = koujing(dir.path(), &["fmt", "--check", "a.kj", "b.kj"]);
+    assert_eq!(check.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&check.stdout).trim(), "a.kj");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("a.kj")).unwrap(),
+        "channel  甲 {type：owned}\n",
+        "--check writes nothing"
+    );
+    let write = koujing(dir.path(), &["fmt", "a.kj", "b.kj"]);
+    assert_eq!(write.status.code(), Some(0));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("a.kj")).unwrap(),
+        "channel 甲 { type: owned }\n"
+    );
+    assert_eq!(
+        koujing(dir.path(), &["fmt", "--check", "a.kj", "b.kj"])
+            .status
+            .code(),
+        Some(0)
+    );
+    let bad = koujing(dir.path(), &["fmt", "bad.kj"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stdout).contains("syntax errors"));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("bad.kj")).unwrap(),
+        "channel 丙 { type: }\n"
+    );
+}
+
+#[test]
+fn shipped_policies_are_formatted() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = koujing(root, &["fmt", "--check", "policies"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}

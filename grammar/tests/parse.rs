@@ -464,3 +464,49 @@ fn every_prefix_of_every_example_parses_without_panic() {
         }
     }
 }
+
+#[test]
+fn fmt_is_idempotent_and_keeps_meaning_on_every_shipped_file() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut formatted_files = 0;
+    for dir in [
+        "examples/resolution",
+        "examples/suppressions",
+        "examples/conflicts",
+        "examples/commission",
+        "examples/grading",
+        "examples/wording",
+        "examples/support",
+        "examples/jargon",
+        "policies/province",
+        "policies/cities",
+        "policies/commission",
+        "policies/grading",
+    ] {
+        for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "kj") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            // `format` itself refuses output that parses to another tree or
+            // loses a comment; here: it succeeds and is idempotent.
+            let once = koujing_grammar::format::format(&text)
+                .unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
+            let twice = koujing_grammar::format::format(&once).unwrap();
+            assert_eq!(once, twice, "{}", path.display());
+            assert_eq!(
+                parse_file(&once).syntax.comments.len(),
+                parse_file(&text).syntax.comments.len()
+            );
+            formatted_files += 1;
+        }
+    }
+    assert!(formatted_files >= 20);
+    // A file with a syntax error is refused.
+    let broken = std::fs::read_to_string(root.join("examples/syntax/basics.kj")).unwrap();
+    assert_eq!(
+        koujing_grammar::format::format(&broken),
+        Err(koujing_grammar::format::FormatError::Syntax)
+    );
+}

@@ -1,0 +1,467 @@
+//! `koujing fmt`: one canonical layout, comments kept, meaning unchanged.
+//!
+//! The layout: two-space indentation; an item or block whose body is only
+//! plain fields and fits in [`WIDTH`] characters stays on one line
+//! (`{ a: b; c: d }`), otherwise one field per line; `=>` aligned in `rates`;
+//! ASCII punctuation everywhere outside strings. Own-line comments stay
+//! before the item or field they preceded; a comment at the end of a line
+//! stays at the end of that line.
+//!
+//! [`format`] refuses a file with a syntax error, and checks its own output:
+//! the output must parse without errors to the same tree (spans aside) and
+//! format to itself, or it is refused rather than written.
+
+use unicode_width::UnicodeWidthStr;
+
+use crate::issue::IssueCode;
+use crate::parse::{parse, Parsed};
+use crate::prescan::Comment;
+use crate::tree::*;
+
+/// Width at which a one-line item is broken into lines.
+pub const WIDTH: usize = 100;
+
+/// A block inside an item (`audience`, `faq`, `grades`, a factor's) stays on
+/// one line only with this many fields or fewer.
+pub const MAX_INLINE_NESTED: usize = 3;
+
+/// Why a file was not formatted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FormatError {
+    /// The file has syntax errors (KJ0001, KJ0002, KJ0004, KJ0005).
+    Syntax,
+    /// The formatter's output would not mean the same: a bug, never written.
+    Unstable(String),
+}
+
+fn blocking(code: IssueCode) -> bool {
+    matches!(
+        code,
+        IssueCode::Syntax
+            | IssueCode::TypographicQuote
+            | IssueCode::Unterminated
+            | IssueCode::Limit
+    )
+}
+
+/// The tree's debug form with every span removed: equal when two trees mean
+/// the same.
+fn shape(parsed: &Parsed) -> String {
+    let text = format!("{:?}", parsed.file.items);
+    let mut out = String::with_capacity(text.len());
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // A span prints as `N..M`.
+        let start = i;
+        while i < bytes.len() && bytes.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        if i > start && text.get(i..i + 2) == Some("..") {
+            let after = i + 2;
+            let mut j = after;
+            while j < bytes.len() && bytes.get(j).is_some_and(u8::is_ascii_digit) {
+                j += 1;
+            }
+            if j > after {
+                out.push('_');
+                i = j;
+                continue;
+            }
+        }
+        if i > start {
+            out.push_str(text.get(start..i).unwrap_or_default());
+            continue;
+        }
+        out.push_str(text.get(i..i + 1).unwrap_or_default());
+        i += 1;
+        while i < bytes.len() && !text.is_char_boundary(i) {
+            i += 1;
+        }
+        if let Some(prev) = text.get(start + 1..i) {
+            out.push_str(prev);
+        }
+    }
+    out
+}
+
+/// Format a file's text.
+pub fn format(source: &str) -> Result<String, FormatError> {
+    let parsed = parse(source);
+    if parsed.issues.iter().any(|i| blocking(i.code)) {
+        return Err(FormatError::Syntax);
+    }
+    let output = Printer::new(source, &parsed.file.comments).file(&parsed.file);
+    let again = parse(&output);
+    if again.issues.iter().any(|i| blocking(i.code)) {
+        return Err(FormatError::Unstable("the output does not parse".into()));
+    }
+    if shape(&again) != shape(&parsed) {
+        return Err(FormatError::Unstable(
+            "the output means something else".into(),
+        ));
+    }
+    if again.file.comments.len() != parsed.file.comments.len() {
+        return Err(FormatError::Unstable("a comment would be lost".into()));
+    }
+    Ok(output)
+}
+
+struct Printer<'a> {
+    source: &'a str,
+    comments: &'a [Comment],
+    /// Next comment not yet written.
+    next: usize,
+    out: String,
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn scalar(s: &Scalar) -> String {
+    match s {
+        Scalar::Date(d) => format!("{:04}-{:02}-{:02}", d.year, d.month, d.day),
+        Scalar::Quantity(q) => match q.unit {
+            Unit::Plain => q.value.to_string(),
+            Unit::Percent => format!("{}%", q.value),
+            unit => format!("{} {}", q.value, unit.as_str()),
+        },
+    }
+}
+
+fn value(v: &Value) -> String {
+    match &v.kind {
+        ValueKind::Ident(t) => t.clone(),
+        ValueKind::Str(s) => escape(s),
+        ValueKind::Scalar(s) => scalar(s),
+        ValueKind::Range(r) => {
+            let op = if r.inclusive { "..=" } else { ".." };
+            match (&r.start, &r.end) {
+                (Some((a, _)), Some((b, _))) => format!("{} {op} {}", scalar(a), scalar(b)),
+                (Some((a, _)), None) => format!("{} {op}", scalar(a)),
+                (None, Some((b, _))) => format!("{op} {}", scalar(b)),
+                (None, None) => op.to_string(),
+            }
+        }
+        ValueKind::List(items) => format!(
+            "[{}]",
+            items.iter().map(value).collect::<Vec<_>>().join(", ")
+        ),
+        ValueKind::Tagged(tag, inner) => format!("{} {}", tag.text, value(inner)),
+    }
+}
+
+fn key(k: &Key) -> String {
+    match k {
+        Key::Ident(i) => i.text.clone(),
+        Key::Str(s) => escape(&s.value),
+    }
+}
+
+fn field(f: &Field) -> String {
+    format!("{}: {}", key(&f.key), value(&f.value))
+}
+
+fn row(r: &Row) -> (String, String) {
+    let conditions: Vec<String> = r
+        .conditions
+        .iter()
+        .map(|c| format!("{} {}", c.key.text, value(&c.value)))
+        .collect();
+    (conditions.join(", "), value(&r.output))
+}
+
+fn region(node: &RegionNode) -> String {
+    if node.children.is_empty() {
+        node.name.text.clone()
+    } else {
+        format!(
+            "{} {{ {} }}",
+            node.name.text,
+            node.children
+                .iter()
+                .map(region)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    }
+}
+
+impl<'a> Printer<'a> {
+    fn new(source: &'a str, comments: &'a [Comment]) -> Self {
+        Printer {
+            source,
+            comments,
+            next: 0,
+            out: String::with_capacity(source.len() + 64),
+        }
+    }
+
+    fn line_of(&self, offset: usize) -> usize {
+        self.source
+            .get(..offset)
+            .map_or(0, |t| t.matches('\n').count())
+    }
+
+    /// Are there comments inside `[start, end)`?
+    fn comments_within(&self, start: usize, end: usize) -> bool {
+        self.comments
+            .iter()
+            .any(|c| c.span.start >= start && c.span.start < end)
+    }
+
+    /// Write the comments that start before `offset` on their own lines.
+    fn leading(&mut self, offset: usize, indent: usize) {
+        while let Some(c) = self
+            .comments
+            .get(self.next)
+            .filter(|c| c.span.start < offset)
+        {
+            self.out.push_str(&"  ".repeat(indent));
+            self.out.push_str("//");
+            self.out.push_str(c.text.trim_end());
+            self.out.push('\n');
+            self.next += 1;
+        }
+    }
+
+    /// After a node ending at `end`: the comments on the same source line
+    /// (and any before `limit`) go at the end of the line just written.
+    fn trailing(&mut self, end: usize, limit: usize) {
+        let line = self.line_of(end);
+        let mut parts = Vec::new();
+        while let Some(c) = self
+            .comments
+            .get(self.next)
+            .filter(|c| c.span.start < limit && self.line_of(c.span.start) <= line)
+        {
+            parts.push(format!("//{}", c.text.trim_end()));
+            self.next += 1;
+        }
+        if !parts.is_empty() {
+            self.out.push_str("  ");
+            self.out.push_str(&parts.join(" "));
+        }
+        self.out.push('\n');
+    }
+
+    fn file(mut self, file: &SyntaxFile) -> String {
+        for (n, item) in file.items.iter().enumerate() {
+            if n > 0 {
+                self.out.push('\n');
+            }
+            self.leading(item.span.start, 0);
+            self.item(item);
+            let limit = file
+                .items
+                .get(n + 1)
+                .map_or(usize::MAX, |next| next.span.start);
+            self.trailing(item.span.end, limit);
+        }
+        if self.next < self.comments.len() {
+            if !file.items.is_empty() {
+                self.out.push('\n');
+            }
+            self.leading(usize::MAX, 0);
+        }
+        self.out
+    }
+
+    fn head(item: &Item) -> String {
+        let mut head = item.keyword.text.clone();
+        if let Some(name) = &item.name {
+            head.push(' ');
+            head.push_str(&name.text);
+        }
+        if let Some(title) = &item.title {
+            head.push(' ');
+            head.push_str(&escape(&title.value));
+        }
+        head
+    }
+
+    fn item(&mut self, item: &Item) {
+        let head = Self::head(item);
+        match &item.body {
+            ItemBody::Regions(nodes) => {
+                self.out.push_str(&head);
+                self.out.push_str(" {\n");
+                for node in nodes {
+                    self.leading(node.span.start, 1);
+                    let text = region(node);
+                    if text.width() + 2 <= WIDTH
+                        || node.children.iter().all(|c| c.children.is_empty())
+                    {
+                        self.out.push_str("  ");
+                        self.out.push_str(&text);
+                        self.trailing(node.span.end, node.span.end);
+                    } else {
+                        self.region_block(node, 1);
+                    }
+                }
+                self.leading(item.span.end, 1);
+                self.out.push('}');
+            }
+            ItemBody::Block(block) => {
+                self.out.push_str(&head);
+                self.out.push(' ');
+                self.block(block, 0, head.width() + 1);
+            }
+        }
+    }
+
+    fn region_block(&mut self, node: &RegionNode, indent: usize) {
+        let pad = "  ".repeat(indent);
+        self.out.push_str(&format!("{pad}{} {{\n", node.name.text));
+        for child in &node.children {
+            self.leading(child.span.start, indent + 1);
+            self.out.push_str(&format!("{pad}  {}", region(child)));
+            self.trailing(child.span.end, child.span.end);
+        }
+        self.out.push_str(&format!("{pad}}}\n"));
+    }
+
+    /// One line `{ a: b; c: d }` when the block has only fields (at most
+    /// [`MAX_INLINE_NESTED`] in a nested block), no comments inside, and fits.
+    fn one_line(&self, block: &Block, used: usize, nested: bool) -> Option<String> {
+        if self.comments_within(block.span.start, block.span.end)
+            || (nested && block.entries.len() > MAX_INLINE_NESTED)
+        {
+            return None;
+        }
+        let mut parts = Vec::new();
+        for entry in &block.entries {
+            match entry {
+                Entry::Field(f) => parts.push(field(f)),
+                _ => return None,
+            }
+        }
+        let text = if parts.is_empty() {
+            "{ }".to_string()
+        } else {
+            format!("{{ {} }}", parts.join("; "))
+        };
+        (used + text.width() <= WIDTH).then_some(text)
+    }
+
+    /// Write `{ … }` (after text of width `used` on the current line).
+    fn block(&mut self, block: &Block, indent: usize, used: usize) {
+        if let Some(text) = self.one_line(block, used, indent > 0) {
+            self.out.push_str(&text);
+            return;
+        }
+        self.out.push_str("{\n");
+        let pad = "  ".repeat(indent + 1);
+        for (n, entry) in block.entries.iter().enumerate() {
+            self.leading(entry.span().start, indent + 1);
+            self.out.push_str(&pad);
+            let limit = block
+                .entries
+                .get(n + 1)
+                .map_or(block.span.end.saturating_sub(1), |e| e.span().start);
+            match entry {
+                Entry::Field(f) => {
+                    self.out.push_str(&field(f));
+                    self.trailing(f.span.end, limit);
+                }
+                Entry::Block(b) => {
+                    self.out.push_str(&b.name.text);
+                    self.out.push(' ');
+                    self.block(&b.block, indent + 1, pad.len() + b.name.text.width() + 1);
+                    self.trailing(b.span.end, limit);
+                }
+                Entry::Factor(f) => {
+                    let head = format!("factor {} {}", f.name.text, value(&f.weight));
+                    self.out.push_str(&head);
+                    if let Some(b) = &f.block {
+                        self.out.push(' ');
+                        self.block(b, indent + 1, pad.len() + head.width() + 1);
+                    }
+                    self.trailing(f.span.end, limit);
+                }
+                Entry::Rates(r) => {
+                    self.out.push_str("rates {\n");
+                    let rows: Vec<(String, String)> = r.rows.iter().map(row).collect();
+                    let width = rows.iter().map(|(c, _)| c.width()).max().unwrap_or(0);
+                    for (i, (conditions, output)) in rows.iter().enumerate() {
+                        let Some(source_row) = r.rows.get(i) else {
+                            continue;
+                        };
+                        self.leading(source_row.span.start, indent + 2);
+                        self.out.push_str(&"  ".repeat(indent + 2));
+                        if conditions.is_empty() {
+                            self.out.push_str(&format!(
+                                "{}=> {output}",
+                                " ".repeat(width.saturating_sub(0) + usize::from(width > 0))
+                            ));
+                        } else {
+                            let gap = width - conditions.width() + 1;
+                            self.out
+                                .push_str(&format!("{conditions}{}=> {output}", " ".repeat(gap)));
+                        }
+                        let row_limit = r
+                            .rows
+                            .get(i + 1)
+                            .map_or(r.span.end.saturating_sub(1), |next| next.span.start);
+                        self.trailing(source_row.span.end, row_limit);
+                    }
+                    self.leading(r.span.end.saturating_sub(1), indent + 2);
+                    self.out.push_str(&pad);
+                    self.out.push('}');
+                    self.trailing(r.span.end, limit);
+                }
+            }
+        }
+        self.leading(block.span.end.saturating_sub(1), indent + 1);
+        self.out.push_str(&"  ".repeat(indent));
+        self.out.push('}');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_and_keeps_comments() {
+        let source = "// 头\nchannel  甲 {type：owned；handles:[plan,data]} // 尾\nproduct 乙 { kind: data\n  // 价格\n  price: 10 元/月 }\n";
+        let formatted = format(source).unwrap();
+        assert_eq!(
+            formatted,
+            "// 头\nchannel 甲 { type: owned; handles: [plan, data] }  // 尾\n\nproduct 乙 {\n  kind: data\n  // 价格\n  price: 10 元/月\n}\n"
+        );
+        assert_eq!(format(&formatted).unwrap(), formatted);
+    }
+
+    #[test]
+    fn aligns_rates() {
+        let source = "commission 甲 { kind: first_return\n rates {\n  product 全球通100元卡 => 40 元\n  product 卡, grade [五星] => 18 元\n} }\n";
+        let formatted = format(source).unwrap();
+        assert!(
+            formatted.contains(
+                "    product 全球通100元卡    => 40 元\n    product 卡, grade [五星] => 18 元\n"
+            ),
+            "{formatted}"
+        );
+        assert_eq!(format(&formatted).unwrap(), formatted);
+    }
+
+    #[test]
+    fn refuses_syntax_errors() {
+        assert_eq!(format("channel 甲 { type: }"), Err(FormatError::Syntax));
+    }
+}
