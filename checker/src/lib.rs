@@ -80,13 +80,36 @@ pub fn check(workspace: &Workspace, options: &Options) -> Report {
 
     let limits = limits::LimitsTable::build(&index);
     let facts = model::campaign_facts(&index);
-    let campaigns = checks::campaigns::analyse(&index, &facts, &limits);
+    // The analyses are independent: run them on every core. The result does
+    // not depend on it, since diagnostics are sorted below.
+    let ((campaigns, commission), (grading, (wording, (support, jargon)))) = rayon::join(
+        || {
+            rayon::join(
+                || checks::campaigns::analyse(&index, &facts, &limits),
+                || checks::commission::analyse(&index, &limits),
+            )
+        },
+        || {
+            rayon::join(
+                || checks::grading::analyse(&index),
+                || {
+                    rayon::join(
+                        || checks::wording::analyse(workspace, &index),
+                        || {
+                            rayon::join(
+                                || checks::support::analyse(&index, &limits),
+                                || checks::jargon::analyse(workspace, &index),
+                            )
+                        },
+                    )
+                },
+            )
+        },
+    );
     diagnostics.extend(campaigns.diagnostics);
-    diagnostics.extend(checks::commission::analyse(&index, &limits));
-    diagnostics.extend(checks::grading::analyse(&index));
-    diagnostics.extend(checks::wording::analyse(workspace, &index));
-    diagnostics.extend(checks::support::analyse(&index, &limits));
-    diagnostics.extend(checks::jargon::analyse(workspace, &index));
+    for found in [commission, grading, wording, support, jargon] {
+        diagnostics.extend(found);
+    }
 
     let mut suppressions: Vec<Suppression> = workspace
         .files

@@ -197,7 +197,19 @@ impl<'w> Index<'w> {
     }
 
     fn has(&self, kind: Kind, name: &str) -> bool {
-        self.kinds_of(name).contains(&kind)
+        match kind {
+            Kind::Region => self.region_by_name.contains_key(name),
+            Kind::Channel => self.channels.get(name).is_some(),
+            Kind::Dimension => self.dimensions.get(name).is_some(),
+            Kind::Product => self.products.get(name).is_some(),
+            Kind::Support => self.supports.get(name).is_some(),
+            Kind::Term => self.terms.get(name).is_some(),
+            Kind::Campaign => self.campaigns.get(name).is_some(),
+            Kind::Commission => self.commissions.get(name).is_some(),
+            Kind::Mix => self.mixes.get(name).is_some(),
+            Kind::Grading => self.gradings.get(name).is_some(),
+            Kind::Limits => false,
+        }
     }
 
     fn names_of(&self, kind: Kind) -> Vec<&'w str> {

@@ -177,42 +177,121 @@ fn row_facts<'w>(index: &Index<'w>) -> Vec<RowFact<'w>> {
     rows
 }
 
-/// Pairs of row indexes that share a product bucket (or that have no
-/// product condition), each pair once, in ascending order.
+/// Pairs of rows that may overlap, each once, ascending — without comparing
+/// all against all: rows are bucketed by the values of a name key
+/// (`product`, else `grade`, else another), and within a bucket swept by
+/// the lower bound of an interval key (`tenure`, else another), so only rows
+/// whose intervals meet are paired. A row without the bucket key (or the
+/// sweep key) meets every row of the set (or of its bucket).
 fn candidate_pairs(rows: &[RowFact<'_>], members: &[usize]) -> Vec<(usize, usize)> {
+    let has_names = |key: &str| {
+        members.iter().any(|&i| {
+            matches!(
+                rows.get(i).and_then(|r| r.conds.get(key)),
+                Some(Cond::Names(_))
+            )
+        })
+    };
+    let mut name_keys: Vec<&str> = members
+        .iter()
+        .filter_map(|&i| rows.get(i))
+        .flat_map(|r| {
+            r.conds
+                .iter()
+                .filter(|(_, c)| matches!(c, Cond::Names(_)))
+                .map(|(k, _)| *k)
+        })
+        .collect();
+    name_keys.sort_unstable();
+    name_keys.dedup();
+    let bucket_key = ["product", "grade"]
+        .into_iter()
+        .find(|k| has_names(k))
+        .or_else(|| name_keys.first().copied());
     let mut buckets: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     let mut wildcard = Vec::new();
     for &i in members {
-        match rows.get(i).and_then(|r| r.conds.get("product")) {
-            Some(Cond::Names(products)) => {
-                for p in products {
-                    buckets.entry(p).or_default().push(i);
+        match bucket_key.and_then(|k| rows.get(i).and_then(|r| r.conds.get(k))) {
+            Some(Cond::Names(values)) => {
+                for v in values {
+                    buckets.entry(v).or_default().push(i);
                 }
             }
             _ => wildcard.push(i),
         }
     }
     let mut pairs: HashSet<(usize, usize)> = HashSet::new();
-    for bucket in buckets.values() {
-        for (n, &a) in bucket.iter().enumerate() {
-            for &b in bucket.iter().skip(n + 1) {
-                pairs.insert((a.min(b), a.max(b)));
-            }
+    let mut add = |a: usize, b: usize| {
+        if a != b {
+            pairs.insert((a.min(b), a.max(b)));
         }
+    };
+    for bucket in buckets.values() {
+        sweep(rows, bucket, &mut add);
     }
-    for (n, &w) in wildcard.iter().enumerate() {
+    // Rows without the bucket key meet every row.
+    for &w in &wildcard {
         for &other in members {
-            if other != w
-                && (!wildcard.contains(&other)
-                    || wildcard.iter().position(|&x| x == other) > Some(n))
-            {
-                pairs.insert((w.min(other), w.max(other)));
-            }
+            add(w, other);
         }
     }
     let mut pairs: Vec<(usize, usize)> = pairs.into_iter().collect();
     pairs.sort_unstable();
     pairs
+}
+
+/// Pair the rows of one bucket whose intervals on a sweep key meet.
+fn sweep(rows: &[RowFact<'_>], bucket: &[usize], add: &mut impl FnMut(usize, usize)) {
+    let interval_of = |i: usize, key: &str| match rows.get(i).and_then(|r| r.conds.get(key)) {
+        Some(Cond::Interval(k)) => Some(k.interval()),
+        _ => None,
+    };
+    let key = ["tenure"]
+        .into_iter()
+        .chain(bucket.iter().filter_map(|&i| rows.get(i)).flat_map(|r| {
+            r.conds
+                .iter()
+                .filter(|(_, c)| matches!(c, Cond::Interval(_)))
+                .map(|(k, _)| *k)
+        }))
+        .find(|k| bucket.iter().any(|&i| interval_of(i, k).is_some()));
+    let Some(key) = key else {
+        for (n, &a) in bucket.iter().enumerate() {
+            for &b in bucket.iter().skip(n + 1) {
+                add(a, b);
+            }
+        }
+        return;
+    };
+    let mut with: Vec<(Interval, usize)> = Vec::new();
+    let mut without = Vec::new();
+    for &i in bucket {
+        match interval_of(i, key) {
+            Some(interval) => with.push((interval, i)),
+            None => without.push(i),
+        }
+    }
+    with.sort_by(|a, b| a.0.lo.cmp(&b.0.lo).then(a.1.cmp(&b.1)));
+    let mut active: Vec<(Interval, usize)> = Vec::new();
+    for (interval, i) in with {
+        active.retain(|(other, _)| {
+            other.intersects(&interval)
+                || other
+                    .hi
+                    .is_none_or(|h| interval.lo.is_none_or(|lo| h.value >= lo))
+        });
+        for (other, j) in &active {
+            if other.intersects(&interval) {
+                add(*j, i);
+            }
+        }
+        active.push((interval, i));
+    }
+    for &w in &without {
+        for &other in bucket {
+            add(w, other);
+        }
+    }
 }
 
 fn tables_related(a: &Commission, b: &Commission) -> bool {
