@@ -4,6 +4,7 @@
 //! environment; everything else takes text in and gives results out.
 
 mod bundle;
+mod kjtest;
 mod load;
 
 use std::io::{IsTerminal, Write};
@@ -98,6 +99,22 @@ enum Command {
         #[arg(long, value_parser = parse_date)]
         today: Option<NaiveDate>,
     },
+    /// Ask the evaluator: which offers apply, which commission row pays, which grade.
+    Query {
+        #[command(subcommand)]
+        query: QueryCommand,
+    },
+    /// Run `*.kjtest` files: queries with expected answers.
+    Test {
+        paths: Vec<PathBuf>,
+        /// Evaluate a built bundle instead of the sources.
+        #[arg(long)]
+        bundle: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+        #[arg(long)]
+        lang: Option<String>,
+    },
     /// Format `.kj` files in one canonical layout (comments kept, meaning unchanged).
     Fmt {
         paths: Vec<PathBuf>,
@@ -149,6 +166,119 @@ enum Command {
         #[arg(long)]
         lang: Option<String>,
     },
+}
+
+/// Where the evaluator's data comes from.
+#[derive(clap::Args)]
+struct Source {
+    /// Workspace folders or files (default: the current folder).
+    paths: Vec<PathBuf>,
+    /// Evaluate a built bundle instead of the sources.
+    #[arg(long)]
+    bundle: Option<PathBuf>,
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
+    #[arg(long)]
+    lang: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum QueryCommand {
+    /// Every campaign that applies to a customer, with price and what combines.
+    Offers {
+        #[command(flatten)]
+        source: Source,
+        #[arg(long, value_parser = parse_date)]
+        date: NaiveDate,
+        /// The customer's county (区县).
+        #[arg(long)]
+        region: String,
+        #[arg(long)]
+        channel: String,
+        /// An audience attribute, e.g. `--set 品牌=全球通 --set 月消费=80`.
+        #[arg(long = "set", value_parser = parse_pair)]
+        set: Vec<(String, String)>,
+    },
+    /// The commission rows that pay for an activation or a customer.
+    Commission {
+        #[command(flatten)]
+        source: Source,
+        #[arg(long, value_parser = parse_date)]
+        date: NaiveDate,
+        #[arg(long)]
+        channel: String,
+        #[arg(long)]
+        grade: Option<String>,
+        #[arg(long)]
+        product: Option<String>,
+        /// Months in network.
+        #[arg(long)]
+        tenure: Option<rust_decimal::Decimal>,
+        #[arg(long = "set", value_parser = parse_pair)]
+        set: Vec<(String, String)>,
+    },
+    /// An outlet's weighted score and grade.
+    Grade {
+        #[command(flatten)]
+        source: Source,
+        #[arg(long)]
+        model: String,
+        /// A leaf factor's score, e.g. `--score 商圈等级=80`.
+        #[arg(long = "score", value_parser = parse_score)]
+        scores: Vec<(String, rust_decimal::Decimal)>,
+    },
+}
+
+fn parse_pair(text: &str) -> Result<(String, String), String> {
+    text.split_once('=')
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .ok_or_else(|| format!("expected NAME=VALUE, found `{text}`"))
+}
+
+fn parse_score(text: &str) -> Result<(String, rust_decimal::Decimal), String> {
+    let (k, v) = parse_pair(text)?;
+    let score = v.parse().map_err(|_| format!("`{v}` is not a number"))?;
+    Ok((k, score))
+}
+
+/// The evaluator's data: the given bundle, or the sources compiled in memory.
+fn runtime(
+    paths: &[PathBuf],
+    bundle_dir: Option<&PathBuf>,
+) -> Result<(koujing_checker::query::Runtime, Option<Lang>), String> {
+    if let Some(dir) = bundle_dir {
+        let files = bundle::read(dir)?;
+        return Ok((koujing_checker::query::Runtime::from_files(&files)?, None));
+    }
+    // `koujing test` may name .kjtest files beside the workspace folders.
+    let sources: Vec<PathBuf> = paths
+        .iter()
+        .filter(|p| p.is_dir() || p.extension().is_some_and(|e| e == "kj"))
+        .cloned()
+        .collect();
+    let loaded = load::load(&sources)?;
+    let options = Options {
+        today: chrono::Local::now().date_naive(),
+        config: loaded.config.clone(),
+        require_reason: false,
+    };
+    let report = check(&loaded.workspace, &options);
+    let errors = report.count(Severity::Error);
+    if errors > 0 {
+        return Err(format!(
+            "工作区有 {errors} 个错误,先运行 koujing check / the workspace has {errors} errors; run koujing check first"
+        ));
+    }
+    let build_options = koujing_checker::compile::BuildOptions {
+        source_paths: loaded.relative.clone(),
+        source_date_epoch: None,
+        signing_key: None,
+    };
+    let built = koujing_checker::compile::build(&loaded.workspace, &build_options);
+    Ok((
+        koujing_checker::query::Runtime::from_files(&built.files)?,
+        loaded.config.lang,
+    ))
 }
 
 fn parse_date(text: &str) -> Result<NaiveDate, String> {
@@ -496,6 +626,209 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Lsp => {
             koujing_lsp::run_stdio().map_err(|e| format!("lsp: {e}"))?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Query { query } => {
+            let (source, format) = match &query {
+                QueryCommand::Offers { source, .. }
+                | QueryCommand::Commission { source, .. }
+                | QueryCommand::Grade { source, .. } => (source, source.format),
+            };
+            let (runtime, config_lang) = runtime(&source.paths, source.bundle.as_ref())?;
+            let lang = pick_lang(source.lang.as_deref(), config_lang)?;
+            let zh = lang.is_zh();
+            let fail = |e: koujing_checker::query::QueryError| e.0.get(lang).to_string();
+            let (json, human): (serde_json::Value, String) = match &query {
+                QueryCommand::Offers {
+                    date,
+                    region,
+                    channel,
+                    set,
+                    ..
+                } => {
+                    let q = koujing_checker::query::OfferQuery {
+                        date: *date,
+                        region: region.clone(),
+                        channel: channel.clone(),
+                        set: set.clone(),
+                    };
+                    let offers = runtime.offers(&q).map_err(fail)?;
+                    let mut text = String::new();
+                    if offers.is_empty() {
+                        text.push_str(if zh {
+                            "没有适用的活动\n"
+                        } else {
+                            "no campaign applies\n"
+                        });
+                    }
+                    for o in &offers {
+                        text.push_str(&format!(
+                            "{} {}: {} · {}{}\n",
+                            o.campaign,
+                            o.title
+                                .as_deref()
+                                .map(|t| format!("“{t}”"))
+                                .unwrap_or_default(),
+                            o.product,
+                            o.benefit,
+                            o.final_price
+                                .as_deref()
+                                .map(|p| if zh {
+                                    format!(" · 到手价 {p}")
+                                } else {
+                                    format!(" · final price {p}")
+                                })
+                                .unwrap_or_default(),
+                        ));
+                        if !o.combinable_with.is_empty() {
+                            text.push_str(&format!(
+                                "  {} {}\n",
+                                if zh { "可叠加:" } else { "combines with:" },
+                                o.combinable_with.join(", ")
+                            ));
+                        }
+                        if !o.depends_on.is_empty() {
+                            text.push_str(&format!(
+                                "  {} {}\n",
+                                if zh {
+                                    "还取决于:"
+                                } else {
+                                    "also depends on:"
+                                },
+                                o.depends_on.join(", ")
+                            ));
+                        }
+                    }
+                    (serde_json::json!({ "offers": offers }), text)
+                }
+                QueryCommand::Commission {
+                    date,
+                    channel,
+                    grade,
+                    product,
+                    tenure,
+                    set,
+                    ..
+                } => {
+                    let q = koujing_checker::query::CommissionQuery {
+                        date: *date,
+                        channel: channel.clone(),
+                        grade: grade.clone(),
+                        product: product.clone(),
+                        tenure: *tenure,
+                        set: set.clone(),
+                    };
+                    let answer = runtime.commission(&q).map_err(fail)?;
+                    let mut text = String::new();
+                    for m in &answer.matches {
+                        text.push_str(&format!(
+                            "{} {}: {} ({}) — {}\n",
+                            m.kind, m.table, m.amount, m.conditions, m.source
+                        ));
+                    }
+                    for n in &answer.no_match {
+                        text.push_str(&format!(
+                            "{} {}: {} {}\n",
+                            n.kind,
+                            n.table,
+                            if zh {
+                                "没有匹配的规则"
+                            } else {
+                                "no row matches"
+                            },
+                            n.reasons.join(", ")
+                        ));
+                    }
+                    (
+                        serde_json::to_value(&answer).map_err(|e| e.to_string())?,
+                        text,
+                    )
+                }
+                QueryCommand::Grade { model, scores, .. } => {
+                    let answer = runtime
+                        .grade(&koujing_checker::query::GradeQuery {
+                            model: model.clone(),
+                            scores: scores.clone(),
+                        })
+                        .map_err(fail)?;
+                    let mut text = format!(
+                        "{}: {} {} → {}\n",
+                        answer.model,
+                        if zh { "得分" } else { "score" },
+                        answer.score,
+                        answer.grade.as_deref().unwrap_or("—")
+                    );
+                    for c in &answer.contributions {
+                        text.push_str(&format!(
+                            "  {} {} × {} = {}\n",
+                            c.factor, c.weight, c.score, c.contribution
+                        ));
+                    }
+                    (
+                        serde_json::to_value(&answer).map_err(|e| e.to_string())?,
+                        text,
+                    )
+                }
+            };
+            let out = match format {
+                Format::Json => {
+                    serde_json::to_string_pretty(&json).map_err(|e| e.to_string())? + "\n"
+                }
+                _ => human,
+            };
+            let _ = std::io::stdout().lock().write_all(out.as_bytes());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Test {
+            paths,
+            bundle,
+            format,
+            lang,
+        } => {
+            let (runtime, config_lang) = runtime(&paths, bundle.as_ref())?;
+            let lang = pick_lang(lang.as_deref(), config_lang)?;
+            let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
+            let files = kjtest::find(&paths)?;
+            if files.is_empty() {
+                return Err("没有找到 .kjtest 文件 / no .kjtest files found".into());
+            }
+            let mut outcomes = Vec::new();
+            for file in &files {
+                let shown = file
+                    .strip_prefix(&cwd)
+                    .unwrap_or(file)
+                    .display()
+                    .to_string();
+                outcomes.extend(kjtest::run_file(&runtime, file, &shown, lang)?);
+            }
+            let failed = outcomes.iter().filter(|o| !o.diff.is_empty()).count();
+            let mut out = String::new();
+            match format {
+                Format::Junit => out = kjtest::junit(&outcomes),
+                _ => {
+                    for o in &outcomes {
+                        if o.diff.is_empty() {
+                            out.push_str(&format!("PASS {} · {}\n", o.file, o.name));
+                        } else {
+                            out.push_str(&format!("FAIL {} · {}\n", o.file, o.name));
+                            for line in &o.diff {
+                                for l in line.lines() {
+                                    out.push_str(&format!("    {l}\n"));
+                                }
+                            }
+                        }
+                    }
+                    out.push_str(&format!(
+                        "{} passed, {failed} failed\n",
+                        outcomes.len() - failed
+                    ));
+                }
+            }
+            let _ = std::io::stdout().lock().write_all(out.as_bytes());
+            Ok(if failed > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
         Command::Completions { shell } => {
             let mut command = Cli::command();

@@ -14,6 +14,7 @@ pub mod leafset;
 pub mod lexicon;
 pub mod limits;
 pub mod model;
+pub mod query;
 pub mod render;
 pub mod report;
 pub mod resolve;

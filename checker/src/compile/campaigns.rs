@@ -124,9 +124,39 @@ pub fn campaigns(
 ) -> Value {
     let mut list: Vec<&CampaignFact<'_>> = facts.iter().collect();
     list.sort_by(|a, b| a.name().cmp(b.name()));
+    // What a runtime needs to validate a query: the region tree, every
+    // channel, every dimension.
+    let region_tree: Vec<Value> = index
+        .regions
+        .iter()
+        .map(|r| {
+            json!({
+                "name": r.name.text,
+                "parent": r.parent.and_then(|p| index.regions.get(p)).map(|p| p.name.text.clone()),
+            })
+        })
+        .collect();
+    let mut channels: Vec<&str> = index.channels.names().collect();
+    channels.sort_unstable();
+    let mut dimensions: Vec<Value> = index
+        .dimensions
+        .defs
+        .iter()
+        .map(|d| {
+            json!({
+                "name": d.item.name.text,
+                "values": d.item.values.as_ref().map(|v| v.iter().map(|x| x.text.clone()).collect::<Vec<_>>()),
+                "unit": d.item.unit.map(|u| u.node.as_str()),
+            })
+        })
+        .collect();
+    dimensions.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
     json!({
         "format": 1,
         "campaigns": list.iter().map(|f| campaign(index, f)).collect::<Vec<_>>(),
         "conflict_groups": conflict_groups,
+        "region_tree": region_tree,
+        "channels": channels,
+        "dimensions": dimensions,
     })
 }

@@ -68,7 +68,18 @@ pub fn build(workspace: &Workspace, options: &BuildOptions) -> Bundle {
     );
     files.insert(
         "commission.toml".to_string(),
-        tables::commission(&index).into_bytes(),
+        tables::commission(&index, &|file, offset| {
+            let path = options
+                .source_paths
+                .get(file)
+                .cloned()
+                .or_else(|| workspace.file(file).map(|f| f.path.clone()));
+            let line = workspace
+                .file(file)
+                .map_or(0, |f| f.char_position(offset).line);
+            format!("{}:{line}", path.unwrap_or_default())
+        })
+        .into_bytes(),
     );
     files.insert(
         "grading.toml".to_string(),

@@ -50,7 +50,9 @@ fn document(mut root: Table) -> String {
     toml::to_string_pretty(&root).unwrap_or_default()
 }
 
-pub fn commission(index: &Index<'_>) -> String {
+/// `commission.toml`; `source_of(file, offset)` names a row's source
+/// location (`path:line`, the path relative to the workspace root).
+pub fn commission(index: &Index<'_>, source_of: &dyn Fn(usize, usize) -> String) -> String {
     let mut tables: Vec<Value> = Vec::new();
     let mut defs: Vec<_> = index.commissions.defs.iter().collect();
     defs.sort_by(|a, b| a.item.name.text.cmp(&b.item.name.text));
@@ -105,6 +107,10 @@ pub fn commission(index: &Index<'_>) -> String {
             let mut r = Table::new();
             r.insert("conditions".into(), Value::Array(conditions));
             r.insert("output".into(), Value::Table(out));
+            r.insert(
+                "source".into(),
+                Value::String(source_of(def.file, row.span.start)),
+            );
             rows.push(Value::Table(r));
         }
         table.insert("rows".into(), Value::Array(rows));

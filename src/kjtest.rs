@@ -1,0 +1,297 @@
+//! `koujing test`: `*.kjtest` files (TOML) of queries and expected answers,
+//! run against the workspace's compiled bundle (or `--bundle DIR`).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use koujing_checker::query::{CommissionQuery, GradeQuery, OfferQuery, Runtime};
+use koujing_checker::Lang;
+use rust_decimal::Decimal;
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TestFile {
+    #[serde(default)]
+    offers: Vec<OffersCase>,
+    #[serde(default)]
+    commission: Vec<CommissionCase>,
+    #[serde(default)]
+    grade: Vec<GradeCase>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OffersCase {
+    name: Option<String>,
+    date: String,
+    region: String,
+    channel: String,
+    #[serde(default)]
+    set: BTreeMap<String, toml::Value>,
+    expect: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CommissionCase {
+    name: Option<String>,
+    date: String,
+    channel: String,
+    grade: Option<String>,
+    product: Option<String>,
+    tenure: Option<toml::Value>,
+    #[serde(default)]
+    set: BTreeMap<String, toml::Value>,
+    expect: BTreeMap<String, String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GradeCase {
+    name: Option<String>,
+    model: String,
+    scores: BTreeMap<String, toml::Value>,
+    expect: GradeExpect,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GradeExpect {
+    grade: Option<String>,
+    score: Option<String>,
+}
+
+/// One case's outcome.
+pub struct Outcome {
+    pub file: String,
+    pub name: String,
+    /// Empty when it passed; else the lines of the difference.
+    pub diff: Vec<String>,
+}
+
+fn plain(value: &toml::Value) -> String {
+    match value {
+        toml::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn date(text: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| format!("date `{text}`: expected YYYY-MM-DD"))
+}
+
+fn set(map: &BTreeMap<String, toml::Value>) -> Vec<(String, String)> {
+    map.iter().map(|(k, v)| (k.clone(), plain(v))).collect()
+}
+
+/// Differences between two lists, as `- missing` / `+ unexpected` lines.
+fn list_diff(expected: &[String], actual: &[String], zh: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in expected.iter().filter(|e| !actual.contains(e)) {
+        out.push(format!("- {} {e}", if zh { "缺少" } else { "missing" }));
+    }
+    for a in actual.iter().filter(|a| !expected.contains(a)) {
+        out.push(format!("+ {} {a}", if zh { "多出" } else { "unexpected" }));
+    }
+    out
+}
+
+pub fn find(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        children.sort();
+        for child in children {
+            let hidden = child
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+            if child.is_dir() && !hidden {
+                walk(&child, out);
+            } else if child.extension().is_some_and(|e| e == "kjtest") {
+                out.push(child);
+            }
+        }
+    }
+    let roots = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    };
+    let mut out = Vec::new();
+    for root in roots {
+        if root.is_dir() {
+            walk(&root, &mut out);
+        } else if root.extension().is_some_and(|e| e == "kjtest") {
+            out.push(root);
+        }
+    }
+    Ok(out)
+}
+
+/// Run every case of one test file.
+pub fn run_file(
+    runtime: &Runtime,
+    path: &Path,
+    shown: &str,
+    lang: Lang,
+) -> Result<Vec<Outcome>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{shown}: {e}"))?;
+    let file: TestFile = toml::from_str(&text).map_err(|e| format!("{shown}: {e}"))?;
+    let zh = lang.is_zh();
+    let mut outcomes = Vec::new();
+    for (i, case) in file.offers.iter().enumerate() {
+        let name = case
+            .name
+            .clone()
+            .unwrap_or_else(|| format!("offers #{}", i + 1));
+        let query = OfferQuery {
+            date: date(&case.date)?,
+            region: case.region.clone(),
+            channel: case.channel.clone(),
+            set: set(&case.set),
+        };
+        let diff = match runtime.offers(&query) {
+            Ok(offers) => {
+                let mut actual: Vec<String> = offers.into_iter().map(|o| o.campaign).collect();
+                actual.sort();
+                let mut expected = case.expect.clone();
+                expected.sort();
+                list_diff(&expected, &actual, zh)
+            }
+            Err(e) => vec![format!("! {}", e.0.get(lang))],
+        };
+        outcomes.push(Outcome {
+            file: shown.to_string(),
+            name,
+            diff,
+        });
+    }
+    for (i, case) in file.commission.iter().enumerate() {
+        let name = case
+            .name
+            .clone()
+            .unwrap_or_else(|| format!("commission #{}", i + 1));
+        let tenure = match &case.tenure {
+            Some(t) => Some(
+                plain(t)
+                    .parse::<Decimal>()
+                    .map_err(|_| format!("{shown}: {name}: tenure must be a number"))?,
+            ),
+            None => None,
+        };
+        let query = CommissionQuery {
+            date: date(&case.date)?,
+            channel: case.channel.clone(),
+            grade: case.grade.clone(),
+            product: case.product.clone(),
+            tenure,
+            set: set(&case.set),
+        };
+        let diff = match runtime.commission(&query) {
+            Ok(answer) => {
+                let actual = answer.by_kind();
+                let mut lines = Vec::new();
+                let kinds: std::collections::BTreeSet<&String> =
+                    actual.keys().chain(case.expect.keys()).collect();
+                for kind in kinds {
+                    match (case.expect.get(kind), actual.get(kind)) {
+                        (Some(e), Some(a)) if e == a => {}
+                        (Some(e), a) => lines.push(format!(
+                            "- {kind} = {e}\n+ {kind} = {}",
+                            a.map_or("—", String::as_str)
+                        )),
+                        (None, Some(a)) => lines.push(format!("+ {kind} = {a}")),
+                        (None, None) => {}
+                    }
+                }
+                lines
+            }
+            Err(e) => vec![format!("! {}", e.0.get(lang))],
+        };
+        outcomes.push(Outcome {
+            file: shown.to_string(),
+            name,
+            diff,
+        });
+    }
+    for (i, case) in file.grade.iter().enumerate() {
+        let name = case
+            .name
+            .clone()
+            .unwrap_or_else(|| format!("grade #{}", i + 1));
+        let mut scores = Vec::new();
+        for (factor, value) in &case.scores {
+            let score = plain(value)
+                .parse::<Decimal>()
+                .map_err(|_| format!("{shown}: {name}: score of {factor} must be a number"))?;
+            scores.push((factor.clone(), score));
+        }
+        let diff = match runtime.grade(&GradeQuery {
+            model: case.model.clone(),
+            scores,
+        }) {
+            Ok(answer) => {
+                let mut lines = Vec::new();
+                if let Some(grade) = &case.expect.grade {
+                    if answer.grade.as_ref() != Some(grade) {
+                        lines.push(format!(
+                            "- grade = {grade}\n+ grade = {}",
+                            answer.grade.as_deref().unwrap_or("—")
+                        ));
+                    }
+                }
+                if let Some(score) = &case.expect.score {
+                    let same =
+                        score.parse::<Decimal>().ok() == answer.score.parse::<Decimal>().ok();
+                    if !same {
+                        lines.push(format!("- score = {score}\n+ score = {}", answer.score));
+                    }
+                }
+                lines
+            }
+            Err(e) => vec![format!("! {}", e.0.get(lang))],
+        };
+        outcomes.push(Outcome {
+            file: shown.to_string(),
+            name,
+            diff,
+        });
+    }
+    Ok(outcomes)
+}
+
+fn xml(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+pub fn junit(outcomes: &[Outcome]) -> String {
+    let failures = outcomes.iter().filter(|o| !o.diff.is_empty()).count();
+    let mut out = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n  <testsuite name=\"koujing test\" tests=\"{}\" failures=\"{failures}\" errors=\"0\">\n",
+        outcomes.len()
+    );
+    for o in outcomes {
+        out.push_str(&format!(
+            "    <testcase classname=\"{}\" name=\"{}\">",
+            xml(&o.file),
+            xml(&o.name)
+        ));
+        if !o.diff.is_empty() {
+            out.push_str(&format!(
+                "<failure message=\"expectation not met\">{}</failure>",
+                xml(&o.diff.join("\n"))
+            ));
+        }
+        out.push_str("</testcase>\n");
+    }
+    out.push_str("  </testsuite>\n</testsuites>\n");
+    out
+}
