@@ -18,3 +18,5 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 cargo test --workspace
+# Pathological inputs (5 MB lines, 100,000 campaigns, 10,000 regions, …), in release.
+cargo test --release --test limits -- --ignored
