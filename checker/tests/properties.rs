@@ -306,7 +306,7 @@ fn every_prefix_of_every_policy_file_checks_without_panic() {
                 .filter(|(n, _)| n != name)
                 .map(|(n, t)| (n.clone(), t.clone().into_bytes()))
                 .collect();
-            sources.push((name.clone(), text[..i].as_bytes().to_vec()));
+            sources.push((name.clone(), text.as_bytes()[..i].to_vec()));
             let _ = check(&Workspace::new(sources), &options());
         }
     }
