@@ -166,3 +166,93 @@ fn gaps_and_sums_are_named() {
         "the grade bands of `模型` leave [85, 90) uncovered"
     );
 }
+
+/// Apply every fix of `code` to a one-file workspace (with base.kj) and check
+/// again: the finding is gone and no syntax error appeared.
+fn fix_resolves(code: koujing_checker::Code, source: &str) {
+    let base = std::fs::read_to_string(ui_dir().join("base.kj")).unwrap();
+    let run = |text: &str| {
+        let ws = Workspace::new([
+            ("base.kj".to_string(), base.clone().into_bytes()),
+            ("t.kj".to_string(), text.as_bytes().to_vec()),
+        ]);
+        let report = check(&ws, &options());
+        (ws, report)
+    };
+    let (ws, report) = run(source);
+    let file = ws.files.iter().position(|f| f.path == "t.kj").unwrap();
+    let mut edits: Vec<koujing_grammar::Edit> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == code && d.file == file)
+        .flat_map(|d| {
+            d.fix
+                .clone()
+                .unwrap_or_else(|| panic!("{code} has no fix: {}", d.message.en))
+                .edits
+        })
+        .collect();
+    assert!(!edits.is_empty(), "{code} did not fire");
+    edits.sort_by(|a, b| b.span.start.cmp(&a.span.start));
+    let mut text = source.to_string();
+    for edit in edits {
+        text.replace_range(edit.span.start..edit.span.end, &edit.replacement);
+    }
+    let (_, after) = run(&text);
+    let left: Vec<String> = after
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == code || d.code == koujing_checker::Code::KJ0001)
+        .map(|d| d.message.en.clone())
+        .collect();
+    assert!(left.is_empty(), "{code} after the fix:\n{text}\n{left:?}");
+}
+
+#[test]
+fn fixes_resolve_their_findings() {
+    use koujing_checker::Code;
+    let campaign = |body: &str| {
+        format!("campaign 甲 {{ issuer: 抚州; window: 2026-12-01 .. 2026-12-31; offer: 流量包10元; benefit: discount 50%; channels: [自有营业厅]; requires: [BOSS配置, 知识库]{body} }}\n")
+    };
+    fix_resolves(
+        Code::KJ1001,
+        &campaign("; extends: 乙活动")
+            .replace("抚州", "抚洲")
+            .replace("; extends: 乙活动", ""),
+    );
+    fix_resolves(
+        Code::KJ1007,
+        &campaign("; faq { \"优惠多久?\": \"一个月。\" }").replace("window:", "widow:"),
+    );
+    fix_resolves(Code::KJ0002, "term 达量 { plain: “流量用完后网速变慢” }\n");
+    fix_resolves(
+        Code::KJ0003,
+        "term 达量 { plain：\"流量用完后网速变慢\"； jargon: false }\n",
+    );
+    fix_resolves(Code::KJ3001, &campaign("; wording { headline: \"流量包8折,每月只需8元\" }; faq { \"优惠多久?\": \"一个月。\" }"));
+    fix_resolves(
+        Code::KJ3002,
+        &campaign("; wording { body: \"活动截至1月31日\" }; faq { \"优惠多久?\": \"一个月。\" }"),
+    );
+    fix_resolves(
+        Code::KJ5001,
+        &campaign(
+            "; wording { body: \"流量用完后达量限速\" }; faq { \"优惠多久?\": \"一个月。\" }",
+        ),
+    );
+    fix_resolves(
+        Code::KJ5001,
+        &format!(
+            "{}\n",
+            campaign("; wording { body: \"流量用完后达量限速\" }").trim_end()
+        ),
+    );
+    fix_resolves(
+        Code::KJ5003,
+        &campaign("; wording { body: \"支持QoS加速\" }; faq { \"优惠多久?\": \"一个月。\" }"),
+    );
+    fix_resolves(
+        Code::KJ2003,
+        "campaign 全省 { issuer: 江西; window: 2026-12-01 .. 2026-12-31; offer: 流量包10元; benefit: discount 30%; channels: [自有营业厅]; requires: [BOSS配置, 知识库]; faq { \"全省怎么办?\": \"到厅。\" } }\ncampaign 抚州 { issuer: 抚州; window: 2026-12-05 .. 2026-12-31; offer: 流量包10元; benefit: discount 50%; channels: [热线10086]; requires: [BOSS配置, 知识库]; faq { \"抚州怎么办?\": \"到厅。\" } }\n",
+    );
+}

@@ -126,6 +126,22 @@ impl Lowerer<'_> {
             entries: Vec::new(),
             factors: Vec::new(),
         };
+        // A suggestion never names a field the block already has.
+        let present: Vec<&str> = block
+            .entries
+            .iter()
+            .filter_map(|e| match e {
+                Entry::Field(f) => Some(f.key.text()),
+                Entry::Block(b) => Some(b.name.text.as_str()),
+                Entry::Rates(_) => Some("rates"),
+                Entry::Factor(_) => None,
+            })
+            .collect();
+        let absent: Vec<(&str, Shape)> = known
+            .iter()
+            .filter(|(k, _)| !present.contains(k))
+            .copied()
+            .collect();
         for entry in &block.entries {
             let (key, key_span, shape) = match entry {
                 Entry::Field(f) => (f.key.text(), f.key.span(), Shape::Field),
@@ -135,7 +151,7 @@ impl Lowerer<'_> {
                     if factors {
                         fields.factors.push(f);
                     } else {
-                        self.unknown_field(item, "factor", f.keyword, known);
+                        self.unknown_field(item, "factor", f.keyword, &absent);
                     }
                     continue;
                 }
@@ -168,7 +184,7 @@ impl Lowerer<'_> {
                             .text("found", "其他写法", "another form"),
                     );
                 }
-                None => self.unknown_field(item, key, key_span, known),
+                None => self.unknown_field(item, key, key_span, &absent),
             }
         }
         fields

@@ -241,30 +241,40 @@ fn province_city(a: &CampaignFact<'_>, b: &CampaignFact<'_>) -> Option<Diagnosti
         _ => return None,
     };
     let (primary, other) = later_first(a, b);
-    Some(
-        Diagnostic::new(
-            Code::KJ2003,
-            primary.file,
-            primary.campaign.name.span,
-            &[
-                ("campaign", Arg::plain(city.name())),
-                ("other", Arg::plain(province.name())),
-            ],
-        )
-        .related(other.file, other.campaign.name.span, other_campaign())
-        .help(LocalText::new(
-            format!(
-                "若 `{}` 是省公司活动的地市细化,在其中写 `extends: {}`",
-                city.name(),
-                province.name()
-            ),
-            format!(
-                "if `{}` refines the province campaign, add `extends: {}` to it",
-                city.name(),
-                province.name()
-            ),
-        )),
+    let mut diagnostic = Diagnostic::new(
+        Code::KJ2003,
+        primary.file,
+        primary.campaign.name.span,
+        &[
+            ("campaign", Arg::plain(city.name())),
+            ("other", Arg::plain(province.name())),
+        ],
     )
+    .related(other.file, other.campaign.name.span, other_campaign())
+    .help(LocalText::new(
+        format!(
+            "若 `{}` 是省公司活动的地市细化,在其中写 `extends: {}`",
+            city.name(),
+            province.name()
+        ),
+        format!(
+            "if `{}` refines the province campaign, add `extends: {}` to it",
+            city.name(),
+            province.name()
+        ),
+    ));
+    // The fix edits the primary's file: offered when the city campaign is it.
+    if primary.name() == city.name() {
+        diagnostic = diagnostic.fix(koujing_grammar::Fix {
+            zh: format!("添加 extends: {}", province.name()),
+            en: format!("add extends: {}", province.name()),
+            edits: vec![koujing_grammar::Edit {
+                span: koujing_grammar::Span::point(city.campaign.span.end.saturating_sub(1)),
+                replacement: format!("; extends: {} ", province.name()),
+            }],
+        });
+    }
+    Some(diagnostic)
 }
 
 /// KJ2004, once per pair.

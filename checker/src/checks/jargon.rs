@@ -80,12 +80,25 @@ pub fn analyse(workspace: &Workspace, index: &Index<'_>) -> Vec<Diagnostic> {
                     continue;
                 }
                 let (span, _) = locate(&file.text, lit, start, end);
-                diagnostics.push(Diagnostic::new(
-                    Code::KJ5003,
-                    def.file,
-                    span,
-                    &[("token", Arg::plain(token))],
-                ));
+                let glossary_entry = Fix {
+                    zh: format!("在术语表中添加 `{token}`"),
+                    en: format!("add `{token}` to the glossary"),
+                    edits: vec![Edit {
+                        span: Span::point(campaign.span.end),
+                        replacement: format!(
+                            "\n\nterm {token} {{\n  plain: \"(请填写通俗解释)\"\n  faq {{ \"什么是{token}?\": \"(请填写)\" }}\n}}"
+                        ),
+                    }],
+                };
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::KJ5003,
+                        def.file,
+                        span,
+                        &[("token", Arg::plain(token))],
+                    )
+                    .fix(glossary_entry),
+                );
             }
         }
     }
