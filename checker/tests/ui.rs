@@ -193,7 +193,7 @@ fn fix_resolves(code: koujing_checker::Code, source: &str) {
         })
         .collect();
     assert!(!edits.is_empty(), "{code} did not fire");
-    edits.sort_by(|a, b| b.span.start.cmp(&a.span.start));
+    edits.sort_by_key(|e| std::cmp::Reverse(e.span.start));
     let mut text = source.to_string();
     for edit in edits {
         text.replace_range(edit.span.start..edit.span.end, &edit.replacement);
