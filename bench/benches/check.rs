@@ -47,11 +47,21 @@ fn build_10k(bencher: divan::Bencher) {
     // The compiler itself, on the parsed workspace (the CLI refuses to build
     // while errors exist; the generated workspace has a few on purpose).
     let workspace = Workspace::new(sources(10_000));
-    bencher.bench(|| koujing_checker::compile::build(&workspace, &Default::default()).files.len());
+    bencher.bench(|| {
+        koujing_checker::compile::build(&workspace, &Default::default())
+            .files
+            .len()
+    });
 }
 
 #[divan::bench(sample_count = 3, sample_size = 1)]
 fn fmt_10k(bencher: divan::Bencher) {
     let files = koujing_bench::generate(1, 10_000);
-    bencher.bench(|| files.iter().filter_map(|(_, t)| koujing_grammar::format::format(t).ok()).map(|t| t.len()).sum::<usize>());
+    bencher.bench(|| {
+        files
+            .iter()
+            .filter_map(|(_, t)| koujing_grammar::format::format(t).ok())
+            .map(|t| t.len())
+            .sum::<usize>()
+    });
 }

@@ -151,9 +151,20 @@ impl Workspace {
         Workspace { files }
     }
 
-    /// Replace (or add) one file, re-parsing only it.
+    /// Replace (or add) one file, re-parsing only it — and in it only the
+    /// items whose text changed.
     pub fn set_file(&mut self, path: &str, bytes: &[u8]) {
-        let file = SourceFile::new(path, bytes);
+        let old = self.files.iter().find(|f| f.path == path);
+        let file = match (std::str::from_utf8(bytes), old) {
+            (Ok(text), Some(old)) if old.encoding_error.is_none() => SourceFile {
+                path: path.to_string(),
+                parsed: koujing_grammar::parse_file_reusing(text, Some((&old.text, &old.parsed))),
+                line_index: LineIndex::new(text),
+                text: Arc::from(text),
+                encoding_error: None,
+            },
+            _ => SourceFile::new(path, bytes),
+        };
         match self.files.binary_search_by(|f| f.path.as_str().cmp(path)) {
             Ok(at) => {
                 if let Some(slot) = self.files.get_mut(at) {

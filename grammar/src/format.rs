@@ -300,7 +300,12 @@ impl<'a> Printer<'a> {
             ItemBody::Regions(nodes) => {
                 self.out.push_str(&head);
                 self.out.push_str(" {\n");
-                for node in nodes {
+                for (n, node) in nodes.iter().enumerate() {
+                    // Comments up to the next region (or the closing brace)
+                    // on the node's last line stay at the end of its line.
+                    let limit = nodes
+                        .get(n + 1)
+                        .map_or(item.span.end.saturating_sub(1), |next| next.span.start);
                     self.leading(node.span.start, 1);
                     let text = region(node);
                     if text.width() + 2 <= WIDTH
@@ -308,9 +313,9 @@ impl<'a> Printer<'a> {
                     {
                         self.out.push_str("  ");
                         self.out.push_str(&text);
-                        self.trailing(node.span.end, node.span.end);
+                        self.trailing(node.span.end, limit);
                     } else {
-                        self.region_block(node, 1);
+                        self.region_block(node, 1, limit);
                     }
                 }
                 self.leading(item.span.end, 1);
@@ -324,15 +329,21 @@ impl<'a> Printer<'a> {
         }
     }
 
-    fn region_block(&mut self, node: &RegionNode, indent: usize) {
+    fn region_block(&mut self, node: &RegionNode, indent: usize, limit: usize) {
         let pad = "  ".repeat(indent);
         self.out.push_str(&format!("{pad}{} {{\n", node.name.text));
-        for child in &node.children {
+        for (n, child) in node.children.iter().enumerate() {
+            let child_limit = node
+                .children
+                .get(n + 1)
+                .map_or(node.span.end.saturating_sub(1), |next| next.span.start);
             self.leading(child.span.start, indent + 1);
             self.out.push_str(&format!("{pad}  {}", region(child)));
-            self.trailing(child.span.end, child.span.end);
+            self.trailing(child.span.end, child_limit);
         }
-        self.out.push_str(&format!("{pad}}}\n"));
+        self.leading(node.span.end, indent + 1);
+        self.out.push_str(&format!("{pad}}}"));
+        self.trailing(node.span.end, limit);
     }
 
     /// One line `{ a: b; c: d }` when the block has only fields (at most
@@ -463,5 +474,29 @@ mod tests {
     #[test]
     fn refuses_syntax_errors() {
         assert_eq!(format("channel 甲 { type: }"), Err(FormatError::Syntax));
+    }
+}
+
+#[cfg(test)]
+mod regressions {
+    use super::format;
+
+    /// Found by `cargo fuzz run fmt`: a comment inside a region list moved
+    /// to the end of the line on the first pass and to its own line on the
+    /// second.
+    #[test]
+    fn comment_inside_a_region_list_is_stable() {
+        let source =
+            "regions 江西 {\n  抚州 { 临川区, 南// 注释 : 南昌\n  wind元\n , 南昌县 }\n}\n";
+        let once = format(source).unwrap();
+        assert_eq!(format(&once).unwrap(), once);
+        assert!(once.contains("// 注释"));
+    }
+
+    #[test]
+    fn comment_between_regions_and_nested_regions_is_stable() {
+        let source = "regions 全国 {\n  华东 {\n    江西 { 抚州, 南昌 } // 行尾\n    // 独占一行\n    浙江 { 杭州 { 西湖区, 上城区, 拱墅区, 滨江区, 萧山区, 余杭区, 临平区, 钱塘区, 富阳区, 临安区, 桐庐县, 淳安县 } }\n  }\n}\n";
+        let once = format(source).unwrap();
+        assert_eq!(format(&once).unwrap(), once, "{once}");
     }
 }

@@ -121,3 +121,14 @@ impl Issue {
         self
     }
 }
+
+impl crate::tree::Shift for Issue {
+    fn move_by(&mut self, delta: isize) {
+        crate::tree::Shift::move_by(&mut self.span, delta);
+        if let Some(fix) = &mut self.fix {
+            for edit in &mut fix.edits {
+                crate::tree::Shift::move_by(&mut edit.span, delta);
+            }
+        }
+    }
+}

@@ -24,17 +24,37 @@ pub struct ParsedFile {
     pub syntax: tree::SyntaxFile,
     /// The typed items.
     pub module: ast::Module,
-    /// Everything the parser and the lowering found.
+    /// Everything the parser and the lowering found (the parser's first).
     pub issues: Vec<Issue>,
+    /// Where each chunk's items and syntax issues are (see [`parse_file_reusing`]).
+    pub chunks: Vec<parse::ChunkRecord>,
 }
 
 /// Parse and lower one file's text.
 pub fn parse_file(source: &str) -> ParsedFile {
-    let parse::Parsed { file, mut issues } = parse::parse(source);
+    parse_file_reusing(source, None)
+}
+
+/// Parse and lower a new version of a file, re-parsing only the items whose
+/// text changed since `previous` (its old text and parse). The result is the
+/// same as [`parse_file`]'s.
+pub fn parse_file_reusing(source: &str, previous: Option<(&str, &ParsedFile)>) -> ParsedFile {
+    let previous = previous.map(|(text, old)| parse::Previous {
+        source: text,
+        items: &old.syntax.items,
+        issues: &old.issues,
+        chunks: &old.chunks,
+    });
+    let parse::Parsed {
+        file,
+        mut issues,
+        chunks,
+    } = parse::parse_reusing(source, previous);
     let module = lower::lower(&file, &mut issues);
     ParsedFile {
         syntax: file,
         module,
         issues,
+        chunks,
     }
 }

@@ -11,6 +11,7 @@ use std::str::FromStr;
 use crate::issue::{Issue, IssueCode};
 use crate::prescan::{prescan, Prescan};
 use crate::span::Span;
+use crate::tree::Shift;
 use crate::tree::*;
 
 #[derive(pest_derive::Parser)]
@@ -22,14 +23,39 @@ struct KoujingParser;
 pub struct Parsed {
     pub file: SyntaxFile,
     pub issues: Vec<Issue>,
+    /// Where each chunk's items and syntax issues are, to reuse them when the
+    /// file is parsed again after an edit elsewhere in it.
+    pub chunks: Vec<ChunkRecord>,
+}
+
+/// One parsed chunk: its span, and the ranges of its items (in
+/// `file.items`) and of its syntax issues (in `issues`).
+#[derive(Clone, Debug, Default)]
+pub struct ChunkRecord {
+    pub span: Span,
+    pub items: std::ops::Range<usize>,
+    pub issues: std::ops::Range<usize>,
+}
+
+/// A previous parse of the same file, for [`parse_reusing`].
+pub struct Previous<'a> {
+    pub source: &'a str,
+    pub items: &'a [Item],
+    /// The issues the chunk records point into.
+    pub issues: &'a [Issue],
+    pub chunks: &'a [ChunkRecord],
 }
 
 /// Parse a file's text. Never fails: every complete item is returned, every
 /// problem is an [`Issue`].
 pub fn parse(source: &str) -> Parsed {
-    static DETAIL: std::sync::Once = std::sync::Once::new();
-    // Record the literal tokens pest tried, so errors can say "expected `:`".
-    DETAIL.call_once(|| pest::set_error_detail(false));
+    parse_reusing(source, None)
+}
+
+/// Parse a file's text, reusing the items of every chunk whose text is the
+/// same as in `previous` (moved by the length of the edits before it): an
+/// edit re-parses only the items it touched. Same result as [`parse`].
+pub fn parse_reusing(source: &str, previous: Option<Previous<'_>>) -> Parsed {
     let Prescan {
         text,
         chunks,
@@ -47,12 +73,51 @@ pub fn parse(source: &str) -> Parsed {
             comments,
         },
         issues,
+        chunks: Vec::new(),
     };
+    // Previous chunks by their text.
+    let reusable: std::collections::HashMap<&str, &ChunkRecord> = previous
+        .as_ref()
+        .map(|p| {
+            p.chunks
+                .iter()
+                .filter_map(|c| p.source.get(c.span.start..c.span.end).map(|t| (t, c)))
+                .collect()
+        })
+        .unwrap_or_default();
     for chunk in chunks.iter().filter(|c| !c.skip) {
         let Some(slice) = text.get(chunk.span.start..chunk.span.end) else {
             continue;
         };
         if slice.trim().is_empty() {
+            continue;
+        }
+        let items_start = parsed.file.items.len();
+        let issues_start = parsed.issues.len();
+        let original = source
+            .get(chunk.span.start..chunk.span.end)
+            .unwrap_or_default();
+        // Only chunks that parsed cleanly are reused: a syntax error's message
+        // depends on what follows the chunk (the next item, or the end).
+        let clean = reusable.get(original).filter(|old| old.issues.is_empty());
+        if let (Some(old), Some(prev)) = (clean, previous.as_ref()) {
+            // INVARIANT: the same text parses to the same items, moved.
+            let delta = chunk.span.start as isize - old.span.start as isize;
+            for item in prev.items.get(old.items.clone()).unwrap_or_default() {
+                let mut item = item.clone();
+                item.move_by(delta);
+                parsed.file.items.push(item);
+            }
+            for issue in prev.issues.get(old.issues.clone()).unwrap_or_default() {
+                let mut issue = issue.clone();
+                issue.move_by(delta);
+                parsed.issues.push(issue);
+            }
+            parsed.chunks.push(ChunkRecord {
+                span: chunk.span,
+                items: items_start..parsed.file.items.len(),
+                issues: issues_start..parsed.issues.len(),
+            });
             continue;
         }
         let mut walker = Walker {
@@ -69,26 +134,49 @@ pub fn parse(source: &str) -> Parsed {
                     }
                 }
             }
-            Err(error) => {
+            Err(_) => {
                 // An unterminated string already explains why this chunk
                 // fails; a second finding at the same place adds nothing.
                 if !unterminated
                     .iter()
                     .any(|&at| chunk.span.start <= at && at < chunk.span.end)
                 {
+                    let error = detailed_error(slice);
                     let at_source_end = chunk.span.end == source.len();
-                    walker.issues.push(syntax_error(
-                        &error,
-                        slice,
-                        chunk.span.start,
-                        at_source_end,
-                    ));
+                    if let Some(error) = error {
+                        walker.issues.push(syntax_error(
+                            &error,
+                            slice,
+                            chunk.span.start,
+                            at_source_end,
+                        ));
+                    }
                 }
             }
         }
         parsed.issues.append(&mut walker.issues);
+        parsed.chunks.push(ChunkRecord {
+            span: chunk.span,
+            items: items_start..parsed.file.items.len(),
+            issues: issues_start..parsed.issues.len(),
+        });
     }
     parsed
+}
+
+/// Parse a failing chunk again with pest's error detail on, so the message
+/// can name the literal tokens expected (`:`, `}`). The detail flag is
+/// global: the re-parses take turns under a lock, so every message is the
+/// same whatever other threads do (their parses only run slower meanwhile).
+fn detailed_error(slice: &str) -> Option<pest::error::Error<Rule>> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _turn = LOCK
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    pest::set_error_detail(true);
+    let result = KoujingParser::parse(Rule::chunk, slice);
+    pest::set_error_detail(false);
+    result.err()
 }
 
 fn describe_rule(rule: &Rule) -> Option<(&'static str, &'static str)> {

@@ -305,3 +305,121 @@ pub struct SyntaxFile {
     pub items: Vec<Item>,
     pub comments: Vec<Comment>,
 }
+
+/// Move every span of a node by `delta` bytes (to reuse a parsed item whose
+/// text moved within its file).
+pub trait Shift {
+    fn move_by(&mut self, delta: isize);
+}
+
+fn move_span(span: &mut Span, delta: isize) {
+    let by = |x: usize| x.checked_add_signed(delta).unwrap_or(0);
+    *span = Span::new(by(span.start), by(span.end));
+}
+
+impl Shift for Span {
+    fn move_by(&mut self, delta: isize) {
+        move_span(self, delta);
+    }
+}
+
+impl Shift for Ident {
+    fn move_by(&mut self, delta: isize) {
+        self.span.move_by(delta);
+    }
+}
+
+impl Shift for StrLit {
+    fn move_by(&mut self, delta: isize) {
+        self.span.move_by(delta);
+    }
+}
+
+impl Shift for Value {
+    fn move_by(&mut self, delta: isize) {
+        self.span.move_by(delta);
+        match &mut self.kind {
+            ValueKind::Range(range) => {
+                for (_, span) in range.start.iter_mut().chain(range.end.iter_mut()) {
+                    span.move_by(delta);
+                }
+            }
+            ValueKind::List(items) => items.iter_mut().for_each(|v| v.move_by(delta)),
+            ValueKind::Tagged(tag, inner) => {
+                tag.move_by(delta);
+                inner.move_by(delta);
+            }
+            ValueKind::Ident(_) | ValueKind::Str(_) | ValueKind::Scalar(_) => {}
+        }
+    }
+}
+
+impl Shift for Block {
+    fn move_by(&mut self, delta: isize) {
+        self.span.move_by(delta);
+        for entry in &mut self.entries {
+            match entry {
+                Entry::Field(f) => {
+                    f.span.move_by(delta);
+                    match &mut f.key {
+                        Key::Ident(i) => i.move_by(delta),
+                        Key::Str(s) => s.move_by(delta),
+                    }
+                    f.value.move_by(delta);
+                }
+                Entry::Block(b) => {
+                    b.span.move_by(delta);
+                    b.name.move_by(delta);
+                    b.block.move_by(delta);
+                }
+                Entry::Factor(f) => {
+                    f.span.move_by(delta);
+                    f.keyword.move_by(delta);
+                    f.name.move_by(delta);
+                    f.weight.move_by(delta);
+                    if let Some(b) = &mut f.block {
+                        b.move_by(delta);
+                    }
+                }
+                Entry::Rates(r) => {
+                    r.span.move_by(delta);
+                    r.keyword.move_by(delta);
+                    for row in &mut r.rows {
+                        row.span.move_by(delta);
+                        row.output.move_by(delta);
+                        for c in &mut row.conditions {
+                            c.span.move_by(delta);
+                            c.key.move_by(delta);
+                            c.value.move_by(delta);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl Shift for RegionNode {
+    fn move_by(&mut self, delta: isize) {
+        self.span.move_by(delta);
+        self.name.move_by(delta);
+        self.children.iter_mut().for_each(|c| c.move_by(delta));
+    }
+}
+
+impl Shift for Item {
+    fn move_by(&mut self, delta: isize) {
+        self.span.move_by(delta);
+        self.keyword.move_by(delta);
+        if let Some(n) = &mut self.name {
+            n.move_by(delta);
+        }
+        if let Some(t) = &mut self.title {
+            t.move_by(delta);
+        }
+        match &mut self.body {
+            ItemBody::Regions(nodes) => nodes.iter_mut().for_each(|n| n.move_by(delta)),
+            ItemBody::Block(b) => b.move_by(delta),
+        }
+    }
+}

@@ -510,3 +510,54 @@ fn fmt_is_idempotent_and_keeps_meaning_on_every_shipped_file() {
         Err(koujing_grammar::format::FormatError::Syntax)
     );
 }
+
+#[test]
+fn reparsing_after_an_edit_reuses_items_and_gives_the_same_result() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut checked = 0;
+    for dir in [
+        "policies/cities",
+        "policies/province",
+        "examples/syntax",
+        "examples/resolution",
+    ] {
+        for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            let Ok(old) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            let before = parse_file(&old);
+            let mut boundaries: Vec<usize> =
+                old.char_indices().map(|(i, _)| i).step_by(53).collect();
+            boundaries.push(old.len());
+            for &at in &boundaries {
+                for edit in ["x", "\n", "}", "campaign 新 { }\n", ""] {
+                    let mut new = old.clone();
+                    if edit.is_empty() {
+                        if let Some(c) = new.get(at..).and_then(|t| t.chars().next()) {
+                            new.replace_range(at..at + c.len_utf8(), "");
+                        }
+                    } else {
+                        new.insert_str(at, edit);
+                    }
+                    let reused = koujing_grammar::parse_file_reusing(&new, Some((&old, &before)));
+                    let fresh = parse_file(&new);
+                    // Spans included: the reused items moved exactly.
+                    assert_eq!(
+                        format!("{:?}", reused.syntax.items),
+                        format!("{:?}", fresh.syntax.items),
+                        "{} at {at}",
+                        path.display()
+                    );
+                    assert_eq!(reused.issues, fresh.issues, "{} at {at}", path.display());
+                    assert_eq!(
+                        format!("{:?}", reused.module),
+                        format!("{:?}", fresh.module)
+                    );
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 500);
+}
