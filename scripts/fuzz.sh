@@ -16,5 +16,7 @@ done
 cd fuzz
 for target in "${targets[@]}"; do
   echo "== $target for ${seconds}s"
-  RUSTC_BOOTSTRAP=1 cargo fuzz run -s none -O "$target" -- -max_total_time="$seconds" -rss_limit_mb=4096 -timeout=20 2>&1 | tail -n 5
+  # A crash ends that target's run (its input is in fuzz/artifacts/TARGET/);
+  # the next target still runs.
+  RUSTC_BOOTSTRAP=1 cargo fuzz run -s none -O "$target" -- -max_total_time="$seconds" -rss_limit_mb=4096 -timeout=20 2>&1 | tail -n 5 || echo "!! $target stopped: see fuzz/artifacts/$target/"
 done

@@ -4,8 +4,12 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
-    let sources: Vec<(String, Vec<u8>)> =
-        text.split('\0').take(3).enumerate().map(|(i, part)| (format!("f{i}.kj"), part.as_bytes().to_vec())).collect();
+    let sources: Vec<(String, Vec<u8>)> = text
+        .split('\0')
+        .take(3)
+        .enumerate()
+        .map(|(i, part)| (format!("f{i}.kj"), part.as_bytes().to_vec()))
+        .collect();
     let workspace = koujing_checker::Workspace::new(sources);
     let report = koujing_checker::check(&workspace, &koujing_checker::Options::default());
     let _ = koujing_checker::render::json(&workspace, &report, koujing_checker::Lang::En);

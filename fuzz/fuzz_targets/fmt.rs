@@ -10,6 +10,8 @@ fuzz_target!(|text: &str| {
             assert_eq!(twice.as_deref(), Ok(once.as_str()), "fmt is not idempotent");
         }
         Err(koujing_grammar::format::FormatError::Syntax) => {}
-        Err(koujing_grammar::format::FormatError::Unstable(why)) => panic!("fmt output changed meaning: {why}"),
+        Err(koujing_grammar::format::FormatError::Unstable(why)) => {
+            panic!("fmt output changed meaning: {why}")
+        }
     }
 });

@@ -11,7 +11,11 @@ fuzz_target!(|text: &str| {
     let send = |m: Message| {
         let _ = client.sender.send(m);
     };
-    send(Message::Request(Request::new(RequestId::from(0), "initialize".into(), serde_json::json!({ "capabilities": {} }))));
+    send(Message::Request(Request::new(
+        RequestId::from(0),
+        "initialize".into(),
+        serde_json::json!({ "capabilities": {} }),
+    )));
     let uri = "untitled:fuzz.kj";
     for (n, line) in text.lines().enumerate() {
         if let Ok(message) = serde_json::from_str::<Message>(line) {
@@ -26,7 +30,15 @@ fuzz_target!(|text: &str| {
             serde_json::json!({ "textDocument": { "uri": uri, "version": n }, "contentChanges": [{ "text": line }] }),
         )));
         let position = serde_json::json!({ "line": line.len() % 3, "character": line.len() % 17 });
-        for (i, method) in ["textDocument/hover", "textDocument/completion", "textDocument/definition", "textDocument/formatting"].iter().enumerate() {
+        for (i, method) in [
+            "textDocument/hover",
+            "textDocument/completion",
+            "textDocument/definition",
+            "textDocument/formatting",
+        ]
+        .iter()
+        .enumerate()
+        {
             send(Message::Request(Request::new(
                 RequestId::from((n * 10 + i + 1) as i32),
                 method.to_string(),
@@ -34,8 +46,15 @@ fuzz_target!(|text: &str| {
             )));
         }
     }
-    send(Message::Request(Request::new(RequestId::from(-1), "shutdown".into(), serde_json::Value::Null)));
-    send(Message::Notification(Notification::new("exit".into(), serde_json::Value::Null)));
+    send(Message::Request(Request::new(
+        RequestId::from(-1),
+        "shutdown".into(),
+        serde_json::Value::Null,
+    )));
+    send(Message::Notification(Notification::new(
+        "exit".into(),
+        serde_json::Value::Null,
+    )));
     let result = thread.join();
     assert!(result.is_ok(), "the server thread panicked");
 });

@@ -484,7 +484,7 @@ pub fn workspace_symbols(
     Some(out)
 }
 
-const ITEM_KEYWORDS: [&str; 11] = [
+use koujing_grammar::prescan::ITEM_KEYWORDS; 11] = [
     "regions",
     "channel",
     "dimension",
