@@ -484,19 +484,7 @@ pub fn workspace_symbols(
     Some(out)
 }
 
-use koujing_grammar::prescan::ITEM_KEYWORDS; 11] = [
-    "regions",
-    "channel",
-    "dimension",
-    "product",
-    "support",
-    "term",
-    "campaign",
-    "commission",
-    "mix",
-    "grading",
-    "limits",
-];
+use koujing_grammar::prescan::ITEM_KEYWORDS;
 
 fn fields_of(keyword: &str) -> &'static [&'static str] {
     match keyword {
