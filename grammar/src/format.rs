@@ -500,3 +500,23 @@ mod regressions {
         assert_eq!(format(&once).unwrap(), once, "{once}");
     }
 }
+
+#[cfg(test)]
+mod carriage_returns {
+    use super::format;
+
+    /// Found by `cargo fuzz run fmt`: a lone "\r" ended a comment for pest
+    /// but not for the pre-scan, so text after it was both comment and code.
+    #[test]
+    fn a_lone_carriage_return_inside_a_comment_is_comment_text() {
+        let source = "mix 甲 { first_return: 30%; revenue_share: 70% }\n// 注释\r\r limits { max_concurrent: 0 }\nterm 乙 { plain: \"一\r二\" }\n";
+        let once = format(source).unwrap();
+        assert_eq!(format(&once).unwrap(), once);
+        assert!(
+            once.contains("limits { max_concurrent: 0 }"),
+            "still inside the comment"
+        );
+        let parsed = crate::parse_file(source);
+        assert_eq!(parsed.module.items.len(), 2, "the limits are comment text");
+    }
+}
