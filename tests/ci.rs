@@ -11,18 +11,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn koujing(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_koujing"))
-        .current_dir(dir)
-        .env("LANG", "en_US.UTF-8")
-        .args(args)
-        .output()
-        .unwrap()
-}
+mod common;
+use common::{koujing, root};
 
 fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
