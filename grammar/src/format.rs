@@ -252,9 +252,24 @@ impl<'a> Printer<'a> {
             parts.push(format!("//{}", c.text.trim_end()));
             self.next += 1;
         }
-        if !parts.is_empty() {
-            self.out.push_str("  ");
-            self.out.push_str(&parts.join(" "));
+        // The first at the end of the line; any more each on its own line
+        // below, at the line's indentation (two on one line would be one).
+        let indent: String = self
+            .out
+            .rsplit('\n')
+            .next()
+            .unwrap_or_default()
+            .chars()
+            .take_while(|c| *c == ' ')
+            .collect();
+        for (n, part) in parts.iter().enumerate() {
+            if n == 0 {
+                self.out.push_str("  ");
+            } else {
+                self.out.push('\n');
+                self.out.push_str(&indent);
+            }
+            self.out.push_str(part);
         }
         self.out.push('\n');
     }
@@ -504,6 +519,16 @@ mod regressions {
 #[cfg(test)]
 mod carriage_returns {
     use super::format;
+
+    /// Found by `cargo fuzz run fmt`: two comments at the end of one line
+    /// became one comment.
+    #[test]
+    fn two_comments_on_one_line_stay_two() {
+        let source = "regions 江西 {\n  抚州 { 临川区, 南// 一\n //二\n , 南昌县 }\n}\n";
+        let once = format(source).unwrap();
+        assert_eq!(format(&once).unwrap(), once);
+        assert_eq!(crate::parse_file(&once).syntax.comments.len(), 2, "{once}");
+    }
 
     /// Found by `cargo fuzz run fmt`: a lone "\r" ended a comment for pest
     /// but not for the pre-scan, so text after it was both comment and code.
