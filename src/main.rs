@@ -241,6 +241,23 @@ fn parse_score(text: &str) -> Result<(String, rust_decimal::Decimal), String> {
     Ok((k, score))
 }
 
+/// Load a workspace and check it: the shared start of `check`, `build`,
+/// `report` and the evaluator.
+fn check_paths(
+    paths: &[PathBuf],
+    today: Option<NaiveDate>,
+    require_reason: bool,
+) -> Result<(load::Loaded, koujing_checker::Report), String> {
+    let loaded = load::load(paths)?;
+    let options = Options {
+        today: today.unwrap_or_else(|| chrono::Local::now().date_naive()),
+        config: loaded.config.clone(),
+        require_reason,
+    };
+    let report = check(&loaded.workspace, &options);
+    Ok((loaded, report))
+}
+
 /// The evaluator's data: the given bundle, or the sources compiled in memory.
 fn runtime(
     paths: &[PathBuf],
@@ -256,13 +273,7 @@ fn runtime(
         .filter(|p| p.is_dir() || p.extension().is_some_and(|e| e == "kj"))
         .cloned()
         .collect();
-    let loaded = load::load(&sources)?;
-    let options = Options {
-        today: chrono::Local::now().date_naive(),
-        config: loaded.config.clone(),
-        require_reason: false,
-    };
-    let report = check(&loaded.workspace, &options);
+    let (loaded, report) = check_paths(&sources, None, false)?;
     let errors = report.count(Severity::Error);
     if errors > 0 {
         return Err(format!(
@@ -321,7 +332,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             lang,
             today,
         } => {
-            let loaded = load::load(&paths)?;
+            let (loaded, report) = check_paths(&paths, today, false)?;
             let lang = pick_lang(lang.as_deref(), loaded.config.lang)?;
             let signing_key = match &sign_key {
                 Some(path) => Some(
@@ -330,13 +341,6 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 ),
                 None => None,
             };
-            let today = today.unwrap_or_else(|| chrono::Local::now().date_naive());
-            let options = Options {
-                today,
-                config: loaded.config.clone(),
-                require_reason: false,
-            };
-            let report = check(&loaded.workspace, &options);
             let errors = report.count(Severity::Error);
             let mut stdout = std::io::stdout().lock();
             if errors > 0 {
@@ -504,15 +508,8 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             only,
             require_reason,
         } => {
-            let loaded = load::load(&paths)?;
+            let (loaded, mut report) = check_paths(&paths, today, require_reason)?;
             let lang = pick_lang(lang.as_deref(), loaded.config.lang)?;
-            let today = today.unwrap_or_else(|| chrono::Local::now().date_naive());
-            let options = Options {
-                today,
-                config: loaded.config.clone(),
-                require_reason,
-            };
-            let mut report = check(&loaded.workspace, &options);
             if !only.is_empty() {
                 let ids = load::file_ids(&loaded.workspace, &only)?;
                 report.diagnostics.retain(|d| {
@@ -565,15 +562,8 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             lang,
             today,
         } => {
-            let loaded = load::load(&paths)?;
+            let (loaded, report) = check_paths(&paths, today, false)?;
             let lang = pick_lang(lang.as_deref(), loaded.config.lang)?;
-            let today = today.unwrap_or_else(|| chrono::Local::now().date_naive());
-            let options = Options {
-                today,
-                config: loaded.config.clone(),
-                require_reason: false,
-            };
-            let report = check(&loaded.workspace, &options);
             let html = koujing_checker::report::html(&loaded.workspace, &report, lang);
             bundle::write_file(&out, html.as_bytes())?;
             let _ = writeln!(std::io::stdout(), "{}", out.display());
