@@ -8,7 +8,7 @@ use std::ops::Range;
 
 use koujing_grammar::ast::*;
 use koujing_grammar::suggest::did_you_mean;
-use koujing_grammar::{Arg, Edit, Fix, Span};
+use koujing_grammar::{Arg, Fix, Span};
 
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, FileId, LocalText};
@@ -240,14 +240,7 @@ pub fn unknown(file: FileId, ident: &Ident, kind: Arg, candidates: &[&str]) -> D
         &[("kind", kind), ("name", Arg::plain(&ident.text))],
     );
     if let Some(best) = did_you_mean(&ident.text, candidates.iter().copied()) {
-        diagnostic = diagnostic.fix(Fix {
-            zh: format!("是否应为 `{best}`?"),
-            en: format!("did you mean `{best}`?"),
-            edits: vec![Edit {
-                span: ident.span,
-                replacement: best.to_string(),
-            }],
-        });
+        diagnostic = diagnostic.fix(Fix::did_you_mean(ident.span, best));
     }
     diagnostic
 }
@@ -651,14 +644,7 @@ impl RefChecker<'_, '_> {
                     ],
                 );
                 if let Some(best) = did_you_mean(&value.text, allowed_names.iter().copied()) {
-                    diagnostic = diagnostic.fix(Fix {
-                        zh: format!("是否应为 `{best}`?"),
-                        en: format!("did you mean `{best}`?"),
-                        edits: vec![Edit {
-                            span: value.span,
-                            replacement: best.to_string(),
-                        }],
-                    });
+                    diagnostic = diagnostic.fix(Fix::did_you_mean(value.span, best));
                 }
                 self.diagnostics.push(diagnostic);
             }

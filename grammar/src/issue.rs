@@ -84,6 +84,20 @@ pub struct Fix {
     pub edits: Vec<Edit>,
 }
 
+impl Fix {
+    /// Replace `span` with the closest known name: "did you mean `X`?".
+    pub fn did_you_mean(span: Span, best: &str) -> Fix {
+        Fix {
+            zh: format!("是否应为 `{best}`?"),
+            en: format!("did you mean `{best}`?"),
+            edits: vec![Edit {
+                span,
+                replacement: best.to_string(),
+            }],
+        }
+    }
+}
+
 /// A finding of the grammar crate.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Issue {

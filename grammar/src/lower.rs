@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::ast::*;
-use crate::issue::{Edit, Fix, Issue, IssueCode};
+use crate::issue::{Fix, Issue, IssueCode};
 use crate::span::{Span, Spanned};
 use crate::suggest::did_you_mean;
 use crate::tree::{self, Block, Entry, Key, Scalar, SyntaxFile, Value, ValueKind};
@@ -195,14 +195,9 @@ impl Lowerer<'_> {
             .plain("field", key)
             .plain("item", item);
         if let Some(best) = did_you_mean(key, known.iter().map(|(k, _)| *k)) {
-            issue = issue.plain("suggestion", best).with_fix(Fix {
-                zh: format!("改为 `{best}`"),
-                en: format!("change to `{best}`"),
-                edits: vec![Edit {
-                    span,
-                    replacement: best.to_string(),
-                }],
-            });
+            issue = issue
+                .plain("suggestion", best)
+                .with_fix(Fix::did_you_mean(span, best));
         }
         self.push(issue);
     }
@@ -539,14 +534,7 @@ impl Lowerer<'_> {
                 format!("expected one of {}", names.join(" | ")),
             );
         if let Some(best) = did_you_mean(&ident.text, names.iter().copied()) {
-            issue = issue.with_fix(Fix {
-                zh: format!("改为 `{best}`"),
-                en: format!("change to `{best}`"),
-                edits: vec![Edit {
-                    span: ident.span,
-                    replacement: best.to_string(),
-                }],
-            });
+            issue = issue.with_fix(Fix::did_you_mean(ident.span, best));
         }
         self.push(issue);
         None
