@@ -72,7 +72,7 @@ pub fn analyse(workspace: &Workspace, index: &Index<'_>) -> Vec<Diagnostic> {
                 file: def.file,
                 lit,
             };
-            for statement in reader.read(&lit.value, offer) {
+            for statement in gifts_to_compare(reader.read(&lit.value, offer)) {
                 if let Some(d) = facts.compare(&statement, &at) {
                     diagnostics.push(d);
                 }
@@ -81,6 +81,28 @@ pub fn analyse(workspace: &Workspace, index: &Index<'_>) -> Vec<Diagnostic> {
     }
     diagnostics.extend(same_question(index));
     diagnostics
+}
+
+/// Rules 11 and 12 (gifts): when a text gives a total (`共返50元`), the
+/// totals are compared and per-period amounts are not; amounts stated per
+/// period (`每月返10元`) are never compared.
+fn gifts_to_compare(statements: Vec<Statement>) -> Vec<Statement> {
+    let has_total = statements.iter().any(|s| {
+        matches!(
+            s.said,
+            Said::Gift { total: true, .. } | Said::Bonus { total: true, .. }
+        )
+    });
+    statements
+        .into_iter()
+        .filter(|s| match s.said {
+            Said::Gift {
+                total, per_period, ..
+            } => total || (!has_total && !per_period),
+            Said::Bonus { total, .. } => total || !has_total,
+            _ => true,
+        })
+        .collect()
 }
 
 /// Where a statement was read.
@@ -246,13 +268,9 @@ impl<'a> Facts<'a> {
     fn compare(&self, statement: &Statement, at: &Place<'_>) -> Option<Diagnostic> {
         match statement.said {
             Said::Date { expr, role, shift } => self.date(statement, expr, role, shift, at),
+            _ if !self.tier_applies(statement.tier.as_ref()) => None,
             Said::Gift { .. } | Said::Bonus { .. } | Said::Points(_) => self.gift(statement, at),
-            _ => {
-                if !self.tier_applies(statement.tier.as_ref()) {
-                    return None;
-                }
-                self.price(statement, at)
-            }
+            _ => self.price(statement, at),
         }
     }
 

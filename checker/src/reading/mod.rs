@@ -262,10 +262,15 @@ impl Reader {
         }
         if let Some(at) = clause.find('原') {
             let rest = clause.get(at..).unwrap_or_default();
-            if ["已结束", "已截止", "已下线", "已停止"]
-                .iter()
-                .any(|w| rest.contains(w))
-            {
+            let ended = rest
+                .find('已')
+                .and_then(|i| rest.get(i..))
+                .is_some_and(|r| {
+                    ["结束", "截止", "下线", "停止", "到期"]
+                        .iter()
+                        .any(|w| r.contains(w))
+                });
+            if ended {
                 return false;
             }
         }

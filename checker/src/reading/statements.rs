@@ -379,7 +379,9 @@ fn prices(s: &str, context: &mut TextContext, out: &mut Vec<Raw>) {
             continue;
         };
         if !short_between(between, 6)
-            || DEPOSIT.iter().any(|w| between.contains(w))
+            || DEPOSIT
+                .iter()
+                .any(|w| between.contains(w) || before_chars(s, start, 2).ends_with(w))
             || between.contains('限')
             || amount.rate
             || capped(s, start, amount.end)
@@ -565,7 +567,7 @@ fn free_about_offer(s: &str, at: usize) -> bool {
     const BEFORE: [&str; 8] = [
         "互打", "接听", "来电", "咨询", "拨打", "网内", "亲情", "短信",
     ];
-    if SERVICE.iter().any(|w| after.starts_with(w)) || BEFORE.iter().any(|w| before.ends_with(w)) {
+    if SERVICE.iter().any(|w| after.starts_with(w)) || BEFORE.iter().any(|w| before.contains(w)) {
         return false;
     }
     !FEES
@@ -957,7 +959,7 @@ fn gifts(s: &str, out: &mut Vec<Raw>) {
         let total = total_words
             .iter()
             .any(|w| lead.contains(w) || between.contains(w));
-        let per_period = ["每月", "每期", "按月", "月返", "分期", "每个月"]
+        let per_period = ["每月", "每期", "按月", "月返", "每个月"]
             .iter()
             .any(|w| lead.contains(w) || between.contains(w))
             || tail
@@ -1018,11 +1020,13 @@ fn gifts(s: &str, out: &mut Vec<Raw>) {
         let span = start..end;
         if !overlaps(out, &span) {
             out.push(Raw {
+                // `N GB/月` and `每月送N GB` compare N (rule 12): a bonus
+                // is only set aside when the text also gives a total.
                 said: Said::Bonus {
                     value,
                     unit,
                     total,
-                    per_period,
+                    per_period: per_period && !total,
                 },
                 span,
                 value: number_at..unit_at,
