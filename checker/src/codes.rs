@@ -154,6 +154,9 @@ codes! {
     KJ3003 "inconsistent-answer" Warning
         summary("同一问题口径不一致", "the same question answered differently")
         message("问题“{question}”的回答与 {other} 不一致(口径不一致)", "the question “{question}” is answered differently in {other}");
+    KJ3004 "wording-contradicts-gift" Error
+        summary("文案赠送与优惠不符", "customer text contradicts the gift, bonus or points")
+        message("文案写“{quote}”({implies}),但 benefit 为 {actual}", "the text says “{quote}” ({implies}), but the benefit is {actual}");
     KJ4001 "missing-support" Error
         summary("渠道缺少必需的支撑", "a campaign channel lacks a required kind of support")
         message("渠道 `{channel}` 缺少 {kind} 类支撑", "channel `{channel}` has no support of kind {kind}");

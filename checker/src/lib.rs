@@ -15,6 +15,7 @@ pub mod lexicon;
 pub mod limits;
 pub mod model;
 pub mod query;
+pub mod reading;
 pub mod render;
 pub mod report;
 pub mod resolve;
