@@ -129,7 +129,7 @@ codes! {
         message("活动 `{campaign}` 与 `{other}` 冲突:{witness}", "campaigns `{campaign}` and `{other}` conflict: {witness}");
     KJ2002 "campaign-clustering" Warning
         summary("营销活动扎堆", "too many campaigns at once in one place")
-        message("营销活动扎堆:{count} 个活动同时开展,超过上限 {max}:{campaigns};{where}", "{count} campaigns at once, above the limit of {max}: {campaigns}; {where}");
+        message("营销活动扎堆:`{campaign}` 使同时开展的活动超过上限 {max}(最多 {count} 个);{lanes};日期 {days}{rest}", "`{campaign}` is one campaign too many: up to {count} at once, above the limit of {max}; {lanes}; dates {days}{rest}");
     KJ2003 "province-city-overlap" Warning
         summary("地市活动与省公司活动重叠但未声明 extends", "city campaign overlaps a province campaign without `extends`")
         message("地市活动 `{campaign}` 与省公司活动 `{other}` 同一产品重叠,但未声明 extends", "city campaign `{campaign}` overlaps province campaign `{other}` on the same offer without `extends`");
