@@ -46,10 +46,8 @@ impl Effective {
     fn overlay(&self, limits: &Limits) -> Effective {
         let mut commission_channels = self.commission_channels.clone();
         for (kind, channels) in &limits.commission_channels {
-            commission_channels.insert(
-                kind.node,
-                channels.iter().map(|c| c.text.clone()).collect(),
-            );
+            commission_channels
+                .insert(kind.node, channels.iter().map(|c| c.text.clone()).collect());
         }
         let mut commission_min_grade = self.commission_min_grade.clone();
         for (kind, grade) in &limits.commission_min_grade {

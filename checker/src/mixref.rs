@@ -92,14 +92,15 @@ pub fn compute(index: &Index<'_>, mix: &Mix) -> Option<MixComputation> {
             })
             .collect();
         let mut parts: Vec<Part> = Vec::new();
-        let mut add = |table: &Commission, amount: Decimal| {
-            match parts.iter_mut().find(|p| p.table == table.name.text) {
-                Some(p) => p.amount += amount,
-                None => parts.push(Part {
-                    table: table.name.text.clone(),
-                    amount,
-                }),
-            }
+        let mut add = |table: &Commission, amount: Decimal| match parts
+            .iter_mut()
+            .find(|p| p.table == table.name.text)
+        {
+            Some(p) => p.amount += amount,
+            None => parts.push(Part {
+                table: table.name.text.clone(),
+                amount,
+            }),
         };
         for month in 1..=months {
             let alternative = tables
@@ -139,10 +140,7 @@ pub fn compute(index: &Index<'_>, mix: &Mix) -> Option<MixComputation> {
 /// A table that applies to the whole province (no narrower `regions`).
 fn province_wide(index: &Index<'_>, commission: &Commission) -> bool {
     let is_root = |name: &str| index.region(name).is_none_or(|r| r.depth == 0);
-    let issuer_root = commission
-        .issuer
-        .as_ref()
-        .is_none_or(|i| is_root(&i.text));
+    let issuer_root = commission.issuer.as_ref().is_none_or(|i| is_root(&i.text));
     match &commission.regions {
         Some(regions) => regions.iter().any(|r| is_root(&r.text)),
         None => issuer_root,

@@ -67,13 +67,7 @@ impl<'t> Fields<'t> {
     }
 }
 
-/// Which shape a known key takes.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Shape {
-    Field,
-    Block,
-    Rates,
-}
+use crate::fields::{self, Shape};
 
 fn date_of(lit: tree::DateLit) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(lit.year, lit.month, lit.day)
@@ -583,24 +577,10 @@ impl Lowerer<'_> {
         block: &Block,
         span: Span,
     ) -> Channel {
-        use Shape::Field as F;
-        let f = self.fields(
-            "channel",
-            block,
-            &[("type", F), ("handles", F), ("grading", F)],
-            false,
-        );
-        let channel_type = f.value("type").and_then(|v| {
-            self.enum_value(
-                v,
-                &[
-                    ("owned", ChannelType::Owned),
-                    ("social", ChannelType::Social),
-                    ("electronic", ChannelType::Electronic),
-                    ("direct", ChannelType::Direct),
-                ],
-            )
-        });
+        let f = self.fields("channel", block, fields::of("channel"), false);
+        let channel_type = f
+            .value("type")
+            .and_then(|v| self.enum_value(v, CHANNEL_TYPES));
         if f.get("type").is_none() {
             self.missing(&name, "channel", "type");
         }
@@ -634,13 +614,7 @@ impl Lowerer<'_> {
         block: &Block,
         span: Span,
     ) -> Dimension {
-        use Shape::Field as F;
-        let f = self.fields(
-            "dimension",
-            block,
-            &[("values", F), ("unit", F), ("direction", F)],
-            false,
-        );
+        let f = self.fields("dimension", block, fields::of("dimension"), false);
         let values = f.value("values").map(|v| self.ident_list(v));
         let unit = f.value("unit").and_then(|v| match &v.kind {
             ValueKind::Ident(text) => match tree::Unit::from_text(text) {
@@ -684,13 +658,7 @@ impl Lowerer<'_> {
         block: &Block,
         span: Span,
     ) -> Product {
-        use Shape::Field as F;
-        let f = self.fields(
-            "product",
-            block,
-            &[("kind", F), ("price", F), ("face_value", F), ("supply_price", F)],
-            false,
-        );
+        let f = self.fields("product", block, fields::of("product"), false);
         let kind = f
             .value("kind")
             .and_then(|v| self.enum_value(v, PRODUCT_KINDS));
@@ -721,15 +689,7 @@ impl Lowerer<'_> {
         block: &Block,
         span: Span,
     ) -> Support {
-        use Shape::Field as F;
-        let known = [
-            ("kind", F),
-            ("ready", F),
-            ("until", F),
-            ("channels", F),
-            ("requires", F),
-        ];
-        let f = self.fields("support", block, &known, false);
+        let f = self.fields("support", block, fields::of("support"), false);
         let kind = f
             .value("kind")
             .and_then(|v| self.enum_value(v, SUPPORT_KINDS));
@@ -767,13 +727,7 @@ impl Lowerer<'_> {
     }
 
     fn term(&mut self, name: Ident, title: Option<StrLit>, block: &Block, span: Span) -> Term {
-        use Shape::{Block as B, Field as F};
-        let f = self.fields(
-            "term",
-            block,
-            &[("jargon", F), ("aliases", F), ("plain", F), ("faq", B)],
-            false,
-        );
+        let f = self.fields("term", block, fields::of("term"), false);
         let jargon = match f.value("jargon") {
             None => true,
             Some(v) => match &v.kind {
@@ -812,22 +766,7 @@ impl Lowerer<'_> {
         block: &Block,
         span: Span,
     ) -> Campaign {
-        use Shape::{Block as B, Field as F};
-        let known = [
-            ("issuer", F),
-            ("regions", F),
-            ("window", F),
-            ("audience", B),
-            ("offer", F),
-            ("benefit", F),
-            ("channels", F),
-            ("stacking", F),
-            ("extends", F),
-            ("requires", F),
-            ("wording", B),
-            ("faq", B),
-        ];
-        let f = self.fields("campaign", block, &known, false);
+        let f = self.fields("campaign", block, fields::of("campaign"), false);
         for required in ["issuer", "window", "offer", "benefit", "channels"] {
             if f.get(required).is_none() {
                 self.missing(&name, "campaign", required);
@@ -1053,23 +992,7 @@ impl Lowerer<'_> {
         block: &Block,
         span: Span,
     ) -> Commission {
-        use Shape::{Field as F, Rates as R};
-        let f = self.fields(
-            "commission",
-            block,
-            &[
-                ("kind", F),
-                ("issuer", F),
-                ("regions", F),
-                ("overrides", F),
-                ("additive", F),
-                ("per", F),
-                ("period", F),
-                ("channels", F),
-                ("rates", R),
-            ],
-            false,
-        );
+        let f = self.fields("commission", block, fields::of("commission"), false);
         for required in ["kind", "period", "channels", "rates"] {
             if f.get(required).is_none() {
                 self.missing(&name, "commission", required);
@@ -1168,12 +1091,7 @@ impl Lowerer<'_> {
     }
 
     fn mix(&mut self, name: Ident, title: Option<StrLit>, block: &Block, span: Span) -> Mix {
-        let known: Vec<(&str, Shape)> = CommissionKind::ALL
-            .iter()
-            .map(|k| (k.as_str(), Shape::Field))
-            .chain([("reference", Shape::Block), ("tolerance", Shape::Field)])
-            .collect();
-        let f = self.fields("mix", block, &known, false);
+        let f = self.fields("mix", block, fields::of("mix"), false);
         let mut shares = Vec::new();
         for (key, entry) in &f.entries {
             let Entry::Field(field) = entry else { continue };
@@ -1206,7 +1124,7 @@ impl Lowerer<'_> {
         block: &Block,
         span: Span,
     ) -> Grading {
-        let f = self.fields("grading", block, &[("grades", Shape::Block)], true);
+        let f = self.fields("grading", block, fields::of("grading"), true);
         let factors = f.factors.iter().map(|factor| self.factor(factor)).collect();
         let grades_block = f.block("grades");
         let grades = grades_block.map(|b| self.grades(b)).unwrap_or_default();
@@ -1241,12 +1159,7 @@ impl Lowerer<'_> {
         let (source, children) = match &factor.block {
             None => (None, Vec::new()),
             Some(block) => {
-                let f = self.fields(
-                    "factor",
-                    block,
-                    &[("source", Shape::Field), ("direction", Shape::Field)],
-                    true,
-                );
+                let f = self.fields("factor", block, fields::of("factor"), true);
                 let source = f.value("source").and_then(|v| self.string(v));
                 direction = f.value("direction").and_then(|v| self.direction(v));
                 (
@@ -1317,16 +1230,7 @@ impl Lowerer<'_> {
     }
 
     fn limits(&mut self, region: Option<Ident>, block: &Block, span: Span) -> Limits {
-        use Shape::Field as F;
-        let known = [
-            ("max_concurrent", F),
-            ("support_lead", F),
-            ("required_support", F),
-            ("max_first_return_ratio", F),
-            ("commission_channels", Shape::Block),
-            ("commission_min_grade", Shape::Block),
-        ];
-        let f = self.fields("limits", block, &known, false);
+        let f = self.fields("limits", block, fields::of("limits"), false);
         let mut fields: Vec<(String, Span)> = Vec::new();
         for (key, entry) in &f.entries {
             if !key.starts_with("commission_") {
@@ -1432,11 +1336,7 @@ impl Lowerer<'_> {
         fields: &mut Vec<(String, Span)>,
         mut read: impl FnMut(&mut Self, &Value) -> Option<T>,
     ) -> Vec<(Spanned<CommissionKind>, T)> {
-        let known: Vec<(&str, Shape)> = CommissionKind::ALL
-            .iter()
-            .map(|k| (k.as_str(), Shape::Field))
-            .collect();
-        let f = self.fields(name, block, &known, false);
+        let f = self.fields(name, block, fields::of(name), false);
         let mut out = Vec::new();
         for (key, entry) in &f.entries {
             let Entry::Field(field) = entry else { continue };
@@ -1568,7 +1468,16 @@ impl Lowerer<'_> {
     }
 }
 
-const PRODUCT_KINDS: &[(&str, ProductKind)] = &[
+/// The keywords of `type:` on a channel.
+pub const CHANNEL_TYPES: &[(&str, ChannelType)] = &[
+    ("owned", ChannelType::Owned),
+    ("social", ChannelType::Social),
+    ("electronic", ChannelType::Electronic),
+    ("direct", ChannelType::Direct),
+];
+
+/// The keywords of a product's `kind:` (and a channel's `handles:`).
+pub const PRODUCT_KINDS: &[(&str, ProductKind)] = &[
     ("plan", ProductKind::Plan),
     ("data", ProductKind::Data),
     ("terminal", ProductKind::Terminal),
@@ -1577,14 +1486,16 @@ const PRODUCT_KINDS: &[(&str, ProductKind)] = &[
     ("value_added", ProductKind::ValueAdded),
 ];
 
-const SUPPORT_KINDS: &[(&str, SupportKind)] = &[
+/// The keywords of a support's `kind:` (and `required_support:`).
+pub const SUPPORT_KINDS: &[(&str, SupportKind)] = &[
     ("system", SupportKind::System),
     ("knowledge", SupportKind::Knowledge),
     ("training", SupportKind::Training),
     ("material", SupportKind::Material),
 ];
 
-const COMMISSION_KINDS: &[(&str, CommissionKind)] = &[
+/// The keywords of a commission table's `kind:`.
+pub const COMMISSION_KINDS: &[(&str, CommissionKind)] = &[
     ("first_return", CommissionKind::FirstReturn),
     ("revenue_share", CommissionKind::RevenueShare),
     ("incentive", CommissionKind::Incentive),

@@ -18,11 +18,11 @@ use koujing_grammar::{Arg, Edit, Fix, Span};
 use rust_decimal::Decimal;
 
 use crate::checks::coverage::{self, Axis, Coord, Iv};
-use crate::leafset::LeafSet;
-use crate::mixref;
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, FileId, LocalText};
+use crate::leafset::LeafSet;
 use crate::limits::LimitsTable;
+use crate::mixref;
 use crate::resolve::{Def, Index};
 
 /// A row condition, normalised.
@@ -512,7 +512,10 @@ fn regional(index: &Index<'_>, scopes: &[Option<LeafSet>], diagnostics: &mut Vec
         let Some(first) = scope.iter().next() else {
             continue;
         };
-        let candidates = by_leaf.get(&(kind.node, first)).cloned().unwrap_or_default();
+        let candidates = by_leaf
+            .get(&(kind.node, first))
+            .cloned()
+            .unwrap_or_default();
         for j in candidates {
             if relation(index, scopes, i, j) != (Relation::Nested { narrow: i, wide: j }) {
                 continue;
@@ -678,11 +681,7 @@ fn eligibility(
 
 /// KJ6007: among rows that differ only in a `lower_better` dimension, pay
 /// must not rise as its value rises.
-fn lower_better(
-    index: &Index<'_>,
-    members: &[&RowFact<'_>],
-    diagnostics: &mut Vec<Diagnostic>,
-) {
+fn lower_better(index: &Index<'_>, members: &[&RowFact<'_>], diagnostics: &mut Vec<Diagnostic>) {
     let keys: BTreeSet<&str> = members
         .iter()
         .flat_map(|r| r.conds.keys().copied())
@@ -704,7 +703,11 @@ fn lower_better(
                     Cond::Names(_) => None,
                 })
                 .collect();
-            placed.sort_by(|a, b| a.0.lo.cmp(&b.0.lo).then(a.1.row.span.start.cmp(&b.1.row.span.start)));
+            placed.sort_by(|a, b| {
+                a.0.lo
+                    .cmp(&b.0.lo)
+                    .then(a.1.row.span.start.cmp(&b.1.row.span.start))
+            });
             for pair in placed.windows(2) {
                 let [(low_iv, low), (high_iv, high)] = pair else {
                     continue;
@@ -962,7 +965,11 @@ fn gaps(
         let Some(domain) = key_domain(index, commission, key) else {
             continue;
         };
-        let mut unit = if key == "tenure" { Unit::Month } else { Unit::Plain };
+        let mut unit = if key == "tenure" {
+            Unit::Month
+        } else {
+            Unit::Plain
+        };
         let axis = match &domain {
             KeyDomain::Names(all) => Axis::Names(all.len()),
             KeyDomain::Whole | KeyDomain::Real => {
@@ -1052,7 +1059,10 @@ fn gaps(
 /// At most this many boxes are listed in a KJ2102 message.
 const MAX_BOXES_SHOWN: usize = 8;
 
-fn show_boxes(axes: &[(&str, KeyDomain<'_>, Axis, Unit)], boxes: &[Vec<Coord>]) -> (String, String) {
+fn show_boxes(
+    axes: &[(&str, KeyDomain<'_>, Axis, Unit)],
+    boxes: &[Vec<Coord>],
+) -> (String, String) {
     let mut shown: Vec<String> = Vec::new();
     for b in boxes.iter().take(MAX_BOXES_SHOWN) {
         let mut parts = Vec::new();
@@ -1062,7 +1072,8 @@ fn show_boxes(axes: &[(&str, KeyDomain<'_>, Axis, Unit)], boxes: &[Vec<Coord>]) 
             }
             let text = match (coord, domain) {
                 (Coord::Names(idx), KeyDomain::Names(all)) => {
-                    let names: Vec<&str> = idx.iter().filter_map(|i| all.get(*i).copied()).collect();
+                    let names: Vec<&str> =
+                        idx.iter().filter_map(|i| all.get(*i).copied()).collect();
                     if names.len() == 1 {
                         names.join("")
                     } else {

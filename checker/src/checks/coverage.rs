@@ -42,8 +42,11 @@ impl Iv {
     }
 
     pub fn contains(&self, x: Decimal) -> bool {
-        self.lo.is_none_or(|(lo, closed)| lo < x || (closed && lo == x))
-            && self.hi.is_none_or(|(hi, closed)| x < hi || (closed && hi == x))
+        self.lo
+            .is_none_or(|(lo, closed)| lo < x || (closed && lo == x))
+            && self
+                .hi
+                .is_none_or(|(hi, closed)| x < hi || (closed && hi == x))
     }
 
     fn intersect(&self, other: &Iv) -> Iv {
@@ -215,11 +218,25 @@ pub fn clip(axis: &Axis, coord: Coord) -> Coord {
         (Axis::Whole(_), Coord::Iv(iv)) => Coord::Iv(Iv {
             lo: iv.lo.map(|(l, closed)| {
                 let c = l.ceil();
-                (if !closed && c == l { c + Decimal::ONE } else { c }, true)
+                (
+                    if !closed && c == l {
+                        c + Decimal::ONE
+                    } else {
+                        c
+                    },
+                    true,
+                )
             }),
             hi: iv.hi.map(|(h, closed)| {
                 let f = h.floor();
-                (if !closed && f == h { f - Decimal::ONE } else { f }, true)
+                (
+                    if !closed && f == h {
+                        f - Decimal::ONE
+                    } else {
+                        f
+                    },
+                    true,
+                )
             }),
         }),
         (_, c) => c,

@@ -29,7 +29,9 @@ pub fn analyse(index: &Index<'_>) -> Vec<Diagnostic> {
 }
 
 /// Words that make a factor read as a penalty (DIAGNOSTICS.md KJ7004).
-pub const PENALTY_WORDS: [&str; 8] = ["投诉", "违规", "差错", "流失", "欠费", "退单", "离网", "违约"];
+pub const PENALTY_WORDS: [&str; 8] = [
+    "投诉", "违规", "差错", "流失", "欠费", "退单", "离网", "违约",
+];
 
 /// The penalty word a factor's name or source contains, if any.
 pub fn penalty_word(factor: &Factor) -> Option<&'static str> {
