@@ -14,7 +14,7 @@ use std::path::Path;
 use std::process::Output;
 
 mod common;
-use common::{koujing, root, stdout, text};
+use common::{copy_dir, koujing, root, stdout, text};
 
 fn json(output: &Output) -> serde_json::Value {
     serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(output)))
@@ -382,4 +382,51 @@ fn human_columns_count_characters_like_json() {
     let column = first["column"].as_u64().unwrap() as usize;
     let prefix: String = line.chars().take(column - 1).collect();
     assert_ne!(prefix.len(), prefix.chars().count());
+}
+
+#[test]
+fn diff_shows_windows_as_dates_and_no_json_in_strings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let copy = tmp.path().join("copy");
+    copy_dir(&root().join("policies"), &copy);
+    let built = koujing(tmp.path(), &["build", "copy", "--out", "old"]);
+    assert_eq!(built.status.code(), Some(0), "{}", text(&built));
+    let city = copy.join("cities/fuzhou.kj");
+    let source = std::fs::read_to_string(&city).unwrap();
+    std::fs::write(
+        &city,
+        source.replace(
+            "window: 2027-01-01 .. 2027-01-31",
+            "window: 2027-01-01 .. 2027-01-20",
+        ),
+    )
+    .unwrap();
+    let built = koujing(tmp.path(), &["build", "copy", "--out", "new"]);
+    assert_eq!(built.status.code(), Some(0), "{}", text(&built));
+    let human = stdout(&koujing(
+        tmp.path(),
+        &["diff", "old", "new", "--lang", "en"],
+    ));
+    assert!(
+        human.contains("2027-01-01 .. 2027-01-31 → 2027-01-01 .. 2027-01-20"),
+        "{human}"
+    );
+    assert!(!human.contains("{\""), "{human}");
+    let json = koujing(tmp.path(), &["diff", "old", "new", "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    fn strings(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::String(s) => out.push(s.clone()),
+            serde_json::Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
+            serde_json::Value::Object(o) => o.values().for_each(|x| strings(x, out)),
+            _ => {}
+        }
+    }
+    let mut all = Vec::new();
+    strings(&value, &mut all);
+    assert!(!all.is_empty());
+    assert!(
+        all.iter().all(|s| !s.contains("{\"") && !s.contains("[\"")),
+        "{all:?}"
+    );
 }
