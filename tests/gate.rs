@@ -430,3 +430,64 @@ fn diff_shows_windows_as_dates_and_no_json_in_strings() {
         "{all:?}"
     );
 }
+
+/// Run `koujing ARGS` in `dir` under a pseudo-terminal (`script`), so that
+/// stdout and stderr are terminals; the combined output.
+fn on_a_terminal(dir: &Path, args: &str, ci: bool) -> String {
+    let mut command = std::process::Command::new("script");
+    command
+        .args([
+            "-qec",
+            &format!("{} {args}", env!("CARGO_BIN_EXE_koujing")),
+            "/dev/null",
+        ])
+        .current_dir(dir)
+        .env("TERM", "xterm")
+        .env("LANG", "en_US.UTF-8")
+        .env_remove("CI")
+        .stdin(std::process::Stdio::null());
+    if ci {
+        command.env("CI", "true");
+    }
+    let out = command
+        .output()
+        .expect("`script` (util-linux) runs a command on a terminal");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn progress_only_on_a_terminal_for_people_and_not_in_ci() {
+    // Enough items that a debug build reads and checks them for over a second.
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("base.kj"), BASE).unwrap();
+    for f in 0..12 {
+        let body: String = (0..600)
+            .map(|i| format!("product 产品{f}x{i} \"产品\" {{ kind: data; price: 10 元/月 }}\n"))
+            .collect();
+        std::fs::write(tmp.path().join(format!("f{f}.kj")), body).unwrap();
+    }
+    let marker = "files";
+    let shown = on_a_terminal(tmp.path(), "check --today 2026-11-01 .", false);
+    assert!(
+        shown.contains("reading and parsing files") || shown.contains("checking 13 files"),
+        "{shown}"
+    );
+    // The bar is cleared: the summary is the last thing on the screen.
+    assert!(shown.contains("checked 13 files"), "{shown}");
+    // Never in CI logs, never in machine formats, never when piped.
+    let ci = on_a_terminal(tmp.path(), "check --today 2026-11-01 .", true);
+    assert!(
+        !ci.contains("parsing files") && !ci.contains("checking 13"),
+        "{ci}"
+    );
+    assert!(ci.contains("checked 13 files"), "{ci}");
+    let machine = on_a_terminal(
+        tmp.path(),
+        "check --format json --today 2026-11-01 .",
+        false,
+    );
+    assert!(!machine.contains("parsing files"), "{machine}");
+    let piped = koujing(tmp.path(), &["check", "--today", "2026-11-01", "."]);
+    assert!(String::from_utf8_lossy(&piped.stderr).is_empty());
+    assert!(stdout(&piped).contains(&format!("checked 13 {marker}")));
+}
