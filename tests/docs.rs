@@ -129,6 +129,38 @@ fn nothing_user_facing_points_outside_the_repository() {
         }
     }
     assert!(found.is_empty(), "{found:#?}");
+    // No made-up addresses for users to trip over.
+    for file in user_facing_files() {
+        let body = std::fs::read_to_string(&file).unwrap();
+        if file.ends_with("tests/docs.rs") {
+            continue;
+        }
+        for placeholder in ["example.invalid", "koujing.example"] {
+            assert!(
+                !body.contains(placeholder),
+                "{}: {placeholder}",
+                file.display()
+            );
+        }
+    }
+    let sarif = Command::new(env!("CARGO_BIN_EXE_koujing"))
+        .args(["check", "examples/conflicts", "--format", "sarif"])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    let log: serde_json::Value = serde_json::from_slice(&sarif.stdout).unwrap();
+    let driver = &log["runs"][0]["tool"]["driver"];
+    assert!(
+        driver
+            .get("informationUri")
+            .is_none_or(|u| !u.as_str().unwrap().contains("example")),
+        "{driver}"
+    );
+    // The README teaches what `discount P%` means, not one case of it.
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    for line in readme.lines().filter(|l| l.contains("benefit: discount")) {
+        assert!(line.contains("(100 − P)%"), "{line}");
+    }
     // What explain prints is checked too (it is what a user sees).
     for code in Code::ALL {
         let out = Command::new(env!("CARGO_BIN_EXE_koujing"))

@@ -491,3 +491,52 @@ fn progress_only_on_a_terminal_for_people_and_not_in_ci() {
     assert!(String::from_utf8_lossy(&piped.stderr).is_empty());
     assert!(stdout(&piped).contains(&format!("checked 13 {marker}")));
 }
+
+/// Every subcommand, from the generated man pages' names.
+fn subcommands() -> Vec<Vec<String>> {
+    let tmp = tempfile::tempdir().unwrap();
+    koujing(&root(), &["man", "--out", tmp.path().to_str().unwrap()]);
+    let mut all: Vec<Vec<String>> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter_map(|n| n.strip_suffix(".1").map(str::to_string))
+        .map(|n| n.split('-').skip(1).map(str::to_string).collect())
+        .collect();
+    all.sort();
+    all
+}
+
+#[test]
+fn every_argument_in_every_help_says_what_it_is_for() {
+    let commands = subcommands();
+    assert!(commands.len() >= 14, "{commands:?}");
+    for command in commands {
+        let mut args: Vec<&str> = command.iter().map(String::as_str).collect();
+        args.push("--help");
+        let help = stdout(&koujing(&root(), &args));
+        let lines: Vec<&str> = help.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            let trimmed = line.trim_start();
+            let indent = line.len() - trimmed.len();
+            // An argument line: `  [PATHS]...`, `  <CODE>`, `      --out <DIR>`.
+            let is_arg = (2..=6).contains(&indent)
+                && (trimmed.starts_with('-')
+                    || trimmed.starts_with('[')
+                    || trimmed.starts_with('<'));
+            // Short help sits on the same line after two spaces, long help
+            // on the next line.
+            let inline = trimmed
+                .split_once("  ")
+                .is_some_and(|(_, h)| !h.trim().is_empty());
+            if is_arg && !inline {
+                let next = lines.get(i + 1).copied().unwrap_or_default();
+                assert!(
+                    !next.trim().is_empty(),
+                    "`koujing {}`: `{}` has no help\n{help}",
+                    command.join(" "),
+                    trimmed
+                );
+            }
+        }
+    }
+}
