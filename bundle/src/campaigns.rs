@@ -14,6 +14,7 @@ use crate::number::Number;
 /// The whole of `campaigns.json`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[schemars(title = "Koujing campaigns.json")]
+#[schemars(deny_unknown_fields)]
 pub struct CampaignsFile {
     /// The bundle format: 2.
     #[schemars(extend("const" = 2))]
@@ -33,6 +34,7 @@ pub struct CampaignsFile {
 
 /// One campaign.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Campaign {
     /// The campaign's name.
     pub name: String,
@@ -66,6 +68,7 @@ pub struct Campaign {
 
 /// One audience constraint.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Constraint {
     /// The dimension constrained.
     pub dimension: String,
@@ -98,6 +101,7 @@ impl AudienceTest {
 
 /// The offered product with its prices.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Offer {
     /// The product's name.
     pub product: String,
@@ -158,6 +162,7 @@ impl Stacking {
 
 /// A question with its answer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct QuestionAnswer {
     /// The question.
     pub question: String,
@@ -167,6 +172,7 @@ pub struct QuestionAnswer {
 
 /// A region and its parent (`None` for the root).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct RegionEntry {
     /// The region's name.
     pub name: String,
@@ -176,6 +182,7 @@ pub struct RegionEntry {
 
 /// An audience dimension.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Dimension {
     /// The dimension's name.
     pub name: String,

@@ -14,6 +14,7 @@ use crate::number::DecimalText;
 /// The whole of `commission.toml`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[schemars(title = "Koujing commission.toml")]
+#[schemars(deny_unknown_fields)]
 pub struct CommissionFile {
     /// The bundle format: 2.
     #[schemars(extend("const" = 2))]
@@ -28,6 +29,7 @@ pub struct CommissionFile {
 
 /// One commission table.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct CommissionTable {
     /// The table's name.
     pub name: String,
@@ -93,6 +95,7 @@ impl Per {
 
 /// One row: a conjunction of conditions and an output.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Row {
     /// The conditions, by key.
     pub conditions: Vec<Condition>,
@@ -113,6 +116,7 @@ impl Row {
 
 /// One condition of a row.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Condition {
     /// `product`, `grade`, `tenure` or a dimension.
     pub key: String,
@@ -165,6 +169,7 @@ impl Condition {
 
 /// A `mix`: the intended shares of the commission budget by kind.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Mix {
     /// The mix's name.
     pub name: String,
@@ -182,6 +187,7 @@ pub struct Mix {
 
 /// A `mix` reference case (v2) and what the tables pay for it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct MixReference {
     /// The day of the case.
     pub date: Option<NaiveDate>,

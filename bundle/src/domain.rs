@@ -14,6 +14,8 @@ use crate::number::{Exact, Number};
 /// +∞. In the JSON files an absent end is written `null`; in the TOML files
 /// it is left out.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+// No `deny_unknown_fields`: an interval is flattened into a grade band or a
+// commission condition, whose schemas deny unknown fields for it.
 pub struct Interval<N> {
     /// The lower end, if any.
     pub min: Option<N>,
@@ -61,6 +63,7 @@ impl<N: Exact> Interval<N> {
 
 /// An amount with its unit: a price, an output of a commission row.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Money<N> {
     /// The exact amount.
     pub amount: N,
@@ -101,6 +104,7 @@ impl DateSpan {
 /// What a campaign gives the customer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[schemars(deny_unknown_fields)]
 pub enum Benefit {
     /// `discount P%`: the customer pays (100 − P)% of the list price.
     Discount {

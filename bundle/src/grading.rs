@@ -11,6 +11,7 @@ use crate::number::DecimalText;
 /// The whole of `grading.toml`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[schemars(title = "Koujing grading.toml")]
+#[schemars(deny_unknown_fields)]
 pub struct GradingFile {
     /// The bundle format: 2.
     #[schemars(extend("const" = 2))]
@@ -22,6 +23,7 @@ pub struct GradingFile {
 
 /// One grading model.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct GradingModel {
     /// The model's name.
     pub name: String,
@@ -42,6 +44,7 @@ impl GradingModel {
 
 /// A leaf factor.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Factor {
     /// The factor names from the top of the model to the leaf.
     pub path: Vec<String>,
@@ -63,6 +66,7 @@ impl Factor {
 
 /// A grade band.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Grade {
     /// The grade's name.
     pub name: String,

@@ -9,6 +9,7 @@ use crate::domain::DateSpan;
 /// The whole of `knowledge.json`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[schemars(title = "Koujing knowledge.json: glossary and FAQ for 10086 and the counters")]
+#[schemars(deny_unknown_fields)]
 pub struct KnowledgeFile {
     /// The bundle format: 2.
     #[schemars(extend("const" = 2))]
@@ -21,6 +22,7 @@ pub struct KnowledgeFile {
 
 /// A glossary term.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct GlossaryEntry {
     /// The term.
     pub term: String,
@@ -34,6 +36,7 @@ pub struct GlossaryEntry {
 
 /// A de-duplicated FAQ entry and where it is used.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct FaqEntry {
     /// The question (as first written).
     pub question: String,

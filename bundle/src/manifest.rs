@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 /// The whole of `manifest.json`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[schemars(title = "Koujing manifest.json")]
+#[schemars(deny_unknown_fields)]
 pub struct Manifest {
     /// The bundle format: 2.
     #[schemars(extend("const" = 2))]
@@ -25,6 +26,7 @@ pub struct Manifest {
 
 /// The tool that built a bundle.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Tool {
     /// Always `koujing`.
     pub name: String,
@@ -34,6 +36,7 @@ pub struct Tool {
 
 /// A source file and its hash.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct SourceFile {
     /// The path relative to the workspace root.
     pub path: String,
@@ -43,6 +46,7 @@ pub struct SourceFile {
 
 /// An output file, its hash and its size.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct OutputFile {
     /// The file name in the bundle folder.
     pub path: String,

@@ -1,17 +1,18 @@
-//! The JSON Schemas of the bundle files, generated from the types: what
-//! `build` writes (the serialisation contract). The TOML files are described
-//! as the JSON they map to. `docs/schema/` holds these; a test fails when the
+//! The JSON Schemas of the bundle files, generated from the types: what a
+//! reader accepts (fields with a default, and absent ends of intervals in the
+//! TOML files, may be left out). The TOML files are described as the JSON
+//! they map to. `docs/schema/` holds these; a test fails when the
 //! committed files differ (`UPDATE_SCHEMAS=1` rewrites them).
 
-use schemars::generate::{Contract, SchemaSettings};
+use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, Schema};
 
 use crate::{CampaignsFile, CommissionFile, GradingFile, KnowledgeFile, Manifest};
 
 fn schema_of<T: JsonSchema>(file: &'static str) -> Vec<u8> {
-    let mut settings = SchemaSettings::draft2020_12();
-    settings.contract = Contract::Serialize;
-    let mut schema: Schema = settings.into_generator().into_root_schema_for::<T>();
+    let mut schema: Schema = SchemaSettings::draft2020_12()
+        .into_generator()
+        .into_root_schema_for::<T>();
     schema.insert(
         "$id".to_string(),
         format!("https://koujing.example/schema/{file}").into(),

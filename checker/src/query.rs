@@ -51,6 +51,14 @@ impl Runtime {
         self.format
     }
 
+    /// For a bundle older than the current format: the note that says so.
+    pub fn older_note(&self) -> Option<LocalText> {
+        (self.format < koujing_bundle::FORMAT).then(|| {
+            let (zh, en) = koujing_bundle::older_note(self.format);
+            LocalText::new(zh, en)
+        })
+    }
+
     fn check_channel(&self, channel: &str) -> Result<(), QueryError> {
         let channels = &self.campaigns.channels;
         if channels.iter().any(|c| c == channel) {

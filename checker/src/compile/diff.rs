@@ -18,35 +18,75 @@ pub enum Change {
     Changed,
 }
 
+/// What kind of thing changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Campaign,
+    CommissionRow,
+    GradingWeight,
+    Faq,
+}
+
+impl Kind {
+    /// (zh-CN, en) words for a reviewer.
+    fn words(self) -> (&'static str, &'static str) {
+        match self {
+            Kind::Campaign => ("活动", "campaign"),
+            Kind::CommissionRow => ("酬金规则", "commission row"),
+            Kind::GradingWeight => ("评分权重", "grading weight"),
+            Kind::Faq => ("FAQ", "FAQ entry"),
+        }
+    }
+}
+
+/// One changed field: its name in the bundle file, the old and new values, compact.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub old: String,
+    pub new: String,
+}
+
 /// One difference.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Difference {
-    /// `campaign`, `commission_row`, `grading_weight` or `faq`.
-    pub kind: &'static str,
+    pub kind: Kind,
     pub change: Change,
     /// The campaign name, `table: conditions`, `model: path`, or the question.
     pub name: String,
-    /// For `changed`: field → (old, new), compact.
-    pub fields: Vec<(String, String, String)>,
+    /// For `changed`: the fields that differ.
+    pub fields: Vec<FieldChange>,
+}
+
+/// One difference as `diff --format json` writes it: with its sentence.
+#[derive(Serialize)]
+pub struct Described<'a> {
+    #[serde(flatten)]
+    pub difference: &'a Difference,
+    pub message: String,
 }
 
 impl Difference {
+    /// The difference with its sentence, for JSON output.
+    pub fn described(&self, zh: bool) -> Described<'_> {
+        Described {
+            difference: self,
+            message: self.describe(zh),
+        }
+    }
+
     /// One line for a reviewer.
     pub fn describe(&self, zh: bool) -> String {
-        let (what_zh, what_en) = match self.kind {
-            "campaign" => ("活动", "campaign"),
-            "commission_row" => ("酬金规则", "commission row"),
-            "grading_weight" => ("评分权重", "grading weight"),
-            _ => ("FAQ", "FAQ entry"),
-        };
+        let (what_zh, what_en) = self.kind.words();
         let fields = |zh: bool| -> String {
             self.fields
                 .iter()
-                .map(|(f, a, b)| {
+                .map(|f| {
                     if zh {
-                        format!("{f}:{a} → {b}")
+                        format!("{}:{} → {}", f.field, f.old, f.new)
                     } else {
-                        format!("{f}: {a} → {b}")
+                        format!("{}: {} → {}", f.field, f.old, f.new)
                     }
                 })
                 .collect::<Vec<_>>()
@@ -76,7 +116,7 @@ fn compact(value: &Value) -> String {
 
 /// The fields whose values differ: (field, old, new). Field names come from
 /// the bundle types' serialisation, so they are the names in the files.
-fn changed_fields<T: Serialize>(old: &T, new: &T) -> Vec<(String, String, String)> {
+fn changed_fields<T: Serialize>(old: &T, new: &T) -> Vec<FieldChange> {
     let (a, b) = (
         serde_json::to_value(old).unwrap_or(Value::Null),
         serde_json::to_value(new).unwrap_or(Value::Null),
@@ -87,15 +127,23 @@ fn changed_fields<T: Serialize>(old: &T, new: &T) -> Vec<(String, String, String
             let show = |v: Option<&Value>| v.map_or_else(|| "—".to_string(), compact);
             keys.into_iter()
                 .filter(|k| x.get(k.as_str()) != y.get(k.as_str()))
-                .map(|k| (k.clone(), show(x.get(k.as_str())), show(y.get(k.as_str()))))
+                .map(|k| FieldChange {
+                    field: k.clone(),
+                    old: show(x.get(k.as_str())),
+                    new: show(y.get(k.as_str())),
+                })
                 .collect()
         }
-        _ => vec![("value".to_string(), compact(&a), compact(&b))],
+        _ => vec![FieldChange {
+            field: "value".to_string(),
+            old: compact(&a),
+            new: compact(&b),
+        }],
     }
 }
 
 fn compare<T: Serialize + PartialEq>(
-    kind: &'static str,
+    kind: Kind,
     old: BTreeMap<String, T>,
     new: BTreeMap<String, T>,
     out: &mut Vec<Difference>,
@@ -172,23 +220,28 @@ pub fn diff(
     let new = Bundle::read(new).map_err(|e| e.to_string())?;
     let mut out = Vec::new();
     compare(
-        "campaign",
+        Kind::Campaign,
         campaigns(&old.campaigns),
         campaigns(&new.campaigns),
         &mut out,
     );
     compare(
-        "commission_row",
+        Kind::CommissionRow,
         rows(&old.commission),
         rows(&new.commission),
         &mut out,
     );
     compare(
-        "grading_weight",
+        Kind::GradingWeight,
         weights(&old.grading),
         weights(&new.grading),
         &mut out,
     );
-    compare("faq", faq(&old.knowledge), faq(&new.knowledge), &mut out);
+    compare(
+        Kind::Faq,
+        faq(&old.knowledge),
+        faq(&new.knowledge),
+        &mut out,
+    );
     Ok(out)
 }

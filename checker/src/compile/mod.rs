@@ -89,3 +89,39 @@ pub fn build(workspace: &Workspace, options: &BuildOptions) -> Bundle {
     files.insert("manifest.json".to_string(), manifest);
     Bundle { files }
 }
+
+#[cfg(test)]
+mod tests {
+    use koujing_bundle::{DecimalText, Number};
+    use koujing_grammar::ast::Upper;
+    use proptest::prelude::*;
+    use rust_decimal::Decimal;
+
+    use super::*;
+
+    fn decimal() -> impl Strategy<Value = Decimal> {
+        (-2000i64..2000, 0u32..3).prop_map(|(n, scale)| Decimal::new(n, scale))
+    }
+
+    proptest! {
+        /// The bundle's interval holds exactly the numbers the source's does,
+        /// in both number encodings: the evaluator answers as the checker.
+        #[test]
+        fn bundle_interval_contains_what_the_source_interval_does(
+            lo in proptest::option::of(decimal()),
+            hi in proptest::option::of((decimal(), any::<bool>())),
+            x in decimal(),
+        ) {
+            let source = ast::Interval {
+                lo,
+                hi: hi.map(|(value, inclusive)| Upper { value, inclusive }),
+                unit: Unit::Plain,
+            };
+            let json: Interval<Number> = interval(&source, Unit::Plain);
+            let toml: Interval<DecimalText> = interval(&source, Unit::Plain);
+            prop_assert_eq!(json.contains(x), source.contains(x));
+            prop_assert_eq!(toml.contains(x), source.contains(x));
+            prop_assert_eq!(json.math(), toml.math());
+        }
+    }
+}
