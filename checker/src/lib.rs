@@ -13,6 +13,7 @@ pub mod diagnostic;
 pub mod leafset;
 pub mod lexicon;
 pub mod limits;
+pub mod mixref;
 pub mod model;
 pub mod query;
 pub mod reading;

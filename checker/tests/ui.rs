@@ -200,7 +200,7 @@ fn gaps_and_sums_are_named() {
     let gap = found.iter().find(|m| m.0 == "KJ2102").unwrap();
     assert_eq!(
         gap.2,
-        "commission table `分成` leaves tenure uncovered: [7, 12] 个月"
+        "the rows of commission table `分成` leave uncovered: tenure [7, 12] 个月"
     );
     let sum = found.iter().find(|m| m.0 == "KJ7001").unwrap();
     assert_eq!(sum.1, "`模型` 下的因子权重合计 90%,应为 100%");
