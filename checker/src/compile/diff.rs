@@ -105,11 +105,21 @@ impl Difference {
     }
 }
 
-/// A field's value as a reviewer reads it: text as is, anything else as
-/// compact JSON.
+/// A value as a reviewer reads it, never as JSON: a window
+/// `2026-12-01 .. 2026-12-31`, a list `a, b`, an object `key: value; …`.
 fn compact(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
+        Value::Null => "—".to_string(),
+        Value::Array(items) => items.iter().map(compact).collect::<Vec<_>>().join(", "),
+        Value::Object(map) => match (map.get("start"), map.get("end"), map.len()) {
+            (Some(start), Some(end), 2) => format!("{} .. {}", compact(start), compact(end)),
+            _ => map
+                .iter()
+                .map(|(k, v)| format!("{k}: {}", compact(v)))
+                .collect::<Vec<_>>()
+                .join("; "),
+        },
         other => other.to_string(),
     }
 }
