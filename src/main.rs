@@ -248,7 +248,7 @@ fn check_paths(
     today: Option<NaiveDate>,
     require_reason: bool,
 ) -> Result<(load::Loaded, koujing_checker::Report), String> {
-    let loaded = load::load(paths)?;
+    let loaded = load::load(paths, load::Empty::Refuse)?;
     let options = Options {
         today: today.unwrap_or_else(|| chrono::Local::now().date_naive()),
         config: loaded.config.clone(),
@@ -396,7 +396,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 None => None,
             };
             let files = bundle::read(&dir)?;
-            let problems = koujing_checker::compile::manifest::verify(&files, public.as_ref());
+            let problems = bundle::verify(&files, public.as_ref());
             let mut stdout = std::io::stdout().lock();
             if problems.is_empty() {
                 let signed = if public.is_some() {
@@ -570,7 +570,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Fmt { paths, check } => {
-            let files = load::kj_files(&paths)?;
+            let (_, files) = load::kj_files(&paths)?;
             let mut stdout = std::io::stdout().lock();
             let (mut changed, mut refused) = (0, 0);
             for (path, shown) in files {
@@ -614,8 +614,12 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             })
         }
         Command::Lsp => {
-            koujing_lsp::run_stdio().map_err(|e| format!("lsp: {e}"))?;
-            Ok(ExitCode::SUCCESS)
+            let orderly = koujing_lsp::run_stdio().map_err(|e| format!("lsp: {e}"))?;
+            Ok(if orderly {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
         Command::Query { query } => {
             let (source, format) = match &query {

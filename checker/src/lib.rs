@@ -75,6 +75,7 @@ pub fn check(workspace: &Workspace, options: &Options) -> Report {
     for (id, file) in workspace.files.iter().enumerate() {
         diagnostics.extend(file.own_diagnostics(id));
     }
+    diagnostics.extend(workspace.unread_diagnostics());
     let (index, mut found) = resolve::build_index(workspace);
     diagnostics.append(&mut found);
     diagnostics.extend(resolve::check_references(workspace, &index));

@@ -32,6 +32,8 @@ pub struct Server {
     pub report: Report,
     published: HashMap<String, Vec<lsp_types::Diagnostic>>,
     dirty: bool,
+    /// The canonical workspace roots (from `koujing-fs`).
+    roots: Vec<PathBuf>,
     initialized: bool,
     shutdown: bool,
 }
@@ -42,30 +44,6 @@ pub fn path_of(uri: &Url) -> String {
     match uri.to_file_path() {
         Ok(path) => path.to_string_lossy().replace('\\', "/"),
         Err(()) => uri.to_string(),
-    }
-}
-
-fn find_kj(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
-    if depth > 32 {
-        return;
-    }
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    children.sort();
-    for child in children {
-        let name = child
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if child.is_dir() {
-            if !name.starts_with('.') && name != "target" && name != "node_modules" {
-                find_kj(&child, out, depth + 1);
-            }
-        } else if child.extension().is_some_and(|e| e == "kj") {
-            out.push(child);
-        }
     }
 }
 
@@ -81,6 +59,7 @@ impl Server {
             report: Report::default(),
             published: HashMap::new(),
             dirty: false,
+            roots: Vec::new(),
             initialized: false,
             shutdown: false,
         }
@@ -127,26 +106,44 @@ impl Server {
                 roots.push(path);
             }
         }
+        // The same discovery and walker as the CLI (koujing-fs): each folder's
+        // workspace root, its `roots`, the same file rules.
         let mut sources = Vec::new();
-        for root in &roots {
-            if let Ok(text) = std::fs::read_to_string(root.join("koujing.toml")) {
-                if let Ok(config) = Config::parse(&text) {
-                    self.config = config;
+        let mut unread = Vec::new();
+        let mut configured = false;
+        for folder in &roots {
+            let Ok(root) = koujing_fs::find_root(folder) else {
+                continue;
+            };
+            let discovery = koujing_fs::walk_root(&root);
+            if let Some(why) = &discovery.config_error {
+                eprintln!("koujing lsp: {why}");
+            } else if discovery.has_config && !configured {
+                self.config = discovery.config.clone();
+                configured = true;
+            }
+            // Name files under the folder as the editor gave it, so that its
+            // URIs match.
+            let base = if std::fs::canonicalize(folder).is_ok_and(|f| f == root) {
+                folder.clone()
+            } else {
+                root.clone()
+            };
+            let name = |relative: &Path| base.join(relative).to_string_lossy().replace('\\', "/");
+            let (found, skipped, _) = koujing_fs::sources(&discovery, name);
+            for (path, _) in &found {
+                if let Ok(uri) = Url::from_file_path(path) {
+                    self.uris.insert(path.clone(), uri);
                 }
             }
-            let mut files = Vec::new();
-            find_kj(root, &mut files, 0);
-            for file in files {
-                if let Ok(bytes) = std::fs::read(&file) {
-                    let path = file.to_string_lossy().replace('\\', "/");
-                    if let Ok(uri) = Url::from_file_path(&file) {
-                        self.uris.insert(path.clone(), uri);
-                    }
-                    sources.push((path, bytes));
-                }
-            }
+            sources.extend(found);
+            unread.extend(skipped);
+            self.roots.push(root);
         }
         self.workspace = Workspace::new(sources);
+        for (path, what, limit) in unread {
+            self.workspace.add_unread(&path, what, limit);
+        }
         self.lang = params
             .locale
             .as_deref()
@@ -224,13 +221,14 @@ impl Server {
                     let path = path_of(&p.text_document.uri);
                     self.open.remove(&path);
                     // Back to what is on disk (or gone, for an unsaved document).
-                    match p
-                        .text_document
-                        .uri
-                        .to_file_path()
-                        .ok()
-                        .and_then(|f| std::fs::read(f).ok())
-                    {
+                    // Read by the walker's rules: inside a workspace root, a
+                    // regular file, capped (never a FIFO or `/dev/zero`).
+                    let on_disk = p.text_document.uri.to_file_path().ok().and_then(|f| {
+                        let real = std::fs::canonicalize(&f).ok()?;
+                        let root = self.roots.iter().find(|r| real.starts_with(r))?;
+                        koujing_fs::read_inside(root, &real).ok()
+                    });
+                    match on_disk {
                         Some(bytes) => self.workspace.set_file(&path, &bytes),
                         None => self.workspace.remove_file(&path),
                     }
@@ -252,6 +250,10 @@ impl Server {
             v.map_err(|e| (ErrorCode::InternalError as i32, e.to_string()))
         };
         match req.method.as_str() {
+            _ if self.shutdown => Err((
+                ErrorCode::InvalidRequest as i32,
+                "shutdown was requested; only exit is accepted".into(),
+            )),
             request::Initialize::METHOD => {
                 let result = self.initialize(params(req)?);
                 self.initialized = true;
@@ -411,6 +413,13 @@ fn show_message(connection: &Connection, text: String) {
 
 /// Serve `connection` until `exit`.
 pub fn run(connection: Connection) -> Result<(), String> {
+    serve(connection).map(|_| ())
+}
+
+/// Serve `connection` until `exit` or the end of input. `Ok(true)` when the
+/// client asked for `shutdown` first (exit code 0), `Ok(false)` otherwise
+/// (exit code 1, as the protocol requires).
+pub fn serve(connection: Connection) -> Result<bool, String> {
     let mut server = Server::new();
     while let Ok(message) = connection.receiver.recv() {
         match message {
@@ -461,5 +470,5 @@ pub fn run(connection: Connection) -> Result<(), String> {
             show_message(&connection, "koujing: internal error while checking".into());
         }
     }
-    Ok(())
+    Ok(server.shutdown)
 }
