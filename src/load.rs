@@ -18,8 +18,6 @@ pub struct Loaded {
     /// The real path of each file read, in `workspace.files` order (`None`
     /// for a file found but not read).
     pub real: Vec<Option<PathBuf>>,
-    /// The canonical workspace root.
-    pub root: PathBuf,
     /// The root as shown to the user.
     pub root_shown: String,
     /// The files under the paths named on the command line, when that is
@@ -177,7 +175,6 @@ pub fn load(paths: &[PathBuf], empty: Empty) -> Result<Loaded, String> {
         config: discovery.config,
         relative,
         real,
-        root,
         root_shown,
         focus,
     })

@@ -108,14 +108,15 @@ impl Reason {
 /// KJ0005.
 pub type Placeholder = (String, Arg, Arg);
 
+/// The checker's input from a discovery: files read (name, bytes), files
+/// found but not read, files the system refused.
+pub type Sources<'a> = (Vec<(String, Vec<u8>)>, Vec<Placeholder>, Vec<&'a Unread>);
+
 /// What the checker needs from a discovery, each file named by `name`
 /// (given the path relative to the root): the files read, the files found
 /// but not read (KJ0005 placeholders), and the files the system refused to
 /// read (for the caller to report).
-pub fn sources(
-    discovery: &Discovery,
-    name: impl Fn(&Path) -> String,
-) -> (Vec<(String, Vec<u8>)>, Vec<Placeholder>, Vec<&Unread>) {
+pub fn sources(discovery: &Discovery, name: impl Fn(&Path) -> String) -> Sources<'_> {
     let relative = |path: &Path| {
         path.strip_prefix(&discovery.root)
             .map_or_else(|_| path.to_path_buf(), Path::to_path_buf)

@@ -15,8 +15,11 @@ use lsp_types::{
 };
 use serde_json::Value;
 
-use crate::handlers;
 use crate::to_proto::{self, Encoding};
+use crate::{completion, handlers};
+
+/// `workspace/executeCommand`: read the workspace and `koujing.toml` again.
+pub const RESTART: &str = "koujing.restart";
 
 /// The server's state.
 pub struct Server {
@@ -28,12 +31,16 @@ pub struct Server {
     open: HashMap<String, (Url, i32)>,
     /// Uris of files seen, by path.
     uris: HashMap<String, Url>,
+    /// The workspace folders the client opened.
+    roots: Vec<PathBuf>,
+    /// The client can register file watchers (`workspace/didChangeWatchedFiles`).
+    dynamic_watch: bool,
     /// The last check, for code actions.
     pub report: Report,
     published: HashMap<String, Vec<lsp_types::Diagnostic>>,
     dirty: bool,
-    /// The canonical workspace roots (from `koujing-fs`).
-    roots: Vec<PathBuf>,
+    /// The canonical workspace roots found for `roots` (by `koujing-fs`).
+    ws_roots: Vec<PathBuf>,
     initialized: bool,
     shutdown: bool,
 }
@@ -56,10 +63,12 @@ impl Server {
             config: Config::default(),
             open: HashMap::new(),
             uris: HashMap::new(),
+            roots: Vec::new(),
+            dynamic_watch: false,
             report: Report::default(),
             published: HashMap::new(),
             dirty: false,
-            roots: Vec::new(),
+            ws_roots: Vec::new(),
             initialized: false,
             shutdown: false,
         }
@@ -73,9 +82,107 @@ impl Server {
             .or_else(|| Url::parse(path).ok())
     }
 
-    pub fn file_id(&self, uri: &Url) -> Option<usize> {
+    /// The workspace file of a document.
+    pub fn document(&self, uri: &Url) -> Option<&koujing_checker::SourceFile> {
+        crate::hover::file(&self.workspace, &path_of(uri))
+    }
+
+    /// Is `path` a `.kj` file under one of the workspace roots?
+    fn in_workspace(&self, path: &Path) -> bool {
+        path.extension().is_some_and(|e| e == "kj")
+            && std::fs::canonicalize(path)
+                .is_ok_and(|real| self.ws_roots.iter().any(|root| real.starts_with(root)))
+    }
+
+    /// Read a file of the workspace from disk by the walker's rules: inside
+    /// a workspace root, a regular file, capped (never a FIFO or
+    /// `/dev/zero`, never a link out of the workspace).
+    fn read_disk(&self, path: &Path) -> Option<Vec<u8>> {
+        let real = std::fs::canonicalize(path).ok()?;
+        let root = self.ws_roots.iter().find(|r| real.starts_with(r))?;
+        koujing_fs::read_inside(root, &real).ok()
+    }
+
+    /// Read `koujing.toml` and every `.kj` file of the workspace folders
+    /// again, with the same discovery and walker as the CLI (koujing-fs):
+    /// each folder's workspace root, its `roots`, the same file rules. Open
+    /// documents keep their buffer text.
+    fn load(&mut self) {
+        let mut config = None;
+        let mut sources = Vec::new();
+        let mut unread = Vec::new();
+        self.ws_roots.clear();
+        for folder in &self.roots {
+            let Ok(root) = koujing_fs::find_root(folder) else {
+                continue;
+            };
+            if self.ws_roots.contains(&root) {
+                continue;
+            }
+            let discovery = koujing_fs::walk_root(&root);
+            if let Some(why) = &discovery.config_error {
+                eprintln!("koujing lsp: {why}");
+            } else if discovery.has_config && config.is_none() {
+                config = Some(discovery.config.clone());
+            }
+            // Name files under the folder as the editor gave it, so that its
+            // URIs match.
+            let base = if std::fs::canonicalize(folder).is_ok_and(|f| f == root) {
+                folder.clone()
+            } else {
+                root.clone()
+            };
+            let name = |relative: &Path| base.join(relative).to_string_lossy().replace('\\', "/");
+            let (found, skipped, _) = koujing_fs::sources(&discovery, name);
+            for (path, bytes) in found {
+                if self.open.contains_key(&path) {
+                    continue;
+                }
+                if let Ok(uri) = Url::from_file_path(&path) {
+                    self.uris.insert(path.clone(), uri);
+                }
+                sources.push((path, bytes));
+            }
+            unread.extend(skipped);
+            self.ws_roots.push(root);
+        }
+        // Open documents: their buffers, whether on disk or not.
+        for path in self.open.keys() {
+            if let Some(file) = crate::hover::file(&self.workspace, path) {
+                sources.push((path.clone(), file.text.as_bytes().to_vec()));
+            }
+        }
+        self.workspace = Workspace::new(sources);
+        for (path, what, limit) in unread {
+            if !self.open.contains_key(&path) {
+                self.workspace.add_unread(&path, what, limit);
+            }
+        }
+        self.config = config.unwrap_or_default();
+        self.dirty = true;
+    }
+
+    /// A file changed on disk (or was created or deleted).
+    fn disk_changed(&mut self, uri: &Url, deleted: bool) {
+        let Ok(file) = uri.to_file_path() else {
+            return;
+        };
+        if file.file_name().is_some_and(|n| n == "koujing.toml") {
+            self.load();
+            return;
+        }
         let path = path_of(uri);
-        self.workspace.files.iter().position(|f| f.path == path)
+        if self.open.contains_key(&path) || !self.in_workspace(&file) {
+            return; // the buffer wins; files elsewhere are not ours
+        }
+        match self.read_disk(&file) {
+            Some(bytes) if !deleted => {
+                self.uris.insert(path.clone(), uri.clone());
+                self.workspace.set_file(&path, &bytes);
+            }
+            _ => self.workspace.remove_file(&path),
+        }
+        self.dirty = true;
     }
 
     fn initialize(&mut self, params: InitializeParams) -> InitializeResult {
@@ -106,44 +213,15 @@ impl Server {
                 roots.push(path);
             }
         }
-        // The same discovery and walker as the CLI (koujing-fs): each folder's
-        // workspace root, its `roots`, the same file rules.
-        let mut sources = Vec::new();
-        let mut unread = Vec::new();
-        let mut configured = false;
-        for folder in &roots {
-            let Ok(root) = koujing_fs::find_root(folder) else {
-                continue;
-            };
-            let discovery = koujing_fs::walk_root(&root);
-            if let Some(why) = &discovery.config_error {
-                eprintln!("koujing lsp: {why}");
-            } else if discovery.has_config && !configured {
-                self.config = discovery.config.clone();
-                configured = true;
-            }
-            // Name files under the folder as the editor gave it, so that its
-            // URIs match.
-            let base = if std::fs::canonicalize(folder).is_ok_and(|f| f == root) {
-                folder.clone()
-            } else {
-                root.clone()
-            };
-            let name = |relative: &Path| base.join(relative).to_string_lossy().replace('\\', "/");
-            let (found, skipped, _) = koujing_fs::sources(&discovery, name);
-            for (path, _) in &found {
-                if let Ok(uri) = Url::from_file_path(path) {
-                    self.uris.insert(path.clone(), uri);
-                }
-            }
-            sources.extend(found);
-            unread.extend(skipped);
-            self.roots.push(root);
-        }
-        self.workspace = Workspace::new(sources);
-        for (path, what, limit) in unread {
-            self.workspace.add_unread(&path, what, limit);
-        }
+        self.dynamic_watch = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|w| w.dynamic_registration)
+            .unwrap_or(false);
+        self.roots = roots;
+        self.load();
         self.lang = params
             .locale
             .as_deref()
@@ -166,7 +244,21 @@ impl Server {
                 code_action_provider: Some(lsp_types::CodeActionProviderCapability::Simple(true)),
                 completion_provider: Some(lsp_types::CompletionOptions {
                     trigger_characters: Some(vec![":".into(), "[".into(), ",".into(), " ".into()]),
+                    resolve_provider: Some(true),
                     ..Default::default()
+                }),
+                rename_provider: Some(lsp_types::OneOf::Right(lsp_types::RenameOptions {
+                    prepare_provider: Some(true),
+                    work_done_progress_options: Default::default(),
+                })),
+                document_highlight_provider: Some(lsp_types::OneOf::Left(true)),
+                execute_command_provider: Some(lsp_types::ExecuteCommandOptions {
+                    commands: vec![RESTART.into()],
+                    work_done_progress_options: Default::default(),
+                }),
+                workspace: Some(lsp_types::WorkspaceServerCapabilities {
+                    workspace_folders: None,
+                    file_operations: None,
                 }),
                 ..Default::default()
             },
@@ -220,19 +312,32 @@ impl Server {
                 {
                     let path = path_of(&p.text_document.uri);
                     self.open.remove(&path);
-                    // Back to what is on disk (or gone, for an unsaved document).
-                    // Read by the walker's rules: inside a workspace root, a
-                    // regular file, capped (never a FIFO or `/dev/zero`).
-                    let on_disk = p.text_document.uri.to_file_path().ok().and_then(|f| {
-                        let real = std::fs::canonicalize(&f).ok()?;
-                        let root = self.roots.iter().find(|r| real.starts_with(r))?;
-                        koujing_fs::read_inside(root, &real).ok()
-                    });
+                    // Back to what is on disk; gone for an unsaved document
+                    // or a file outside the workspace folders.
+                    let on_disk = p
+                        .text_document
+                        .uri
+                        .to_file_path()
+                        .ok()
+                        .filter(|f| self.in_workspace(f))
+                        .and_then(|f| self.read_disk(&f));
                     match on_disk {
                         Some(bytes) => self.workspace.set_file(&path, &bytes),
                         None => self.workspace.remove_file(&path),
                     }
                     self.dirty = true;
+                }
+            }
+            notification::DidChangeWatchedFiles::METHOD => {
+                if let Ok(p) =
+                    serde_json::from_value::<lsp_types::DidChangeWatchedFilesParams>(note.params)
+                {
+                    for change in p.changes {
+                        self.disk_changed(
+                            &change.uri,
+                            change.typ == lsp_types::FileChangeType::DELETED,
+                        );
+                    }
                 }
             }
             notification::DidSaveTextDocument::METHOD | notification::Initialized::METHOD => {}
@@ -284,10 +389,35 @@ impl Server {
             request::WorkspaceSymbolRequest::METHOD => json(serde_json::to_value(
                 handlers::workspace_symbols(self, params(req)?),
             )),
-            request::Completion::METHOD => json(serde_json::to_value(handlers::completion(
+            request::Completion::METHOD => json(serde_json::to_value(completion::completion(
                 self,
                 params(req)?,
             ))),
+            request::ResolveCompletionItem::METHOD => json(serde_json::to_value(
+                completion::resolve(self, params(req)?),
+            )),
+            request::PrepareRenameRequest::METHOD => json(serde_json::to_value(
+                handlers::prepare_rename(self, params(req)?)?,
+            )),
+            request::Rename::METHOD => {
+                json(serde_json::to_value(handlers::rename(self, params(req)?)?))
+            }
+            request::DocumentHighlightRequest::METHOD => json(serde_json::to_value(
+                handlers::document_highlight(self, params(req)?),
+            )),
+            request::ExecuteCommand::METHOD => {
+                let p: lsp_types::ExecuteCommandParams = params(req)?;
+                match p.command.as_str() {
+                    RESTART => {
+                        self.load();
+                        Ok(Value::Null)
+                    }
+                    other => Err((
+                        ErrorCode::InvalidParams as i32,
+                        format!("unknown command {other}"),
+                    )),
+                }
+            }
             request::Formatting::METHOD => json(serde_json::to_value(handlers::formatting(
                 self,
                 params(req)?,
@@ -302,18 +432,33 @@ impl Server {
         }
     }
 
-    fn to_diagnostic(&self, d: &Diagnostic) -> Option<lsp_types::Diagnostic> {
-        let file = self.workspace.file(d.file)?;
+    /// The file of a file id of the last report.
+    fn report_file(&self, id: usize) -> Option<&koujing_checker::SourceFile> {
+        crate::hover::file(&self.workspace, self.report.model.path(id)?)
+    }
+
+    fn location(&self, id: usize, span: koujing_grammar::Span) -> Option<Location> {
+        let file = self.report_file(id)?;
+        Some(Location {
+            uri: self.uri_of(&file.path)?,
+            range: to_proto::range(file, span, self.encoding),
+        })
+    }
+
+    /// A diagnostic in the protocol, with its path; then the same finding
+    /// mirrored into every other file its related locations are in (a
+    /// duplicate name, a conflict between two files' campaigns: each side
+    /// sees it), pointing back to where it is reported.
+    fn to_diagnostics(&self, d: &Diagnostic) -> Vec<(String, lsp_types::Diagnostic)> {
+        let Some(file) = self.report_file(d.file) else {
+            return Vec::new();
+        };
         let related: Vec<DiagnosticRelatedInformation> = d
             .related
             .iter()
             .filter_map(|r| {
-                let other = self.workspace.file(r.file)?;
                 Some(DiagnosticRelatedInformation {
-                    location: Location {
-                        uri: self.uri_of(&other.path)?,
-                        range: to_proto::range(other, r.span, self.encoding),
-                    },
+                    location: self.location(r.file, r.span)?,
                     message: r.message.get(self.lang).to_string(),
                 })
             })
@@ -323,7 +468,7 @@ impl Server {
             message.push('\n');
             message.push_str(help.get(self.lang));
         }
-        Some(lsp_types::Diagnostic {
+        let primary = lsp_types::Diagnostic {
             range: to_proto::range(file, d.span, self.encoding),
             severity: Some(match d.severity {
                 Severity::Error => DiagnosticSeverity::ERROR,
@@ -333,13 +478,40 @@ impl Server {
             code: Some(NumberOrString::String(d.code.as_str().to_string())),
             source: Some("koujing".into()),
             message,
-            related_information: if related.is_empty() {
-                None
-            } else {
-                Some(related)
-            },
+            related_information: (!related.is_empty()).then_some(related),
             ..Default::default()
-        })
+        };
+        let mut out = Vec::new();
+        let mut mirrored: Vec<usize> = Vec::new();
+        for r in &d.related {
+            if r.file == d.file || mirrored.contains(&r.file) {
+                continue;
+            }
+            mirrored.push(r.file);
+            let (Some(other), Some(back)) =
+                (self.report_file(r.file), self.location(d.file, d.span))
+            else {
+                continue;
+            };
+            let here = if self.lang.is_zh() {
+                "问题报告于此"
+            } else {
+                "reported here"
+            };
+            out.push((
+                other.path.clone(),
+                lsp_types::Diagnostic {
+                    range: to_proto::range(other, r.span, self.encoding),
+                    related_information: Some(vec![DiagnosticRelatedInformation {
+                        location: back,
+                        message: here.to_string(),
+                    }]),
+                    ..primary.clone()
+                },
+            ));
+        }
+        out.insert(0, (file.path.clone(), primary));
+        out
     }
 
     /// Re-check and publish what changed.
@@ -357,9 +529,8 @@ impl Server {
             .map(|f| (f.path.clone(), Vec::new()))
             .collect();
         for d in &self.report.diagnostics {
-            if let (Some(file), Some(proto)) = (self.workspace.file(d.file), self.to_diagnostic(d))
-            {
-                by_path.entry(file.path.clone()).or_default().push(proto);
+            for (path, proto) in self.to_diagnostics(d) {
+                by_path.entry(path).or_default().push(proto);
             }
         }
         // Files that disappeared get an empty list once.
@@ -424,6 +595,15 @@ pub fn serve(connection: Connection) -> Result<bool, String> {
     while let Ok(message) = connection.receiver.recv() {
         match message {
             Message::Request(req) => {
+                // Answer from the current text: re-check first if it changed.
+                if server.dirty
+                    && server.initialized
+                    && !server.shutdown
+                    && catch_unwind(AssertUnwindSafe(|| server.recheck(&connection))).is_err()
+                {
+                    server.dirty = false;
+                    show_message(&connection, "koujing: internal error while checking".into());
+                }
                 let id: RequestId = req.id.clone();
                 let outcome = catch_unwind(AssertUnwindSafe(|| server.request(&req)));
                 let response = match outcome {
