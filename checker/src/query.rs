@@ -23,6 +23,14 @@ fn error(zh: String, en: String) -> QueryError {
     QueryError(LocalText::new(zh, en))
 }
 
+/// A computation past the decimal type's range (about 7.9e28).
+fn overflow(what: &str) -> QueryError {
+    error(
+        format!("`{what}` 的计算超出数值范围(约 7.9×10²⁸)"),
+        format!("computing `{what}` exceeds the number range (about 7.9e28)"),
+    )
+}
+
 fn at<'a>(value: &'a Value, key: &str) -> &'a Value {
     static NULL: Value = Value::Null;
     value.get(key).unwrap_or(&NULL)
@@ -204,7 +212,11 @@ fn benefit_text(b: &Value) -> String {
     match text(at(b, "type")).as_str() {
         "discount" => {
             let p = decimal(at(b, "percent")).unwrap_or_default();
-            let fold = (Decimal::TEN - p / Decimal::TEN).normalize();
+            let fold = p
+                .checked_div(Decimal::TEN)
+                .and_then(|t| Decimal::TEN.checked_sub(t))
+                .unwrap_or_default()
+                .normalize();
             format!("discount {}% ({fold}折)", p.normalize())
         }
         "price" => format!("price {} {}", text(at(b, "amount")), text(at(b, "unit"))),
@@ -587,8 +599,13 @@ impl Runtime {
                 .iter()
                 .find(|(n, _)| *n == name)
                 .map_or(Decimal::ZERO, |(_, s)| *s);
-            let part = weight * score / Decimal::ONE_HUNDRED;
-            total += part;
+            // Checked: weights and scores come from files and the command
+            // line; an overflow is an answer, not a panic.
+            let part = weight
+                .checked_mul(score)
+                .and_then(|p| p.checked_div(Decimal::ONE_HUNDRED))
+                .ok_or_else(|| overflow(&name))?;
+            total = total.checked_add(part).ok_or_else(|| overflow(&name))?;
             contributions.push(Contribution {
                 factor: list(at(f, "path")).join(" › "),
                 weight: format!("{}%", weight.normalize()),

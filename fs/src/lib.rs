@@ -77,27 +77,30 @@ impl Reason {
     /// not read; `None` for [`Reason::Unreadable`], which is an error of
     /// the system, not of the workspace.
     pub fn finding(&self) -> Option<(Arg, Arg)> {
+        let limit = |zh: &str, en: &str| {
+            Arg::text(
+                format!("可读取的范围({zh}),未读取"),
+                format!("what may be read ({en}); not read"),
+            )
+        };
         match self {
             Reason::OutsideRoot => Some((
-                Arg::text("符号链接的目标", "a symbolic link's target"),
                 Arg::text(
-                    "工作区根目录的范围,未读取",
-                    "the bounds of the workspace root; not read",
+                    "指向工作区根目录之外的符号链接",
+                    "a symbolic link to a path outside the workspace root",
                 ),
+                limit("工作区根目录之内的文件", "files inside the workspace root"),
             )),
             Reason::Special => Some((
                 Arg::text("管道、套接字或设备文件", "a FIFO, socket or device"),
-                Arg::text(
-                    "可读取的文件类型(仅普通文件),未读取",
-                    "the kinds of file read (regular files only); not read",
-                ),
+                limit("仅普通文件", "regular files only"),
             )),
             Reason::SameName => Some((
                 Arg::text(
-                    "与另一文件相同的显示名称",
-                    "a name shown the same as another file's",
+                    "与另一文件显示名称相同的文件",
+                    "a second file shown under the same name",
                 ),
-                Arg::text("每个名称一个文件,未读取", "one file per name; not read"),
+                limit("每个名称一个文件", "one file per name"),
             )),
             Reason::Unreadable(_) => None,
         }

@@ -42,11 +42,14 @@ fn campaign(index: &Index<'_>, fact: &CampaignFact<'_>) -> Value {
     let list_price = product.and_then(|p| p.item.price).map(|p| p.node);
     let final_price = match c.benefit.as_ref().map(|b| &b.node) {
         Some(Benefit::Price(q)) => Some((q.value, q.unit)),
-        Some(Benefit::Discount(p)) => list_price.map(|l| {
-            (
-                l.value * (Decimal::ONE_HUNDRED - p) / Decimal::ONE_HUNDRED,
-                l.unit,
-            )
+        // Checked: a price near the decimal type's limit has no final price
+        // rather than a panic (the factor is at most 1, so this only fails
+        // for a discount outside 0–100%, which the check reports).
+        Some(Benefit::Discount(p)) => list_price.and_then(|l| {
+            (Decimal::ONE_HUNDRED - p)
+                .checked_div(Decimal::ONE_HUNDRED)
+                .and_then(|factor| l.value.checked_mul(factor))
+                .map(|price| (price, l.unit))
         }),
         _ => list_price.map(|l| (l.value, l.unit)),
     };
