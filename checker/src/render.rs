@@ -2,7 +2,10 @@
 
 use std::fmt;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceSpan};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
 use serde_json::{json, Value};
 
 use crate::codes::Severity;
@@ -126,25 +129,30 @@ struct Snippet {
     end: usize,
     /// 0-based line of `start` in the file.
     line: usize,
-    /// 0-based byte column of `start` in its line.
-    column: usize,
 }
 
-impl miette::SourceCode for Snippet {
+impl SourceCode for Snippet {
     fn read_span<'a>(
         &'a self,
         span: &SourceSpan,
         before: usize,
         after: usize,
-    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         let window = self.text.get(self.start..self.end).unwrap_or_default();
         let inner = window.read_span(span, before, after)?;
-        let column = if inner.line() == 0 {
-            inner.column() + self.column
-        } else {
-            inner.column()
-        };
-        Ok(Box::new(miette::MietteSpanContents::new_named(
+        // Columns count characters, as the JSON output does (miette counts
+        // bytes, so `file:line:col` would disagree with JSON).
+        let at = self.start + inner.span().offset();
+        let line_start = self
+            .text
+            .get(..at)
+            .and_then(|head| head.rfind('\n'))
+            .map_or(0, |i| i + 1);
+        let column = self
+            .text
+            .get(line_start..at)
+            .map_or_else(|| inner.column(), |prefix| prefix.chars().count());
+        Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             inner.data(),
             *inner.span(),
@@ -199,7 +207,6 @@ fn snippet(
             start: 0,
             end: text.len(),
             line: 0,
-            column: 0,
         };
         let others = others.iter().map(|s| Some(source_span(text, *s))).collect();
         return (whole, source_span(text, primary), others);
@@ -222,7 +229,6 @@ fn snippet(
         start: from,
         end: to,
         line: position.line.saturating_sub(1) as usize,
-        column: from - line_start,
     };
     let relative = |span: koujing_grammar::Span| {
         let a = span.start.clamp(from, to);
@@ -400,8 +406,19 @@ pub fn human(workspace: &Workspace, report: &Report, lang: Lang, color: bool) ->
             "检查了 {files} 个文件:{errors} 个错误,{warnings} 个警告,{infos} 个提示\n"
         ));
     } else {
+        let counted = |n: usize, one: &str| {
+            if n == 1 {
+                format!("{n} {one}")
+            } else {
+                format!("{n} {one}s")
+            }
+        };
         out.push_str(&format!(
-            "checked {files} files: {errors} errors, {warnings} warnings, {infos} infos\n"
+            "checked {}: {}, {}, {}\n",
+            counted(files, "file"),
+            counted(errors, "error"),
+            counted(warnings, "warning"),
+            counted(infos, "info")
         ));
     }
     out
