@@ -240,15 +240,7 @@ pub fn walk_root(root: &Path) -> Discovery {
             Err(why) => discovery.config_error = Some(format!("{}: {why}", display(&config_path))),
         }
     }
-    let mut walker = Walker {
-        root,
-        extension: "kj",
-        dirs: HashSet::new(),
-        files: HashSet::new(),
-        names: HashSet::new(),
-        found: Vec::new(),
-        unread: Vec::new(),
-    };
+    let mut walker = Walker::new(root, "kj");
     let starts: Vec<String> = if discovery.config.roots.is_empty() {
         vec![String::new()]
     } else {
@@ -290,15 +282,7 @@ pub fn walk_root(root: &Path) -> Discovery {
 pub fn find_under(start: &Path, extension: &str) -> std::io::Result<(Vec<Found>, Vec<Unread>)> {
     let root = find_root(start)?;
     let start = std::fs::canonicalize(start)?;
-    let mut walker = Walker {
-        root: &root,
-        extension,
-        dirs: HashSet::new(),
-        files: HashSet::new(),
-        names: HashSet::new(),
-        found: Vec::new(),
-        unread: Vec::new(),
-    };
+    let mut walker = Walker::new(&root, extension);
     let relative = start
         .strip_prefix(&root)
         .map_or_else(|_| PathBuf::new(), Path::to_path_buf);
@@ -408,7 +392,19 @@ struct Walker<'a> {
     unread: Vec<Unread>,
 }
 
-impl Walker<'_> {
+impl<'a> Walker<'a> {
+    fn new(root: &'a Path, extension: &'a str) -> Walker<'a> {
+        Walker {
+            root,
+            extension,
+            dirs: HashSet::new(),
+            files: HashSet::new(),
+            names: HashSet::new(),
+            found: Vec::new(),
+            unread: Vec::new(),
+        }
+    }
+
     fn skip(&mut self, relative: PathBuf, path: PathBuf, reason: Reason) {
         self.unread.push(Unread {
             path,
