@@ -100,37 +100,10 @@ fn list_diff(expected: &[String], actual: &[String], zh: bool) -> Vec<String> {
 }
 
 pub fn find(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-        children.sort();
-        for child in children {
-            let hidden = child
-                .file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with('.'));
-            if child.is_dir() && !hidden {
-                walk(&child, out);
-            } else if child.extension().is_some_and(|e| e == "kjtest") {
-                out.push(child);
-            }
-        }
-    }
-    let roots = if paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        paths.to_vec()
-    };
-    let mut out = Vec::new();
-    for root in roots {
-        if root.is_dir() {
-            walk(&root, &mut out);
-        } else if root.extension().is_some_and(|e| e == "kjtest") {
-            out.push(root);
-        }
-    }
-    Ok(out)
+    Ok(crate::load::kjtest_files(paths)?
+        .into_iter()
+        .map(|(real, _)| real)
+        .collect())
 }
 
 /// Run every case of one test file.

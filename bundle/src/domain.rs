@@ -127,9 +127,14 @@ pub enum Benefit {
     },
 }
 
-/// `price` less `percent`% (`188` at 20% off is `150.4`).
-pub fn discounted(price: Decimal, percent: Decimal) -> Decimal {
-    price * (Decimal::ONE_HUNDRED - percent) / Decimal::ONE_HUNDRED
+/// `price` less `percent`% (`188` at 20% off is `150.4`); `None` when the
+/// result is past the decimal type's range (a price near 7.9e28), never a
+/// panic.
+pub fn discounted(price: Decimal, percent: Decimal) -> Option<Decimal> {
+    let factor = Decimal::ONE_HUNDRED
+        .checked_sub(percent)?
+        .checked_div(Decimal::ONE_HUNDRED)?;
+    price.checked_mul(factor)
 }
 
 impl Benefit {
@@ -141,9 +146,11 @@ impl Benefit {
     ) -> Option<Money<Number>> {
         match benefit {
             Some(Benefit::Price(price)) => Some(price.clone()),
-            Some(Benefit::Discount { percent }) => list_price.map(|l| Money {
-                amount: Number::new(discounted(l.amount.get(), percent.get())),
-                unit: l.unit.clone(),
+            Some(Benefit::Discount { percent }) => list_price.and_then(|l| {
+                Some(Money {
+                    amount: Number::new(discounted(l.amount.get(), percent.get())?),
+                    unit: l.unit.clone(),
+                })
             }),
             _ => list_price.cloned(),
         }

@@ -80,6 +80,7 @@ pub fn check(workspace: &Workspace, options: &Options) -> Report {
     for (id, file) in workspace.files.iter().enumerate() {
         diagnostics.extend(file.own_diagnostics(id));
     }
+    diagnostics.extend(workspace.unread_diagnostics());
     let (mut index, mut found) = resolve::build_index(workspace);
     diagnostics.append(&mut found);
     let (found, references) = resolve::resolve_references(workspace, &index);

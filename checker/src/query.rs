@@ -425,8 +425,13 @@ impl Runtime {
                 .iter()
                 .find(|(n, _)| n == f.leaf())
                 .map_or(Decimal::ZERO, |(_, s)| *s);
-            let part = weight * score / Decimal::ONE_HUNDRED;
-            total += part;
+            // Checked: weights and scores come from files and the command
+            // line; an overflow is an answer, not a panic.
+            let part = weight
+                .checked_mul(score)
+                .and_then(|p| p.checked_div(Decimal::ONE_HUNDRED))
+                .ok_or_else(|| overflow(&name))?;
+            total = total.checked_add(part).ok_or_else(|| overflow(&name))?;
             contributions.push(Contribution {
                 factor: f.path.join(" › "),
                 weight: format!("{weight}%"),

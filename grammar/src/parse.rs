@@ -6,7 +6,6 @@ use pest::error::{ErrorVariant, InputLocation};
 use pest::iterators::Pair;
 use pest::Parser;
 use rust_decimal::Decimal;
-use std::str::FromStr;
 
 use crate::issue::{Issue, IssueCode};
 use crate::prescan::{prescan, Prescan};
@@ -647,13 +646,20 @@ impl Walker {
                 let mut parts = inner.into_inner();
                 let number = parts.next()?;
                 let digits: String = number.as_str().chars().filter(|&c| c != '_').collect();
-                let value = match Decimal::from_str(&digits) {
+                // Exact or not at all: a literal the decimal type would round
+                // (more than 28 significant digits) is KJ1008, never a
+                // silently different number.
+                let value = match Decimal::from_str_exact(&digits) {
                     Ok(v) => v,
                     Err(_) => {
                         self.issues.push(
                             Issue::new(IssueCode::OutOfRange, span)
                                 .plain("value", number.as_str())
-                                .text("range", "可表示的数值", "a representable number"),
+                                .text(
+                                    "range",
+                                    "能精确表示的数值(最多 28 位有效数字,绝对值小于 7.9×10²⁸)",
+                                    "a number held exactly (at most 28 significant digits, magnitude below 7.9e28)",
+                                ),
                         );
                         return None;
                     }

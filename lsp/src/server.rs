@@ -41,6 +41,8 @@ pub struct Server {
     pub report: Report,
     published: HashMap<String, Vec<lsp_types::Diagnostic>>,
     dirty: bool,
+    /// The canonical workspace roots found for `roots` (by `koujing-fs`).
+    ws_roots: Vec<PathBuf>,
     initialized: bool,
     shutdown: bool,
 }
@@ -51,30 +53,6 @@ pub fn path_of(uri: &Url) -> String {
     match uri.to_file_path() {
         Ok(path) => path.to_string_lossy().replace('\\', "/"),
         Err(()) => uri.to_string(),
-    }
-}
-
-fn find_kj(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
-    if depth > 32 {
-        return;
-    }
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    children.sort();
-    for child in children {
-        let name = child
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if child.is_dir() {
-            if !name.starts_with('.') && name != "target" && name != "node_modules" {
-                find_kj(&child, out, depth + 1);
-            }
-        } else if child.extension().is_some_and(|e| e == "kj") {
-            out.push(child);
-        }
     }
 }
 
@@ -93,6 +71,7 @@ impl Server {
             report: Report::default(),
             published: HashMap::new(),
             dirty: false,
+            ws_roots: Vec::new(),
             initialized: false,
             shutdown: false,
         }
@@ -111,37 +90,64 @@ impl Server {
         crate::hover::file(&self.workspace, &path_of(uri))
     }
 
-    /// Is `path` a `.kj` file under one of the workspace folders?
+    /// Is `path` a `.kj` file under one of the workspace roots?
     fn in_workspace(&self, path: &Path) -> bool {
         path.extension().is_some_and(|e| e == "kj")
-            && self.roots.iter().any(|root| path.starts_with(root))
+            && std::fs::canonicalize(path)
+                .is_ok_and(|real| self.ws_roots.iter().any(|root| real.starts_with(root)))
+    }
+
+    /// Read a file of the workspace from disk by the walker's rules: inside
+    /// a workspace root, a regular file, capped (never a FIFO or
+    /// `/dev/zero`, never a link out of the workspace).
+    fn read_disk(&self, path: &Path) -> Option<Vec<u8>> {
+        let real = std::fs::canonicalize(path).ok()?;
+        let root = self.ws_roots.iter().find(|r| real.starts_with(r))?;
+        koujing_fs::read_inside(root, &real).ok()
     }
 
     /// Read `koujing.toml` and every `.kj` file of the workspace folders
-    /// again; open documents keep their buffer text.
+    /// again, with the same discovery and walker as the CLI (koujing-fs):
+    /// each folder's workspace root, its `roots`, the same file rules. Open
+    /// documents keep their buffer text.
     fn load(&mut self) {
-        let mut config = Config::default();
+        let mut config = None;
         let mut sources = Vec::new();
-        for root in &self.roots {
-            if let Ok(text) = std::fs::read_to_string(root.join("koujing.toml")) {
-                if let Ok(parsed) = Config::parse(&text) {
-                    config = parsed;
-                }
+        let mut unread = Vec::new();
+        self.ws_roots.clear();
+        for folder in &self.roots {
+            let Ok(root) = koujing_fs::find_root(folder) else {
+                continue;
+            };
+            if self.ws_roots.contains(&root) {
+                continue;
             }
-            let mut files = Vec::new();
-            find_kj(root, &mut files, 0);
-            for file in files {
-                let path = file.to_string_lossy().replace('\\', "/");
+            let discovery = koujing_fs::walk_root(&root);
+            if let Some(why) = &discovery.config_error {
+                eprintln!("koujing lsp: {why}");
+            } else if discovery.has_config && config.is_none() {
+                config = Some(discovery.config.clone());
+            }
+            // Name files under the folder as the editor gave it, so that its
+            // URIs match.
+            let base = if std::fs::canonicalize(folder).is_ok_and(|f| f == root) {
+                folder.clone()
+            } else {
+                root.clone()
+            };
+            let name = |relative: &Path| base.join(relative).to_string_lossy().replace('\\', "/");
+            let (found, skipped, _) = koujing_fs::sources(&discovery, name);
+            for (path, bytes) in found {
                 if self.open.contains_key(&path) {
                     continue;
                 }
-                if let Ok(bytes) = std::fs::read(&file) {
-                    if let Ok(uri) = Url::from_file_path(&file) {
-                        self.uris.insert(path.clone(), uri);
-                    }
-                    sources.push((path, bytes));
+                if let Ok(uri) = Url::from_file_path(&path) {
+                    self.uris.insert(path.clone(), uri);
                 }
+                sources.push((path, bytes));
             }
+            unread.extend(skipped);
+            self.ws_roots.push(root);
         }
         // Open documents: their buffers, whether on disk or not.
         for path in self.open.keys() {
@@ -150,7 +156,12 @@ impl Server {
             }
         }
         self.workspace = Workspace::new(sources);
-        self.config = config;
+        for (path, what, limit) in unread {
+            if !self.open.contains_key(&path) {
+                self.workspace.add_unread(&path, what, limit);
+            }
+        }
+        self.config = config.unwrap_or_default();
         self.dirty = true;
     }
 
@@ -167,8 +178,8 @@ impl Server {
         if self.open.contains_key(&path) || !self.in_workspace(&file) {
             return; // the buffer wins; files elsewhere are not ours
         }
-        match std::fs::read(&file) {
-            Ok(bytes) if !deleted => {
+        match self.read_disk(&file) {
+            Some(bytes) if !deleted => {
                 self.uris.insert(path.clone(), uri.clone());
                 self.workspace.set_file(&path, &bytes);
             }
@@ -314,7 +325,7 @@ impl Server {
                         .to_file_path()
                         .ok()
                         .filter(|f| self.in_workspace(f))
-                        .and_then(|f| std::fs::read(f).ok());
+                        .and_then(|f| self.read_disk(&f));
                     match on_disk {
                         Some(bytes) => self.workspace.set_file(&path, &bytes),
                         None => self.workspace.remove_file(&path),
@@ -349,6 +360,10 @@ impl Server {
             v.map_err(|e| (ErrorCode::InternalError as i32, e.to_string()))
         };
         match req.method.as_str() {
+            _ if self.shutdown => Err((
+                ErrorCode::InvalidRequest as i32,
+                "shutdown was requested; only exit is accepted".into(),
+            )),
             request::Initialize::METHOD => {
                 let result = self.initialize(params(req)?);
                 self.initialized = true;
@@ -584,12 +599,20 @@ fn env_lang() -> Option<Lang> {
 
 /// Serve `connection` until `exit`.
 pub fn run(connection: Connection) -> Result<(), String> {
-    run_with_lang(connection, None)
+    serve(connection, None).map(|_| ())
 }
 
 /// Serve `connection` until `exit`; `lang` (from `koujing lsp --lang`)
 /// overrides koujing.toml, the editor's locale and the environment.
 pub fn run_with_lang(connection: Connection, lang: Option<Lang>) -> Result<(), String> {
+    serve(connection, lang).map(|_| ())
+}
+
+/// Serve `connection` until `exit` or the end of input, with `lang` as in
+/// [`run_with_lang`]. `Ok(true)` when the client asked for `shutdown` first
+/// (exit code 0), `Ok(false)` otherwise (exit code 1, as the protocol
+/// requires).
+pub fn serve(connection: Connection, lang: Option<Lang>) -> Result<bool, String> {
     let mut server = Server::new();
     server.lang_flag = lang;
     while let Ok(message) = connection.receiver.recv() {
@@ -650,5 +673,5 @@ pub fn run_with_lang(connection: Connection, lang: Option<Lang>) -> Result<(), S
             show_message(&connection, "koujing: internal error while checking".into());
         }
     }
-    Ok(())
+    Ok(server.shutdown)
 }

@@ -106,7 +106,21 @@ pub fn check_paths(
     require_reason: bool,
     progress: &Progress,
 ) -> Result<(load::Loaded, koujing_checker::Report), String> {
-    let loaded = load::load(paths)?;
+    check_loaded(
+        load::load(paths, load::Empty::Refuse)?,
+        today,
+        require_reason,
+        progress,
+    )
+}
+
+/// Check a workspace already loaded.
+pub fn check_loaded(
+    loaded: load::Loaded,
+    today: Option<NaiveDate>,
+    require_reason: bool,
+    progress: &Progress,
+) -> Result<(load::Loaded, koujing_checker::Report), String> {
     progress.step(&format!("checking {} files", loaded.workspace.files.len()));
     let options = Options {
         today: today.unwrap_or_else(|| chrono::Local::now().date_naive()),
