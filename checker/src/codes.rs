@@ -129,7 +129,7 @@ codes! {
         message("活动 `{campaign}` 与 `{other}` 冲突:{witness}", "campaigns `{campaign}` and `{other}` conflict: {witness}");
     KJ2002 "campaign-clustering" Warning
         summary("营销活动扎堆", "too many campaigns at once in one place")
-        message("营销活动扎堆:{count} 个活动同时开展,超过上限 {max}:{campaigns};{where}", "{count} campaigns at once, above the limit of {max}: {campaigns}; {where}");
+        message("营销活动扎堆:`{campaign}` 使同时开展的活动超过上限 {max}(最多 {count} 个);{lanes};日期 {days}{rest}", "`{campaign}` is one campaign too many: up to {count} at once, above the limit of {max}; {lanes}; dates {days}{rest}");
     KJ2003 "province-city-overlap" Warning
         summary("地市活动与省公司活动重叠但未声明 extends", "city campaign overlaps a province campaign without `extends`")
         message("地市活动 `{campaign}` 与省公司活动 `{other}` 同一产品重叠,但未声明 extends", "city campaign `{campaign}` overlaps province campaign `{other}` on the same offer without `extends`");
@@ -157,6 +157,9 @@ codes! {
     KJ3003 "inconsistent-answer" Warning
         summary("同一问题口径不一致", "the same question answered differently")
         message("问题“{question}”的回答与 {other} 不一致(口径不一致)", "the question “{question}” is answered differently in {other}");
+    KJ3004 "wording-contradicts-gift" Error
+        summary("文案赠送与优惠不符", "customer text contradicts the gift, bonus or points")
+        message("文案写“{quote}”({implies}),但 benefit 为 {actual}", "the text says “{quote}” ({implies}), but the benefit is {actual}");
     KJ4001 "missing-support" Error
         summary("渠道缺少必需的支撑", "a campaign channel lacks a required kind of support")
         message("渠道 `{channel}` 缺少 {kind} 类支撑", "channel `{channel}` has no support of kind {kind}");

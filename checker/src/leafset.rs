@@ -59,6 +59,21 @@ impl LeafSet {
         self.first_common(other).is_some()
     }
 
+    /// How many leaves of `range` are in the set.
+    pub fn count_range(&self, range: std::ops::Range<usize>) -> usize {
+        range.filter(|&l| self.contains(l)).count()
+    }
+
+    /// Add every leaf of `other`.
+    pub fn union_with(&mut self, other: &LeafSet) {
+        if self.words.len() < other.words.len() {
+            self.words.resize(other.words.len(), 0);
+        }
+        for (a, b) in self.words.iter_mut().zip(&other.words) {
+            *a |= b;
+        }
+    }
+
     /// Every leaf in the set, ascending.
     pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
         self.words.iter().enumerate().flat_map(|(i, &word)| {

@@ -16,6 +16,7 @@ pub mod limits;
 pub mod mixref;
 pub mod model;
 pub mod query;
+pub mod reading;
 pub mod render;
 pub mod report;
 pub mod resolve;

@@ -4,33 +4,33 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use super::{pick_lang, Format};
+use super::{pick_lang, DataFormat, LangArg};
 use crate::bundle;
 
 /// Arguments of `koujing diff`.
 #[derive(clap::Args)]
 pub struct Args {
+    /// The earlier bundle folder.
+    #[arg(value_name = "OLD")]
     old: PathBuf,
+    /// The later bundle folder.
+    #[arg(value_name = "NEW")]
     new: PathBuf,
+    /// Output format.
     #[arg(long, value_enum, default_value = "human")]
-    format: Format,
-    #[arg(long)]
-    lang: Option<String>,
+    format: DataFormat,
+    #[command(flatten)]
+    lang: LangArg,
 }
 
 /// Run `koujing diff`.
 pub fn run(args: Args) -> Result<ExitCode, String> {
-    let lang = pick_lang(args.lang.as_deref(), None)?;
+    let lang = pick_lang(args.lang.lang, None);
     let differences =
         koujing_checker::compile::diff::diff(&bundle::read(&args.old)?, &bundle::read(&args.new)?)?;
     let mut stdout = std::io::stdout().lock();
     match args.format {
-        Format::Sarif | Format::Github | Format::Junit => {
-            return Err(
-                "diff 只支持 --format human|json / diff supports --format human|json".to_string(),
-            )
-        }
-        Format::Json => {
+        DataFormat::Json => {
             let list: Vec<serde_json::Value> = differences
                 .iter()
                 .map(|d| {
@@ -47,7 +47,7 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
                 .map_err(|e| e.to_string())?;
             let _ = writeln!(stdout, "{text}");
         }
-        Format::Human => {
+        DataFormat::Human => {
             for d in &differences {
                 let _ = writeln!(stdout, "{}", d.describe(lang.is_zh()));
             }

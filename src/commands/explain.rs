@@ -8,6 +8,8 @@ use koujing_checker::Code;
 /// Arguments of `koujing explain`.
 #[derive(clap::Args)]
 pub struct Args {
+    /// A diagnostic code, e.g. KJ2001.
+    #[arg(value_name = "CODE")]
     code: String,
 }
 

@@ -11,6 +11,8 @@ use crate::{bundle, load};
 /// Arguments of `koujing fmt`.
 #[derive(clap::Args)]
 pub struct Args {
+    /// Folders or `.kj` files to format (default: the current folder).
+    #[arg(value_name = "PATHS")]
     paths: Vec<PathBuf>,
     /// List the files that would change and exit 1; write nothing.
     #[arg(long)]

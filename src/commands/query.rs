@@ -10,20 +10,23 @@ use koujing_checker::query::{CommissionQuery, GradeQuery, OfferQuery, QueryError
 use koujing_checker::Lang;
 use rust_decimal::Decimal;
 
-use super::{parse_date, pick_lang, runtime, Format};
+use super::{parse_date, pick_lang, runtime, DataFormat, LangArg};
 
 /// Where the evaluator's data comes from.
 #[derive(clap::Args)]
 pub struct Source {
-    /// Workspace folders or files (default: the current folder).
+    /// Workspace folders or `.kj` files (default: the current folder, or
+    /// the roots its koujing.toml names).
+    #[arg(value_name = "PATHS")]
     paths: Vec<PathBuf>,
-    /// Evaluate a built bundle instead of the sources.
-    #[arg(long)]
+    /// Evaluate a built bundle folder instead of the sources.
+    #[arg(long, value_name = "DIR")]
     bundle: Option<PathBuf>,
+    /// Output format.
     #[arg(long, value_enum, default_value = "human")]
-    format: Format,
-    #[arg(long)]
-    lang: Option<String>,
+    format: DataFormat,
+    #[command(flatten)]
+    lang: LangArg,
 }
 
 /// The three questions.
@@ -33,43 +36,51 @@ pub enum QueryCommand {
     Offers {
         #[command(flatten)]
         source: Source,
-        #[arg(long, value_parser = parse_date)]
+        /// The day of the purchase, YYYY-MM-DD.
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
         date: NaiveDate,
         /// The customer's county (区县).
         #[arg(long)]
         region: String,
+        /// The channel the customer uses, e.g. 自有营业厅.
         #[arg(long)]
         channel: String,
         /// An audience attribute, e.g. `--set 品牌=全球通 --set 月消费=80`.
-        #[arg(long = "set", value_parser = parse_pair)]
+        #[arg(long = "set", value_name = "NAME=VALUE", value_parser = parse_pair)]
         set: Vec<(String, String)>,
     },
     /// The commission rows that pay for an activation or a customer.
     Commission {
         #[command(flatten)]
         source: Source,
-        #[arg(long, value_parser = parse_date)]
+        /// The day of the activation, YYYY-MM-DD.
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
         date: NaiveDate,
+        /// The channel (outlet type) that sold it, e.g. 社会渠道.
         #[arg(long)]
         channel: String,
+        /// The outlet's grade, e.g. A.
         #[arg(long)]
         grade: Option<String>,
+        /// The product sold, e.g. 流量包10元.
         #[arg(long)]
         product: Option<String>,
-        /// Months in network.
-        #[arg(long)]
+        /// The customer's months in network.
+        #[arg(long, value_name = "MONTHS")]
         tenure: Option<Decimal>,
-        #[arg(long = "set", value_parser = parse_pair)]
+        /// An audience attribute, e.g. `--set 品牌=全球通`.
+        #[arg(long = "set", value_name = "NAME=VALUE", value_parser = parse_pair)]
         set: Vec<(String, String)>,
     },
     /// An outlet's weighted score and grade.
     Grade {
         #[command(flatten)]
         source: Source,
+        /// The grading model's name.
         #[arg(long)]
         model: String,
         /// A leaf factor's score, e.g. `--score 商圈等级=80`.
-        #[arg(long = "score", value_parser = parse_score)]
+        #[arg(long = "score", value_name = "FACTOR=SCORE", value_parser = parse_score)]
         scores: Vec<(String, Decimal)>,
     },
 }
@@ -97,7 +108,7 @@ pub fn run(query: QueryCommand) -> Result<ExitCode, String> {
         | QueryCommand::Grade { source, .. } => source,
     };
     let (runtime, config_lang) = runtime(&source.paths, source.bundle.as_ref())?;
-    let lang = pick_lang(source.lang.as_deref(), config_lang)?;
+    let lang = pick_lang(source.lang.lang, config_lang);
     let (json, human) = match &query {
         QueryCommand::Offers {
             date,
@@ -142,8 +153,8 @@ pub fn run(query: QueryCommand) -> Result<ExitCode, String> {
         }
     };
     let out = match source.format {
-        Format::Json => serde_json::to_string_pretty(&json).map_err(|e| e.to_string())? + "\n",
-        _ => human,
+        DataFormat::Json => serde_json::to_string_pretty(&json).map_err(|e| e.to_string())? + "\n",
+        DataFormat::Human => human,
     };
     let _ = std::io::stdout().lock().write_all(out.as_bytes());
     Ok(ExitCode::SUCCESS)

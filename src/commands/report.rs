@@ -4,27 +4,29 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use chrono::NaiveDate;
-
-use super::{check_paths, parse_date, pick_lang};
+use super::{check_paths, pick_lang, LangArg, TodayArg};
 use crate::bundle;
 
 /// Arguments of `koujing report`.
 #[derive(clap::Args)]
 pub struct Args {
+    /// Workspace folders or `.kj` files (default: the current folder, or the
+    /// roots its koujing.toml names).
+    #[arg(value_name = "PATHS")]
     paths: Vec<PathBuf>,
-    #[arg(long, default_value = "report.html")]
+    /// The HTML file to write.
+    #[arg(long, value_name = "FILE", default_value = "report.html")]
     out: PathBuf,
-    #[arg(long)]
-    lang: Option<String>,
-    #[arg(long, value_parser = parse_date)]
-    today: Option<NaiveDate>,
+    #[command(flatten)]
+    lang: LangArg,
+    #[command(flatten)]
+    today: TodayArg,
 }
 
 /// Run `koujing report`.
 pub fn run(args: Args) -> Result<ExitCode, String> {
-    let (loaded, report) = check_paths(&args.paths, args.today, false)?;
-    let lang = pick_lang(args.lang.as_deref(), loaded.config.lang)?;
+    let (loaded, report) = check_paths(&args.paths, args.today.today, false)?;
+    let lang = pick_lang(args.lang.lang, loaded.config.lang);
     let html = koujing_checker::report::html(&loaded.workspace, &report, lang);
     bundle::write_file(&args.out, html.as_bytes())?;
     let _ = writeln!(std::io::stdout(), "{}", args.out.display());

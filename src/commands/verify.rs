@@ -4,22 +4,26 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use super::{pick_lang, read_text};
+use super::{pick_lang, read_text, LangArg};
 use crate::bundle;
 
 /// Arguments of `koujing verify`.
 #[derive(clap::Args)]
 pub struct Args {
+    /// The bundle folder written by `koujing build`.
+    #[arg(value_name = "DIR")]
     dir: PathBuf,
-    #[arg(long)]
+    /// Check the signature of manifest.json with this Ed25519 public key
+    /// (NAME.pub from `koujing keygen`).
+    #[arg(long, value_name = "FILE")]
     pubkey: Option<PathBuf>,
-    #[arg(long)]
-    lang: Option<String>,
+    #[command(flatten)]
+    lang: LangArg,
 }
 
 /// Run `koujing verify`.
 pub fn run(args: Args) -> Result<ExitCode, String> {
-    let lang = pick_lang(args.lang.as_deref(), None)?;
+    let lang = pick_lang(args.lang.lang, None);
     let public = match &args.pubkey {
         Some(path) => Some(
             koujing_checker::compile::manifest::read_public(&read_text(path)?).ok_or_else(
