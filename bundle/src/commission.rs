@@ -25,6 +25,22 @@ pub struct CommissionFile {
     /// Every `mix`, by name.
     #[serde(default)]
     pub mix: Vec<Mix>,
+    /// v2: every `sim_card` product with its face value and supply price,
+    /// by name, so settlement and `query commission` can show an agent's
+    /// net cost (supply price − first-return).
+    #[serde(default)]
+    pub sim_cards: Vec<SimCard>,
+}
+
+/// A `sim_card` product (v2).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct SimCard {
+    /// The product's name.
+    pub name: String,
+    /// Its face value.
+    pub face_value: Option<Money<DecimalText>>,
+    /// What an agent pays for it (`supply_price`), if given.
+    pub supply_price: Option<Money<DecimalText>>,
 }
 
 /// One commission table.
@@ -208,4 +224,10 @@ pub struct MixReference {
     /// percent (what KJ6008 compares with the mix's `shares`).
     #[serde(default)]
     pub shares: BTreeMap<String, DecimalText>,
+    /// Kind → what the tables pay for this case over `months`, in 元.
+    #[serde(default)]
+    pub totals: BTreeMap<String, DecimalText>,
+    /// Kind → the tables that paid it and how much, in workspace order.
+    #[serde(default)]
+    pub parts: BTreeMap<String, Vec<(String, DecimalText)>>,
 }

@@ -10,8 +10,10 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use koujing_bundle::campaigns::Campaign;
-use koujing_bundle::commission::Row;
-use koujing_bundle::{Bundle, CampaignsFile, CommissionFile, Exact, GradingFile};
+use koujing_bundle::commission::{CommissionTable, Row};
+use koujing_bundle::{
+    Bundle, CampaignsFile, CommissionFile, DecimalText, Direction, Exact, GradingFile, Money,
+};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -23,6 +25,14 @@ pub struct QueryError(pub LocalText);
 
 fn error(zh: String, en: String) -> QueryError {
     QueryError(LocalText::new(zh, en))
+}
+
+/// A computation past the decimal type's range (about 7.9e28).
+fn overflow(what: &str) -> QueryError {
+    error(
+        format!("`{what}` 的计算超出数值范围(约 7.9×10²⁸)"),
+        format!("computing `{what}` exceeds the number range (about 7.9e28)"),
+    )
 }
 
 /// A bundle's data, ready to answer queries.
@@ -213,6 +223,9 @@ pub struct CommissionQuery {
     pub product: Option<String>,
     pub tenure: Option<Decimal>,
     pub set: Vec<(String, String)>,
+    /// v2: where the outlet is; the most specific table of each kind that
+    /// applies there is used (`None`: the province-wide tables).
+    pub region: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -222,6 +235,23 @@ pub struct RowMatch {
     pub amount: String,
     pub conditions: String,
     pub source: String,
+    /// v2: the table's pay adds to the other tables of its kind.
+    pub additive: bool,
+    #[serde(skip)]
+    value: Decimal,
+    #[serde(skip)]
+    unit: String,
+}
+
+/// What an agent pays for a SIM card, net of the first-return (v2).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NetCost {
+    pub product: String,
+    pub face_value: Option<String>,
+    pub supply_price: String,
+    pub first_return: String,
+    /// Supply price − first-return.
+    pub net: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -236,18 +266,48 @@ pub struct NoMatch {
 pub struct CommissionAnswer {
     pub matches: Vec<RowMatch>,
     pub no_match: Vec<NoMatch>,
+    /// v2: kind → what it pays: additive parts summed (`"0.8 元"`);
+    /// alternatives that both match (a KJ2101) joined by ` | `.
+    pub totals: BTreeMap<String, String>,
+    /// v2: for a SIM card with a supply price.
+    pub net_cost: Option<NetCost>,
 }
 
 impl CommissionAnswer {
-    /// kind → amounts of the matching rows (`"18 元"`, several joined by ` | `).
+    /// kind → what it pays (see [`CommissionAnswer::totals`]).
     pub fn by_kind(&self) -> BTreeMap<String, String> {
-        let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for m in &self.matches {
-            out.entry(m.kind.clone())
-                .or_default()
-                .push(m.amount.clone());
+        self.totals.clone()
+    }
+
+    fn total(&self, kind: &str) -> Option<(Decimal, String)> {
+        let parts: Vec<&RowMatch> = self.matches.iter().filter(|m| m.kind == kind).collect();
+        let unit = parts.first()?.unit.clone();
+        let alternatives = parts.iter().filter(|m| !m.additive).count();
+        if alternatives > 1 || parts.iter().any(|m| m.unit != unit) {
+            return None;
         }
-        out.into_iter().map(|(k, v)| (k, v.join(" | "))).collect()
+        Some((parts.iter().map(|m| m.value).sum(), unit))
+    }
+
+    fn summarise(&mut self) {
+        let kinds: Vec<String> = self.matches.iter().map(|m| m.kind.clone()).collect();
+        for kind in kinds {
+            let shown = match self.total(&kind) {
+                Some((value, unit)) => Money {
+                    amount: DecimalText::new(value),
+                    unit,
+                }
+                .show(),
+                None => self
+                    .matches
+                    .iter()
+                    .filter(|m| m.kind == kind)
+                    .map(|m| m.amount.clone())
+                    .collect::<Vec<_>>()
+                    .join(" | "),
+            };
+            self.totals.insert(kind, shown);
+        }
     }
 }
 
@@ -287,11 +347,9 @@ impl Runtime {
                 .iter()
                 .all(|c| input(&c.key).is_some_and(|v| c.accepts(&v)))
         };
+        let leaves = self.leaves_of(q.region.as_deref())?;
         let mut answer = CommissionAnswer::default();
-        for table in &self.commission.commission {
-            if !table.in_force(q.date) || !table.channels.contains(&q.channel) {
-                continue;
-            }
+        for table in self.tables_for(q, &leaves) {
             let kind = table.kind.clone().unwrap_or_default();
             let matching: Vec<&Row> = table.rows.iter().filter(|r| row_matches(r)).collect();
             for row in &matching {
@@ -301,6 +359,9 @@ impl Runtime {
                     amount: row.output.show(),
                     conditions: row.describe(),
                     source: row.source.clone(),
+                    additive: table.additive,
+                    value: row.output.amount.get(),
+                    unit: row.output.unit.clone(),
                 });
             }
             if matching.is_empty() {
@@ -311,7 +372,110 @@ impl Runtime {
                 });
             }
         }
+        answer.summarise();
+        answer.net_cost = self.net_cost(q, &answer);
         Ok(answer)
+    }
+
+    /// The leaves of `region` (every leaf for `None`).
+    fn leaves_of(&self, region: Option<&str>) -> Result<Vec<String>, QueryError> {
+        let tree = &self.campaigns.region_tree;
+        if let Some(region) = region {
+            if !tree.iter().any(|r| r.name == region) {
+                let names: Vec<&str> = tree.iter().map(|r| r.name.as_str()).collect();
+                return Err(error(
+                    format!("未知地区 `{region}`;可选:{}", names.join("、")),
+                    format!("unknown region `{region}`; valid: {}", names.join(", ")),
+                ));
+            }
+        }
+        let is_leaf = |name: &str| !tree.iter().any(|r| r.parent.as_deref() == Some(name));
+        let within = |name: &str| {
+            let mut at = Some(name.to_string());
+            while let Some(current) = at {
+                if Some(current.as_str()) == region {
+                    return true;
+                }
+                at = tree
+                    .iter()
+                    .find(|r| r.name == current)
+                    .and_then(|r| r.parent.clone());
+            }
+            region.is_none()
+        };
+        Ok(tree
+            .iter()
+            .filter(|r| is_leaf(&r.name) && within(&r.name))
+            .map(|r| r.name.clone())
+            .collect())
+    }
+
+    /// The tables in force for the query: every additive table that applies
+    /// at the place, and of the others of each kind the most specific (the
+    /// fewest leaves; a table another applicable one `overrides` is out).
+    fn tables_for(&self, q: &CommissionQuery, leaves: &[String]) -> Vec<&CommissionTable> {
+        let applies = |t: &CommissionTable| {
+            t.in_force(q.date)
+                && t.channels.contains(&q.channel)
+                && (t.regions.is_empty() || leaves.iter().all(|l| t.regions.contains(l)))
+        };
+        let applicable: Vec<&CommissionTable> = self
+            .commission
+            .commission
+            .iter()
+            .filter(|t| applies(t))
+            .collect();
+        let overridden = |t: &CommissionTable| {
+            applicable
+                .iter()
+                .any(|o| o.overrides.as_deref() == Some(t.name.as_str()))
+        };
+        let size = |t: &CommissionTable| {
+            if t.regions.is_empty() {
+                usize::MAX
+            } else {
+                t.regions.len()
+            }
+        };
+        applicable
+            .iter()
+            .copied()
+            .filter(|t| {
+                t.additive
+                    || (!overridden(t)
+                        && !applicable.iter().any(|o| {
+                            !o.additive && o.kind == t.kind && !overridden(o) && size(o) < size(t)
+                        }))
+            })
+            .collect()
+    }
+
+    /// Supply price − first-return, for a SIM card with a supply price.
+    fn net_cost(&self, q: &CommissionQuery, answer: &CommissionAnswer) -> Option<NetCost> {
+        let product = q.product.as_ref()?;
+        let card = self
+            .commission
+            .sim_cards
+            .iter()
+            .find(|c| c.name == *product)?;
+        let supply = card.supply_price.as_ref()?;
+        let (first_return, _) = answer
+            .total("first_return")
+            .unwrap_or((Decimal::ZERO, String::new()));
+        let money = |amount: Decimal| {
+            Money {
+                amount: DecimalText::new(amount),
+                unit: supply.unit.clone(),
+            }
+            .show()
+        };
+        Some(NetCost {
+            product: product.clone(),
+            face_value: card.face_value.as_ref().map(Money::show),
+            supply_price: supply.show(),
+            first_return: money(first_return),
+            net: money(supply.amount.get() - first_return),
+        })
     }
 }
 
@@ -356,7 +520,12 @@ pub struct GradeQuery {
 pub struct Contribution {
     pub factor: String,
     pub weight: String,
+    /// The input score.
     pub score: String,
+    /// v2: the score counted (100 − the input for `lower_better`).
+    pub counted: String,
+    /// v2: `lower_better` / `higher_better`, when the factor says.
+    pub direction: Option<String>,
     pub contribution: String,
 }
 
@@ -425,10 +594,19 @@ impl Runtime {
                 .iter()
                 .find(|(n, _)| n == f.leaf())
                 .map_or(Decimal::ZERO, |(_, s)| *s);
-            // Checked: weights and scores come from files and the command
-            // line; an overflow is an answer, not a panic.
+            // v2: a `lower_better` factor scores 100 − the input. Checked:
+            // weights and scores come from files and the command line; an
+            // overflow is an answer, not a panic.
+            let lower = f.direction == Some(Direction::LowerBetter);
+            let counted = if lower {
+                Decimal::ONE_HUNDRED
+                    .checked_sub(score)
+                    .ok_or_else(|| overflow(&name))?
+            } else {
+                score
+            };
             let part = weight
-                .checked_mul(score)
+                .checked_mul(counted)
                 .and_then(|p| p.checked_div(Decimal::ONE_HUNDRED))
                 .ok_or_else(|| overflow(&name))?;
             total = total.checked_add(part).ok_or_else(|| overflow(&name))?;
@@ -436,6 +614,11 @@ impl Runtime {
                 factor: f.path.join(" › "),
                 weight: format!("{weight}%"),
                 score: score.normalize().to_string(),
+                counted: counted.normalize().to_string(),
+                direction: f.direction.map(|d| match d {
+                    Direction::HigherBetter => "higher_better".to_string(),
+                    Direction::LowerBetter => "lower_better".to_string(),
+                }),
                 contribution: part.normalize().to_string(),
             });
         }
@@ -444,6 +627,87 @@ impl Runtime {
             score: total.normalize().to_string(),
             grade: model.grade_for(total).map(|g| g.name.clone()),
             contributions,
+        })
+    }
+}
+
+/// `koujing query mix NAME` (v2): the reference computation KJ6008 checks.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MixAnswer {
+    pub mix: String,
+    /// Percentage points.
+    pub tolerance: String,
+    pub kinds: Vec<MixKind>,
+}
+
+/// One kind of a mix's reference computation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MixKind {
+    pub kind: String,
+    /// What the tables pay for the case, in 元.
+    pub total: String,
+    /// Percent of the total of the kinds the mix names.
+    pub share: String,
+    /// Percent, as declared.
+    pub declared: String,
+    /// Within the tolerance of the declared share.
+    pub within: bool,
+    /// (table, amount) of the tables that paid it.
+    pub parts: Vec<(String, String)>,
+}
+
+impl Runtime {
+    pub fn mix(&self, name: &str) -> Result<MixAnswer, QueryError> {
+        let mixes = &self.commission.mix;
+        let Some(mix) = mixes.iter().find(|m| m.name == name) else {
+            let names: Vec<&str> = mixes.iter().map(|m| m.name.as_str()).collect();
+            return Err(error(
+                format!("未知酬金结构 `{name}`;可选:{}", names.join("、")),
+                format!("unknown mix `{name}`; valid: {}", names.join(", ")),
+            ));
+        };
+        let Some(reference) = &mix.reference else {
+            return Err(error(
+                format!("酬金结构 `{name}` 没有参考案例(reference)"),
+                format!("mix `{name}` has no reference case"),
+            ));
+        };
+        let tolerance = mix
+            .tolerance
+            .map_or(crate::mixref::DEFAULT_TOLERANCE, |t| t.get());
+        let kinds = mix
+            .shares
+            .iter()
+            .map(|(kind, declared)| {
+                let share = reference
+                    .shares
+                    .get(kind)
+                    .map_or(Decimal::ZERO, |s| s.get());
+                MixKind {
+                    kind: kind.clone(),
+                    total: reference
+                        .totals
+                        .get(kind)
+                        .map_or(Decimal::ZERO, |t| t.get())
+                        .normalize()
+                        .to_string(),
+                    share: share.round_dp(1).normalize().to_string(),
+                    declared: declared.get().normalize().to_string(),
+                    within: (share - declared.get()).abs() <= tolerance,
+                    parts: reference
+                        .parts
+                        .get(kind)
+                        .into_iter()
+                        .flatten()
+                        .map(|(t, a)| (t.clone(), a.get().normalize().to_string()))
+                        .collect(),
+                }
+            })
+            .collect();
+        Ok(MixAnswer {
+            mix: name.to_string(),
+            tolerance: tolerance.normalize().to_string(),
+            kinds,
         })
     }
 }

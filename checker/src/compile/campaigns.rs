@@ -93,8 +93,10 @@ fn campaign(index: &Index<'_>, fact: &CampaignFact<'_>) -> BundleCampaign {
             kind: product.and_then(|p| p.kind).map(|k| product_kind(k.node)),
             final_price: BundleBenefit::final_price(benefit.as_ref(), list_price.as_ref()),
             list_price,
-            // Filled when the language gives a sim card's supply price (v2).
-            supply_price: None,
+            supply_price: product.and_then(|p| p.supply_price).map(|s| Money {
+                amount: Number::new(s.node.value),
+                unit: s.node.unit.as_str().to_string(),
+            }),
         },
         benefit,
         channels: sorted(fact.channels.iter().map(|c| c.to_string())),

@@ -1,15 +1,45 @@
 //! `commission.toml` and `grading.toml`.
 
 use koujing_bundle::commission::{
-    CommissionFile, CommissionTable, Condition, ConditionTest, Mix, Per, Row,
+    CommissionFile, CommissionTable, Condition, ConditionTest, Mix, MixReference, Per, Row, SimCard,
 };
 use koujing_bundle::grading::{Factor, Grade, GradingFile, GradingModel};
-use koujing_bundle::{DateSpan, DecimalText, Exact, Money, FORMAT};
-use koujing_grammar::ast::{ConditionValue, Unit};
+use koujing_bundle::{DateSpan, DecimalText, Direction, Exact, Money, FORMAT};
+use koujing_grammar::ast::{self, ConditionValue, ProductKind, ReferenceValue, Unit};
+use koujing_grammar::tree::Quantity;
 
 use super::{interval, sorted};
 use crate::checks::grading::leaf_weights;
+use crate::mixref;
 use crate::resolve::Index;
+
+fn money(q: Quantity) -> Money<DecimalText> {
+    Money {
+        amount: DecimalText::new(q.value),
+        unit: q.unit.as_str().to_string(),
+    }
+}
+
+/// The leaves where a table applies, sorted: its `regions`, else its
+/// issuer's subtree, else every leaf.
+fn table_leaves(index: &Index<'_>, c: &ast::Commission, all: &[String]) -> Vec<String> {
+    let names: Vec<&str> = match (&c.regions, &c.issuer) {
+        (Some(regions), _) => regions.iter().map(|r| r.text.as_str()).collect(),
+        (None, Some(issuer)) => vec![issuer.text.as_str()],
+        (None, None) => return all.to_vec(),
+    };
+    sorted(
+        names
+            .into_iter()
+            .filter_map(|n| index.region(n))
+            .flat_map(|r| r.leaves.clone())
+            .filter_map(|leaf| index.leaves.get(leaf))
+            .filter_map(|r| index.regions.get(*r))
+            .map(|r| r.name.text.clone())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter(),
+    )
+}
 
 /// The province: the one region without a parent (the default `issuer` of
 /// a commission table).
@@ -90,15 +120,21 @@ pub fn commission(index: &Index<'_>, source_of: &dyn Fn(usize, usize) -> String)
                 }),
                 channels: sorted(c.channels.iter().map(|ch| ch.text.clone())),
                 rows,
-                // v2 defaults until the language gives these fields: the
-                // province issues the table, it applies everywhere, replaces
-                // nothing, is an alternative to the other tables of its kind,
-                // and pays once for a first return and monthly otherwise.
-                issuer: issuer.clone(),
-                regions: leaves.clone(),
-                overrides: None,
-                additive: false,
-                per: Some(Per::default_for(kind.as_deref())),
+                // v2: the province issues a table unless it names its
+                // issuer; it applies in its issuer's subtree unless it
+                // names its regions (written as leaves).
+                issuer: c
+                    .issuer
+                    .as_ref()
+                    .map(|i| i.text.clone())
+                    .or_else(|| issuer.clone()),
+                regions: table_leaves(index, c, &leaves),
+                overrides: c.overrides.as_ref().map(|o| o.text.clone()),
+                additive: c.is_additive(),
+                per: Some(match c.per() {
+                    ast::Per::Once => Per::Once,
+                    ast::Per::Month => Per::Month,
+                }),
                 kind,
             }
         })
@@ -120,15 +156,75 @@ pub fn commission(index: &Index<'_>, source_of: &dyn Fn(usize, usize) -> String)
                     )
                 })
                 .collect(),
-            // Filled when the language gives `tolerance` and `reference` (v2).
-            tolerance: None,
-            reference: None,
+            tolerance: def.item.tolerance.map(|t| DecimalText::new(t.node)),
+            reference: def.item.reference.as_ref().map(|r| {
+                let computed = mixref::compute(index, def.item);
+                let by_kind = |f: &dyn Fn(&mixref::KindShare) -> DecimalText| {
+                    computed
+                        .iter()
+                        .flat_map(|c| &c.kinds)
+                        .map(|k| (k.kind.as_str().to_string(), f(k)))
+                        .collect()
+                };
+                MixReference {
+                    date: r.date.map(|d| d.node),
+                    channel: r.channel.as_ref().map(|c| c.text.clone()),
+                    product: r.product.as_ref().map(|p| p.text.clone()),
+                    grade: r.grade.as_ref().map(|g| g.text.clone()),
+                    months: r.months.map(|m| m.node),
+                    monthly_revenue: r.monthly_revenue.map(|m| money(m.node)),
+                    values: r
+                        .dimensions
+                        .iter()
+                        .map(|s| {
+                            let value = match &s.value {
+                                ReferenceValue::Name(n) => n.text.clone(),
+                                ReferenceValue::Quantity(q) => q.node.value.normalize().to_string(),
+                            };
+                            (s.key.text.clone(), value)
+                        })
+                        .collect(),
+                    shares: by_kind(&|k| DecimalText::new(k.share.round_dp(2).normalize())),
+                    totals: by_kind(&|k| DecimalText::new(k.total.round_dp(2).normalize())),
+                    parts: computed
+                        .iter()
+                        .flat_map(|c| &c.kinds)
+                        .map(|k| {
+                            let parts = k
+                                .parts
+                                .iter()
+                                .map(|p| {
+                                    (
+                                        p.table.clone(),
+                                        DecimalText::new(p.amount.round_dp(2).normalize()),
+                                    )
+                                })
+                                .collect();
+                            (k.kind.as_str().to_string(), parts)
+                        })
+                        .collect(),
+                }
+            }),
         })
         .collect();
+    let mut sim_cards: Vec<SimCard> = index
+        .products
+        .defs
+        .iter()
+        .map(|d| d.item)
+        .filter(|p| p.kind.is_some_and(|k| k.node == ProductKind::SimCard))
+        .map(|p| SimCard {
+            name: p.name.text.clone(),
+            face_value: p.face_value.map(|f| money(f.node)),
+            supply_price: p.supply_price.map(|s| money(s.node)),
+        })
+        .collect();
+    sim_cards.sort_by(|a, b| a.name.cmp(&b.name));
     CommissionFile {
         format: FORMAT,
         commission,
         mix,
+        sim_cards,
     }
 }
 
@@ -146,8 +242,10 @@ pub fn grading(index: &Index<'_>) -> GradingFile {
                     path: leaf.path,
                     weight: DecimalText::new(leaf.weight),
                     source: leaf.source,
-                    // Filled when the language gives a factor's direction (v2).
-                    direction: None,
+                    direction: leaf.direction.map(|d| match d {
+                        ast::Direction::HigherBetter => Direction::HigherBetter,
+                        ast::Direction::LowerBetter => Direction::LowerBetter,
+                    }),
                 })
                 .collect();
             // Rank order: the highest band first.
