@@ -35,6 +35,8 @@ pub struct Server {
     roots: Vec<PathBuf>,
     /// The client can register file watchers (`workspace/didChangeWatchedFiles`).
     dynamic_watch: bool,
+    /// Requests to the client, sent by the main loop.
+    outgoing: Vec<Message>,
     /// The last check, for code actions.
     pub report: Report,
     published: HashMap<String, Vec<lsp_types::Diagnostic>>,
@@ -87,6 +89,7 @@ impl Server {
             uris: HashMap::new(),
             roots: Vec::new(),
             dynamic_watch: false,
+            outgoing: Vec::new(),
             report: Report::default(),
             published: HashMap::new(),
             dirty: false,
@@ -322,9 +325,37 @@ impl Server {
                     serde_json::from_value::<lsp_types::DidChangeWatchedFilesParams>(note.params)
                 {
                     for change in p.changes {
-                        self.disk_changed(&change.uri, change.typ == lsp_types::FileChangeType::DELETED);
+                        self.disk_changed(
+                            &change.uri,
+                            change.typ == lsp_types::FileChangeType::DELETED,
+                        );
                     }
                 }
+            }
+            notification::Initialized::METHOD if self.dynamic_watch => {
+                // Ask the client to watch what `didChangeWatchedFiles` needs.
+                let watchers: Vec<lsp_types::FileSystemWatcher> = ["**/*.kj", "**/koujing.toml"]
+                    .into_iter()
+                    .map(|glob| lsp_types::FileSystemWatcher {
+                        glob_pattern: lsp_types::GlobPattern::String(glob.into()),
+                        kind: None,
+                    })
+                    .collect();
+                let params = lsp_types::RegistrationParams {
+                    registrations: vec![lsp_types::Registration {
+                        id: "koujing-watch".into(),
+                        method: notification::DidChangeWatchedFiles::METHOD.into(),
+                        register_options: serde_json::to_value(
+                            lsp_types::DidChangeWatchedFilesRegistrationOptions { watchers },
+                        )
+                        .ok(),
+                    }],
+                };
+                self.outgoing.push(Message::Request(Request::new(
+                    RequestId::from("koujing-watch".to_string()),
+                    request::RegisterCapability::METHOD.into(),
+                    params,
+                )));
             }
             notification::DidSaveTextDocument::METHOD | notification::Initialized::METHOD => {}
             _ => {}
@@ -470,7 +501,8 @@ impl Server {
                 continue;
             }
             mirrored.push(r.file);
-            let (Some(other), Some(back)) = (self.report_file(r.file), self.location(d.file, d.span))
+            let (Some(other), Some(back)) =
+                (self.report_file(r.file), self.location(d.file, d.span))
             else {
                 continue;
             };
@@ -612,6 +644,9 @@ pub fn run(connection: Connection) -> Result<(), String> {
                 }
             }
             Message::Response(_) => {}
+        }
+        for message in server.outgoing.drain(..) {
+            let _ = connection.sender.send(message);
         }
         // Coalesce keystrokes: check once the queue is drained.
         if server.dirty

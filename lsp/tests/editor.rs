@@ -1,0 +1,361 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+//! Editor v2, end to end over the protocol (in process): each test is one
+//! finding of the editor review — changes on disk, rename, completion in
+//! multi-line lists, files outside the workspace, duplicates seen from the
+//! edited file — plus the semantic model's promise that a field key is never
+//! a reference.
+
+mod common;
+
+use common::{pos, url, Client};
+use serde_json::{json, Value};
+
+const BASE: &str = "regions 江西 { 抚州 { 临川区, 崇仁县 } }\nchannel 自有营业厅 \"自有厅\" { type: owned }\nchannel 社会渠道 { type: social }\nproduct 流量包10元 \"10元5GB流量包\" { kind: data; price: 10 元/月 }\nsupport 配置 { kind: system; ready: 2026-11-01 }\nsupport 口径 { kind: knowledge; ready: 2026-11-01 }\n";
+
+fn campaign(name: &str, channels: &str) -> String {
+    format!("campaign {name} {{ issuer: 抚州; window: 2026-12-01 .. 2026-12-31; offer: 流量包10元; benefit: discount 50%; channels: [{channels}]; requires: [配置, 口径]; faq {{ \"{name}怎么办?\": \"到厅办理。\" }} }}\n")
+}
+
+fn codes(diagnostics: &[Value]) -> Vec<String> {
+    diagnostics
+        .iter()
+        .map(|d| d["code"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[test]
+fn changes_on_disk_are_seen() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("base.kj"), BASE).unwrap();
+    let city_path = tmp.path().join("city.kj");
+    let city_text = campaign("甲", "新渠道");
+    std::fs::write(&city_path, &city_text).unwrap();
+    let city = url(&city_path);
+    let mut c = Client::start(tmp.path());
+    c.open(&city, 1, &city_text);
+    let d = c.diagnostics(&city, Some(1));
+    assert!(codes(&d).contains(&"KJ1001".to_string()), "{d:?}");
+
+    // A colleague's file with the channel arrives (git pull): the unknown
+    // channel is resolved, and the new file is checked.
+    let added = tmp.path().join("added.kj");
+    std::fs::write(
+        &added,
+        "channel 新渠道 { type: owned }\nchannel 坏渠道 { type: nonsense }\n",
+    )
+    .unwrap();
+    c.clear();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": url(&added), "type": 1 }] }),
+    );
+    c.sync();
+    let d = c.published(&city).expect("city re-published");
+    assert!(!codes(&d).contains(&"KJ1001".to_string()), "{d:?}");
+    let d = c.published(&url(&added)).expect("the new file is checked");
+    assert!(!d.is_empty(), "the bad channel type is reported");
+
+    // An edit on disk to an open document does not replace its buffer.
+    std::fs::write(&city_path, campaign("甲", "没有这个")).unwrap();
+    c.clear();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": city, "type": 2 }] }),
+    );
+    c.sync();
+    let d = c.published(&city).unwrap_or_default();
+    assert!(!codes(&d).contains(&"KJ1001".to_string()), "{d:?}");
+
+    // The file is deleted: the channel is unknown again, its diagnostics cleared.
+    std::fs::remove_file(&added).unwrap();
+    c.clear();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": url(&added), "type": 3 }] }),
+    );
+    c.sync();
+    assert!(codes(&c.published(&city).unwrap()).contains(&"KJ1001".to_string()));
+    assert_eq!(c.published(&url(&added)), Some(Vec::new()));
+
+    // koujing.toml changes: the lint level applies at once.
+    std::fs::write(
+        tmp.path().join("koujing.toml"),
+        "[lints]\nKJ1001 = \"allow\"\n",
+    )
+    .unwrap();
+    c.clear();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": url(&tmp.path().join("koujing.toml")), "type": 1 }] }),
+    );
+    c.sync();
+    assert!(!codes(&c.published(&city).unwrap()).contains(&"KJ1001".to_string()));
+
+    // A file written without any notification: the restart command sees it.
+    std::fs::write(tmp.path().join("koujing.toml"), "").unwrap();
+    std::fs::write(
+        tmp.path().join("later.kj"),
+        "channel 新渠道 { type: owned }\n",
+    )
+    .unwrap();
+    c.clear();
+    let r = c.request(
+        "workspace/executeCommand",
+        json!({ "command": "koujing.restart", "arguments": [] }),
+    );
+    assert_eq!(r, Value::Null);
+    c.sync();
+    let d = c.published(&city).unwrap();
+    assert!(d.is_empty(), "{d:?}");
+    assert!(c.published(&url(&tmp.path().join("later.kj"))).is_some());
+    c.stop();
+}
+
+#[test]
+fn rename_across_files_from_the_model() {
+    let tmp = tempfile::tempdir().unwrap();
+    // A channel named like a field key (`type`), a campaign whose FAQ and
+    // a comment mention the channel's name.
+    let base = format!("{BASE}channel type {{ type: owned }}\n");
+    std::fs::write(tmp.path().join("base.kj"), &base).unwrap();
+    let city_text = format!(
+        "// 自有营业厅 is mentioned in this comment\n{}{}",
+        campaign("甲", "自有营业厅, type"),
+        campaign("乙", "自有营业厅")
+    )
+    .replace("到厅办理。", "到自有营业厅办理。");
+    let city_path = tmp.path().join("city.kj");
+    std::fs::write(&city_path, &city_text).unwrap();
+    let (base_uri, city) = (url(&tmp.path().join("base.kj")), url(&city_path));
+    let mut c = Client::start(tmp.path());
+
+    // References of the channel `type`: its definition and one reference —
+    // never the `type:` field keys.
+    let at = pos(&base, "channel type", 0);
+    let at = json!({ "line": at["line"], "character": at["character"].as_u64().unwrap() + 9 });
+    let refs = c.request(
+        "textDocument/references",
+        json!({ "textDocument": { "uri": base_uri }, "position": at, "context": { "includeDeclaration": true } }),
+    );
+    assert_eq!(refs.as_array().unwrap().len(), 2, "{refs}");
+    let def = c.request(
+        "textDocument/definition",
+        json!({ "textDocument": { "uri": base_uri }, "position": pos(&base, "type: owned", 0) }),
+    );
+    assert_eq!(def, Value::Null, "a field key is not a reference");
+
+    // prepareRename on a reference in city.kj.
+    let at = pos(&city_text, "自有营业厅, type", 0);
+    let prepared = c.request(
+        "textDocument/prepareRename",
+        json!({ "textDocument": { "uri": city }, "position": at }),
+    );
+    assert_eq!(prepared["placeholder"], "自有营业厅");
+    // Not on a field key, a string or a comment.
+    for (needle, nth) in [("issuer", 0), ("到自有营业厅", 0), ("自有营业厅 is", 0)] {
+        let r = c.request_raw(
+            "textDocument/prepareRename",
+            json!({ "textDocument": { "uri": city }, "position": pos(&city_text, needle, nth) }),
+        );
+        assert!(r.error.is_some(), "{needle}: {r:?}");
+    }
+
+    let edit = c.request(
+        "textDocument/rename",
+        json!({ "textDocument": { "uri": city }, "position": at, "newName": "营业厅" }),
+    );
+    let changes = &edit["changes"];
+    assert_eq!(changes[&base_uri].as_array().unwrap().len(), 1, "{edit}");
+    assert_eq!(changes[&city].as_array().unwrap().len(), 2, "{edit}");
+    for e in changes[&city].as_array().unwrap() {
+        assert_eq!(e["newText"], "营业厅");
+        assert_ne!(e["range"]["start"]["line"], 0, "not in the comment");
+    }
+
+    // Refusals, with the reason.
+    let r = c.request_raw(
+        "textDocument/rename",
+        json!({ "textDocument": { "uri": city }, "position": at, "newName": "社会渠道" }),
+    );
+    let message = r.error.expect("an existing name is refused").message;
+    assert!(
+        message.contains("社会渠道") && message.contains("exists"),
+        "{message}"
+    );
+    for bad in ["营业 厅", "1号厅", "厅;", ""] {
+        let r = c.request_raw(
+            "textDocument/rename",
+            json!({ "textDocument": { "uri": city }, "position": at, "newName": bad }),
+        );
+        let message = r.error.expect("an invalid name is refused").message;
+        assert!(message.contains("not a valid name"), "{bad}: {message}");
+    }
+
+    // Every named kind renames: a campaign (definition and reference).
+    let text = format!("{city_text}campaign 丙 {{ extends: 甲 }}\n");
+    c.change(&city, 2, &text);
+    let edit = c.request(
+        "textDocument/rename",
+        json!({ "textDocument": { "uri": city }, "position": pos(&text, "甲 {", 0), "newName": "甲二" }),
+    );
+    let edits = edit["changes"][&city].as_array().unwrap();
+    assert_eq!(edits.len(), 2, "{edit}");
+    // A region.
+    let edit = c.request(
+        "textDocument/rename",
+        json!({ "textDocument": { "uri": base_uri }, "position": pos(&base, "抚州", 0), "newName": "抚州市" }),
+    );
+    assert_eq!(edit["changes"][&base_uri].as_array().unwrap().len(), 1);
+    assert_eq!(
+        edit["changes"][&city].as_array().unwrap().len(),
+        2,
+        "{edit}"
+    );
+    c.stop();
+}
+
+#[test]
+fn completion_in_lists_blocks_comments_and_strings() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("base.kj"), BASE).unwrap();
+    let mut c = Client::start(tmp.path());
+    let uri = url(&tmp.path().join("new.kj"));
+    let text = "campaign 丙 {\n  channels: [\n    自有营业厅,\n    \n  ]\n  // a comment \n  wording { headline: \"一个 \" }\n  \n}\n";
+    c.open(&uri, 1, text);
+    let complete = |c: &mut Client, position: Value| -> Value {
+        c.request(
+            "textDocument/completion",
+            json!({ "textDocument": { "uri": uri }, "position": position }),
+        )
+    };
+    // The empty line inside the multi-line list: channels, minus the listed one.
+    let items = complete(&mut c, json!({ "line": 3, "character": 4 }));
+    let labels: Vec<&str> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["社会渠道"], "{items}");
+    assert_eq!(items[0]["detail"], "channel");
+    // Detail carries the title; documentation comes on resolve.
+    let items = complete(&mut c, json!({ "line": 1, "character": 13 }));
+    let own = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["label"] == "自有营业厅")
+        .expect("offered right after `[`")
+        .clone();
+    assert_eq!(own["detail"], "channel — 自有厅");
+    let resolved = c.request("completionItem/resolve", own);
+    assert!(resolved["documentation"]["value"]
+        .as_str()
+        .unwrap()
+        .contains("handles"));
+    // Nothing inside a comment or a string.
+    let in_comment = complete(&mut c, pos(text, "comment ", 0));
+    assert_eq!(in_comment, Value::Null);
+    let in_string = complete(&mut c, pos(text, "一个 ", 0));
+    assert_eq!(in_string, Value::Null);
+    // After the list and the block: the campaign's fields again.
+    let fields = complete(&mut c, json!({ "line": 7, "character": 2 }));
+    assert!(fields
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|i| i["label"] == "offer"));
+    c.stop();
+}
+
+#[test]
+fn a_closed_file_outside_the_workspace_is_dropped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("ws");
+    std::fs::create_dir(&root).unwrap();
+    std::fs::write(root.join("base.kj"), BASE).unwrap();
+    let outside = tmp.path().join("elsewhere.kj");
+    let text = campaign("外来活动", "不存在");
+    std::fs::write(&outside, &text).unwrap();
+    let uri = url(&outside);
+    let mut c = Client::start(&root);
+    c.open(&uri, 1, &text);
+    assert!(!c.diagnostics(&uri, Some(1)).is_empty());
+    let found = c.request("workspace/symbol", json!({ "query": "外来活动" }));
+    assert_eq!(found.as_array().unwrap().len(), 1);
+    c.clear();
+    c.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    let found = c.request("workspace/symbol", json!({ "query": "外来活动" }));
+    assert_eq!(found, json!([]));
+    assert_eq!(
+        c.published(&uri),
+        Some(Vec::new()),
+        "its diagnostics cleared"
+    );
+    c.stop();
+}
+
+#[test]
+fn a_duplicate_shows_in_the_file_being_edited() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("base.kj"), BASE).unwrap();
+    // `a-province.kj` sorts before `nanchang.kj`: KJ1002 is reported on the
+    // second definition, in nanchang.kj…
+    std::fs::write(
+        tmp.path().join("a-province.kj"),
+        campaign("甲", "自有营业厅"),
+    )
+    .unwrap();
+    let city_path = tmp.path().join("nanchang.kj");
+    std::fs::write(&city_path, campaign("乙", "自有营业厅")).unwrap();
+    let province = url(&tmp.path().join("a-province.kj"));
+    let province_text = campaign("甲", "自有营业厅");
+    let mut c = Client::start(tmp.path());
+    // …but the province author renames their campaign to the city's name.
+    c.open(&province, 1, &province_text);
+    let renamed = province_text.replace("甲", "乙");
+    c.change(&province, 2, &renamed);
+    let d = c.diagnostics(&province, Some(2));
+    let duplicate = d
+        .iter()
+        .find(|d| d["code"] == "KJ1002")
+        .expect("the edited file shows the duplicate");
+    assert_eq!(duplicate["range"]["start"], pos(&renamed, "乙", 0));
+    assert_eq!(
+        duplicate["relatedInformation"][0]["location"]["uri"],
+        url(&city_path)
+    );
+    c.sync();
+    let city = c.published(&url(&city_path)).unwrap();
+    assert!(codes(&city).contains(&"KJ1002".to_string()));
+    c.stop();
+}
+
+#[test]
+fn highlight_and_fuzzy_symbols_include_regions() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = format!("{BASE}{}", campaign("甲", "自有营业厅, 社会渠道"));
+    std::fs::write(tmp.path().join("base.kj"), &text).unwrap();
+    let uri = url(&tmp.path().join("base.kj"));
+    let mut c = Client::start(tmp.path());
+    let highlights = c.request(
+        "textDocument/documentHighlight",
+        json!({ "textDocument": { "uri": uri }, "position": pos(&text, "社会渠道", 1) }),
+    );
+    assert_eq!(highlights.as_array().unwrap().len(), 2, "{highlights}");
+    assert_eq!(highlights[0]["kind"], 3, "the definition is a write");
+    // A county found by a scattered query; the exact substring ranks first.
+    let found = c.request("workspace/symbol", json!({ "query": "临区" }));
+    assert_eq!(found[0]["name"], "临川区", "{found}");
+    let found = c.request("workspace/symbol", json!({ "query": "渠道" }));
+    assert_eq!(found[0]["name"], "社会渠道", "{found}");
+    c.stop();
+}
