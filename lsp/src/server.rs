@@ -16,10 +16,12 @@ use lsp_types::{
 use serde_json::Value;
 
 use crate::to_proto::{self, Encoding};
-use crate::{completion, handlers};
+use crate::{completion, handlers, views};
 
 /// `workspace/executeCommand`: read the workspace and `koujing.toml` again.
 pub const RESTART: &str = "koujing.restart";
+/// `workspace/executeCommand`: the long explanation of a code (markdown).
+pub const EXPLAIN: &str = "koujing.explain";
 
 /// The server's state.
 pub struct Server {
@@ -244,8 +246,25 @@ impl Server {
                     work_done_progress_options: Default::default(),
                 })),
                 document_highlight_provider: Some(lsp_types::OneOf::Left(true)),
+                semantic_tokens_provider: Some(
+                    lsp_types::SemanticTokensServerCapabilities::SemanticTokensOptions(
+                        lsp_types::SemanticTokensOptions {
+                            legend: views::legend(),
+                            full: Some(lsp_types::SemanticTokensFullOptions::Bool(true)),
+                            range: None,
+                            work_done_progress_options: Default::default(),
+                        },
+                    ),
+                ),
+                folding_range_provider: Some(lsp_types::FoldingRangeProviderCapability::Simple(
+                    true,
+                )),
+                inlay_hint_provider: Some(lsp_types::OneOf::Left(true)),
+                code_lens_provider: Some(lsp_types::CodeLensOptions {
+                    resolve_provider: Some(false),
+                }),
                 execute_command_provider: Some(lsp_types::ExecuteCommandOptions {
-                    commands: vec![RESTART.into()],
+                    commands: vec![RESTART.into(), EXPLAIN.into()],
                     work_done_progress_options: Default::default(),
                 }),
                 workspace: Some(lsp_types::WorkspaceServerCapabilities {
@@ -397,8 +416,20 @@ impl Server {
                 params(req)?,
             ))),
             request::DocumentSymbolRequest::METHOD => json(serde_json::to_value(
-                handlers::document_symbols(self, params(req)?),
+                views::document_symbols(self, params(req)?),
             )),
+            request::SemanticTokensFullRequest::METHOD => json(serde_json::to_value(
+                views::semantic_tokens(self, params(req)?),
+            )),
+            request::FoldingRangeRequest::METHOD => json(serde_json::to_value(
+                views::folding_ranges(self, params(req)?),
+            )),
+            request::InlayHintRequest::METHOD => {
+                json(serde_json::to_value(views::inlay_hints(self, params(req)?)))
+            }
+            request::CodeLensRequest::METHOD => {
+                json(serde_json::to_value(views::code_lenses(self, params(req)?)))
+            }
             request::WorkspaceSymbolRequest::METHOD => json(serde_json::to_value(
                 handlers::workspace_symbols(self, params(req)?),
             )),
@@ -424,6 +455,19 @@ impl Server {
                     RESTART => {
                         self.load();
                         Ok(Value::Null)
+                    }
+                    EXPLAIN => {
+                        // The argument: a code such as "KJ2001".
+                        let code = p
+                            .arguments
+                            .first()
+                            .and_then(Value::as_str)
+                            .and_then(|c| c.trim().parse::<koujing_checker::Code>().ok())
+                            .ok_or((
+                                ErrorCode::InvalidParams as i32,
+                                "koujing.explain needs a code such as \"KJ2001\"".to_string(),
+                            ))?;
+                        Ok(Value::String(code.info().explanation.to_string()))
                     }
                     other => Err((
                         ErrorCode::InvalidParams as i32,

@@ -359,3 +359,189 @@ fn highlight_and_fuzzy_symbols_include_regions() {
     assert_eq!(found[0]["name"], "社会渠道", "{found}");
     c.stop();
 }
+
+#[test]
+fn tokens_folds_symbols_hints_lenses_and_explain() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = format!(
+        "{BASE}{}campaign 乙 {{\n  extends: 甲\n  channels: [社会渠道]\n  wording {{ headline: \"冬季\" }}\n  faq {{ \"怎么办?\": \"到厅\" }}\n}}\ngrading 星级 {{\n  factor 外部 40% {{\n    factor 商圈 50%\n    factor 人流 50%\n  }}\n  factor 内部 60%\n  grades {{ 好: 0 .. 100 }}\n}}\n",
+        campaign("甲", "自有营业厅")
+    );
+    std::fs::write(tmp.path().join("base.kj"), &text).unwrap();
+    let uri = url(&tmp.path().join("base.kj"));
+    let mut c = Client::start(tmp.path());
+    let doc = json!({ "textDocument": { "uri": uri } });
+
+    // Semantic tokens: decode and look at a few.
+    let tokens = c.request("textDocument/semanticTokens/full", doc.clone());
+    let data: Vec<u64> = tokens["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    let (mut line, mut col) = (0u64, 0u64);
+    let mut decoded = Vec::new();
+    for t in data.chunks(5) {
+        line += t[0];
+        col = if t[0] == 0 { col + t[1] } else { t[1] };
+        decoded.push((line, col, t[2], t[3], t[4]));
+    }
+    let token_at = |needle: &str, nth: usize| {
+        let p = pos(&text, needle, nth);
+        decoded
+            .iter()
+            .find(|t| t.0 == p["line"].as_u64().unwrap() && t.1 == p["character"].as_u64().unwrap())
+            .copied()
+    };
+    // A product name with digits is one token of the product type (8), a
+    // declaration where defined.
+    let product = token_at("流量包10元", 0).expect("product token");
+    assert_eq!((product.2, product.3, product.4), (6, 8, 1));
+    let offer = token_at("流量包10元", 1).expect("reference token");
+    assert_eq!((offer.3, offer.4), (8, 0));
+    // `type:` is a property (1), `channel` a keyword (0).
+    assert_eq!(token_at("type", 0).unwrap().3, 1);
+    assert_eq!(token_at("channel", 0).unwrap().3, 0);
+
+    // Folding: the multi-line campaign and grading blocks.
+    let folds = c.request("textDocument/foldingRange", doc.clone());
+    let starts: Vec<u64> = folds
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["startLine"].as_u64().unwrap())
+        .collect();
+    let campaign_line = pos(&text, "campaign 乙", 0)["line"].as_u64().unwrap();
+    let factor_line = pos(&text, "factor 外部", 0)["line"].as_u64().unwrap();
+    assert!(
+        starts.contains(&campaign_line) && starts.contains(&factor_line),
+        "{folds}"
+    );
+
+    // Nested symbols: wording and faq under the campaign, factors under the model.
+    let symbols = c.request("textDocument/documentSymbol", doc.clone());
+    let second = symbols
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "乙")
+        .unwrap();
+    let children: Vec<&str> = second["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(children, ["wording", "faq"]);
+    let model = symbols
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "星级")
+        .unwrap();
+    assert_eq!(model["children"][0]["children"][1]["name"], "人流");
+
+    // Inlay hints.
+    let hints = c.request(
+        "textDocument/inlayHint",
+        json!({ "textDocument": { "uri": uri }, "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 999, "character": 0 } } }),
+    );
+    let labels: Vec<&str> = hints
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["label"].as_str().unwrap())
+        .collect();
+    assert!(labels.contains(&"= 5 元/月 after discount"), "{labels:?}");
+    assert!(
+        labels.contains(&"support ready 2026-11-01, 30 days before start"),
+        "{labels:?}"
+    );
+    assert!(
+        labels.contains(&"window 2026-12-01 .. 2026-12-31 (inherited)"),
+        "{labels:?}"
+    );
+    assert_eq!(
+        labels.iter().filter(|l| **l == "effective 20%").count(),
+        2,
+        "{labels:?}"
+    );
+    assert!(labels.contains(&"effective 60%"), "{labels:?}");
+
+    // Code lenses: references of the channel; the campaigns' conflicts.
+    let lenses = c.request("textDocument/codeLens", doc.clone());
+    let at_line = |needle: &str| pos(&text, needle, 0)["line"].clone();
+    let titles = |line: Value| -> Vec<String> {
+        lenses
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|l| l["range"]["start"]["line"] == line)
+            .map(|l| l["command"]["title"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(titles(at_line("channel 社会渠道")), ["referenced by 1"]);
+    let first = titles(at_line("campaign 甲"));
+    assert_eq!(first[0], "referenced by 1", "{first:?}");
+
+    // Explain a code.
+    let text = c.request(
+        "workspace/executeCommand",
+        json!({ "command": "koujing.explain", "arguments": ["KJ2001"] }),
+    );
+    assert!(text.as_str().unwrap().starts_with("# KJ2001"));
+    let r = c.request_raw(
+        "workspace/executeCommand",
+        json!({ "command": "koujing.explain", "arguments": ["nonsense"] }),
+    );
+    assert!(r.error.is_some());
+    c.stop();
+}
+
+#[test]
+fn watchers_are_registered_when_the_client_can() {
+    use lsp_server::{Connection, Message};
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("base.kj"), BASE).unwrap();
+    let (server, client) = Connection::memory();
+    let thread = std::thread::spawn(move || koujing_lsp::run(server));
+    let init = lsp_server::Request::new(
+        1.into(),
+        "initialize".into(),
+        json!({ "capabilities": { "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } } }, "rootUri": url(tmp.path()) }),
+    );
+    client.sender.send(Message::Request(init)).unwrap();
+    client
+        .sender
+        .send(Message::Notification(lsp_server::Notification::new(
+            "initialized".into(),
+            json!({}),
+        )))
+        .unwrap();
+    let registration = loop {
+        match client
+            .receiver
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .unwrap()
+        {
+            Message::Request(r) if r.method == "client/registerCapability" => break r,
+            _ => {}
+        }
+    };
+    let globs: Vec<&str> = registration.params["registrations"][0]["registerOptions"]["watchers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["globPattern"].as_str().unwrap())
+        .collect();
+    assert_eq!(globs, ["**/*.kj", "**/koujing.toml"]);
+    client
+        .sender
+        .send(Message::Notification(lsp_server::Notification::new(
+            "exit".into(),
+            json!(null),
+        )))
+        .unwrap();
+    assert!(thread.join().unwrap().is_ok());
+}
