@@ -338,14 +338,14 @@ fn lsp_symbol_kind(kind: Kind) -> SymbolKind {
     }
 }
 
-pub fn formatting(server: &Server, params: DocumentFormattingParams) -> Option<Vec<TextEdit>> {
-    let file = server.document(&params.text_document.uri)?;
-    let formatted = koujing_grammar::format::format(&file.text).ok()?;
-    if formatted == *file.text {
+/// The edit that formats a document's `text` (whose full range is `range`).
+pub fn formatting(text: &str, range: Range) -> Option<Vec<TextEdit>> {
+    let formatted = koujing_grammar::format::format(text).ok()?;
+    if formatted == text {
         return Some(Vec::new());
     }
     Some(vec![TextEdit {
-        range: to_proto::full_range(file, server.encoding),
+        range,
         new_text: formatted,
     }])
 }

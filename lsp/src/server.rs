@@ -3,6 +3,8 @@
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use koujing_checker::{check, Config, Diagnostic, Lang, Options, Report, Severity, Workspace};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
@@ -39,6 +41,9 @@ pub struct Server {
     dynamic_watch: bool,
     /// Requests to the client, sent by the main loop.
     outgoing: Vec<Message>,
+    /// Counts document changes, so that a formatting job that finishes
+    /// after an edit answers "content modified" instead of stale edits.
+    edits: Arc<AtomicU64>,
     /// The last check, for code actions.
     pub report: Report,
     published: HashMap<String, Vec<lsp_types::Diagnostic>>,
@@ -92,6 +97,7 @@ impl Server {
             roots: Vec::new(),
             dynamic_watch: false,
             outgoing: Vec::new(),
+            edits: Arc::new(AtomicU64::new(0)),
             report: Report::default(),
             published: HashMap::new(),
             dirty: false,
@@ -287,6 +293,7 @@ impl Server {
             self.open.insert(path.clone(), (uri.clone(), version));
         }
         self.workspace.set_file(&path, text.as_bytes());
+        self.edits.fetch_add(1, Ordering::SeqCst);
         self.dirty = true;
     }
 
@@ -475,10 +482,6 @@ impl Server {
                     )),
                 }
             }
-            request::Formatting::METHOD => json(serde_json::to_value(handlers::formatting(
-                self,
-                params(req)?,
-            ))),
             request::CodeActionRequest::METHOD => json(serde_json::to_value(
                 handlers::code_actions(self, params(req)?),
             )),
@@ -626,6 +629,70 @@ impl Server {
     }
 }
 
+impl Server {
+    /// Format a document on a thread of its own: a 3 MB document must not
+    /// hold up hover or diagnostics. The answer is "content modified" when
+    /// the document changed meanwhile.
+    fn format_in_background(&self, req: &Request, connection: &Connection) {
+        let respond = |response: Response| {
+            let _ = connection.sender.send(Message::Response(response));
+        };
+        let params: lsp_types::DocumentFormattingParams =
+            match serde_json::from_value(req.params.clone()) {
+                Ok(p) => p,
+                Err(e) => {
+                    return respond(Response::new_err(
+                        req.id.clone(),
+                        ErrorCode::InvalidParams as i32,
+                        e.to_string(),
+                    ))
+                }
+            };
+        let Some(file) = self.document(&params.text_document.uri) else {
+            return respond(Response::new_ok(req.id.clone(), Value::Null));
+        };
+        let text = file.text.clone();
+        let range = to_proto::full_range(file, self.encoding);
+        let (id, sender, edits) = (
+            req.id.clone(),
+            connection.sender.clone(),
+            self.edits.clone(),
+        );
+        let started = edits.load(Ordering::SeqCst);
+        let job = move || {
+            let outcome = catch_unwind(AssertUnwindSafe(|| handlers::formatting(&text, range)));
+            let response = match outcome {
+                _ if edits.load(Ordering::SeqCst) != started => Response::new_err(
+                    id,
+                    ErrorCode::ContentModified as i32,
+                    "the document changed while it was formatted".into(),
+                ),
+                Ok(result) => match serde_json::to_value(result) {
+                    Ok(value) => Response::new_ok(id, value),
+                    Err(e) => Response::new_err(id, ErrorCode::InternalError as i32, e.to_string()),
+                },
+                Err(_) => Response::new_err(
+                    id,
+                    ErrorCode::InternalError as i32,
+                    "internal error while formatting".into(),
+                ),
+            };
+            let _ = sender.send(Message::Response(response));
+        };
+        if let Err(e) = std::thread::Builder::new()
+            .name("koujing-format".into())
+            .stack_size(16 * 1024 * 1024)
+            .spawn(job)
+        {
+            respond(Response::new_err(
+                req.id.clone(),
+                ErrorCode::InternalError as i32,
+                e.to_string(),
+            ));
+        }
+    }
+}
+
 fn show_message(connection: &Connection, text: String) {
     let params = lsp_types::ShowMessageParams {
         typ: lsp_types::MessageType::ERROR,
@@ -644,6 +711,11 @@ pub fn run(connection: Connection) -> Result<(), String> {
     let mut server = Server::new();
     while let Ok(message) = connection.receiver.recv() {
         match message {
+            Message::Request(req)
+                if req.method == request::Formatting::METHOD && server.initialized =>
+            {
+                server.format_in_background(&req, &connection);
+            }
             Message::Request(req) => {
                 // Answer from the current text: re-check first if it changed.
                 if server.dirty

@@ -545,3 +545,88 @@ fn watchers_are_registered_when_the_client_can() {
         .unwrap();
     assert!(thread.join().unwrap().is_ok());
 }
+
+#[test]
+fn formatting_a_large_document_does_not_hold_up_other_requests() {
+    use lsp_server::{Message, Request, RequestId};
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("base.kj"), BASE).unwrap();
+    let uri = url(&tmp.path().join("big.kj"));
+    // About 300 KB, badly spaced.
+    let text: String = (0..4_000)
+        .map(|i| {
+            format!("product   产品{i}   \"第 {i} 号流量包\" {{ kind:data;price:   10 元/月 }}\n")
+        })
+        .collect();
+    let mut c = Client::start(tmp.path());
+    c.open(&uri, 1, &text);
+    c.sync();
+    let send = |c: &mut Client, id: i32, method: &str, params: Value| {
+        c.conn
+            .sender
+            .send(Message::Request(Request::new(
+                RequestId::from(id),
+                method.into(),
+                params,
+            )))
+            .unwrap();
+    };
+    send(
+        &mut c,
+        1001,
+        "textDocument/formatting",
+        json!({ "textDocument": { "uri": uri }, "options": { "tabSize": 2, "insertSpaces": true } }),
+    );
+    send(
+        &mut c,
+        1002,
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": uri }, "position": pos(&text, "产品7", 0) }),
+    );
+    let mut order = Vec::new();
+    let mut formatted = None;
+    while order.len() < 2 {
+        if let Message::Response(r) = c
+            .conn
+            .receiver
+            .recv_timeout(std::time::Duration::from_secs(120))
+            .unwrap()
+        {
+            if r.id == RequestId::from(1001) {
+                formatted = r.result.clone();
+            }
+            order.push(r.id);
+        }
+    }
+    assert_eq!(order, [RequestId::from(1002), RequestId::from(1001)]);
+    let formatted = formatted.unwrap();
+    assert!(formatted[0]["newText"]
+        .as_str()
+        .unwrap()
+        .starts_with("product 产品0 \"第 0 号流量包\" { kind: data; price: 10 元/月 }\n"));
+
+    // An edit while formatting: the answer is "content modified".
+    send(
+        &mut c,
+        1003,
+        "textDocument/formatting",
+        json!({ "textDocument": { "uri": uri }, "options": { "tabSize": 2, "insertSpaces": true } }),
+    );
+    c.change(&uri, 2, &text.replacen("50%", "40%", 1));
+    let r = loop {
+        if let Message::Response(r) = c
+            .conn
+            .receiver
+            .recv_timeout(std::time::Duration::from_secs(120))
+            .unwrap()
+        {
+            break r;
+        }
+    };
+    assert_eq!(r.id, RequestId::from(1003));
+    assert_eq!(
+        r.error.map(|e| e.code),
+        Some(lsp_server::ErrorCode::ContentModified as i32)
+    );
+    c.stop();
+}
