@@ -2,7 +2,10 @@
 
 use std::fmt;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
 use serde_json::{json, Value};
 
 use crate::codes::Severity;
@@ -114,7 +117,7 @@ struct MietteView {
     message: String,
     severity: miette::Severity,
     help: Option<String>,
-    source: NamedSource<String>,
+    source: CharColumns,
     labels: Vec<LabeledSpan>,
     related: Vec<MietteView>,
 }
@@ -171,6 +174,56 @@ impl miette::Diagnostic for MietteView {
     }
 }
 
+/// A named source whose columns count characters, as the JSON output does
+/// (miette counts bytes, so `file:line:col` would disagree with JSON).
+struct CharColumns {
+    name: String,
+    text: String,
+}
+
+impl CharColumns {
+    fn new(name: String, text: String) -> CharColumns {
+        CharColumns { name, text }
+    }
+}
+
+impl fmt::Debug for CharColumns {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CharColumns")
+            .field("name", &self.name)
+            .finish()
+    }
+}
+
+impl SourceCode for CharColumns {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let contents = self.text.read_span(span, before, after)?;
+        let start = contents.span().offset();
+        let line_start = self
+            .text
+            .get(..start)
+            .and_then(|head| head.rfind('\n'))
+            .map_or(0, |i| i + 1);
+        let column = self
+            .text
+            .get(line_start..start)
+            .map_or_else(|| contents.column(), |prefix| prefix.chars().count());
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            contents.data(),
+            *contents.span(),
+            contents.line(),
+            column,
+            contents.line_count(),
+        )))
+    }
+}
+
 fn miette_severity(severity: Severity) -> miette::Severity {
     match severity {
         Severity::Error => miette::Severity::Error,
@@ -210,7 +263,7 @@ fn view(workspace: &Workspace, d: &Diagnostic, lang: Lang) -> Option<MietteView>
                     None,
                     source_span(&other_text, r.span),
                 )],
-                source: NamedSource::new(other.path.clone(), other_text),
+                source: CharColumns::new(other.path.clone(), other_text),
                 related: Vec::new(),
             });
         }
@@ -235,7 +288,7 @@ fn view(workspace: &Workspace, d: &Diagnostic, lang: Lang) -> Option<MietteView>
         } else {
             Some(help.join("\n"))
         },
-        source: NamedSource::new(file.path.clone(), text),
+        source: CharColumns::new(file.path.clone(), text),
         labels,
         related,
     })
@@ -265,8 +318,19 @@ pub fn human(workspace: &Workspace, report: &Report, lang: Lang, color: bool) ->
             "检查了 {files} 个文件:{errors} 个错误,{warnings} 个警告,{infos} 个提示\n"
         ));
     } else {
+        let counted = |n: usize, one: &str| {
+            if n == 1 {
+                format!("{n} {one}")
+            } else {
+                format!("{n} {one}s")
+            }
+        };
         out.push_str(&format!(
-            "checked {files} files: {errors} errors, {warnings} warnings, {infos} infos\n"
+            "checked {}: {}, {}, {}\n",
+            counted(files, "file"),
+            counted(errors, "error"),
+            counted(warnings, "warning"),
+            counted(infos, "info")
         ));
     }
     out

@@ -85,8 +85,12 @@ pub fn html(workspace: &Workspace, report: &Report, lang: Lang) -> String {
                 let from = members.iter().map(|f| f.start).max();
                 let until = members.iter().map(|f| f.end).min();
                 let issuer = members.first().map_or(0, |f| f.issuer);
+                // KJ2002 v2 relates campaigns met on different days: a band
+                // only where they all overlap.
                 if let (Some(from), Some(until)) = (from, until) {
-                    clusters.push((names, from, until, issuer));
+                    if from <= until {
+                        clusters.push((names, from, until, issuer));
+                    }
                 }
             }
             _ => {}

@@ -196,7 +196,7 @@ fn describe_rule(rule: &Rule) -> Option<(&'static str, &'static str)> {
         ),
         Rule::region_node | Rule::region_list => ("地区名称", "a region name"),
         Rule::tag_kw => ("关键字", "a keyword"),
-        Rule::unit => ("单位", "a unit"),
+        Rule::unit | Rule::bare_unit => ("单位", "a unit"),
         Rule::kw_factor => ("factor", "factor"),
         Rule::kw_rates => ("rates", "rates"),
         Rule::EOI => ("文件结尾", "end of file"),
@@ -576,7 +576,7 @@ impl Walker {
             pair
         };
         let kind = match inner.as_rule() {
-            Rule::ident => ValueKind::Ident(inner.as_str().to_string()),
+            Rule::ident | Rule::bare_unit => ValueKind::Ident(inner.as_str().to_string()),
             Rule::string => ValueKind::Str(self.string(inner).value),
             Rule::list => {
                 let mut values = Vec::new();

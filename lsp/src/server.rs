@@ -30,6 +30,8 @@ pub struct Server {
     pub workspace: Workspace,
     pub encoding: Encoding,
     pub lang: Lang,
+    /// `koujing lsp --lang`: wins over everything else.
+    lang_flag: Option<Lang>,
     config: Config,
     /// Open documents: path → (uri, version).
     open: HashMap<String, (Url, i32)>,
@@ -91,6 +93,7 @@ impl Server {
             workspace: Workspace::default(),
             encoding: Encoding::Utf16,
             lang: Lang::Zh,
+            lang_flag: None,
             config: Config::default(),
             open: HashMap::new(),
             uris: HashMap::new(),
@@ -222,11 +225,13 @@ impl Server {
             .unwrap_or(false);
         self.roots = roots;
         self.load();
-        self.lang = params
-            .locale
-            .as_deref()
-            .and_then(Lang::parse)
+        // The documented order: `--lang`, koujing.toml, the editor's
+        // locale, then LANG.
+        self.lang = self
+            .lang_flag
             .or(self.config.lang)
+            .or_else(|| params.locale.as_deref().and_then(Lang::parse))
+            .or_else(env_lang)
             .unwrap_or(Lang::Zh);
         self.dirty = true;
         InitializeResult {
@@ -706,9 +711,26 @@ fn show_message(connection: &Connection, text: String) {
         )));
 }
 
+/// The language of the process environment (`LC_ALL`, `LC_MESSAGES`, `LANG`).
+fn env_lang() -> Option<Lang> {
+    ["LC_ALL", "LC_MESSAGES", "LANG"].iter().find_map(|var| {
+        std::env::var(var)
+            .ok()
+            .filter(|v| !v.is_empty())
+            .and_then(|v| Lang::parse(&v))
+    })
+}
+
 /// Serve `connection` until `exit`.
 pub fn run(connection: Connection) -> Result<(), String> {
+    run_with_lang(connection, None)
+}
+
+/// Serve `connection` until `exit`; `lang` (from `koujing lsp --lang`)
+/// overrides koujing.toml, the editor's locale and the environment.
+pub fn run_with_lang(connection: Connection, lang: Option<Lang>) -> Result<(), String> {
     let mut server = Server::new();
+    server.lang_flag = lang;
     while let Ok(message) = connection.receiver.recv() {
         match message {
             Message::Request(req)
