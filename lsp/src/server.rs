@@ -25,6 +25,10 @@ pub const RESTART: &str = "koujing.restart";
 /// `workspace/executeCommand`: the long explanation of a code (markdown).
 pub const EXPLAIN: &str = "koujing.explain";
 
+/// An open document as the last full check saw it: its text and its own
+/// findings (code and span).
+type Checked = (Arc<str>, Vec<(koujing_checker::Code, koujing_grammar::Span)>);
+
 /// The server's state.
 pub struct Server {
     pub workspace: Workspace,
@@ -43,6 +47,11 @@ pub struct Server {
     dynamic_watch: bool,
     /// Requests to the client, sent by the main loop.
     outgoing: Vec<Message>,
+    /// Open documents as the last full check saw them: their text and their
+    /// own (syntax and lowering) findings, for the provisional publish.
+    checked: HashMap<String, Checked>,
+    /// Open documents edited since the last full check.
+    edited: std::collections::BTreeSet<String>,
     /// Counts document changes, so that a formatting job that finishes
     /// after an edit answers "content modified" instead of stale edits.
     edits: Arc<AtomicU64>,
@@ -101,6 +110,8 @@ impl Server {
             dynamic_watch: false,
             outgoing: Vec::new(),
             edits: Arc::new(AtomicU64::new(0)),
+            checked: HashMap::new(),
+            edited: std::collections::BTreeSet::new(),
             report: Report::default(),
             published: HashMap::new(),
             dirty: false,
@@ -299,6 +310,7 @@ impl Server {
         }
         self.workspace.set_file(&path, text.as_bytes());
         self.edits.fetch_add(1, Ordering::SeqCst);
+        self.edited.insert(path);
         self.dirty = true;
     }
 
@@ -535,11 +547,7 @@ impl Server {
         }
         let primary = lsp_types::Diagnostic {
             range: to_proto::range(file, d.span, self.encoding),
-            severity: Some(match d.severity {
-                Severity::Error => DiagnosticSeverity::ERROR,
-                Severity::Warning => DiagnosticSeverity::WARNING,
-                Severity::Info => DiagnosticSeverity::INFORMATION,
-            }),
+            severity: Some(severity(d.severity)),
             code: Some(NumberOrString::String(d.code.as_str().to_string())),
             source: Some("koujing".into()),
             message,
@@ -587,6 +595,19 @@ impl Server {
             require_reason: false,
         };
         self.report = check(&self.workspace, &options);
+        self.edited.clear();
+        self.checked.clear();
+        for (id, file) in self.workspace.files.iter().enumerate() {
+            if self.open.contains_key(&file.path) {
+                let own = file
+                    .own_diagnostics(id)
+                    .into_iter()
+                    .map(|d| (d.code, d.span))
+                    .collect();
+                self.checked
+                    .insert(file.path.clone(), (file.text.clone(), own));
+            }
+        }
         let mut by_path: HashMap<String, Vec<lsp_types::Diagnostic>> = self
             .workspace
             .files
@@ -635,6 +656,137 @@ impl Server {
 }
 
 impl Server {
+    /// Diagnostics for the edited documents at once, before the full
+    /// re-check: their own findings (syntax, fields, values) fresh, the
+    /// previous check's other findings carried over where the text around
+    /// them did not change (moved with the edit); findings inside the edited
+    /// stretch wait for the re-check, which publishes everything again.
+    fn publish_provisional(&mut self, connection: &Connection) {
+        let today = chrono::Local::now().date_naive();
+        let edited = std::mem::take(&mut self.edited);
+        for path in edited {
+            let (Some((uri, version)), Some((old, local))) =
+                (self.open.get(&path), self.checked.get(&path))
+            else {
+                continue;
+            };
+            let Some(id) = self.workspace.files.iter().position(|f| f.path == path) else {
+                continue;
+            };
+            let Some(file) = self.workspace.file(id) else {
+                continue;
+            };
+            // The changed stretch: [prefix, old.len() - suffix) became
+            // [prefix, new.len() - suffix).
+            let (old, new) = (old.as_bytes(), file.text.as_bytes());
+            let prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+            let suffix = old
+                .iter()
+                .rev()
+                .zip(new.iter().rev())
+                .take(old.len().min(new.len()) - prefix)
+                .take_while(|(a, b)| a == b)
+                .count();
+            let old_tail = old.len() - suffix;
+            let moved = |span: koujing_grammar::Span| {
+                if span.end <= prefix {
+                    Some(span)
+                } else if span.start >= old_tail {
+                    let at = |x: usize| x - old_tail + (new.len() - suffix);
+                    Some(koujing_grammar::Span::new(at(span.start), at(span.end)))
+                } else {
+                    None
+                }
+            };
+            let model = &self.report.model;
+            let mut carried: Vec<Diagnostic> = Vec::new();
+            for d in &self.report.diagnostics {
+                let here = model.path(d.file) == Some(path.as_str());
+                if here && local.contains(&(d.code, d.span)) {
+                    continue; // its own finding: recomputed below
+                }
+                let related_here = d
+                    .related
+                    .iter()
+                    .any(|r| model.path(r.file) == Some(path.as_str()));
+                if !here && !related_here {
+                    continue;
+                }
+                let mut d = d.clone();
+                if here {
+                    let Some(span) = moved(d.span) else { continue };
+                    d.span = span;
+                }
+                d.related.retain_mut(|r| {
+                    if model.path(r.file) != Some(path.as_str()) {
+                        return true;
+                    }
+                    moved(r.span).map(|span| r.span = span).is_some()
+                });
+                carried.push(d);
+            }
+            // Its own findings, with the file's suppressions and lint levels.
+            let mut own = file.own_diagnostics(id);
+            let mut suppressions = koujing_checker::suppress::collect(id, file);
+            koujing_checker::suppress::apply(&mut own, &mut suppressions, today, false);
+            own.retain_mut(|d| match self.config.lints.get(&d.code) {
+                Some(koujing_checker::Level::Allow) => false,
+                Some(koujing_checker::Level::Set(severity)) => {
+                    d.severity = *severity;
+                    true
+                }
+                None => true,
+            });
+            // `own` uses the current file ids, `carried` the report's: map
+            // each through its own table.
+            let mut diagnostics: Vec<lsp_types::Diagnostic> = Vec::new();
+            for d in &carried {
+                diagnostics.extend(
+                    self.to_diagnostics(d)
+                        .into_iter()
+                        .filter(|(p, _)| *p == path)
+                        .map(|(_, d)| d),
+                );
+            }
+            for d in &own {
+                diagnostics.extend(self.own_to_diagnostic(file, d));
+            }
+            diagnostics.sort_by_key(|d| (d.range.start.line, d.range.start.character));
+            let params = PublishDiagnosticsParams {
+                uri: uri.clone(),
+                diagnostics,
+                version: Some(*version),
+            };
+            let _ = connection
+                .sender
+                .send(Message::Notification(Notification::new(
+                    notification::PublishDiagnostics::METHOD.into(),
+                    params,
+                )));
+        }
+    }
+
+    /// A finding of the current text of `file` (no related locations).
+    fn own_to_diagnostic(
+        &self,
+        file: &koujing_checker::SourceFile,
+        d: &Diagnostic,
+    ) -> Option<lsp_types::Diagnostic> {
+        let mut message = d.message.get(self.lang).to_string();
+        if let Some(help) = &d.help {
+            message.push('\n');
+            message.push_str(help.get(self.lang));
+        }
+        Some(lsp_types::Diagnostic {
+            range: to_proto::range(file, d.span, self.encoding),
+            severity: Some(severity(d.severity)),
+            code: Some(NumberOrString::String(d.code.as_str().to_string())),
+            source: Some("koujing".into()),
+            message,
+            ..Default::default()
+        })
+    }
+
     /// Format a document on a thread of its own: a 3 MB document must not
     /// hold up hover or diagnostics. The answer is "content modified" when
     /// the document changed meanwhile.
@@ -695,6 +847,14 @@ impl Server {
                 e.to_string(),
             ));
         }
+    }
+}
+
+fn severity(severity: Severity) -> DiagnosticSeverity {
+    match severity {
+        Severity::Error => DiagnosticSeverity::ERROR,
+        Severity::Warning => DiagnosticSeverity::WARNING,
+        Severity::Info => DiagnosticSeverity::INFORMATION,
     }
 }
 
@@ -786,15 +946,19 @@ pub fn run_with_lang(connection: Connection, lang: Option<Lang>) -> Result<(), S
         for message in server.outgoing.drain(..) {
             let _ = connection.sender.send(message);
         }
-        // Coalesce keystrokes: check once the queue is drained.
-        if server.dirty
-            && server.initialized
-            && connection.receiver.is_empty()
-            && !server.shutdown
-            && catch_unwind(AssertUnwindSafe(|| server.recheck(&connection))).is_err()
+        // Coalesce keystrokes: check once the queue is drained. The edited
+        // documents get their provisional diagnostics first.
+        if server.dirty && server.initialized && connection.receiver.is_empty() && !server.shutdown
         {
-            server.dirty = false;
-            show_message(&connection, "koujing: internal error while checking".into());
+            if catch_unwind(AssertUnwindSafe(|| server.publish_provisional(&connection))).is_err() {
+                show_message(&connection, "koujing: internal error while checking".into());
+            }
+            if connection.receiver.is_empty()
+                && catch_unwind(AssertUnwindSafe(|| server.recheck(&connection))).is_err()
+            {
+                server.dirty = false;
+                show_message(&connection, "koujing: internal error while checking".into());
+            }
         }
     }
     Ok(())

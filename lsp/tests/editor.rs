@@ -630,3 +630,49 @@ fn formatting_a_large_document_does_not_hold_up_other_requests() {
     );
     c.stop();
 }
+
+#[test]
+fn an_edit_gets_provisional_diagnostics_first() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("base.kj"), BASE).unwrap();
+    let city_path = tmp.path().join("city.kj");
+    // An unknown channel (KJ1001, a resolution finding) in the first item.
+    let text = campaign("甲", "没有这个");
+    std::fs::write(&city_path, &text).unwrap();
+    let city = url(&city_path);
+    let mut c = Client::start(tmp.path());
+    c.open(&city, 1, &text);
+    let d = c.diagnostics(&city, Some(1));
+    assert_eq!(codes(&d), ["KJ1001"]);
+    // Type a broken item above it (one edit, as a keystroke makes).
+    let edited = format!("channel 坏 {{ type: owned\n\n{text}");
+    c.clear();
+    c.change(&city, 2, &edited);
+    let first = c.first_diagnostics(&city, Some(2));
+    // The unknown channel moved two lines down with the edit; the new
+    // syntax error is there at once.
+    let unknown = first
+        .iter()
+        .find(|d| d["code"] == "KJ1001")
+        .expect("carried");
+    assert_eq!(unknown["range"]["start"], pos(&edited, "没有这个", 0));
+    assert!(codes(&first).contains(&"KJ0001".to_string()), "{first:?}");
+    // The complete check follows, and agrees.
+    let complete = c.diagnostics(&city, Some(2));
+    let publishes = c
+        .notes
+        .iter()
+        .filter(|n| {
+            n.method == "textDocument/publishDiagnostics"
+                && n.params["uri"] == city.as_str()
+                && n.params["version"] == 2
+        })
+        .count();
+    assert_eq!(publishes, 2, "provisional, then complete");
+    let mut a = codes(&first);
+    let mut b = codes(&complete);
+    a.sort();
+    b.sort();
+    assert_eq!(a, b);
+    c.stop();
+}

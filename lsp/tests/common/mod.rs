@@ -81,8 +81,18 @@ impl Client {
             .unwrap();
     }
 
-    /// The latest diagnostics published for `uri`, waiting for them.
+    /// The diagnostics of the complete check for `uri` (at `version`),
+    /// waiting for them: the first publish for an edit may be the
+    /// provisional one, so the client catches up with the server first.
     pub fn diagnostics(&mut self, uri: &str, version: Option<i64>) -> Vec<Value> {
+        self.first_diagnostics(uri, version);
+        self.sync();
+        self.first_diagnostics(uri, version)
+    }
+
+    /// The latest diagnostics received for `uri` (at `version`), waiting
+    /// for one if none came yet.
+    pub fn first_diagnostics(&mut self, uri: &str, version: Option<i64>) -> Vec<Value> {
         let deadline = std::time::Instant::now() + Duration::from_secs(20);
         loop {
             let found = self.notes.iter().rev().find(|n| {
