@@ -1,9 +1,10 @@
 //! LSP latency on a generated workspace (20,000 campaigns unless a count is
 //! given): `cargo run -p koujing-bench --release --example lsp_latency [N]`.
 //!
-//! Measures, over 60 rounds each, didChange → publishDiagnostics for the
-//! edited file, and hover, definition, completion and rename round trips;
-//! prints p50 and p95.
+//! Measures, over 60 rounds each, didChange → the first publishDiagnostics
+//! for the edited file (the provisional one), didChange → the end of the full
+//! re-check of the workspace, and hover, definition, completion and rename
+//! round trips; prints p50 and p95.
 
 // A measurement program: a failed setup should stop it loudly; `Value`
 // indexing yields `Null`, never a panic.
@@ -87,6 +88,7 @@ fn main() {
     wait_diagnostics(&client, 0);
 
     let mut change = Vec::new();
+    let mut complete = Vec::new();
     for round in 1..=60 {
         // A realistic edit: a discount changes in one campaign of the file.
         let edited = text
@@ -102,6 +104,9 @@ fn main() {
             .expect("send");
         wait_diagnostics(&client, round);
         change.push(start.elapsed());
+        // The server answers a request after the full re-check.
+        request(&client, "workspace/symbol", json!({ "query": "\u{1}" }));
+        complete.push(start.elapsed());
     }
     let line = text.lines().position(|l| l.contains("offer:")).unwrap_or(0) as u32;
     let mut hover = Vec::new();
@@ -124,6 +129,7 @@ fn main() {
     println!("workspace: {campaigns} campaigns; 60 rounds each");
     for (name, samples) in [
         ("didChange → diagnostics", &mut change),
+        ("didChange → full re-check", &mut complete),
         ("hover", &mut hover),
         ("definition", &mut definition),
         ("completion", &mut completion),

@@ -27,7 +27,10 @@ pub const EXPLAIN: &str = "koujing.explain";
 
 /// An open document as the last full check saw it: its text and its own
 /// findings (code and span).
-type Checked = (Arc<str>, Vec<(koujing_checker::Code, koujing_grammar::Span)>);
+type Checked = (
+    Arc<str>,
+    Vec<(koujing_checker::Code, koujing_grammar::Span)>,
+);
 
 /// The server's state.
 pub struct Server {
