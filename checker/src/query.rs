@@ -9,9 +9,11 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+use koujing_bundle::campaigns::Campaign;
+use koujing_bundle::commission::Row;
+use koujing_bundle::{Bundle, CampaignsFile, CommissionFile, Exact, GradingFile};
 use rust_decimal::Decimal;
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::diagnostic::LocalText;
 
@@ -23,109 +25,42 @@ fn error(zh: String, en: String) -> QueryError {
     QueryError(LocalText::new(zh, en))
 }
 
-fn at<'a>(value: &'a Value, key: &str) -> &'a Value {
-    static NULL: Value = Value::Null;
-    value.get(key).unwrap_or(&NULL)
-}
-
-fn text(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
-    }
-}
-
-fn list(value: &Value) -> Vec<String> {
-    value
-        .as_array()
-        .map(|a| a.iter().map(text).collect())
-        .unwrap_or_default()
-}
-
-fn decimal(value: &Value) -> Option<Decimal> {
-    text(value).parse().ok()
-}
-
-/// Does `x` lie in the interval object `{min, min_inclusive, max, max_inclusive}`?
-fn within(interval: &Value, x: Decimal) -> bool {
-    let above = match decimal(at(interval, "min")) {
-        Some(min) => {
-            if at(interval, "min_inclusive") == &Value::Bool(true) {
-                x >= min
-            } else {
-                x > min
-            }
-        }
-        None => true,
-    };
-    let below = match decimal(at(interval, "max")) {
-        Some(max) => {
-            if at(interval, "max_inclusive") == &Value::Bool(true) {
-                x <= max
-            } else {
-                x < max
-            }
-        }
-        None => true,
-    };
-    above && below
-}
-
-fn show_interval(c: &Value) -> String {
-    format!(
-        "{}{}, {}{}",
-        if at(c, "min_inclusive") == &Value::Bool(true) {
-            "["
-        } else {
-            "("
-        },
-        decimal(at(c, "min")).map_or("-∞".to_string(), |d| d.normalize().to_string()),
-        decimal(at(c, "max")).map_or("+∞".to_string(), |d| d.normalize().to_string()),
-        if at(c, "max_inclusive") == &Value::Bool(true) {
-            "]"
-        } else {
-            ")"
-        },
-    )
-}
-
 /// A bundle's data, ready to answer queries.
 pub struct Runtime {
-    campaigns: Value,
-    commission: Value,
-    grading: Value,
+    campaigns: CampaignsFile,
+    commission: CommissionFile,
+    grading: GradingFile,
+    format: u32,
 }
 
 impl Runtime {
+    /// Read a bundle folder's files (or a build's, in memory).
     pub fn from_files(files: &BTreeMap<String, Vec<u8>>) -> Result<Runtime, String> {
-        let json = |name: &str| -> Result<Value, String> {
-            let bytes = files
-                .get(name)
-                .ok_or_else(|| format!("{name} 缺失 / is missing"))?;
-            serde_json::from_slice(bytes).map_err(|e| format!("{name}: {e}"))
-        };
-        let toml = |name: &str| -> Result<Value, String> {
-            let bytes = files
-                .get(name)
-                .ok_or_else(|| format!("{name} 缺失 / is missing"))?;
-            let text = std::str::from_utf8(bytes).map_err(|e| format!("{name}: {e}"))?;
-            let value: toml::Value = toml::from_str(text).map_err(|e| format!("{name}: {e}"))?;
-            serde_json::to_value(value).map_err(|e| format!("{name}: {e}"))
-        };
+        let bundle = Bundle::read(files).map_err(|e| e.to_string())?;
         Ok(Runtime {
-            campaigns: json("campaigns.json")?,
-            commission: toml("commission.toml")?,
-            grading: toml("grading.toml")?,
+            format: bundle.format(),
+            campaigns: bundle.campaigns,
+            commission: bundle.commission,
+            grading: bundle.grading,
         })
     }
 
-    fn channels(&self) -> Vec<String> {
-        list(at(&self.campaigns, "channels"))
+    /// The bundle's format: older than [`koujing_bundle::FORMAT`] means the
+    /// v2 fields took their defaults.
+    pub fn format(&self) -> u32 {
+        self.format
+    }
+
+    /// For a bundle older than the current format: the note that says so.
+    pub fn older_note(&self) -> Option<LocalText> {
+        (self.format < koujing_bundle::FORMAT).then(|| {
+            let (zh, en) = koujing_bundle::older_note(self.format);
+            LocalText::new(zh, en)
+        })
     }
 
     fn check_channel(&self, channel: &str) -> Result<(), QueryError> {
-        let channels = self.channels();
+        let channels = &self.campaigns.channels;
         if channels.iter().any(|c| c == channel) {
             return Ok(());
         }
@@ -140,20 +75,17 @@ impl Runtime {
 
     /// The customer's attributes, checked against the dimensions.
     fn attributes(&self, set: &[(String, String)]) -> Result<BTreeMap<String, String>, QueryError> {
-        let dimensions = at(&self.campaigns, "dimensions")
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
+        let dimensions = &self.campaigns.dimensions;
         let mut out = BTreeMap::new();
         for (name, value) in set {
-            let Some(dimension) = dimensions.iter().find(|d| text(at(d, "name")) == *name) else {
-                let names: Vec<String> = dimensions.iter().map(|d| text(at(d, "name"))).collect();
+            let Some(dimension) = dimensions.iter().find(|d| d.name == *name) else {
+                let names: Vec<&str> = dimensions.iter().map(|d| d.name.as_str()).collect();
                 return Err(error(
                     format!("未知维度 `{name}`;可选:{}", names.join("、")),
                     format!("unknown dimension `{name}`; valid: {}", names.join(", ")),
                 ));
             };
-            let values = list(at(dimension, "values"));
+            let values = dimension.values.as_deref().unwrap_or_default();
             if !values.is_empty() && !values.contains(value) {
                 return Err(error(
                     format!(
@@ -200,43 +132,20 @@ pub struct Offer {
     pub depends_on: Vec<String>,
 }
 
-fn benefit_text(b: &Value) -> String {
-    match text(at(b, "type")).as_str() {
-        "discount" => {
-            let p = decimal(at(b, "percent")).unwrap_or_default();
-            let fold = (Decimal::TEN - p / Decimal::TEN).normalize();
-            format!("discount {}% ({fold}折)", p.normalize())
-        }
-        "price" => format!("price {} {}", text(at(b, "amount")), text(at(b, "unit"))),
-        "gift" => format!("gift \"{}\"", text(at(b, "text"))),
-        "bonus" => format!("bonus {} {}", text(at(b, "amount")), text(at(b, "unit"))),
-        "points" => format!("points x{}", text(at(b, "multiplier"))),
-        other => other.to_string(),
-    }
-}
-
-fn allows(campaign: &Value, other: &str) -> bool {
-    let stacking = at(campaign, "stacking");
-    stacking.as_str() == Some("stackable") || list(at(stacking, "with")).iter().any(|w| w == other)
-}
-
 impl Runtime {
     pub fn offers(&self, q: &OfferQuery) -> Result<Vec<Offer>, QueryError> {
-        let tree = at(&self.campaigns, "region_tree")
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
-        let names: Vec<String> = tree.iter().map(|r| text(at(r, "name"))).collect();
-        if !names.contains(&q.region) {
+        let tree = &self.campaigns.region_tree;
+        if !tree.iter().any(|r| r.name == q.region) {
+            let names: Vec<&str> = tree.iter().map(|r| r.name.as_str()).collect();
             return Err(error(
                 format!("未知地区 `{}`;可选:{}", q.region, names.join("、")),
                 format!("unknown region `{}`; valid: {}", q.region, names.join(", ")),
             ));
         }
-        let children: Vec<String> = tree
+        let children: Vec<&str> = tree
             .iter()
-            .filter(|r| text(at(r, "parent")) == q.region)
-            .map(|r| text(at(r, "name")))
+            .filter(|r| r.parent.as_ref() == Some(&q.region))
+            .map(|r| r.name.as_str())
             .collect();
         if !children.is_empty() {
             return Err(error(
@@ -254,68 +163,42 @@ impl Runtime {
         }
         self.check_channel(&q.channel)?;
         let attributes = self.attributes(&q.set)?;
-        let date = q.date.to_string();
-        let mut applying: Vec<&Value> = Vec::new();
-        let mut depends: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        'campaigns: for c in at(&self.campaigns, "campaigns")
-            .as_array()
-            .into_iter()
-            .flatten()
-        {
-            let window = at(c, "window");
-            let end = text(at(window, "end"));
-            if text(at(window, "start")) > date || (!end.is_empty() && end < date) {
-                continue;
-            }
-            if !list(at(c, "regions")).contains(&q.region)
-                || !list(at(c, "channels")).contains(&q.channel)
+        // Each applying campaign with the dimensions it constrains that the
+        // query did not give.
+        let mut applying: Vec<(&Campaign, Vec<String>)> = Vec::new();
+        'campaigns: for c in &self.campaigns.campaigns {
+            if !c.window.contains(q.date)
+                || !c.regions.contains(&q.region)
+                || !c.channels.contains(&q.channel)
             {
                 continue;
             }
             let mut unresolved = Vec::new();
-            for constraint in at(c, "audience").as_array().into_iter().flatten() {
-                let dimension = text(at(constraint, "dimension"));
-                let Some(value) = attributes.get(&dimension) else {
-                    unresolved.push(dimension);
-                    continue;
-                };
-                let ok = match constraint.get("values") {
-                    Some(values) => list(values).contains(value),
-                    None => value
-                        .parse::<Decimal>()
-                        .is_ok_and(|x| within(at(constraint, "interval"), x)),
-                };
-                if !ok {
-                    continue 'campaigns;
+            for constraint in &c.audience {
+                match attributes.get(&constraint.dimension) {
+                    None => unresolved.push(constraint.dimension.clone()),
+                    Some(value) if !constraint.test.accepts(value) => continue 'campaigns,
+                    Some(_) => {}
                 }
             }
-            depends.insert(text(at(c, "name")), unresolved);
-            applying.push(c);
+            applying.push((c, unresolved));
         }
         Ok(applying
             .iter()
-            .map(|c| {
-                let name = text(at(c, "name"));
-                let offer = at(c, "offer");
-                let price = at(offer, "final_price");
-                Offer {
-                    campaign: name.clone(),
-                    title: at(c, "title").as_str().map(str::to_string),
-                    product: text(at(offer, "product")),
-                    benefit: benefit_text(at(c, "benefit")),
-                    final_price: (!price.is_null()).then(|| {
-                        format!("{} {}", text(at(price, "amount")), text(at(price, "unit")))
-                    }),
-                    combinable_with: applying
-                        .iter()
-                        .filter(|o| {
-                            let other = text(at(o, "name"));
-                            other != name && allows(c, &other) && allows(o, &name)
-                        })
-                        .map(|o| text(at(o, "name")))
-                        .collect(),
-                    depends_on: depends.get(&name).cloned().unwrap_or_default(),
-                }
+            .map(|(c, depends_on)| Offer {
+                campaign: c.name.clone(),
+                title: c.title.clone(),
+                product: c.offer.product.clone(),
+                benefit: c.benefit.as_ref().map_or_else(String::new, |b| b.render()),
+                final_price: c.offer.final_price.as_ref().map(|p| p.show()),
+                combinable_with: applying
+                    .iter()
+                    .filter(|(o, _)| {
+                        o.name != c.name && c.stacking.allows(&o.name) && o.stacking.allows(&c.name)
+                    })
+                    .map(|(o, _)| o.name.clone())
+                    .collect(),
+                depends_on: depends_on.clone(),
             })
             .collect())
     }
@@ -369,18 +252,11 @@ impl CommissionAnswer {
 }
 
 impl Runtime {
-    fn grades(&self) -> Vec<String> {
+    fn grades(&self) -> Vec<&str> {
         let mut out = Vec::new();
-        for model in at(&self.grading, "grading")
-            .as_array()
-            .into_iter()
-            .flatten()
-        {
-            for g in at(model, "grades").as_array().into_iter().flatten() {
-                let name = text(at(g, "name"));
-                if !out.contains(&name) {
-                    out.push(name);
-                }
+        for g in self.grading.grading.iter().flat_map(|m| &m.grades) {
+            if !out.contains(&g.name.as_str()) {
+                out.push(g.name.as_str());
             }
         }
         out
@@ -390,7 +266,7 @@ impl Runtime {
         self.check_channel(&q.channel)?;
         if let Some(grade) = &q.grade {
             let grades = self.grades();
-            if !grades.contains(grade) {
+            if !grades.contains(&grade.as_str()) {
                 return Err(error(
                     format!("未知等级 `{grade}`;可选:{}", grades.join("、")),
                     format!("unknown grade `{grade}`; valid: {}", grades.join(", ")),
@@ -398,7 +274,6 @@ impl Runtime {
             }
         }
         let attributes = self.attributes(&q.set)?;
-        let date = q.date.to_string();
         let input = |key: &str| -> Option<String> {
             match key {
                 "grade" => q.grade.clone(),
@@ -407,98 +282,67 @@ impl Runtime {
                 other => attributes.get(other).cloned(),
             }
         };
-        let matches_cond = |c: &Value, value: &str| match c.get("values") {
-            Some(values) => list(values).iter().any(|v| v == value),
-            None => value.parse::<Decimal>().is_ok_and(|x| within(c, x)),
+        let row_matches = |row: &Row| {
+            row.conditions
+                .iter()
+                .all(|c| input(&c.key).is_some_and(|v| c.accepts(&v)))
         };
         let mut answer = CommissionAnswer::default();
-        for table in at(&self.commission, "commission")
-            .as_array()
-            .into_iter()
-            .flatten()
-        {
-            let period = at(table, "period");
-            let end = text(at(period, "end"));
-            if text(at(period, "start")) > date || (!end.is_empty() && end < date) {
+        for table in &self.commission.commission {
+            if !table.in_force(q.date) || !table.channels.contains(&q.channel) {
                 continue;
             }
-            if !list(at(table, "channels")).contains(&q.channel) {
-                continue;
+            let kind = table.kind.clone().unwrap_or_default();
+            let matching: Vec<&Row> = table.rows.iter().filter(|r| row_matches(r)).collect();
+            for row in &matching {
+                answer.matches.push(RowMatch {
+                    table: table.name.clone(),
+                    kind: kind.clone(),
+                    amount: row.output.show(),
+                    conditions: row.describe(),
+                    source: row.source.clone(),
+                });
             }
-            let (name, kind) = (text(at(table, "name")), text(at(table, "kind")));
-            let rows = at(table, "rows").as_array().cloned().unwrap_or_default();
-            let mut found = false;
-            for row in &rows {
-                let conditions = at(row, "conditions")
-                    .as_array()
-                    .cloned()
-                    .unwrap_or_default();
-                let all = conditions
-                    .iter()
-                    .all(|c| input(&text(at(c, "key"))).is_some_and(|v| matches_cond(c, &v)));
-                if all {
-                    found = true;
-                    let shown: Vec<String> = conditions
-                        .iter()
-                        .map(|c| match c.get("values") {
-                            Some(v) => format!("{} {}", text(at(c, "key")), list(v).join("/")),
-                            None => format!("{} {}", text(at(c, "key")), show_interval(c)),
-                        })
-                        .collect();
-                    let output = at(row, "output");
-                    let unit = text(at(output, "unit"));
-                    answer.matches.push(RowMatch {
-                        table: name.clone(),
-                        kind: kind.clone(),
-                        amount: if unit == "%" {
-                            format!("{}%", text(at(output, "amount")))
-                        } else {
-                            format!("{} {unit}", text(at(output, "amount")))
-                                .trim()
-                                .to_string()
-                        },
-                        conditions: shown.join(", "),
-                        source: text(at(row, "source")),
-                    });
-                }
-            }
-            if !found {
-                // Why: an input the rows need, or a value no row covers.
-                let mut reasons = Vec::new();
-                let mut keys: Vec<String> = rows
-                    .iter()
-                    .flat_map(|r| at(r, "conditions").as_array().cloned().unwrap_or_default())
-                    .map(|c| text(at(&c, "key")))
-                    .collect();
-                keys.sort();
-                keys.dedup();
-                for key in keys {
-                    match input(&key) {
-                        None => reasons.push(format!("--{key}")),
-                        Some(value) => {
-                            let covered = rows.iter().any(|r| {
-                                at(r, "conditions")
-                                    .as_array()
-                                    .into_iter()
-                                    .flatten()
-                                    .filter(|c| text(at(c, "key")) == key)
-                                    .all(|c| matches_cond(c, &value))
-                            });
-                            if !covered {
-                                reasons.push(format!("{key}={value} (KJ2102)"));
-                            }
-                        }
-                    }
-                }
+            if matching.is_empty() {
                 answer.no_match.push(NoMatch {
-                    table: name,
+                    table: table.name.clone(),
                     kind,
-                    reasons,
+                    reasons: no_match_reasons(&table.rows, &input),
                 });
             }
         }
         Ok(answer)
     }
+}
+
+/// Why no row matches: an input the rows need (`--key`), or a value no row
+/// covers (`key=value (KJ2102)`).
+fn no_match_reasons(rows: &[Row], input: &dyn Fn(&str) -> Option<String>) -> Vec<String> {
+    let mut keys: Vec<&str> = rows
+        .iter()
+        .flat_map(|r| &r.conditions)
+        .map(|c| c.key.as_str())
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let mut reasons = Vec::new();
+    for key in keys {
+        match input(key) {
+            None => reasons.push(format!("--{key}")),
+            Some(value) => {
+                let covered = rows.iter().any(|r| {
+                    r.conditions
+                        .iter()
+                        .filter(|c| c.key == key)
+                        .all(|c| c.accepts(&value))
+                });
+                if !covered {
+                    reasons.push(format!("{key}={value} (KJ2102)"));
+                }
+            }
+        }
+    }
+    reasons
 }
 
 /// `koujing query grade`.
@@ -526,12 +370,9 @@ pub struct GradeAnswer {
 
 impl Runtime {
     pub fn grade(&self, q: &GradeQuery) -> Result<GradeAnswer, QueryError> {
-        let models = at(&self.grading, "grading")
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
-        let Some(model) = models.iter().find(|m| text(at(m, "name")) == q.model) else {
-            let names: Vec<String> = models.iter().map(|m| text(at(m, "name"))).collect();
+        let models = &self.grading.grading;
+        let Some(model) = models.iter().find(|m| m.name == q.model) else {
+            let names: Vec<&str> = models.iter().map(|m| m.name.as_str()).collect();
             return Err(error(
                 format!("未知分级模型 `{}`;可选:{}", q.model, names.join("、")),
                 format!(
@@ -541,11 +382,9 @@ impl Runtime {
                 ),
             ));
         };
-        let factors = at(model, "factors").as_array().cloned().unwrap_or_default();
-        let leaf = |f: &Value| list(at(f, "path")).last().cloned().unwrap_or_default();
-        let leaves: Vec<String> = factors.iter().map(leaf).collect();
+        let leaves: Vec<&str> = model.factors.iter().map(|f| f.leaf()).collect();
         for (name, score) in &q.scores {
-            if !leaves.contains(name) {
+            if !leaves.contains(&name.as_str()) {
                 return Err(error(
                     format!(
                         "`{}` 没有因子 `{name}`;可评分的因子:{}",
@@ -566,10 +405,10 @@ impl Runtime {
                 ));
             }
         }
-        let missing: Vec<String> = leaves
+        let missing: Vec<&str> = leaves
             .iter()
             .filter(|l| !q.scores.iter().any(|(n, _)| n == *l))
-            .cloned()
+            .copied()
             .collect();
         if !missing.is_empty() {
             return Err(error(
@@ -579,33 +418,26 @@ impl Runtime {
         }
         let mut total = Decimal::ZERO;
         let mut contributions = Vec::new();
-        for f in &factors {
-            let name = leaf(f);
-            let weight = decimal(at(f, "weight")).unwrap_or_default();
+        for f in &model.factors {
+            let weight = f.weight.get();
             let score = q
                 .scores
                 .iter()
-                .find(|(n, _)| *n == name)
+                .find(|(n, _)| n == f.leaf())
                 .map_or(Decimal::ZERO, |(_, s)| *s);
             let part = weight * score / Decimal::ONE_HUNDRED;
             total += part;
             contributions.push(Contribution {
-                factor: list(at(f, "path")).join(" › "),
-                weight: format!("{}%", weight.normalize()),
+                factor: f.path.join(" › "),
+                weight: format!("{weight}%"),
                 score: score.normalize().to_string(),
                 contribution: part.normalize().to_string(),
             });
         }
-        let grade = at(model, "grades")
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|g| within(g, total))
-            .map(|g| text(at(g, "name")));
         Ok(GradeAnswer {
             model: q.model.clone(),
             score: total.normalize().to_string(),
-            grade,
+            grade: model.grade_for(total).map(|g| g.name.clone()),
             contributions,
         })
     }

@@ -9,6 +9,7 @@ use clap::ValueEnum;
 use koujing_checker::{Lang, Severity};
 
 use super::{auto_color, check_paths, pick_lang, Format, LangArg, TodayArg};
+use crate::progress::Progress;
 use crate::{baseline, load};
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -132,7 +133,9 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
         // The current folder is loaded as usual (its `roots` honoured).
         paths.extend(workspace_of(&only)?.filter(|root| root != Path::new(".")));
     }
-    let (loaded, mut report) = check_paths(&paths, args.today.today, args.require_reason)?;
+    let progress = Progress::start(args.format == Format::Human, 3, "reading and parsing files");
+    let (loaded, mut report) =
+        check_paths(&paths, args.today.today, args.require_reason, &progress)?;
     let lang = pick_lang(args.lang.lang, loaded.config.lang);
     if nothing_changed {
         report.diagnostics.clear();
@@ -194,6 +197,7 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
         threshold,
         color,
     )?;
+    progress.finish();
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
     Ok(if failed {
         ExitCode::from(1)

@@ -109,6 +109,9 @@ pub fn run(query: QueryCommand) -> Result<ExitCode, String> {
     };
     let (runtime, config_lang) = runtime(&source.paths, source.bundle.as_ref())?;
     let lang = pick_lang(source.lang.lang, config_lang);
+    if let Some(note) = runtime.older_note() {
+        eprintln!("{}", note.get(lang));
+    }
     let (json, human) = match &query {
         QueryCommand::Offers {
             date,
@@ -213,7 +216,14 @@ fn offers(runtime: &Runtime, q: &OfferQuery, lang: Lang) -> Result<Answer, Strin
             ));
         }
     }
-    Ok((serde_json::json!({ "offers": offers }), text))
+    #[derive(serde::Serialize)]
+    struct Offers {
+        offers: Vec<koujing_checker::query::Offer>,
+    }
+    Ok((
+        serde_json::to_value(Offers { offers }).map_err(|e| e.to_string())?,
+        text,
+    ))
 }
 
 fn commission(runtime: &Runtime, q: &CommissionQuery, lang: Lang) -> Result<Answer, String> {

@@ -34,6 +34,9 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
     };
     let files = bundle::read(&args.dir)?;
     let problems = koujing_checker::compile::manifest::verify(&files, public.as_ref());
+    if let Some(note) = koujing_checker::compile::manifest::older_format_note(&files) {
+        eprintln!("{}", note.get(lang));
+    }
     let mut stdout = std::io::stdout().lock();
     if problems.is_empty() {
         let signed = if public.is_some() {
