@@ -18,5 +18,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 KOUJING_REQUIRE_CHROMIUM=1 cargo test --workspace
+# The VS Code extension's TextMate grammar, tokenised as VS Code does.
+(cd lsp/vscode && npm ci --no-audit --no-fund && npm test)
 # Pathological inputs (5 MB lines, 100,000 campaigns, 10,000 regions, …), in release.
 cargo test --release --test limits -- --ignored
