@@ -345,6 +345,46 @@ mod tests {
     }
 
     #[test]
+    fn every_shape_parses_clean_and_the_fast_path_agrees_with_pest() {
+        use super::{generate_shape, Shape};
+        let shapes = [
+            Shape::realistic(500),
+            Shape::dense(500),
+            Shape::many_counties(500),
+        ];
+        for shape in &shapes {
+            let files = generate_shape(3, shape);
+            assert_eq!(
+                files,
+                generate_shape(3, shape),
+                "{shape:?} not deterministic"
+            );
+            let campaigns: usize = files.iter().map(|f| f.1.matches("campaign ").count()).sum();
+            assert_eq!(campaigns, 500, "{shape:?}");
+            for (path, text) in &files {
+                let fast = koujing_grammar::parse::parse(text);
+                let pest = koujing_grammar::parse::parse_with_pest(text);
+                assert!(fast.issues.is_empty(), "{path}: {:?}", fast.issues.first());
+                assert_eq!(
+                    format!("{:?}", fast.file.items),
+                    format!("{:?}", pest.file.items),
+                    "{path}"
+                );
+                let (read, all) = koujing_grammar::parse::fast_path_coverage(text);
+                assert_eq!(read, all, "{path}");
+            }
+        }
+        let many = generate_shape(3, &Shape::many_counties(500));
+        assert_eq!(many.len(), 4 + 1 + 500 / 25, "many files");
+        assert!(many.iter().any(|f| f.1.contains("地市549第9县")));
+        assert!(many.iter().filter(|f| f.0.starts_with("cities/")).all(|f| f
+            .1
+            .matches("优惠怎么办理?")
+            .count()
+            == f.1.matches("campaign ").count()));
+    }
+
+    #[test]
     fn deterministic_and_parses() {
         let a = super::generate(7, 300);
         let b = super::generate(7, 300);
