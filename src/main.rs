@@ -9,6 +9,7 @@ mod bundle;
 mod commands;
 mod kjtest;
 mod load;
+mod progress;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -89,7 +90,20 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     }
 }
 
+/// Make a write past the file-size limit (`ulimit -f`) an error that the
+/// write paths clean up after, instead of a signal that kills the process
+/// and leaves temporaries behind.
+fn ignore_file_size_signal() {
+    #[cfg(unix)]
+    // SAFETY: setting a signal's disposition to SIG_IGN at start-up, before
+    // any thread is spawned, installs no handler code.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
+}
+
 fn main() -> ExitCode {
+    ignore_file_size_signal();
     let cli = Cli::parse();
     // A large stack: parsing is bounded by the depth limit, but rendering and
     // the analyses should never be the thing that runs out.

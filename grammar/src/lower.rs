@@ -902,7 +902,7 @@ impl Lowerer<'_> {
                 let factor = match &inner.kind {
                     ValueKind::Ident(text) => text
                         .strip_prefix('x')
-                        .and_then(|n| n.parse::<Decimal>().ok()),
+                        .and_then(|n| Decimal::from_str_exact(n).ok()),
                     ValueKind::Scalar(Scalar::Quantity(q)) if q.unit == Unit::Plain => {
                         Some(q.value)
                     }

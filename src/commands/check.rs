@@ -8,7 +8,8 @@ use std::process::ExitCode;
 use clap::ValueEnum;
 use koujing_checker::{Lang, Severity};
 
-use super::{auto_color, check_paths, pick_lang, Format, LangArg, TodayArg};
+use super::{auto_color, check_loaded, pick_lang, Format, LangArg, TodayArg};
+use crate::progress::Progress;
 use crate::{baseline, load};
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -78,6 +79,10 @@ pub struct Args {
     /// later; the check then passes.
     #[arg(long, value_name = "FILE")]
     write_baseline: Option<PathBuf>,
+    /// Exit 0 when there is no `.kj` file to check (default: exit 2 naming
+    /// the path, so that a mistyped path never passes a CI gate).
+    #[arg(long)]
+    allow_empty: bool,
 }
 
 /// The files named by `--only` values: each value may hold several,
@@ -92,31 +97,34 @@ fn only_files(values: &[String]) -> Vec<PathBuf> {
         .collect()
 }
 
-/// The nearest folder above `files` that has a koujing.toml, when they
-/// agree on one (else an error naming both).
+/// The workspace root of `files` (found by `koujing-fs`, as for PATHS)
+/// when it has a koujing.toml and they agree on one (else an error naming
+/// both). A file that no longer exists counts by its folder.
 fn workspace_of(files: &[PathBuf]) -> Result<Option<PathBuf>, String> {
     let mut found: Option<PathBuf> = None;
     for file in files {
-        let root = file
-            .ancestors()
-            .skip(1)
-            .map(|dir| {
-                if dir.as_os_str().is_empty() {
-                    Path::new(".")
-                } else {
-                    dir
-                }
-            })
-            .find(|dir| dir.join("koujing.toml").is_file());
-        match (&found, root) {
-            (Some(a), Some(b)) if a != b => {
+        let start = if file.exists() {
+            file.clone()
+        } else {
+            file.parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+        };
+        let Ok(root) = koujing_fs::find_root(&start) else {
+            continue;
+        };
+        if !root.join(koujing_fs::CONFIG_FILE).is_file() {
+            continue;
+        }
+        match &found {
+            Some(a) if *a != root => {
                 return Err(format!(
                     "--only: 文件属于不同的工作区 / the files belong to different workspaces: {} and {}",
-                    a.display(),
-                    b.display()
+                    koujing_fs::display(a),
+                    koujing_fs::display(&root)
                 ))
             }
-            (None, Some(b)) => found = Some(b.to_path_buf()),
+            None => found = Some(root),
             _ => {}
         }
     }
@@ -130,10 +138,27 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
     let mut paths = args.paths.clone();
     if paths.is_empty() && !only.is_empty() {
         // The current folder is loaded as usual (its `roots` honoured).
-        paths.extend(workspace_of(&only)?.filter(|root| root != Path::new(".")));
+        paths.extend(workspace_of(&only)?);
     }
-    let (loaded, mut report) = check_paths(&paths, args.today.today, args.require_reason)?;
+    let progress = Progress::start(args.format == Format::Human, 3, "reading and parsing files");
+    let empty = if args.allow_empty {
+        load::Empty::Allow
+    } else {
+        load::Empty::Refuse
+    };
+    let loaded = load::load(&paths, empty)?;
+    let (loaded, mut report) =
+        check_loaded(loaded, args.today.today, args.require_reason, &progress)?;
     let lang = pick_lang(args.lang.lang, loaded.config.lang);
+    // Files or folders named as PATHS inside a larger workspace: the whole
+    // workspace is checked, the findings touching them are reported (as
+    // with `--only`).
+    if let Some(ids) = &loaded.focus {
+        report
+            .diagnostics
+            .retain(|d| ids.contains(&d.file) || d.related.iter().any(|r| ids.contains(&r.file)));
+        report.suppressions.retain(|s| ids.contains(&s.file));
+    }
     if nothing_changed {
         report.diagnostics.clear();
         report.suppressions.clear();
@@ -194,6 +219,17 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
         threshold,
         color,
     )?;
+    progress.finish();
+    let mut text = text;
+    if matches!(args.format, Format::Human) {
+        // Name the root used: a folder above the one given may have been
+        // chosen for its koujing.toml.
+        text.push_str(&if lang.is_zh() {
+            format!("工作区根目录:{}\n", loaded.root_shown)
+        } else {
+            format!("workspace root: {}\n", loaded.root_shown)
+        });
+    }
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
     Ok(if failed {
         ExitCode::from(1)

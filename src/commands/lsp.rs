@@ -13,6 +13,11 @@ pub struct Args {
 
 /// Run `koujing lsp` until the editor says `exit`.
 pub fn run(args: Args) -> Result<ExitCode, String> {
-    koujing_lsp::run_stdio(args.lang.lang).map_err(|e| format!("lsp: {e}"))?;
-    Ok(ExitCode::SUCCESS)
+    // Exit code 1 for `exit` without `shutdown`, as the protocol says.
+    let orderly = koujing_lsp::run_stdio(args.lang.lang).map_err(|e| format!("lsp: {e}"))?;
+    Ok(if orderly {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
