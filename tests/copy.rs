@@ -171,8 +171,20 @@ fn corpus_matches_its_annotations() {
     // code → (true positives, false positives, false negatives)
     let mut counts: BTreeMap<&str, (u32, u32, u32)> = BTreeMap::new();
     let mut mismatches = Vec::new();
-    for row in &rows {
-        let got = found(row);
+    // Rows are independent workspaces: check them on every core.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = rows.len().div_ceil(threads).max(1);
+    let results: Vec<BTreeSet<String>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = rows
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(found).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    });
+    for (row, got) in rows.iter().zip(results) {
         for code in CODES {
             let entry = counts.entry(code).or_default();
             match (row.expect.contains(code), got.contains(code)) {
