@@ -47,6 +47,14 @@ impl LeafSet {
             })
     }
 
+    /// Is every leaf of `self` also in `other`?
+    pub fn is_subset(&self, other: &LeafSet) -> bool {
+        self.words.iter().enumerate().all(|(i, &a)| {
+            let b = other.words.get(i).copied().unwrap_or(0);
+            a & !b == 0
+        })
+    }
+
     pub fn intersects(&self, other: &LeafSet) -> bool {
         self.first_common(other).is_some()
     }

@@ -13,11 +13,14 @@ pub mod diagnostic;
 pub mod leafset;
 pub mod lexicon;
 pub mod limits;
+pub mod mixref;
 pub mod model;
 pub mod query;
+pub mod reading;
 pub mod render;
 pub mod report;
 pub mod resolve;
+pub mod semantic;
 pub mod suppress;
 pub mod text;
 pub mod workspace;
@@ -58,6 +61,8 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     /// Every suppression comment found, with what it silenced.
     pub suppressions: Vec<Suppression>,
+    /// What resolution found: definitions, references, file paths by id.
+    pub model: std::sync::Arc<semantic::Model>,
 }
 
 impl Report {
@@ -75,18 +80,26 @@ pub fn check(workspace: &Workspace, options: &Options) -> Report {
     for (id, file) in workspace.files.iter().enumerate() {
         diagnostics.extend(file.own_diagnostics(id));
     }
-    let (index, mut found) = resolve::build_index(workspace);
+    diagnostics.extend(workspace.unread_diagnostics());
+    let (mut index, mut found) = resolve::build_index(workspace);
     diagnostics.append(&mut found);
-    diagnostics.extend(resolve::check_references(workspace, &index));
+    let (found, references) = resolve::resolve_references(workspace, &index);
+    diagnostics.extend(found);
+    let symbols = std::mem::take(&mut index.symbols);
 
     let limits = limits::LimitsTable::build(&index);
     let facts = model::campaign_facts(&index);
     // The analyses are independent: run them on every core. The result does
     // not depend on it, since diagnostics are sorted below.
-    let ((campaigns, commission), (grading, (wording, (support, jargon)))) = rayon::join(
+    let (((campaigns, model), commission), (grading, (wording, (support, jargon)))) = rayon::join(
         || {
             rayon::join(
-                || checks::campaigns::analyse(&index, &facts, &limits),
+                || {
+                    rayon::join(
+                        || checks::campaigns::analyse(&index, &facts, &limits),
+                        || semantic::build(workspace, &index, symbols, references),
+                    )
+                },
                 || checks::commission::analyse(&index, &limits),
             )
         },
@@ -137,6 +150,7 @@ pub fn check(workspace: &Workspace, options: &Options) -> Report {
     Report {
         diagnostics,
         suppressions,
+        model: std::sync::Arc::new(model),
     }
 }
 

@@ -343,7 +343,13 @@ fn commission(out: &mut String, index: &Index<'_>, l: &Labels) {
             let output = row.output.map_or_else(String::new, |o| o.node.to_string());
             let width = row
                 .output
-                .map_or(Decimal::ZERO, |o| o.node.value * Decimal::from(200) / max)
+                .and_then(|o| {
+                    o.node
+                        .value
+                        .checked_div(max)
+                        .and_then(|r| r.checked_mul(Decimal::from(200)))
+                })
+                .unwrap_or(Decimal::ZERO)
                 .round();
             let _ = writeln!(
                 out,
@@ -376,7 +382,10 @@ fn grading(out: &mut String, index: &Index<'_>, l: &Labels) {
                 "<li>{} <span class=\"weight\">{}%</span><div class=\"tier\" style=\"width:{}px\"></div></li>",
                 esc(&leaf.path.join(" › ")),
                 leaf.weight,
-                (leaf.weight * Decimal::from(4)).round()
+                leaf.weight
+                    .checked_mul(Decimal::from(4))
+                    .unwrap_or(Decimal::ZERO)
+                    .round()
             );
         }
         out.push_str("</ul>\n<p>");

@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::Arc;
 
 use koujing_grammar::ast::*;
 use koujing_grammar::suggest::did_you_mean;
@@ -12,6 +13,7 @@ use koujing_grammar::{Arg, Fix, Span};
 
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, FileId, LocalText};
+use crate::semantic::{Reference, Symbol};
 use crate::workspace::Workspace;
 
 /// The kinds of named things.
@@ -158,8 +160,11 @@ pub struct Index<'w> {
     pub commissions: Table<'w, Commission>,
     pub mixes: Table<'w, Mix>,
     pub gradings: Table<'w, Grading>,
-    /// Global limits first (if any), then regional ones in workspace order.
+    /// Global limits blocks first, then regional ones, each in workspace
+    /// order; the blocks of one scope merge (v2).
     pub limits: Vec<Def<'w, Limits>>,
+    /// Every definition (duplicates included), owned, for the semantic model.
+    pub symbols: Vec<Symbol>,
 }
 
 impl<'w> Index<'w> {
@@ -248,6 +253,8 @@ pub fn unknown(file: FileId, ident: &Ident, kind: Arg, candidates: &[&str]) -> D
 struct Builder<'w> {
     index: Index<'w>,
     diagnostics: Vec<Diagnostic>,
+    /// The path of the file being read.
+    path: Arc<str>,
 }
 
 fn defined_here() -> LocalText {
@@ -255,6 +262,17 @@ fn defined_here() -> LocalText {
 }
 
 impl<'w> Builder<'w> {
+    fn symbol(&mut self, kind: Kind, name: &Ident, item: Span, title: Option<&StrLit>) {
+        self.index.symbols.push(Symbol {
+            kind,
+            name: name.text.clone(),
+            path: self.path.clone(),
+            span: name.span,
+            item,
+            title: title.map(|t| t.value.clone()),
+        });
+    }
+
     fn duplicate(
         &mut self,
         kind: Kind,
@@ -274,15 +292,18 @@ impl<'w> Builder<'w> {
         );
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn add<T>(
         &mut self,
         kind: Kind,
         file: FileId,
         name: &'w Ident,
         item: &'w T,
+        (span, title): (Span, Option<&StrLit>),
         table: for<'x> fn(&'x mut Index<'w>) -> &'x mut Table<'w, T>,
         name_of: fn(&T) -> &Ident,
     ) {
+        self.symbol(kind, name, span, title);
         if let Err(first) = table(&mut self.index).insert(&name.text, Def { file, item }) {
             let first_span = name_of(first.item).span;
             self.duplicate(kind, file, name, first.file, first_span);
@@ -295,7 +316,9 @@ impl<'w> Builder<'w> {
         name: &'w Ident,
         parent: Option<usize>,
         depth: usize,
+        (span, title): (Span, Option<&StrLit>),
     ) -> Option<usize> {
+        self.symbol(Kind::Region, name, span, title);
         if let Some(first) = self.index.region(&name.text) {
             let (first_file, first_span) = (first.file, first.name.span);
             self.duplicate(Kind::Region, file, name, first_file, first_span);
@@ -315,7 +338,13 @@ impl<'w> Builder<'w> {
 
     fn region_tree(&mut self, file: FileId, nodes: &'w [RegionNode], parent: usize, depth: usize) {
         for node in nodes {
-            let Some(at) = self.add_region(file, &node.name, Some(parent), depth) else {
+            let Some(at) = self.add_region(
+                file,
+                &node.name,
+                Some(parent),
+                depth,
+                (node.name.span, None),
+            ) else {
                 continue;
             };
             let first_leaf = self.index.leaves.len();
@@ -337,14 +366,22 @@ pub fn build_index(workspace: &Workspace) -> (Index<'_>, Vec<Diagnostic>) {
     let mut builder = Builder {
         index: Index::default(),
         diagnostics: Vec::new(),
+        path: Arc::from(""),
     };
-    let mut global_limits: Option<(FileId, Span)> = None;
-    let mut regional_limits: HashMap<&str, (FileId, Span)> = HashMap::new();
+    type FieldsSeen<'a> = HashMap<&'a str, (FileId, Span)>;
+    let mut limit_fields: HashMap<Option<&str>, FieldsSeen<'_>> = HashMap::new();
     for (file, source) in workspace.files.iter().enumerate() {
+        builder.path = Arc::from(source.path.as_str());
         for item in &source.parsed.module.items {
             match item {
                 Item::Regions(regions) => {
-                    let Some(root) = builder.add_region(file, &regions.name, None, 0) else {
+                    let Some(root) = builder.add_region(
+                        file,
+                        &regions.name,
+                        None,
+                        0,
+                        (regions.span, regions.title.as_ref()),
+                    ) else {
                         continue;
                     };
                     let first_leaf = builder.index.leaves.len();
@@ -363,6 +400,7 @@ pub fn build_index(workspace: &Workspace) -> (Index<'_>, Vec<Diagnostic>) {
                     file,
                     &x.name,
                     x,
+                    (x.span, x.title.as_ref()),
                     |i| &mut i.channels,
                     |x| &x.name,
                 ),
@@ -371,6 +409,7 @@ pub fn build_index(workspace: &Workspace) -> (Index<'_>, Vec<Diagnostic>) {
                     file,
                     &x.name,
                     x,
+                    (x.span, x.title.as_ref()),
                     |i| &mut i.dimensions,
                     |x| &x.name,
                 ),
@@ -379,6 +418,7 @@ pub fn build_index(workspace: &Workspace) -> (Index<'_>, Vec<Diagnostic>) {
                     file,
                     &x.name,
                     x,
+                    (x.span, x.title.as_ref()),
                     |i| &mut i.products,
                     |x| &x.name,
                 ),
@@ -387,17 +427,25 @@ pub fn build_index(workspace: &Workspace) -> (Index<'_>, Vec<Diagnostic>) {
                     file,
                     &x.name,
                     x,
+                    (x.span, x.title.as_ref()),
                     |i| &mut i.supports,
                     |x| &x.name,
                 ),
-                Item::Term(x) => {
-                    builder.add(Kind::Term, file, &x.name, x, |i| &mut i.terms, |x| &x.name)
-                }
+                Item::Term(x) => builder.add(
+                    Kind::Term,
+                    file,
+                    &x.name,
+                    x,
+                    (x.span, x.title.as_ref()),
+                    |i| &mut i.terms,
+                    |x| &x.name,
+                ),
                 Item::Campaign(x) => builder.add(
                     Kind::Campaign,
                     file,
                     &x.name,
                     &**x,
+                    (x.span, x.title.as_ref()),
                     |i| &mut i.campaigns,
                     |x| &x.name,
                 ),
@@ -406,60 +454,63 @@ pub fn build_index(workspace: &Workspace) -> (Index<'_>, Vec<Diagnostic>) {
                     file,
                     &x.name,
                     x,
+                    (x.span, x.title.as_ref()),
                     |i| &mut i.commissions,
                     |x| &x.name,
                 ),
-                Item::Mix(x) => {
-                    builder.add(Kind::Mix, file, &x.name, x, |i| &mut i.mixes, |x| &x.name)
-                }
+                Item::Mix(x) => builder.add(
+                    Kind::Mix,
+                    file,
+                    &x.name,
+                    x,
+                    (x.span, x.title.as_ref()),
+                    |i| &mut i.mixes,
+                    |x| &x.name,
+                ),
                 Item::Grading(x) => builder.add(
                     Kind::Grading,
                     file,
                     &x.name,
                     x,
+                    (x.span, x.title.as_ref()),
                     |i| &mut i.gradings,
                     |x| &x.name,
                 ),
                 Item::Limits(x) => {
-                    let (key, span) = match &x.region {
-                        Some(region) => (Some(region.text.as_str()), region.span),
-                        None => (None, Span::new(x.span.start, x.span.start + "limits".len())),
-                    };
-                    let first = match key {
-                        None => match global_limits {
-                            Some(f) => Some(f),
-                            None => {
-                                global_limits = Some((file, span));
-                                None
-                            }
-                        },
-                        Some(name) => match regional_limits.get(name) {
-                            Some(&f) => Some(f),
-                            None => {
-                                regional_limits.insert(name, (file, span));
-                                None
-                            }
-                        },
-                    };
-                    match first {
-                        Some((first_file, first_span)) => {
-                            let name = key.unwrap_or("limits");
-                            builder.diagnostics.push(
+                    // v2: the blocks of one scope merge; only a field set in
+                    // two blocks of the same scope is KJ1002, on the later.
+                    let scope = x.region.as_ref().map(|r| r.text.as_str());
+                    let seen = limit_fields.entry(scope).or_default();
+                    for (field, span) in &x.fields {
+                        match seen.get(field.as_str()) {
+                            Some(&(first_file, first_span)) => builder.diagnostics.push(
                                 Diagnostic::new(
                                     Code::KJ1002,
                                     file,
-                                    span,
-                                    &[("kind", Kind::Limits.text()), ("name", Arg::plain(name))],
+                                    *span,
+                                    &[
+                                        ("kind", Kind::Limits.text()),
+                                        (
+                                            "name",
+                                            Arg::plain(match scope {
+                                                Some(region) => format!("{region}.{field}"),
+                                                None => field.clone(),
+                                            }),
+                                        ),
+                                    ],
                                 )
                                 .related(
                                     first_file,
                                     first_span,
                                     defined_here(),
                                 ),
-                            );
+                            ),
+                            None => {
+                                seen.insert(field.as_str(), (file, *span));
+                            }
                         }
-                        None => builder.index.limits.push(Def { file, item: x }),
                     }
+                    builder.index.limits.push(Def { file, item: x });
                 }
             }
         }
@@ -474,29 +525,53 @@ pub fn build_index(workspace: &Workspace) -> (Index<'_>, Vec<Diagnostic>) {
 
 /// Check every reference of the workspace.
 pub fn check_references(workspace: &Workspace, index: &Index<'_>) -> Vec<Diagnostic> {
+    resolve_references(workspace, index).0
+}
+
+/// Check every reference of the workspace and record each one (resolved or
+/// not) with the kind it must name, in workspace order.
+pub fn resolve_references(
+    workspace: &Workspace,
+    index: &Index<'_>,
+) -> (Vec<Diagnostic>, Vec<Reference>) {
     let mut checker = RefChecker {
         index,
         diagnostics: Vec::new(),
+        references: Vec::new(),
         file: 0,
+        path: Arc::from(""),
     };
     for (file, source) in workspace.files.iter().enumerate() {
         checker.file = file;
+        checker.path = Arc::from(source.path.as_str());
         for item in &source.parsed.module.items {
             checker.item(item);
         }
     }
-    checker.diagnostics
+    (checker.diagnostics, checker.references)
 }
 
 struct RefChecker<'a, 'w> {
     index: &'a Index<'w>,
     diagnostics: Vec<Diagnostic>,
+    references: Vec<Reference>,
     file: FileId,
+    path: Arc<str>,
 }
 
-impl RefChecker<'_, '_> {
+impl<'w> RefChecker<'_, 'w> {
+    fn record(&mut self, ident: &Ident, kind: Kind) {
+        self.references.push(Reference {
+            kind,
+            name: ident.text.clone(),
+            path: self.path.clone(),
+            span: ident.span,
+        });
+    }
+
     /// Resolve a reference; report KJ1003 or KJ1001 when it does not resolve.
     fn expect(&mut self, ident: &Ident, kind: Kind) -> bool {
+        self.record(ident, kind);
         if self.index.has(kind, &ident.text) {
             return true;
         }
@@ -545,18 +620,124 @@ impl RefChecker<'_, '_> {
                 if let Some(region) = &limits.region {
                     self.expect(region, Kind::Region);
                 }
+                for (_, channels) in &limits.commission_channels {
+                    self.expect_all(channels, Kind::Channel);
+                }
+                let grades = self.all_grades();
+                for (_, grade) in &limits.commission_min_grade {
+                    if !grades.contains(&grade.text.as_str()) {
+                        self.diagnostics.push(unknown(
+                            self.file,
+                            grade,
+                            Arg::text("等级", "grade"),
+                            &grades,
+                        ));
+                    }
+                }
             }
+            Item::Mix(mix) => self.mix(mix),
             Item::Regions(_)
             | Item::Dimension(_)
             | Item::Product(_)
             | Item::Term(_)
-            | Item::Mix(_)
             | Item::Grading(_) => {}
         }
     }
 
-    fn campaign(&mut self, campaign: &Campaign) {
-        if let Some(issuer) = &campaign.issuer {
+    /// Every grade of every grading model, sorted.
+    fn all_grades(&self) -> Vec<&'w str> {
+        let mut grades: Vec<&str> = self
+            .index
+            .gradings
+            .defs
+            .iter()
+            .flat_map(|d| d.item.grades.iter().map(|g| g.name.text.as_str()))
+            .collect();
+        grades.sort_unstable();
+        grades.dedup();
+        grades
+    }
+
+    /// Grades of the grading models of some channels, in first-seen order.
+    fn grades_of(&self, channels: &[Ident]) -> Vec<&'w str> {
+        let mut grades: Vec<&str> = Vec::new();
+        for channel in channels {
+            let model = self
+                .index
+                .channels
+                .get(&channel.text)
+                .and_then(|c| c.item.grading.as_ref());
+            if let Some(model) = model.and_then(|m| self.index.gradings.get(&m.text)) {
+                for band in &model.item.grades {
+                    if !grades.contains(&band.name.text.as_str()) {
+                        grades.push(&band.name.text);
+                    }
+                }
+            }
+        }
+        grades
+    }
+
+    /// The references of a `mix` reference case (v2).
+    fn mix(&mut self, mix: &Mix) {
+        let Some(reference) = &mix.reference else {
+            return;
+        };
+        for (field, present) in [
+            ("date", reference.date.is_some()),
+            ("channel", reference.channel.is_some()),
+        ] {
+            if !present {
+                self.diagnostics.push(Diagnostic::new(
+                    Code::KJ1006,
+                    self.file,
+                    mix.name.span,
+                    &[
+                        (
+                            "item",
+                            Arg::plain(format!("mix `{}` reference", mix.name.text)),
+                        ),
+                        ("field", Arg::plain(field)),
+                    ],
+                ));
+            }
+        }
+        if let Some(channel) = &reference.channel {
+            self.expect(channel, Kind::Channel);
+        }
+        if let Some(product) = &reference.product {
+            self.expect(product, Kind::Product);
+        }
+        if let Some(grade) = &reference.grade {
+            let grades = self.grades_of(reference.channel.as_slice());
+            if !grades.contains(&grade.text.as_str()) {
+                self.diagnostics.push(unknown(
+                    self.file,
+                    grade,
+                    Arg::text("等级", "grade"),
+                    &grades,
+                ));
+            }
+        }
+        for setting in &reference.dimensions {
+            if !self.expect(&setting.key, Kind::Dimension) {
+                continue;
+            }
+            let Some(dimension) = self.index.dimensions.get(&setting.key.text) else {
+                continue;
+            };
+            match &setting.value {
+                ReferenceValue::Name(name) => {
+                    self.enum_values(dimension.item, std::slice::from_ref(name), name.span)
+                }
+                ReferenceValue::Quantity(q) => self.numeric(dimension.item, q.node.unit, q.span),
+            }
+        }
+    }
+
+    /// `issuer` (the province or a city) and `regions` (v2).
+    fn issuer_and_regions(&mut self, issuer: Option<&Ident>, regions: Option<&[Ident]>) {
+        if let Some(issuer) = issuer {
             if self.expect(issuer, Kind::Region)
                 && self.index.region(&issuer.text).is_some_and(|r| r.depth > 1)
             {
@@ -578,9 +759,13 @@ impl RefChecker<'_, '_> {
                 ));
             }
         }
-        if let Some(regions) = &campaign.regions {
+        if let Some(regions) = regions {
             self.expect_all(regions, Kind::Region);
         }
+    }
+
+    fn campaign(&mut self, campaign: &Campaign) {
+        self.issuer_and_regions(campaign.issuer.as_ref(), campaign.regions.as_deref());
         if let Some(offer) = &campaign.offer {
             self.expect(offer, Kind::Product);
         }
@@ -701,21 +886,11 @@ impl RefChecker<'_, '_> {
 
     fn commission(&mut self, commission: &Commission) {
         self.expect_all(&commission.channels, Kind::Channel);
-        let mut grades: Vec<&str> = Vec::new();
-        for channel in &commission.channels {
-            let model = self
-                .index
-                .channels
-                .get(&channel.text)
-                .and_then(|c| c.item.grading.as_ref());
-            if let Some(model) = model.and_then(|m| self.index.gradings.get(&m.text)) {
-                for band in &model.item.grades {
-                    if !grades.contains(&band.name.text.as_str()) {
-                        grades.push(&band.name.text);
-                    }
-                }
-            }
+        self.issuer_and_regions(commission.issuer.as_ref(), commission.regions.as_deref());
+        if let Some(overrides) = &commission.overrides {
+            self.expect(overrides, Kind::Commission);
         }
+        let grades = self.grades_of(&commission.channels);
         for row in &commission.rows {
             for condition in &row.conditions {
                 self.condition(condition, &grades);
@@ -796,6 +971,7 @@ impl RefChecker<'_, '_> {
                 ));
             }
             (_, value) => {
+                self.record(&condition.key, Kind::Dimension);
                 let Some(dimension) = self.index.dimensions.get(key) else {
                     let mut candidates = vec!["product", "grade", "tenure"];
                     candidates.extend(self.index.names_of(Kind::Dimension));

@@ -326,8 +326,8 @@ proptest! {
         let mut reported = BTreeSet::new();
         for d in report.diagnostics.iter().filter(|d| d.code == Code::KJ2102) {
             let gaps = d.message.en.rsplit("uncovered: ").next().unwrap().to_string();
-            for gap in gaps.split(", [").map(|g| g.trim_start_matches('[').trim_end_matches(" 个月").to_string()) {
-                let gap = gap.trim_end_matches(']').to_string();
+            for gap in gaps.split("; ") {
+                let gap = gap.trim_start_matches("tenure [").trim_end_matches(" 个月").trim_end_matches([']', ')']);
                 let (a, b) = gap.split_once(", ").unwrap();
                 let a: u32 = a.parse().unwrap();
                 let b: u32 = if b.starts_with('+') { 30 } else { b.parse().unwrap() };

@@ -5,6 +5,7 @@
 //! never panics, whatever the input.
 
 pub mod ast;
+pub mod fields;
 mod fast;
 pub mod format;
 pub mod issue;

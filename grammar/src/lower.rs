@@ -67,13 +67,7 @@ impl<'t> Fields<'t> {
     }
 }
 
-/// Which shape a known key takes.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Shape {
-    Field,
-    Block,
-    Rates,
-}
+use crate::fields::{self, Shape};
 
 fn date_of(lit: tree::DateLit) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(lit.year, lit.month, lit.day)
@@ -583,24 +577,10 @@ impl Lowerer<'_> {
         block: &Block,
         span: Span,
     ) -> Channel {
-        use Shape::Field as F;
-        let f = self.fields(
-            "channel",
-            block,
-            &[("type", F), ("handles", F), ("grading", F)],
-            false,
-        );
-        let channel_type = f.value("type").and_then(|v| {
-            self.enum_value(
-                v,
-                &[
-                    ("owned", ChannelType::Owned),
-                    ("social", ChannelType::Social),
-                    ("electronic", ChannelType::Electronic),
-                    ("direct", ChannelType::Direct),
-                ],
-            )
-        });
+        let f = self.fields("channel", block, fields::of("channel"), false);
+        let channel_type = f
+            .value("type")
+            .and_then(|v| self.enum_value(v, CHANNEL_TYPES));
         if f.get("type").is_none() {
             self.missing(&name, "channel", "type");
         }
@@ -634,8 +614,7 @@ impl Lowerer<'_> {
         block: &Block,
         span: Span,
     ) -> Dimension {
-        use Shape::Field as F;
-        let f = self.fields("dimension", block, &[("values", F), ("unit", F)], false);
+        let f = self.fields("dimension", block, fields::of("dimension"), false);
         let values = f.value("values").map(|v| self.ident_list(v));
         let unit = f.value("unit").and_then(|v| match &v.kind {
             ValueKind::Ident(text) => match tree::Unit::from_text(text) {
@@ -644,8 +623,8 @@ impl Lowerer<'_> {
                     self.out_of_range(
                         v.span,
                         text.clone(),
-                        "单位应为 元、元/月、%、天、周、个月、GB、MB 之一",
-                        "a unit: 元, 元/月, %, 天, 周, 个月, GB, MB",
+                        "单位应为 元、元/月、%、天、周、个月、年、GB、MB、分钟 或计数单位 户、笔、张、个、次、人 之一",
+                        "a unit: 元, 元/月, %, 天, 周, 个月, 年, GB, MB, 分钟, or a count: 户, 笔, 张, 个, 次, 人",
                     );
                     None
                 }
@@ -661,11 +640,13 @@ impl Lowerer<'_> {
         if f.get("values").is_none() && f.get("unit").is_none() {
             self.missing(&name, "dimension", "values | unit");
         }
+        let direction = f.value("direction").and_then(|v| self.direction(v));
         Dimension {
             name,
             title,
             values,
             unit,
+            direction,
             span,
         }
     }
@@ -677,13 +658,7 @@ impl Lowerer<'_> {
         block: &Block,
         span: Span,
     ) -> Product {
-        use Shape::Field as F;
-        let f = self.fields(
-            "product",
-            block,
-            &[("kind", F), ("price", F), ("face_value", F)],
-            false,
-        );
+        let f = self.fields("product", block, fields::of("product"), false);
         let kind = f
             .value("kind")
             .and_then(|v| self.enum_value(v, PRODUCT_KINDS));
@@ -692,6 +667,7 @@ impl Lowerer<'_> {
         }
         let price = f.value("price").and_then(|v| self.money(v));
         let face_value = f.value("face_value").and_then(|v| self.money(v));
+        let supply_price = f.value("supply_price").and_then(|v| self.money(v));
         if kind.is_some_and(|k| k.node == ProductKind::SimCard) && f.get("face_value").is_none() {
             self.missing(&name, "product (sim_card)", "face_value");
         }
@@ -701,6 +677,7 @@ impl Lowerer<'_> {
             kind,
             price,
             face_value,
+            supply_price,
             span,
         }
     }
@@ -712,15 +689,7 @@ impl Lowerer<'_> {
         block: &Block,
         span: Span,
     ) -> Support {
-        use Shape::Field as F;
-        let known = [
-            ("kind", F),
-            ("ready", F),
-            ("until", F),
-            ("channels", F),
-            ("requires", F),
-        ];
-        let f = self.fields("support", block, &known, false);
+        let f = self.fields("support", block, fields::of("support"), false);
         let kind = f
             .value("kind")
             .and_then(|v| self.enum_value(v, SUPPORT_KINDS));
@@ -758,13 +727,7 @@ impl Lowerer<'_> {
     }
 
     fn term(&mut self, name: Ident, title: Option<StrLit>, block: &Block, span: Span) -> Term {
-        use Shape::{Block as B, Field as F};
-        let f = self.fields(
-            "term",
-            block,
-            &[("jargon", F), ("aliases", F), ("plain", F), ("faq", B)],
-            false,
-        );
+        let f = self.fields("term", block, fields::of("term"), false);
         let jargon = match f.value("jargon") {
             None => true,
             Some(v) => match &v.kind {
@@ -803,22 +766,7 @@ impl Lowerer<'_> {
         block: &Block,
         span: Span,
     ) -> Campaign {
-        use Shape::{Block as B, Field as F};
-        let known = [
-            ("issuer", F),
-            ("regions", F),
-            ("window", F),
-            ("audience", B),
-            ("offer", F),
-            ("benefit", F),
-            ("channels", F),
-            ("stacking", F),
-            ("extends", F),
-            ("requires", F),
-            ("wording", B),
-            ("faq", B),
-        ];
-        let f = self.fields("campaign", block, &known, false);
+        let f = self.fields("campaign", block, fields::of("campaign"), false);
         for required in ["issuer", "window", "offer", "benefit", "channels"] {
             if f.get(required).is_none() {
                 self.missing(&name, "campaign", required);
@@ -944,7 +892,7 @@ impl Lowerer<'_> {
             "bonus" => Benefit::Bonus(
                 self.quantity(
                     inner,
-                    |u| u.is_data() || u.is_money() || u.is_duration(),
+                    |u| u.is_data() || u.is_money() || u.is_duration() || u == Unit::Minute,
                     "流量、金额或时长,如 `2 GB`",
                     "data, money or a duration such as `2 GB`",
                 )?
@@ -954,7 +902,7 @@ impl Lowerer<'_> {
                 let factor = match &inner.kind {
                     ValueKind::Ident(text) => text
                         .strip_prefix('x')
-                        .and_then(|n| n.parse::<Decimal>().ok()),
+                        .and_then(|n| Decimal::from_str_exact(n).ok()),
                     ValueKind::Scalar(Scalar::Quantity(q)) if q.unit == Unit::Plain => {
                         Some(q.value)
                     }
@@ -1044,13 +992,7 @@ impl Lowerer<'_> {
         block: &Block,
         span: Span,
     ) -> Commission {
-        use Shape::{Field as F, Rates as R};
-        let f = self.fields(
-            "commission",
-            block,
-            &[("kind", F), ("period", F), ("channels", F), ("rates", R)],
-            false,
-        );
+        let f = self.fields("commission", block, fields::of("commission"), false);
         for required in ["kind", "period", "channels", "rates"] {
             if f.get(required).is_none() {
                 self.missing(&name, "commission", required);
@@ -1059,6 +1001,13 @@ impl Lowerer<'_> {
         let kind = f
             .value("kind")
             .and_then(|v| self.enum_value(v, COMMISSION_KINDS));
+        let issuer = f.value("issuer").and_then(|v| self.ident(v));
+        let regions = f.value("regions").map(|v| self.ident_list(v));
+        let overrides = f.value("overrides").and_then(|v| self.ident(v));
+        let additive = f.value("additive").and_then(|v| self.boolean(v));
+        let per = f
+            .value("per")
+            .and_then(|v| self.enum_value(v, &[("once", Per::Once), ("month", Per::Month)]));
         let period = f.value("period").and_then(|v| self.date_range(v));
         let channels = f
             .value("channels")
@@ -1072,6 +1021,11 @@ impl Lowerer<'_> {
             name,
             title,
             kind,
+            issuer,
+            regions,
+            overrides,
+            additive,
+            per,
             period,
             channels,
             rows,
@@ -1137,11 +1091,7 @@ impl Lowerer<'_> {
     }
 
     fn mix(&mut self, name: Ident, title: Option<StrLit>, block: &Block, span: Span) -> Mix {
-        let known: Vec<(&str, Shape)> = CommissionKind::ALL
-            .iter()
-            .map(|k| (k.as_str(), Shape::Field))
-            .collect();
-        let f = self.fields("mix", block, &known, false);
+        let f = self.fields("mix", block, fields::of("mix"), false);
         let mut shares = Vec::new();
         for (key, entry) in &f.entries {
             let Entry::Field(field) = entry else { continue };
@@ -1155,10 +1105,14 @@ impl Lowerer<'_> {
                 });
             }
         }
+        let reference = f.block("reference").map(|b| self.reference(b));
+        let tolerance = f.value("tolerance").and_then(|v| self.percent(v));
         Mix {
             name,
             title,
             shares,
+            reference,
+            tolerance,
             span,
         }
     }
@@ -1170,7 +1124,7 @@ impl Lowerer<'_> {
         block: &Block,
         span: Span,
     ) -> Grading {
-        let f = self.fields("grading", block, &[("grades", Shape::Block)], true);
+        let f = self.fields("grading", block, fields::of("grading"), true);
         let factors = f.factors.iter().map(|factor| self.factor(factor)).collect();
         let grades_block = f.block("grades");
         let grades = grades_block.map(|b| self.grades(b)).unwrap_or_default();
@@ -1201,11 +1155,13 @@ impl Lowerer<'_> {
                 Some(w)
             }
         });
+        let mut direction = None;
         let (source, children) = match &factor.block {
             None => (None, Vec::new()),
             Some(block) => {
-                let f = self.fields("factor", block, &[("source", Shape::Field)], true);
+                let f = self.fields("factor", block, fields::of("factor"), true);
                 let source = f.value("source").and_then(|v| self.string(v));
+                direction = f.value("direction").and_then(|v| self.direction(v));
                 (
                     source,
                     f.factors.iter().map(|child| self.factor(child)).collect(),
@@ -1216,6 +1172,7 @@ impl Lowerer<'_> {
             name: factor.name.clone(),
             weight,
             source,
+            direction,
             children,
             span: factor.span,
         }
@@ -1273,14 +1230,33 @@ impl Lowerer<'_> {
     }
 
     fn limits(&mut self, region: Option<Ident>, block: &Block, span: Span) -> Limits {
-        use Shape::Field as F;
-        let known = [
-            ("max_concurrent", F),
-            ("support_lead", F),
-            ("required_support", F),
-            ("max_first_return_ratio", F),
-        ];
-        let f = self.fields("limits", block, &known, false);
+        let f = self.fields("limits", block, fields::of("limits"), false);
+        let mut fields: Vec<(String, Span)> = Vec::new();
+        for (key, entry) in &f.entries {
+            if !key.starts_with("commission_") {
+                let span = match entry {
+                    Entry::Field(field) => field.key.span(),
+                    other => other.span(),
+                };
+                fields.push((key.to_string(), span));
+            }
+        }
+        let commission_channels = f
+            .block("commission_channels")
+            .map(|b| {
+                self.kind_map(b, "commission_channels", &mut fields, |this, v| {
+                    Some(this.ident_list(v))
+                })
+            })
+            .unwrap_or_default();
+        let commission_min_grade = f
+            .block("commission_min_grade")
+            .map(|b| {
+                self.kind_map(b, "commission_min_grade", &mut fields, |this, v| {
+                    this.ident(v)
+                })
+            })
+            .unwrap_or_default();
         let max_concurrent = f.value("max_concurrent").and_then(|v| {
             let q = self.quantity(v, |u| u == Unit::Plain, "正整数", "a positive whole number")?;
             match u32::try_from(q.node.value.normalize().mantissa()) {
@@ -1344,12 +1320,164 @@ impl Lowerer<'_> {
             support_lead,
             required_support,
             max_first_return_ratio,
+            commission_channels,
+            commission_min_grade,
+            fields,
             span,
         }
     }
+
+    /// `{ KIND: value … }` inside `limits` (v2 eligibility); each key is
+    /// recorded in `fields` as `block.kind`.
+    fn kind_map<T>(
+        &mut self,
+        block: &Block,
+        name: &str,
+        fields: &mut Vec<(String, Span)>,
+        mut read: impl FnMut(&mut Self, &Value) -> Option<T>,
+    ) -> Vec<(Spanned<CommissionKind>, T)> {
+        let f = self.fields(name, block, fields::of(name), false);
+        let mut out = Vec::new();
+        for (key, entry) in &f.entries {
+            let Entry::Field(field) = entry else { continue };
+            let Some(kind) = CommissionKind::ALL.iter().find(|k| k.as_str() == *key) else {
+                continue;
+            };
+            fields.push((format!("{name}.{key}"), field.key.span()));
+            if let Some(value) = read(self, &field.value) {
+                out.push((Spanned::new(*kind, field.key.span()), value));
+            }
+        }
+        out
+    }
+
+    fn direction(&mut self, value: &Value) -> Option<Spanned<Direction>> {
+        self.enum_value(
+            value,
+            &[
+                ("higher_better", Direction::HigherBetter),
+                ("lower_better", Direction::LowerBetter),
+            ],
+        )
+    }
+
+    fn boolean(&mut self, value: &Value) -> Option<Spanned<bool>> {
+        match &value.kind {
+            ValueKind::Ident(t) if t == "true" => Some(Spanned::new(true, value.span)),
+            ValueKind::Ident(t) if t == "false" => Some(Spanned::new(false, value.span)),
+            _ => {
+                self.mismatch(value, "true 或 false", "true or false");
+                None
+            }
+        }
+    }
+
+    /// A `mix` reference case (v2).
+    fn reference(&mut self, block: &Block) -> MixReference {
+        let mut reference = MixReference {
+            date: None,
+            channel: None,
+            product: None,
+            grade: None,
+            months: None,
+            monthly_revenue: None,
+            dimensions: Vec::new(),
+            span: block.span,
+        };
+        let mut seen: Vec<String> = Vec::new();
+        for entry in &block.entries {
+            let Entry::Field(tree::Field {
+                key: Key::Ident(key),
+                value,
+                ..
+            }) = entry
+            else {
+                self.push(
+                    Issue::new(IssueCode::UnitMismatch, entry.span())
+                        .text("expected", "`字段: 取值`", "`field: value`")
+                        .text("found", "其他写法", "another form"),
+                );
+                continue;
+            };
+            if seen.contains(&key.text) {
+                self.push(
+                    Issue::new(IssueCode::Syntax, key.span)
+                        .text("expected", "每个字段只写一次", "each field once")
+                        .text(
+                            "found",
+                            format!("重复的字段 `{}`", key.text),
+                            format!("field `{}` again", key.text),
+                        ),
+                );
+                continue;
+            }
+            seen.push(key.text.clone());
+            match key.text.as_str() {
+                "date" => reference.date = self.single_date(value),
+                "channel" => reference.channel = self.ident(value),
+                "product" => reference.product = self.ident(value),
+                "grade" => reference.grade = self.ident(value),
+                "months" => {
+                    reference.months = self
+                        .quantity(
+                            value,
+                            |u| u == Unit::Plain || u == Unit::Month,
+                            "月数,如 `24`",
+                            "a number of months such as `24`",
+                        )
+                        .and_then(|q| {
+                            let n = q.node.value.normalize();
+                            match u32::try_from(n.mantissa()) {
+                                Ok(m) if n.scale() == 0 && (1..=600).contains(&m) => {
+                                    Some(Spanned::new(m, q.span))
+                                }
+                                _ => {
+                                    self.out_of_range(
+                                        q.span,
+                                        q.node.to_string(),
+                                        "应为 1–600 的整数",
+                                        "a whole number within 1–600",
+                                    );
+                                    None
+                                }
+                            }
+                        })
+                }
+                "monthly_revenue" => reference.monthly_revenue = self.money(value),
+                _ => {
+                    let value = match &value.kind {
+                        ValueKind::Ident(_) => self.ident(value).map(ReferenceValue::Name),
+                        ValueKind::Scalar(Scalar::Quantity(q)) => {
+                            Some(ReferenceValue::Quantity(Spanned::new(*q, value.span)))
+                        }
+                        _ => {
+                            self.mismatch(value, "取值或数量", "a value or a quantity");
+                            None
+                        }
+                    };
+                    if let Some(value) = value {
+                        reference.dimensions.push(ReferenceSetting {
+                            key: key.clone(),
+                            value,
+                        });
+                    }
+                }
+            }
+        }
+        reference
+    }
 }
 
-const PRODUCT_KINDS: &[(&str, ProductKind)] = &[
+/// The keywords of `type:` on a channel.
+pub const CHANNEL_TYPES: &[(&str, ChannelType)] = &[
+    ("owned", ChannelType::Owned),
+    ("social", ChannelType::Social),
+    ("electronic", ChannelType::Electronic),
+    ("direct", ChannelType::Direct),
+];
+
+/// The keywords of a product's `kind:` (and a channel's `handles:`).
+pub const PRODUCT_KINDS: &[(&str, ProductKind)] = &[
     ("plan", ProductKind::Plan),
     ("data", ProductKind::Data),
     ("terminal", ProductKind::Terminal),
@@ -1358,14 +1486,16 @@ const PRODUCT_KINDS: &[(&str, ProductKind)] = &[
     ("value_added", ProductKind::ValueAdded),
 ];
 
-const SUPPORT_KINDS: &[(&str, SupportKind)] = &[
+/// The keywords of a support's `kind:` (and `required_support:`).
+pub const SUPPORT_KINDS: &[(&str, SupportKind)] = &[
     ("system", SupportKind::System),
     ("knowledge", SupportKind::Knowledge),
     ("training", SupportKind::Training),
     ("material", SupportKind::Material),
 ];
 
-const COMMISSION_KINDS: &[(&str, CommissionKind)] = &[
+/// The keywords of a commission table's `kind:`.
+pub const COMMISSION_KINDS: &[(&str, CommissionKind)] = &[
     ("first_return", CommissionKind::FirstReturn),
     ("revenue_share", CommissionKind::RevenueShare),
     ("incentive", CommissionKind::Incentive),

@@ -6,7 +6,6 @@ use pest::error::{ErrorVariant, InputLocation};
 use pest::iterators::Pair;
 use pest::Parser;
 use rust_decimal::Decimal;
-use std::str::FromStr;
 
 use crate::issue::{Issue, IssueCode};
 use crate::prescan::{prescan, Prescan};
@@ -240,7 +239,7 @@ fn describe_rule(rule: &Rule) -> Option<(&'static str, &'static str)> {
         ),
         Rule::region_node | Rule::region_list => ("地区名称", "a region name"),
         Rule::tag_kw => ("关键字", "a keyword"),
-        Rule::unit => ("单位", "a unit"),
+        Rule::unit | Rule::bare_unit => ("单位", "a unit"),
         Rule::kw_factor => ("factor", "factor"),
         Rule::kw_rates => ("rates", "rates"),
         Rule::EOI => ("文件结尾", "end of file"),
@@ -620,7 +619,7 @@ impl Walker {
             pair
         };
         let kind = match inner.as_rule() {
-            Rule::ident => ValueKind::Ident(inner.as_str().to_string()),
+            Rule::ident | Rule::bare_unit => ValueKind::Ident(inner.as_str().to_string()),
             Rule::string => ValueKind::Str(self.string(inner).value),
             Rule::list => {
                 let mut values = Vec::new();
@@ -691,13 +690,20 @@ impl Walker {
                 let mut parts = inner.into_inner();
                 let number = parts.next()?;
                 let digits: String = number.as_str().chars().filter(|&c| c != '_').collect();
-                let value = match Decimal::from_str(&digits) {
+                // Exact or not at all: a literal the decimal type would round
+                // (more than 28 significant digits) is KJ1008, never a
+                // silently different number.
+                let value = match Decimal::from_str_exact(&digits) {
                     Ok(v) => v,
                     Err(_) => {
                         self.issues.push(
                             Issue::new(IssueCode::OutOfRange, span)
                                 .plain("value", number.as_str())
-                                .text("range", "可表示的数值", "a representable number"),
+                                .text(
+                                    "range",
+                                    "能精确表示的数值(最多 28 位有效数字,绝对值小于 7.9×10²⁸)",
+                                    "a number held exactly (at most 28 significant digits, magnitude below 7.9e28)",
+                                ),
                         );
                         return None;
                     }
@@ -714,4 +720,12 @@ impl Walker {
             }
         }
     }
+}
+
+/// Is `text` exactly one identifier (what a name may be)?
+pub fn is_ident(text: &str) -> bool {
+    KoujingParser::parse(Rule::ident, text)
+        .ok()
+        .and_then(|mut pairs| pairs.next())
+        .is_some_and(|pair| pair.as_str().len() == text.len())
 }

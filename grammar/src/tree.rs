@@ -47,6 +47,22 @@ pub enum Unit {
     Gb,
     /// MB.
     Mb,
+    /// 年 (v2).
+    Year,
+    /// 分钟: call time (v2).
+    Minute,
+    /// 户: households / customers (v2, a count).
+    Hu,
+    /// 笔: transactions (v2, a count).
+    Bi,
+    /// 张: cards (v2, a count).
+    Zhang,
+    /// 个: pieces (v2, a count).
+    Ge,
+    /// 次: times (v2, a count).
+    Ci,
+    /// 人: people (v2, a count).
+    Ren,
 }
 
 impl Unit {
@@ -63,6 +79,14 @@ impl Unit {
             Unit::Month => "个月",
             Unit::Gb => "GB",
             Unit::Mb => "MB",
+            Unit::Year => "年",
+            Unit::Minute => "分钟",
+            Unit::Hu => "户",
+            Unit::Bi => "笔",
+            Unit::Zhang => "张",
+            Unit::Ge => "个",
+            Unit::Ci => "次",
+            Unit::Ren => "人",
         }
     }
 
@@ -78,6 +102,14 @@ impl Unit {
             "个月" | "months" => Unit::Month,
             "GB" => Unit::Gb,
             "MB" => Unit::Mb,
+            "年" => Unit::Year,
+            "分钟" => Unit::Minute,
+            "户" => Unit::Hu,
+            "笔" => Unit::Bi,
+            "张" => Unit::Zhang,
+            "个" => Unit::Ge,
+            "次" => Unit::Ci,
+            "人" => Unit::Ren,
             _ => return None,
         })
     }
@@ -87,7 +119,15 @@ impl Unit {
     }
 
     pub fn is_duration(self) -> bool {
-        matches!(self, Unit::Day | Unit::Week | Unit::Month)
+        matches!(self, Unit::Day | Unit::Week | Unit::Month | Unit::Year)
+    }
+
+    /// A count (户, 笔, 张, 个, 次, 人): its values are whole numbers.
+    pub fn is_count(self) -> bool {
+        matches!(
+            self,
+            Unit::Hu | Unit::Bi | Unit::Zhang | Unit::Ge | Unit::Ci | Unit::Ren
+        )
     }
 
     pub fn is_data(self) -> bool {
@@ -166,6 +206,8 @@ impl ValueKind {
                 Unit::Percent => ("百分比", "a percent"),
                 u if u.is_money() => ("金额", "an amount of money"),
                 u if u.is_duration() => ("时长", "a duration"),
+                u if u.is_count() => ("数量", "a count"),
+                Unit::Minute => ("通话时长", "call time"),
                 _ => ("流量", "a data volume"),
             },
             ValueKind::Range(_) => ("区间", "a range"),
