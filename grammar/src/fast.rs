@@ -29,7 +29,7 @@ type R<T> = Result<T, GiveUp>;
 
 /// The grammar's `unit` alternatives, in its order: (text, needs a
 /// non-identifier character after it).
-const UNITS: [(&str, bool); 13] = [
+const UNITS: [(&str, bool); 21] = [
     ("元/月", false),
     ("元/年", false),
     ("元", false),
@@ -37,6 +37,14 @@ const UNITS: [(&str, bool); 13] = [
     ("天", false),
     ("周", false),
     ("个月", false),
+    ("年", false),
+    ("分钟", false),
+    ("户", false),
+    ("笔", false),
+    ("张", false),
+    ("个", false),
+    ("次", false),
+    ("人", false),
     ("CNY", true),
     ("days", true),
     ("weeks", true),
