@@ -19,6 +19,17 @@ struct TestFile {
     commission: Vec<CommissionCase>,
     #[serde(default)]
     grade: Vec<GradeCase>,
+    #[serde(default)]
+    mix: Vec<MixCase>,
+}
+
+/// v2: a `mix` reference computation: kind → computed share (`"32.5%"`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MixCase {
+    name: Option<String>,
+    mix: String,
+    expect: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -44,6 +55,9 @@ struct CommissionCase {
     tenure: Option<toml::Value>,
     #[serde(default)]
     set: BTreeMap<String, toml::Value>,
+    /// v2: where the outlet is.
+    region: Option<String>,
+    /// kind → amount; `net_cost` is the agent's net cost of a SIM card.
     expect: BTreeMap<String, String>,
 }
 
@@ -164,10 +178,14 @@ pub fn run_file(
             product: case.product.clone(),
             tenure,
             set: set(&case.set),
+            region: case.region.clone(),
         };
         let diff = match runtime.commission(&query) {
             Ok(answer) => {
-                let actual = answer.by_kind();
+                let mut actual = answer.by_kind();
+                if let Some(net) = &answer.net_cost {
+                    actual.insert("net_cost".to_string(), net.net.clone());
+                }
                 let mut lines = Vec::new();
                 let kinds: std::collections::BTreeSet<&String> =
                     actual.keys().chain(case.expect.keys()).collect();
@@ -181,6 +199,40 @@ pub fn run_file(
                         (None, Some(a)) => lines.push(format!("+ {kind} = {a}")),
                         (None, None) => {}
                     }
+                }
+                lines
+            }
+            Err(e) => vec![format!("! {}", e.0.get(lang))],
+        };
+        outcomes.push(Outcome {
+            file: shown.to_string(),
+            name,
+            diff,
+        });
+    }
+    for (i, case) in file.mix.iter().enumerate() {
+        let name = case
+            .name
+            .clone()
+            .unwrap_or_else(|| format!("mix #{}", i + 1));
+        let diff = match runtime.mix(&case.mix) {
+            Ok(answer) => {
+                let mut lines = Vec::new();
+                for (kind, expected) in &case.expect {
+                    let actual = answer
+                        .kinds
+                        .iter()
+                        .find(|k| k.kind == *kind)
+                        .map(|k| format!("{}%", k.share));
+                    if actual.as_deref() != Some(expected.as_str()) {
+                        lines.push(format!(
+                            "- {kind} = {expected}\n+ {kind} = {}",
+                            actual.as_deref().unwrap_or("—")
+                        ));
+                    }
+                }
+                for k in answer.kinds.iter().filter(|k| !k.within) {
+                    lines.push(format!("! {}: {}% / {}%", k.kind, k.share, k.declared));
                 }
                 lines
             }

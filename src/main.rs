@@ -9,6 +9,7 @@ mod bundle;
 mod commands;
 mod kjtest;
 mod load;
+mod progress;
 
 use std::io::Write;
 use std::process::ExitCode;

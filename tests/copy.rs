@@ -206,3 +206,233 @@ fn corpus_matches_its_annotations() {
         mismatches.join("\n")
     );
 }
+
+/// One phrase of issue 15 in a campaign: plan at 50 元/月 unless given.
+fn phrase(text: &str, benefit: &str, price: &str, window: &str) -> BTreeSet<String> {
+    found(&Row {
+        at: format!("issue 15: {text}"),
+        offer: "plan".to_string(),
+        price: price.to_string(),
+        benefit: benefit.to_string(),
+        window: window.to_string(),
+        audience: "-".to_string(),
+        text: text.to_string(),
+        expect: BTreeSet::new(),
+    })
+}
+
+/// Every example phrase of issue 15, with what the v2 rules make of it:
+/// each is checked against fields it contradicts (a finding) and, where
+/// it states something, fields it agrees with (none).
+#[test]
+fn issue_15_phrases_behave_as_the_v2_rules_say() {
+    const DEC: &str = "2026-12-01 .. 2026-12-31";
+    const TO20: &str = "2026-12-01 .. 2026-12-20";
+    const FROM5: &str = "2026-12-05 .. 2026-12-31";
+    // (text, benefit, price, window, expected code or "-")
+    let cases: &[(&str, &str, &str, &str, &str)] = &[
+        // Missed by v1: now read.
+        ("８折", "discount 50%", "50 元/月", DEC, "KJ3001"),
+        ("８折", "discount 20%", "50 元/月", DEC, "-"),
+        ("仅需１２元", "price 10 元/月", "50 元/月", DEC, "KJ3001"),
+        ("仅需１２元", "price 12 元/月", "50 元/月", DEC, "-"),
+        (
+            "截至１２月２０日",
+            "discount 20%",
+            "50 元/月",
+            DEC,
+            "KJ3002",
+        ),
+        ("截至１２月２０日", "discount 20%", "50 元/月", TO20, "-"),
+        ("享 8 折", "discount 50%", "50 元/月", DEC, "KJ3001"),
+        ("12 月 5 日起", "discount 20%", "50 元/月", DEC, "KJ3002"),
+        ("12 月 5 日起", "discount 20%", "50 元/月", FROM5, "-"),
+        (
+            "截至 2026 年 12 月 20 日",
+            "discount 20%",
+            "50 元/月",
+            DEC,
+            "KJ3002",
+        ),
+        ("¥12", "price 10 元/月", "50 元/月", DEC, "-"),
+        ("仅需¥12", "price 10 元/月", "50 元/月", DEC, "KJ3001"),
+        ("仅需￥12", "price 10 元/月", "50 元/月", DEC, "KJ3001"),
+        ("仅需RMB 12", "price 10 元/月", "50 元/月", DEC, "KJ3001"),
+        ("仅需支付2元", "price 5 元/月", "50 元/月", DEC, "KJ3001"),
+        (
+            "12月20日之前办理",
+            "discount 20%",
+            "50 元/月",
+            DEC,
+            "KJ3002",
+        ),
+        (
+            "12月20日以前办理",
+            "discount 20%",
+            "50 元/月",
+            DEC,
+            "KJ3002",
+        ),
+        ("12月30日24:00前", "discount 20%", "50 元/月", DEC, "KJ3002"),
+        ("12月5日零点起", "discount 20%", "50 元/月", DEC, "KJ3002"),
+        (
+            "12月20日(周日)截止",
+            "discount 20%",
+            "50 元/月",
+            DEC,
+            "KJ3002",
+        ),
+        (
+            "截止日期:12月20日",
+            "discount 20%",
+            "50 元/月",
+            DEC,
+            "KJ3002",
+        ),
+        ("截至:12月20日", "discount 20%", "50 元/月", DEC, "KJ3002"),
+        ("截至：12月20日", "discount 20%", "50 元/月", TO20, "-"),
+        // Wrongly flagged by v1: now quiet.
+        ("仅需十九块九", "price 19.9 元/月", "50 元/月", DEC, "-"),
+        ("仅需5块5", "price 5.5 元/月", "50 元/月", DEC, "-"),
+        ("仅需七块五", "price 7.5 元/月", "50 元/月", DEC, "-"),
+        ("三折叠屏手机", "discount 20%", "50 元/月", DEC, "-"),
+        ("宽带另享8折", "discount 50%", "50 元/月", DEC, "-"),
+        ("原5折活动已结束", "discount 20%", "50 元/月", DEC, "-"),
+        ("10086免费咨询", "discount 20%", "50 元/月", DEC, "-"),
+        ("包年仅需60元", "price 5 元/月", "50 元/月", DEC, "-"),
+        ("包年仅需60元", "price 60 元/月", "50 元/月", DEC, "KJ3001"),
+        (
+            "有效期至2027年3月31日",
+            "discount 20%",
+            "50 元/月",
+            DEC,
+            "-",
+        ),
+        ("话费12月25日前到账", "discount 20%", "50 元/月", DEC, "-"),
+        ("12月5日起陆续发放", "discount 20%", "50 元/月", DEC, "-"),
+        (
+            "优惠持续到2027年6月30日",
+            "discount 20%",
+            "50 元/月",
+            DEC,
+            "-",
+        ),
+        // Not read by v1: now read.
+        ("现价45元", "discount 20%", "50 元/月", DEC, "KJ3001"),
+        ("立减5元", "discount 20%", "50 元/月", DEC, "KJ3001"),
+        ("直降10元", "discount 20%", "50 元/月", DEC, "-"),
+        ("优惠30%", "discount 20%", "50 元/月", DEC, "KJ3001"),
+        ("最低35元", "discount 20%", "50 元/月", DEC, "KJ3001"),
+        ("免月租", "discount 20%", "50 元/月", DEC, "KJ3001"),
+        ("打对折", "discount 50%", "50 元/月", DEC, "-"),
+        ("打对折", "discount 20%", "50 元/月", DEC, "KJ3001"),
+        (
+            "原价60元,现价40元",
+            "discount 20%",
+            "50 元/月",
+            DEC,
+            "KJ3001",
+        ),
+        (
+            "原价50元,现价45元",
+            "discount 20%",
+            "50 元/月",
+            DEC,
+            "KJ3001",
+        ),
+        ("原价50元,现价40元", "discount 20%", "50 元/月", DEC, "-"),
+        ("2026-12-20前", "discount 20%", "50 元/月", DEC, "KJ3002"),
+        ("2026.12.20前", "discount 20%", "50 元/月", DEC, "KJ3002"),
+        (
+            "十二月二十日截止",
+            "discount 20%",
+            "50 元/月",
+            DEC,
+            "KJ3002",
+        ),
+        ("元旦前办理", "discount 20%", "50 元/月", DEC, "KJ3002"),
+        (
+            "春节前办理",
+            "discount 20%",
+            "50 元/月",
+            "2027-01-01 .. 2027-02-06",
+            "-",
+        ),
+        (
+            "春节前办理",
+            "discount 20%",
+            "50 元/月",
+            "2027-01-01 .. 2027-01-31",
+            "KJ3002",
+        ),
+        (
+            "12月1日至12月20日",
+            "discount 20%",
+            "50 元/月",
+            DEC,
+            "KJ3002",
+        ),
+        ("12月21日起恢复原价", "discount 20%", "50 元/月", TO20, "-"),
+        (
+            "12月21日起恢复原价",
+            "discount 20%",
+            "50 元/月",
+            DEC,
+            "KJ3002",
+        ),
+        ("送200元", "gift \"100元话费\"", "50 元/月", DEC, "KJ3004"),
+        ("送30GB", "bonus 20 GB", "50 元/月", DEC, "KJ3004"),
+        ("积分3倍", "points x2", "50 元/月", DEC, "KJ3004"),
+        // Real copy.
+        (
+            "参加“150得390”活动",
+            "gift \"100元话费\"",
+            "50 元/月",
+            DEC,
+            "-",
+        ),
+        (
+            "2008年1月1日前入网的客户",
+            "discount 20%",
+            "50 元/月",
+            DEC,
+            "-",
+        ),
+        (
+            "申请时间:12月1日至12月31日;有效时间:2027年1月1日至2027年12月31日",
+            "discount 20%",
+            "50 元/月",
+            DEC,
+            "-",
+        ),
+    ];
+    for (text, benefit, price, window, expect) in cases {
+        let got = phrase(text, benefit, price, window);
+        let want: BTreeSet<String> = expect
+            .split_whitespace()
+            .filter(|c| *c != "-")
+            .map(str::to_string)
+            .collect();
+        assert_eq!(got, want, "{text} with {benefit}, {price}, {window}");
+    }
+}
+
+/// Money arithmetic is checked: a price near the top of the decimal range
+/// with a discount neither panics nor reports a made-up comparison.
+#[test]
+fn huge_prices_do_not_overflow() {
+    for price in [
+        "10000000000000000000000000000 元/月",
+        "79228162514264337593543950335 元/月",
+    ] {
+        let got = phrase(
+            "仅需40元,立减10元,原价50元,满100减20",
+            "discount 50%",
+            price,
+            "2026-12-01 .. 2026-12-31",
+        );
+        // 原价50元 still contradicts the list price; nothing else is computed.
+        let want: BTreeSet<String> = ["KJ3001".to_string()].into();
+        assert_eq!(got, want, "{price}");
+    }
+}

@@ -14,7 +14,7 @@ use std::path::Path;
 use std::process::Output;
 
 mod common;
-use common::{koujing, root, stdout, text};
+use common::{copy_dir, koujing, root, stdout, text};
 
 fn json(output: &Output) -> serde_json::Value {
     serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(output)))
@@ -382,4 +382,161 @@ fn human_columns_count_characters_like_json() {
     let column = first["column"].as_u64().unwrap() as usize;
     let prefix: String = line.chars().take(column - 1).collect();
     assert_ne!(prefix.len(), prefix.chars().count());
+}
+
+#[test]
+fn diff_shows_windows_as_dates_and_no_json_in_strings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let copy = tmp.path().join("copy");
+    copy_dir(&root().join("policies"), &copy);
+    let built = koujing(tmp.path(), &["build", "copy", "--out", "old"]);
+    assert_eq!(built.status.code(), Some(0), "{}", text(&built));
+    let city = copy.join("cities/fuzhou.kj");
+    let source = std::fs::read_to_string(&city).unwrap();
+    std::fs::write(
+        &city,
+        source.replace(
+            "window: 2027-01-01 .. 2027-01-31",
+            "window: 2027-01-01 .. 2027-01-20",
+        ),
+    )
+    .unwrap();
+    let built = koujing(tmp.path(), &["build", "copy", "--out", "new"]);
+    assert_eq!(built.status.code(), Some(0), "{}", text(&built));
+    let human = stdout(&koujing(
+        tmp.path(),
+        &["diff", "old", "new", "--lang", "en"],
+    ));
+    assert!(
+        human.contains("2027-01-01 .. 2027-01-31 → 2027-01-01 .. 2027-01-20"),
+        "{human}"
+    );
+    assert!(!human.contains("{\""), "{human}");
+    let json = koujing(tmp.path(), &["diff", "old", "new", "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    fn strings(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::String(s) => out.push(s.clone()),
+            serde_json::Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
+            serde_json::Value::Object(o) => o.values().for_each(|x| strings(x, out)),
+            _ => {}
+        }
+    }
+    let mut all = Vec::new();
+    strings(&value, &mut all);
+    assert!(!all.is_empty());
+    assert!(
+        all.iter().all(|s| !s.contains("{\"") && !s.contains("[\"")),
+        "{all:?}"
+    );
+}
+
+/// Run `koujing ARGS` in `dir` under a pseudo-terminal (`script`), so that
+/// stdout and stderr are terminals; the combined output.
+fn on_a_terminal(dir: &Path, args: &str, ci: bool) -> String {
+    let mut command = std::process::Command::new("script");
+    command
+        .args([
+            "-qec",
+            &format!("{} {args}", env!("CARGO_BIN_EXE_koujing")),
+            "/dev/null",
+        ])
+        .current_dir(dir)
+        .env("TERM", "xterm")
+        .env("LANG", "en_US.UTF-8")
+        .env_remove("CI")
+        .stdin(std::process::Stdio::null());
+    if ci {
+        command.env("CI", "true");
+    }
+    let out = command
+        .output()
+        .expect("`script` (util-linux) runs a command on a terminal");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn progress_only_on_a_terminal_for_people_and_not_in_ci() {
+    // Enough items that a debug build reads and checks them for over a second.
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("base.kj"), BASE).unwrap();
+    for f in 0..12 {
+        let body: String = (0..600)
+            .map(|i| format!("product 产品{f}x{i} \"产品\" {{ kind: data; price: 10 元/月 }}\n"))
+            .collect();
+        std::fs::write(tmp.path().join(format!("f{f}.kj")), body).unwrap();
+    }
+    let marker = "files";
+    let shown = on_a_terminal(tmp.path(), "check --today 2026-11-01 .", false);
+    assert!(
+        shown.contains("reading and parsing files") || shown.contains("checking 13 files"),
+        "{shown}"
+    );
+    // The bar is cleared: the summary is the last thing on the screen.
+    assert!(shown.contains("checked 13 files"), "{shown}");
+    // Never in CI logs, never in machine formats, never when piped.
+    let ci = on_a_terminal(tmp.path(), "check --today 2026-11-01 .", true);
+    assert!(
+        !ci.contains("parsing files") && !ci.contains("checking 13"),
+        "{ci}"
+    );
+    assert!(ci.contains("checked 13 files"), "{ci}");
+    let machine = on_a_terminal(
+        tmp.path(),
+        "check --format json --today 2026-11-01 .",
+        false,
+    );
+    assert!(!machine.contains("parsing files"), "{machine}");
+    let piped = koujing(tmp.path(), &["check", "--today", "2026-11-01", "."]);
+    assert!(String::from_utf8_lossy(&piped.stderr).is_empty());
+    assert!(stdout(&piped).contains(&format!("checked 13 {marker}")));
+}
+
+/// Every subcommand, from the generated man pages' names.
+fn subcommands() -> Vec<Vec<String>> {
+    let tmp = tempfile::tempdir().unwrap();
+    koujing(&root(), &["man", "--out", tmp.path().to_str().unwrap()]);
+    let mut all: Vec<Vec<String>> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter_map(|n| n.strip_suffix(".1").map(str::to_string))
+        .map(|n| n.split('-').skip(1).map(str::to_string).collect())
+        .collect();
+    all.sort();
+    all
+}
+
+#[test]
+fn every_argument_in_every_help_says_what_it_is_for() {
+    let commands = subcommands();
+    assert!(commands.len() >= 14, "{commands:?}");
+    for command in commands {
+        let mut args: Vec<&str> = command.iter().map(String::as_str).collect();
+        args.push("--help");
+        let help = stdout(&koujing(&root(), &args));
+        let lines: Vec<&str> = help.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            let trimmed = line.trim_start();
+            let indent = line.len() - trimmed.len();
+            // An argument line: `  [PATHS]...`, `  <CODE>`, `      --out <DIR>`.
+            let is_arg = (2..=6).contains(&indent)
+                && (trimmed.starts_with('-')
+                    || trimmed.starts_with('[')
+                    || trimmed.starts_with('<'));
+            // Short help sits on the same line after two spaces, long help
+            // on the next line.
+            let inline = trimmed
+                .split_once("  ")
+                .is_some_and(|(_, h)| !h.trim().is_empty());
+            if is_arg && !inline {
+                let next = lines.get(i + 1).copied().unwrap_or_default();
+                assert!(
+                    !next.trim().is_empty(),
+                    "`koujing {}`: `{}` has no help\n{help}",
+                    command.join(" "),
+                    trimmed
+                );
+            }
+        }
+    }
 }

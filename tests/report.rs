@@ -8,6 +8,11 @@
 //! the conflict markers and the findings are in the rendered DOM (the
 //! finding count is filled in by the report's own script), and a screenshot
 //! is written as a test artefact (`target/tmp/report-*.png`).
+//!
+//! Without Chromium these tests print why and pass without rendering, so
+//! `cargo test --workspace` runs anywhere; `scripts/test.sh` installs
+//! Chromium and sets `KOUJING_REQUIRE_CHROMIUM=1`, which turns a missing
+//! browser into a failure.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -16,22 +21,31 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn chromium() -> PathBuf {
+/// The Chromium binary on PATH, if any.
+fn chromium() -> Option<PathBuf> {
     for name in ["chromium", "chromium-browser", "google-chrome"] {
         for dir in std::env::var("PATH").unwrap_or_default().split(':') {
             let path = Path::new(dir).join(name);
             if path.is_file() {
-                return path;
+                return Some(path);
             }
         }
     }
-    panic!(
-        "no Chromium found: run `bash scripts/test.sh`, which installs Debian's `chromium` package"
+    assert!(
+        std::env::var_os("KOUJING_REQUIRE_CHROMIUM").is_none(),
+        "no Chromium found, and KOUJING_REQUIRE_CHROMIUM is set"
     );
+    // Straight to stderr, past the test harness's capture, so it is seen.
+    let _ = std::io::Write::write_all(
+        &mut std::io::stderr(),
+        b"skipped: no Chromium on PATH (chromium, chromium-browser or google-chrome); \
+          `bash scripts/test.sh` installs Debian's `chromium` package and runs this test\n",
+    );
+    None
 }
 
-fn headless(profile: &Path) -> Command {
-    let mut command = Command::new(chromium());
+fn headless(browser: &Path, profile: &Path) -> Command {
+    let mut command = Command::new(browser);
     command.args([
         "--headless",
         "--no-sandbox",
@@ -47,7 +61,9 @@ fn headless(profile: &Path) -> Command {
     command
 }
 
-fn render(example: &str, lang: &str) -> (String, PathBuf) {
+/// The rendered DOM and the screenshot, or None without a browser.
+fn render(example: &str, lang: &str) -> Option<(String, PathBuf)> {
+    let browser = chromium()?;
     let tmp = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
     let name = example.replace('/', "-");
     let html = tmp.join(format!("report-{name}-{lang}.html"));
@@ -69,7 +85,7 @@ fn render(example: &str, lang: &str) -> (String, PathBuf) {
         String::from_utf8_lossy(&out.stderr)
     );
     let profile = tempfile::tempdir().unwrap();
-    let dom = headless(profile.path())
+    let dom = headless(&browser, profile.path())
         .arg("--dump-dom")
         .arg(format!("file://{}", html.display()))
         .output()
@@ -80,7 +96,7 @@ fn render(example: &str, lang: &str) -> (String, PathBuf) {
         String::from_utf8_lossy(&dom.stderr)
     );
     let png = tmp.join(format!("report-{name}-{lang}.png"));
-    let shot = headless(profile.path())
+    let shot = headless(&browser, profile.path())
         .arg(format!("--screenshot={}", png.display()))
         .arg(format!("file://{}", html.display()))
         .output()
@@ -90,12 +106,14 @@ fn render(example: &str, lang: &str) -> (String, PathBuf) {
         "{}",
         String::from_utf8_lossy(&shot.stderr)
     );
-    (String::from_utf8_lossy(&dom.stdout).into_owned(), png)
+    Some((String::from_utf8_lossy(&dom.stdout).into_owned(), png))
 }
 
 #[test]
 fn conflicts_and_findings_are_in_the_rendered_report() {
-    let (dom, png) = render("examples/conflicts", "zh-CN");
+    let Some((dom, png)) = render("examples/conflicts", "zh-CN") else {
+        return;
+    };
     // Conflict markers on both campaigns of the KJ2001 pair, one 扎堆 band.
     assert_eq!(
         dom.matches("class=\"conflict-marker\" data-code=\"KJ2001\"")
@@ -125,7 +143,9 @@ fn conflicts_and_findings_are_in_the_rendered_report() {
 
 #[test]
 fn policies_report_in_english_has_every_section() {
-    let (dom, _) = render("policies", "en");
+    let Some((dom, _)) = render("policies", "en") else {
+        return;
+    };
     for id in ["calendar", "channels", "commission", "grading", "findings"] {
         assert!(dom.contains(&format!("<section id=\"{id}\">")), "{id}");
     }

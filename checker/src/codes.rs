@@ -1,4 +1,5 @@
-//! The one registry of diagnostic codes (DIAGNOSTICS.md).
+//! The one registry of diagnostic codes (docs/reference/diagnostics.md is
+//! generated from it).
 //!
 //! Every code exists here and only here: its kebab-case name, its default
 //! severity, its one-line message templates in zh-CN and en (with `{arg}`

@@ -1,4 +1,5 @@
-//! Renderers: miette for the terminal, JSON for machines (DIAGNOSTICS.md).
+//! Renderers: miette for the terminal, JSON for machines (positions in
+//! characters).
 
 use std::fmt;
 

@@ -15,6 +15,9 @@ use std::path::Path;
 use chrono::NaiveDate;
 use koujing_checker::{check, Config, Lang, Options, Workspace};
 
+#[path = "support/expect.rs"]
+mod expect;
+
 fn options() -> Options {
     Options {
         today: NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
@@ -39,21 +42,10 @@ fn run(name: &str, source: &str) -> (Findings, Findings) {
         .unwrap_or_else(|| panic!("{name}: first line must be `// codes: …`"))
         .split_whitespace()
         .collect();
-    let mut expected = BTreeSet::new();
-    let mut target = 0;
-    for (i, line) in source.lines().enumerate() {
-        match line.trim().strip_prefix("// expect:") {
-            Some(rest) => {
-                let (code, column) = rest.split_once('@').unwrap();
-                expected.insert((
-                    target,
-                    column.trim().parse().unwrap(),
-                    code.trim().to_string(),
-                ));
-            }
-            None => target = i as u32 + 1,
-        }
-    }
+    let expected: Findings = expect::expectations(source)
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
+        .into_iter()
+        .collect();
     let ws = Workspace::new([
         ("base.kj".to_string(), base.into_bytes()),
         (name.to_string(), source.as_bytes().to_vec()),

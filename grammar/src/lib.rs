@@ -6,6 +6,7 @@
 
 pub mod ast;
 pub mod fields;
+mod fast;
 pub mod format;
 pub mod issue;
 pub mod lower;

@@ -51,10 +51,40 @@ pub fn parse(source: &str) -> Parsed {
     parse_reusing(source, None)
 }
 
+/// How many of the file's chunks the fast path reads, of how many (for
+/// tests: a clean file should be read by it entirely).
+#[doc(hidden)]
+pub fn fast_path_coverage(source: &str) -> (usize, usize) {
+    let scan = prescan(source);
+    let chunks: Vec<&str> = scan
+        .chunks
+        .iter()
+        .filter(|c| !c.skip)
+        .filter_map(|c| scan.text.get(c.span.start..c.span.end))
+        .filter(|slice| !slice.trim().is_empty())
+        .collect();
+    let fast = chunks
+        .iter()
+        .filter(|slice| crate::fast::chunk(slice, 0).is_some())
+        .count();
+    (fast, chunks.len())
+}
+
+/// [`parse`] with every chunk read by pest, never by the fast path in
+/// front of it: the reference the fast path is tested against.
+#[doc(hidden)]
+pub fn parse_with_pest(source: &str) -> Parsed {
+    parse_chunks(source, None, false)
+}
+
 /// Parse a file's text, reusing the items of every chunk whose text is the
 /// same as in `previous` (moved by the length of the edits before it): an
 /// edit re-parses only the items it touched. Same result as [`parse`].
 pub fn parse_reusing(source: &str, previous: Option<Previous<'_>>) -> Parsed {
+    parse_chunks(source, previous, true)
+}
+
+fn parse_chunks(source: &str, previous: Option<Previous<'_>>, fast: bool) -> Parsed {
     let Prescan {
         text,
         chunks,
@@ -112,6 +142,20 @@ pub fn parse_reusing(source: &str, previous: Option<Previous<'_>>) -> Parsed {
                 issue.move_by(delta);
                 parsed.issues.push(issue);
             }
+            parsed.chunks.push(ChunkRecord {
+                span: chunk.span,
+                items: items_start..parsed.file.items.len(),
+                issues: issues_start..parsed.issues.len(),
+            });
+            continue;
+        }
+        // The fast path reads clean chunks; pest reads the rest (and gives
+        // every syntax error its message).
+        if let Some(items) = fast
+            .then(|| crate::fast::chunk(slice, chunk.span.start))
+            .flatten()
+        {
+            parsed.file.items.extend(items);
             parsed.chunks.push(ChunkRecord {
                 span: chunk.span,
                 items: items_start..parsed.file.items.len(),

@@ -16,6 +16,7 @@ mod hover;
 mod server;
 mod to_proto;
 mod transport;
+mod views;
 
 pub use server::{run, run_with_lang, serve, Server};
 

@@ -8,6 +8,7 @@ use koujing_checker::{render, Severity};
 
 use super::{auto_color, check_paths, pick_lang, read_text, LangArg, TodayArg};
 use crate::bundle;
+use crate::progress::Progress;
 
 /// Arguments of `koujing build`.
 #[derive(clap::Args)]
@@ -31,7 +32,8 @@ pub struct Args {
 
 /// Run `koujing build`.
 pub fn run(args: Args) -> Result<ExitCode, String> {
-    let (loaded, report) = check_paths(&args.paths, args.today.today, false)?;
+    let progress = Progress::start(true, 4, "reading and parsing files");
+    let (loaded, report) = check_paths(&args.paths, args.today.today, false, &progress)?;
     let lang = pick_lang(args.lang.lang, loaded.config.lang);
     let signing_key = match &args.sign_key {
         Some(path) => Some(
@@ -47,8 +49,9 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
         None => None,
     };
     let errors = report.count(Severity::Error);
-    let mut stdout = std::io::stdout().lock();
     if errors > 0 {
+        progress.finish();
+        let mut stdout = std::io::stdout().lock();
         let _ = stdout
             .write_all(render::human(&loaded.workspace, &report, lang, auto_color()).as_bytes());
         let _ = writeln!(
@@ -70,8 +73,11 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
         source_date_epoch,
         signing_key,
     };
+    progress.step("compiling the bundle");
     let built = koujing_checker::compile::build(&loaded.workspace, &build_options);
     bundle::write(&built, &args.out)?;
+    progress.finish();
+    let mut stdout = std::io::stdout().lock();
     let _ = writeln!(
         stdout,
         "{}",

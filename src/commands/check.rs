@@ -9,6 +9,7 @@ use clap::ValueEnum;
 use koujing_checker::{Lang, Severity};
 
 use super::{auto_color, check_loaded, pick_lang, Format, LangArg, TodayArg};
+use crate::progress::Progress;
 use crate::{baseline, load};
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -139,13 +140,15 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
         // The current folder is loaded as usual (its `roots` honoured).
         paths.extend(workspace_of(&only)?);
     }
+    let progress = Progress::start(args.format == Format::Human, 3, "reading and parsing files");
     let empty = if args.allow_empty {
         load::Empty::Allow
     } else {
         load::Empty::Refuse
     };
     let loaded = load::load(&paths, empty)?;
-    let (loaded, mut report) = check_loaded(loaded, args.today.today, args.require_reason)?;
+    let (loaded, mut report) =
+        check_loaded(loaded, args.today.today, args.require_reason, &progress)?;
     let lang = pick_lang(args.lang.lang, loaded.config.lang);
     // Files or folders named as PATHS inside a larger workspace: the whole
     // workspace is checked, the findings touching them are reported (as
@@ -216,6 +219,7 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
         threshold,
         color,
     )?;
+    progress.finish();
     let mut text = text;
     if matches!(args.format, Format::Human) {
         // Name the root used: a folder above the one given may have been

@@ -31,20 +31,17 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
     let mut stdout = std::io::stdout().lock();
     match args.format {
         DataFormat::Json => {
-            let list: Vec<serde_json::Value> = differences
-                .iter()
-                .map(|d| {
-                    serde_json::json!({
-                        "kind": d.kind,
-                        "change": d.change,
-                        "name": d.name,
-                        "fields": d.fields.iter().map(|(f, a, b)| serde_json::json!({ "field": f, "old": a, "new": b })).collect::<Vec<_>>(),
-                        "message": d.describe(lang.is_zh()),
-                    })
-                })
-                .collect();
-            let text = serde_json::to_string_pretty(&serde_json::json!({ "differences": list }))
-                .map_err(|e| e.to_string())?;
+            #[derive(serde::Serialize)]
+            struct Output<'a> {
+                differences: Vec<koujing_checker::compile::diff::Described<'a>>,
+            }
+            let output = Output {
+                differences: differences
+                    .iter()
+                    .map(|d| d.described(lang.is_zh()))
+                    .collect(),
+            };
+            let text = serde_json::to_string_pretty(&output).map_err(|e| e.to_string())?;
             let _ = writeln!(stdout, "{text}");
         }
         DataFormat::Human => {

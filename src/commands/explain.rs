@@ -33,5 +33,6 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
         info.summary_en
     );
     let _ = writeln!(out, "{}", info.explanation);
+    let _ = writeln!(out, "所有代码 / every code: docs/reference/diagnostics.md");
     Ok(ExitCode::SUCCESS)
 }

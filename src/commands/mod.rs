@@ -21,6 +21,7 @@ use chrono::NaiveDate;
 use clap::ValueEnum;
 use koujing_checker::{check, Lang, Options, Severity};
 
+use crate::progress::Progress;
 use crate::{bundle, load};
 
 /// The formats of `koujing check`.
@@ -103,11 +104,13 @@ pub fn check_paths(
     paths: &[PathBuf],
     today: Option<NaiveDate>,
     require_reason: bool,
+    progress: &Progress,
 ) -> Result<(load::Loaded, koujing_checker::Report), String> {
     check_loaded(
         load::load(paths, load::Empty::Refuse)?,
         today,
         require_reason,
+        progress,
     )
 }
 
@@ -116,13 +119,16 @@ pub fn check_loaded(
     loaded: load::Loaded,
     today: Option<NaiveDate>,
     require_reason: bool,
+    progress: &Progress,
 ) -> Result<(load::Loaded, koujing_checker::Report), String> {
+    progress.step(&format!("checking {} files", loaded.workspace.files.len()));
     let options = Options {
         today: today.unwrap_or_else(|| chrono::Local::now().date_naive()),
         config: loaded.config.clone(),
         require_reason,
     };
     let report = check(&loaded.workspace, &options);
+    progress.step("");
     Ok((loaded, report))
 }
 
@@ -141,7 +147,7 @@ pub fn runtime(
         .filter(|p| p.is_dir() || p.extension().is_some_and(|e| e == "kj"))
         .cloned()
         .collect();
-    let (loaded, report) = check_paths(&sources, None, false)?;
+    let (loaded, report) = check_paths(&sources, None, false, &Progress::start(false, 0, ""))?;
     let errors = report.count(Severity::Error);
     if errors > 0 {
         return Err(format!(

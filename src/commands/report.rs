@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use super::{check_paths, pick_lang, LangArg, TodayArg};
 use crate::bundle;
+use crate::progress::Progress;
 
 /// Arguments of `koujing report`.
 #[derive(clap::Args)]
@@ -25,10 +26,13 @@ pub struct Args {
 
 /// Run `koujing report`.
 pub fn run(args: Args) -> Result<ExitCode, String> {
-    let (loaded, report) = check_paths(&args.paths, args.today.today, false)?;
+    let progress = Progress::start(true, 3, "reading and parsing files");
+    let (loaded, report) = check_paths(&args.paths, args.today.today, false, &progress)?;
+    progress.step("writing the report");
     let lang = pick_lang(args.lang.lang, loaded.config.lang);
     let html = koujing_checker::report::html(&loaded.workspace, &report, lang);
     bundle::write_file(&args.out, html.as_bytes())?;
+    progress.finish();
     let _ = writeln!(std::io::stdout(), "{}", args.out.display());
     Ok(ExitCode::SUCCESS)
 }

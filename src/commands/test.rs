@@ -39,6 +39,9 @@ pub struct Args {
 pub fn run(args: Args) -> Result<ExitCode, String> {
     let (runtime, config_lang) = runtime(&args.paths, args.bundle.as_ref())?;
     let lang = pick_lang(args.lang.lang, config_lang);
+    if let Some(note) = runtime.older_note() {
+        eprintln!("{}", note.get(lang));
+    }
     let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
     let files = kjtest::find(&args.paths)?;
     if files.is_empty() {

@@ -50,6 +50,9 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
             "the bundle is not signed (manifest.sig is missing) and a signature is required",
         ));
     }
+    if let Some(note) = koujing_checker::compile::manifest::older_format_note(&files) {
+        eprintln!("{}", note.get(lang));
+    }
     let mut stdout = std::io::stdout().lock();
     if problems.is_empty() {
         // Say plainly whether the signature was checked.

@@ -238,6 +238,8 @@ pub struct LeafWeight {
     pub path: Vec<String>,
     pub weight: Decimal,
     pub source: Option<String>,
+    /// v2: `lower_better` scores 100 − the input.
+    pub direction: Option<koujing_grammar::ast::Direction>,
 }
 
 /// Effective leaf weights: the product of the weights on the path, as a
@@ -253,6 +255,7 @@ pub fn leaf_weights(grading: &Grading) -> Vec<LeafWeight> {
                     path: path.clone(),
                     weight: weight.normalize(),
                     source: factor.source.as_ref().map(|s| s.value.clone()),
+                    direction: factor.direction.map(|d| d.node),
                 });
             } else {
                 walk(&factor.children, path, weight, out);

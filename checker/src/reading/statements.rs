@@ -1064,10 +1064,11 @@ fn points(s: &str, out: &mut Vec<Raw>) {
         if !(near_before || near_after) || capped(s, start, end) {
             continue;
         }
-        let span = start..if near_after {
-            end + "积分".len()
+        let span = if near_after {
+            start..end + "积分".len()
         } else {
-            end
+            let lead = s.get(..start).and_then(|b| b.rfind("积分"));
+            lead.unwrap_or(start)..end
         };
         if !overlaps(out, &span) {
             out.push(Raw {
