@@ -601,15 +601,15 @@ impl Runtime {
             let counted = if lower {
                 Decimal::ONE_HUNDRED
                     .checked_sub(score)
-                    .ok_or_else(|| overflow(&name))?
+                    .ok_or_else(|| overflow(f.leaf()))?
             } else {
                 score
             };
             let part = weight
                 .checked_mul(counted)
                 .and_then(|p| p.checked_div(Decimal::ONE_HUNDRED))
-                .ok_or_else(|| overflow(&name))?;
-            total = total.checked_add(part).ok_or_else(|| overflow(&name))?;
+                .ok_or_else(|| overflow(f.leaf()))?;
+            total = total.checked_add(part).ok_or_else(|| overflow(f.leaf()))?;
             contributions.push(Contribution {
                 factor: f.path.join(" › "),
                 weight: format!("{weight}%"),
