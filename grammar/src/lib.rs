@@ -5,8 +5,8 @@
 //! never panics, whatever the input.
 
 pub mod ast;
-pub mod fields;
 mod fast;
+pub mod fields;
 pub mod format;
 pub mod issue;
 pub mod lower;
