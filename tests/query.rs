@@ -82,7 +82,7 @@ const GRADE: &[&str] = &[
     "--score",
     "服务质量=85",
     "--score",
-    "投诉率=95",
+    "投诉率=5", // lower_better: 5% complaints count as 95
     "--format",
     "json",
 ];
@@ -275,7 +275,7 @@ fn unknown_inputs_name_the_valid_ones() {
 fn kjtest_passes_on_policies_and_reports_a_wrong_expectation() {
     let o = koujing(&root(), &["test", "policies"]);
     assert_eq!(o.status.code(), Some(0), "{}", out(&o));
-    assert!(out(&o).contains("11 passed, 0 failed"));
+    assert!(out(&o).contains("20 passed, 0 failed"));
 
     let tmp = tempfile::tempdir().unwrap();
     let wrong = tmp.path().join("wrong.kjtest");
@@ -297,7 +297,7 @@ fn kjtest_passes_on_policies_and_reports_a_wrong_expectation() {
         text.contains("- grade = 五星") && text.contains("+ grade = 四星"),
         "{text}"
     );
-    assert!(text.contains("11 passed, 2 failed"), "{text}");
+    assert!(text.contains("20 passed, 2 failed"), "{text}");
     let junit = koujing(
         &root(),
         &[
