@@ -281,7 +281,7 @@ fn kjtest_passes_on_policies_and_reports_a_wrong_expectation() {
     let wrong = tmp.path().join("wrong.kjtest");
     std::fs::write(
         &wrong,
-        "[[offers]]\nname = \"错误的期望\"\ndate = \"2026-12-20\"\nregion = \"临川区\"\nchannel = \"自有营业厅\"\nset = { \"品牌\" = \"全球通\", \"客户层级\" = \"高端\" }\nexpect = [\"全省冬季流量关怀\", \"南昌冬季流量半价\"]\n\n[[grade]]\nmodel = \"星级评定\"\nscores = { \"商圈等级\" = 80, \"人流量\" = 70, \"竞争强度\" = 60, \"业务量\" = 90, \"服务质量\" = 85, \"投诉率\" = 95 }\nexpect = { grade = \"五星\" }\n",
+        "[[offers]]\nname = \"错误的期望\"\ndate = \"2026-12-20\"\nregion = \"临川区\"\nchannel = \"自有营业厅\"\nset = { \"品牌\" = \"全球通\", \"客户层级\" = \"高端\" }\nexpect = [\"全省冬季流量关怀\", \"南昌冬季流量半价\"]\n\n[[grade]]\nmodel = \"星级评定\"\nscores = { \"商圈等级\" = 80, \"人流量\" = 70, \"竞争强度\" = 60, \"业务量\" = 90, \"服务质量\" = 85, \"投诉率\" = 5 }\nexpect = { grade = \"五星\" }\n",
     )
     .unwrap();
     let o = koujing(&root(), &["test", "policies", wrong.to_str().unwrap()]);
