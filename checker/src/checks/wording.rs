@@ -41,8 +41,9 @@ pub fn analyse(workspace: &Workspace, index: &Index<'_>) -> Vec<Diagnostic> {
     diagnostics
 }
 
-/// The price the customer pays, when the fields say.
-fn final_price(index: &Index<'_>, campaign: &Campaign) -> Option<(Decimal, Unit)> {
+/// The price the customer pays, when the fields say (discount of the
+/// product's price, or the special price).
+pub fn final_price(index: &Index<'_>, campaign: &Campaign) -> Option<(Decimal, Unit)> {
     match &campaign.benefit.as_ref()?.node {
         Benefit::Price(q) => Some((q.value, q.unit)),
         Benefit::Discount(p) => {
