@@ -18,6 +18,7 @@ pub mod query;
 pub mod render;
 pub mod report;
 pub mod resolve;
+pub mod semantic;
 pub mod suppress;
 pub mod text;
 pub mod workspace;
@@ -58,6 +59,8 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     /// Every suppression comment found, with what it silenced.
     pub suppressions: Vec<Suppression>,
+    /// What resolution found: definitions, references, file paths by id.
+    pub model: std::sync::Arc<semantic::Model>,
 }
 
 impl Report {
@@ -75,9 +78,11 @@ pub fn check(workspace: &Workspace, options: &Options) -> Report {
     for (id, file) in workspace.files.iter().enumerate() {
         diagnostics.extend(file.own_diagnostics(id));
     }
-    let (index, mut found) = resolve::build_index(workspace);
+    let (mut index, mut found) = resolve::build_index(workspace);
     diagnostics.append(&mut found);
-    diagnostics.extend(resolve::check_references(workspace, &index));
+    let (found, references) = resolve::resolve_references(workspace, &index);
+    diagnostics.extend(found);
+    let model = semantic::build(workspace, &mut index, references);
 
     let limits = limits::LimitsTable::build(&index);
     let facts = model::campaign_facts(&index);
@@ -137,6 +142,7 @@ pub fn check(workspace: &Workspace, options: &Options) -> Report {
     Report {
         diagnostics,
         suppressions,
+        model: std::sync::Arc::new(model),
     }
 }
 

@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::Arc;
 
 use koujing_grammar::ast::*;
 use koujing_grammar::suggest::did_you_mean;
@@ -12,6 +13,7 @@ use koujing_grammar::{Arg, Fix, Span};
 
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, FileId, LocalText};
+use crate::semantic::{Reference, Symbol};
 use crate::workspace::Workspace;
 
 /// The kinds of named things.
@@ -160,6 +162,8 @@ pub struct Index<'w> {
     pub gradings: Table<'w, Grading>,
     /// Global limits first (if any), then regional ones in workspace order.
     pub limits: Vec<Def<'w, Limits>>,
+    /// Every definition (duplicates included), owned, for the semantic model.
+    pub symbols: Vec<Symbol>,
 }
 
 impl<'w> Index<'w> {
@@ -248,6 +252,8 @@ pub fn unknown(file: FileId, ident: &Ident, kind: Arg, candidates: &[&str]) -> D
 struct Builder<'w> {
     index: Index<'w>,
     diagnostics: Vec<Diagnostic>,
+    /// The path of the file being read.
+    path: Arc<str>,
 }
 
 fn defined_here() -> LocalText {
@@ -255,6 +261,17 @@ fn defined_here() -> LocalText {
 }
 
 impl<'w> Builder<'w> {
+    fn symbol(&mut self, kind: Kind, name: &Ident, item: Span, title: Option<&StrLit>) {
+        self.index.symbols.push(Symbol {
+            kind,
+            name: name.text.clone(),
+            path: self.path.clone(),
+            span: name.span,
+            item,
+            title: title.map(|t| t.value.clone()),
+        });
+    }
+
     fn duplicate(
         &mut self,
         kind: Kind,
@@ -274,15 +291,18 @@ impl<'w> Builder<'w> {
         );
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn add<T>(
         &mut self,
         kind: Kind,
         file: FileId,
         name: &'w Ident,
         item: &'w T,
+        (span, title): (Span, Option<&StrLit>),
         table: for<'x> fn(&'x mut Index<'w>) -> &'x mut Table<'w, T>,
         name_of: fn(&T) -> &Ident,
     ) {
+        self.symbol(kind, name, span, title);
         if let Err(first) = table(&mut self.index).insert(&name.text, Def { file, item }) {
             let first_span = name_of(first.item).span;
             self.duplicate(kind, file, name, first.file, first_span);
@@ -295,7 +315,9 @@ impl<'w> Builder<'w> {
         name: &'w Ident,
         parent: Option<usize>,
         depth: usize,
+        (span, title): (Span, Option<&StrLit>),
     ) -> Option<usize> {
+        self.symbol(Kind::Region, name, span, title);
         if let Some(first) = self.index.region(&name.text) {
             let (first_file, first_span) = (first.file, first.name.span);
             self.duplicate(Kind::Region, file, name, first_file, first_span);
@@ -315,7 +337,13 @@ impl<'w> Builder<'w> {
 
     fn region_tree(&mut self, file: FileId, nodes: &'w [RegionNode], parent: usize, depth: usize) {
         for node in nodes {
-            let Some(at) = self.add_region(file, &node.name, Some(parent), depth) else {
+            let Some(at) = self.add_region(
+                file,
+                &node.name,
+                Some(parent),
+                depth,
+                (node.name.span, None),
+            ) else {
                 continue;
             };
             let first_leaf = self.index.leaves.len();
@@ -337,14 +365,22 @@ pub fn build_index(workspace: &Workspace) -> (Index<'_>, Vec<Diagnostic>) {
     let mut builder = Builder {
         index: Index::default(),
         diagnostics: Vec::new(),
+        path: Arc::from(""),
     };
     let mut global_limits: Option<(FileId, Span)> = None;
     let mut regional_limits: HashMap<&str, (FileId, Span)> = HashMap::new();
     for (file, source) in workspace.files.iter().enumerate() {
+        builder.path = Arc::from(source.path.as_str());
         for item in &source.parsed.module.items {
             match item {
                 Item::Regions(regions) => {
-                    let Some(root) = builder.add_region(file, &regions.name, None, 0) else {
+                    let Some(root) = builder.add_region(
+                        file,
+                        &regions.name,
+                        None,
+                        0,
+                        (regions.span, regions.title.as_ref()),
+                    ) else {
                         continue;
                     };
                     let first_leaf = builder.index.leaves.len();
@@ -362,7 +398,7 @@ pub fn build_index(workspace: &Workspace) -> (Index<'_>, Vec<Diagnostic>) {
                     Kind::Channel,
                     file,
                     &x.name,
-                    x,
+                    x, (x.span, x.title.as_ref()),
                     |i| &mut i.channels,
                     |x| &x.name,
                 ),
@@ -370,7 +406,7 @@ pub fn build_index(workspace: &Workspace) -> (Index<'_>, Vec<Diagnostic>) {
                     Kind::Dimension,
                     file,
                     &x.name,
-                    x,
+                    x, (x.span, x.title.as_ref()),
                     |i| &mut i.dimensions,
                     |x| &x.name,
                 ),
@@ -378,7 +414,7 @@ pub fn build_index(workspace: &Workspace) -> (Index<'_>, Vec<Diagnostic>) {
                     Kind::Product,
                     file,
                     &x.name,
-                    x,
+                    x, (x.span, x.title.as_ref()),
                     |i| &mut i.products,
                     |x| &x.name,
                 ),
@@ -386,18 +422,18 @@ pub fn build_index(workspace: &Workspace) -> (Index<'_>, Vec<Diagnostic>) {
                     Kind::Support,
                     file,
                     &x.name,
-                    x,
+                    x, (x.span, x.title.as_ref()),
                     |i| &mut i.supports,
                     |x| &x.name,
                 ),
                 Item::Term(x) => {
-                    builder.add(Kind::Term, file, &x.name, x, |i| &mut i.terms, |x| &x.name)
+                    builder.add(Kind::Term, file, &x.name, x, (x.span, x.title.as_ref()), |i| &mut i.terms, |x| &x.name)
                 }
                 Item::Campaign(x) => builder.add(
                     Kind::Campaign,
                     file,
                     &x.name,
-                    &**x,
+                    &**x, (x.span, x.title.as_ref()),
                     |i| &mut i.campaigns,
                     |x| &x.name,
                 ),
@@ -405,18 +441,18 @@ pub fn build_index(workspace: &Workspace) -> (Index<'_>, Vec<Diagnostic>) {
                     Kind::Commission,
                     file,
                     &x.name,
-                    x,
+                    x, (x.span, x.title.as_ref()),
                     |i| &mut i.commissions,
                     |x| &x.name,
                 ),
                 Item::Mix(x) => {
-                    builder.add(Kind::Mix, file, &x.name, x, |i| &mut i.mixes, |x| &x.name)
+                    builder.add(Kind::Mix, file, &x.name, x, (x.span, x.title.as_ref()), |i| &mut i.mixes, |x| &x.name)
                 }
                 Item::Grading(x) => builder.add(
                     Kind::Grading,
                     file,
                     &x.name,
-                    x,
+                    x, (x.span, x.title.as_ref()),
                     |i| &mut i.gradings,
                     |x| &x.name,
                 ),
@@ -474,29 +510,53 @@ pub fn build_index(workspace: &Workspace) -> (Index<'_>, Vec<Diagnostic>) {
 
 /// Check every reference of the workspace.
 pub fn check_references(workspace: &Workspace, index: &Index<'_>) -> Vec<Diagnostic> {
+    resolve_references(workspace, index).0
+}
+
+/// Check every reference of the workspace and record each one (resolved or
+/// not) with the kind it must name, in workspace order.
+pub fn resolve_references(
+    workspace: &Workspace,
+    index: &Index<'_>,
+) -> (Vec<Diagnostic>, Vec<Reference>) {
     let mut checker = RefChecker {
         index,
         diagnostics: Vec::new(),
+        references: Vec::new(),
         file: 0,
+        path: Arc::from(""),
     };
     for (file, source) in workspace.files.iter().enumerate() {
         checker.file = file;
+        checker.path = Arc::from(source.path.as_str());
         for item in &source.parsed.module.items {
             checker.item(item);
         }
     }
-    checker.diagnostics
+    (checker.diagnostics, checker.references)
 }
 
 struct RefChecker<'a, 'w> {
     index: &'a Index<'w>,
     diagnostics: Vec<Diagnostic>,
+    references: Vec<Reference>,
     file: FileId,
+    path: Arc<str>,
 }
 
 impl RefChecker<'_, '_> {
+    fn record(&mut self, ident: &Ident, kind: Kind) {
+        self.references.push(Reference {
+            kind,
+            name: ident.text.clone(),
+            path: self.path.clone(),
+            span: ident.span,
+        });
+    }
+
     /// Resolve a reference; report KJ1003 or KJ1001 when it does not resolve.
     fn expect(&mut self, ident: &Ident, kind: Kind) -> bool {
+        self.record(ident, kind);
         if self.index.has(kind, &ident.text) {
             return true;
         }
@@ -796,6 +856,7 @@ impl RefChecker<'_, '_> {
                 ));
             }
             (_, value) => {
+                self.record(&condition.key, Kind::Dimension);
                 let Some(dimension) = self.index.dimensions.get(key) else {
                     let mut candidates = vec!["product", "grade", "tenure"];
                     candidates.extend(self.index.names_of(Kind::Dimension));

@@ -67,13 +67,7 @@ impl<'t> Fields<'t> {
     }
 }
 
-/// Which shape a known key takes.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Shape {
-    Field,
-    Block,
-    Rates,
-}
+use crate::fields::{self, Shape};
 
 fn date_of(lit: tree::DateLit) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(lit.year, lit.month, lit.day)
@@ -583,23 +577,9 @@ impl Lowerer<'_> {
         block: &Block,
         span: Span,
     ) -> Channel {
-        use Shape::Field as F;
-        let f = self.fields(
-            "channel",
-            block,
-            &[("type", F), ("handles", F), ("grading", F)],
-            false,
-        );
+        let f = self.fields("channel", block, fields::of("channel"), false);
         let channel_type = f.value("type").and_then(|v| {
-            self.enum_value(
-                v,
-                &[
-                    ("owned", ChannelType::Owned),
-                    ("social", ChannelType::Social),
-                    ("electronic", ChannelType::Electronic),
-                    ("direct", ChannelType::Direct),
-                ],
-            )
+            self.enum_value(v, CHANNEL_TYPES)
         });
         if f.get("type").is_none() {
             self.missing(&name, "channel", "type");
@@ -634,8 +614,7 @@ impl Lowerer<'_> {
         block: &Block,
         span: Span,
     ) -> Dimension {
-        use Shape::Field as F;
-        let f = self.fields("dimension", block, &[("values", F), ("unit", F)], false);
+        let f = self.fields("dimension", block, fields::of("dimension"), false);
         let values = f.value("values").map(|v| self.ident_list(v));
         let unit = f.value("unit").and_then(|v| match &v.kind {
             ValueKind::Ident(text) => match tree::Unit::from_text(text) {
@@ -677,13 +656,7 @@ impl Lowerer<'_> {
         block: &Block,
         span: Span,
     ) -> Product {
-        use Shape::Field as F;
-        let f = self.fields(
-            "product",
-            block,
-            &[("kind", F), ("price", F), ("face_value", F)],
-            false,
-        );
+        let f = self.fields("product", block, fields::of("product"), false);
         let kind = f
             .value("kind")
             .and_then(|v| self.enum_value(v, PRODUCT_KINDS));
@@ -712,15 +685,7 @@ impl Lowerer<'_> {
         block: &Block,
         span: Span,
     ) -> Support {
-        use Shape::Field as F;
-        let known = [
-            ("kind", F),
-            ("ready", F),
-            ("until", F),
-            ("channels", F),
-            ("requires", F),
-        ];
-        let f = self.fields("support", block, &known, false);
+        let f = self.fields("support", block, fields::of("support"), false);
         let kind = f
             .value("kind")
             .and_then(|v| self.enum_value(v, SUPPORT_KINDS));
@@ -758,13 +723,7 @@ impl Lowerer<'_> {
     }
 
     fn term(&mut self, name: Ident, title: Option<StrLit>, block: &Block, span: Span) -> Term {
-        use Shape::{Block as B, Field as F};
-        let f = self.fields(
-            "term",
-            block,
-            &[("jargon", F), ("aliases", F), ("plain", F), ("faq", B)],
-            false,
-        );
+        let f = self.fields("term", block, fields::of("term"), false);
         let jargon = match f.value("jargon") {
             None => true,
             Some(v) => match &v.kind {
@@ -803,22 +762,7 @@ impl Lowerer<'_> {
         block: &Block,
         span: Span,
     ) -> Campaign {
-        use Shape::{Block as B, Field as F};
-        let known = [
-            ("issuer", F),
-            ("regions", F),
-            ("window", F),
-            ("audience", B),
-            ("offer", F),
-            ("benefit", F),
-            ("channels", F),
-            ("stacking", F),
-            ("extends", F),
-            ("requires", F),
-            ("wording", B),
-            ("faq", B),
-        ];
-        let f = self.fields("campaign", block, &known, false);
+        let f = self.fields("campaign", block, fields::of("campaign"), false);
         for required in ["issuer", "window", "offer", "benefit", "channels"] {
             if f.get(required).is_none() {
                 self.missing(&name, "campaign", required);
@@ -1044,13 +988,7 @@ impl Lowerer<'_> {
         block: &Block,
         span: Span,
     ) -> Commission {
-        use Shape::{Field as F, Rates as R};
-        let f = self.fields(
-            "commission",
-            block,
-            &[("kind", F), ("period", F), ("channels", F), ("rates", R)],
-            false,
-        );
+        let f = self.fields("commission", block, fields::of("commission"), false);
         for required in ["kind", "period", "channels", "rates"] {
             if f.get(required).is_none() {
                 self.missing(&name, "commission", required);
@@ -1137,11 +1075,7 @@ impl Lowerer<'_> {
     }
 
     fn mix(&mut self, name: Ident, title: Option<StrLit>, block: &Block, span: Span) -> Mix {
-        let known: Vec<(&str, Shape)> = CommissionKind::ALL
-            .iter()
-            .map(|k| (k.as_str(), Shape::Field))
-            .collect();
-        let f = self.fields("mix", block, &known, false);
+        let f = self.fields("mix", block, fields::of("mix"), false);
         let mut shares = Vec::new();
         for (key, entry) in &f.entries {
             let Entry::Field(field) = entry else { continue };
@@ -1170,7 +1104,7 @@ impl Lowerer<'_> {
         block: &Block,
         span: Span,
     ) -> Grading {
-        let f = self.fields("grading", block, &[("grades", Shape::Block)], true);
+        let f = self.fields("grading", block, fields::of("grading"), true);
         let factors = f.factors.iter().map(|factor| self.factor(factor)).collect();
         let grades_block = f.block("grades");
         let grades = grades_block.map(|b| self.grades(b)).unwrap_or_default();
@@ -1204,7 +1138,7 @@ impl Lowerer<'_> {
         let (source, children) = match &factor.block {
             None => (None, Vec::new()),
             Some(block) => {
-                let f = self.fields("factor", block, &[("source", Shape::Field)], true);
+                let f = self.fields("factor", block, fields::of("factor"), true);
                 let source = f.value("source").and_then(|v| self.string(v));
                 (
                     source,
@@ -1273,14 +1207,7 @@ impl Lowerer<'_> {
     }
 
     fn limits(&mut self, region: Option<Ident>, block: &Block, span: Span) -> Limits {
-        use Shape::Field as F;
-        let known = [
-            ("max_concurrent", F),
-            ("support_lead", F),
-            ("required_support", F),
-            ("max_first_return_ratio", F),
-        ];
-        let f = self.fields("limits", block, &known, false);
+        let f = self.fields("limits", block, fields::of("limits"), false);
         let max_concurrent = f.value("max_concurrent").and_then(|v| {
             let q = self.quantity(v, |u| u == Unit::Plain, "正整数", "a positive whole number")?;
             match u32::try_from(q.node.value.normalize().mantissa()) {
@@ -1349,7 +1276,16 @@ impl Lowerer<'_> {
     }
 }
 
-const PRODUCT_KINDS: &[(&str, ProductKind)] = &[
+/// The keywords of `type:` on a channel.
+pub const CHANNEL_TYPES: &[(&str, ChannelType)] = &[
+    ("owned", ChannelType::Owned),
+    ("social", ChannelType::Social),
+    ("electronic", ChannelType::Electronic),
+    ("direct", ChannelType::Direct),
+];
+
+/// The keywords of a product's `kind:` (and a channel's `handles:`).
+pub const PRODUCT_KINDS: &[(&str, ProductKind)] = &[
     ("plan", ProductKind::Plan),
     ("data", ProductKind::Data),
     ("terminal", ProductKind::Terminal),
@@ -1358,14 +1294,16 @@ const PRODUCT_KINDS: &[(&str, ProductKind)] = &[
     ("value_added", ProductKind::ValueAdded),
 ];
 
-const SUPPORT_KINDS: &[(&str, SupportKind)] = &[
+/// The keywords of a support's `kind:` (and `required_support:`).
+pub const SUPPORT_KINDS: &[(&str, SupportKind)] = &[
     ("system", SupportKind::System),
     ("knowledge", SupportKind::Knowledge),
     ("training", SupportKind::Training),
     ("material", SupportKind::Material),
 ];
 
-const COMMISSION_KINDS: &[(&str, CommissionKind)] = &[
+/// The keywords of a commission table's `kind:`.
+pub const COMMISSION_KINDS: &[(&str, CommissionKind)] = &[
     ("first_return", CommissionKind::FirstReturn),
     ("revenue_share", CommissionKind::RevenueShare),
     ("incentive", CommissionKind::Incentive),

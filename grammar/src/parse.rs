@@ -671,3 +671,11 @@ impl Walker {
         }
     }
 }
+
+/// Is `text` exactly one identifier (what a name may be)?
+pub fn is_ident(text: &str) -> bool {
+    KoujingParser::parse(Rule::ident, text)
+        .ok()
+        .and_then(|mut pairs| pairs.next())
+        .is_some_and(|pair| pair.as_str().len() == text.len())
+}

@@ -10,7 +10,9 @@
 //!   never a dead server. Malformed frames and JSON are logged and skipped.
 //! - Nothing but protocol goes to stdout; logs go to stderr.
 
+mod completion;
 mod handlers;
+mod hover;
 mod server;
 mod to_proto;
 mod transport;

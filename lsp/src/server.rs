@@ -15,8 +15,11 @@ use lsp_types::{
 };
 use serde_json::Value;
 
-use crate::handlers;
 use crate::to_proto::{self, Encoding};
+use crate::{completion, handlers};
+
+/// `workspace/executeCommand`: read the workspace and `koujing.toml` again.
+pub const RESTART: &str = "koujing.restart";
 
 /// The server's state.
 pub struct Server {
@@ -28,6 +31,10 @@ pub struct Server {
     open: HashMap<String, (Url, i32)>,
     /// Uris of files seen, by path.
     uris: HashMap<String, Url>,
+    /// The workspace folders the client opened.
+    roots: Vec<PathBuf>,
+    /// The client can register file watchers (`workspace/didChangeWatchedFiles`).
+    dynamic_watch: bool,
     /// The last check, for code actions.
     pub report: Report,
     published: HashMap<String, Vec<lsp_types::Diagnostic>>,
@@ -78,6 +85,8 @@ impl Server {
             config: Config::default(),
             open: HashMap::new(),
             uris: HashMap::new(),
+            roots: Vec::new(),
+            dynamic_watch: false,
             report: Report::default(),
             published: HashMap::new(),
             dirty: false,
@@ -94,9 +103,75 @@ impl Server {
             .or_else(|| Url::parse(path).ok())
     }
 
-    pub fn file_id(&self, uri: &Url) -> Option<usize> {
+    /// The workspace file of a document.
+    pub fn document(&self, uri: &Url) -> Option<&koujing_checker::SourceFile> {
+        crate::hover::file(&self.workspace, &path_of(uri))
+    }
+
+    /// Is `path` a `.kj` file under one of the workspace folders?
+    fn in_workspace(&self, path: &Path) -> bool {
+        path.extension().is_some_and(|e| e == "kj")
+            && self.roots.iter().any(|root| path.starts_with(root))
+    }
+
+    /// Read `koujing.toml` and every `.kj` file of the workspace folders
+    /// again; open documents keep their buffer text.
+    fn load(&mut self) {
+        let mut config = Config::default();
+        let mut sources = Vec::new();
+        for root in &self.roots {
+            if let Ok(text) = std::fs::read_to_string(root.join("koujing.toml")) {
+                if let Ok(parsed) = Config::parse(&text) {
+                    config = parsed;
+                }
+            }
+            let mut files = Vec::new();
+            find_kj(root, &mut files, 0);
+            for file in files {
+                let path = file.to_string_lossy().replace('\\', "/");
+                if self.open.contains_key(&path) {
+                    continue;
+                }
+                if let Ok(bytes) = std::fs::read(&file) {
+                    if let Ok(uri) = Url::from_file_path(&file) {
+                        self.uris.insert(path.clone(), uri);
+                    }
+                    sources.push((path, bytes));
+                }
+            }
+        }
+        // Open documents: their buffers, whether on disk or not.
+        for path in self.open.keys() {
+            if let Some(file) = crate::hover::file(&self.workspace, path) {
+                sources.push((path.clone(), file.text.as_bytes().to_vec()));
+            }
+        }
+        self.workspace = Workspace::new(sources);
+        self.config = config;
+        self.dirty = true;
+    }
+
+    /// A file changed on disk (or was created or deleted).
+    fn disk_changed(&mut self, uri: &Url, deleted: bool) {
+        let Ok(file) = uri.to_file_path() else {
+            return;
+        };
+        if file.file_name().is_some_and(|n| n == "koujing.toml") {
+            self.load();
+            return;
+        }
         let path = path_of(uri);
-        self.workspace.files.iter().position(|f| f.path == path)
+        if self.open.contains_key(&path) || !self.in_workspace(&file) {
+            return; // the buffer wins; files elsewhere are not ours
+        }
+        match std::fs::read(&file) {
+            Ok(bytes) if !deleted => {
+                self.uris.insert(path.clone(), uri.clone());
+                self.workspace.set_file(&path, &bytes);
+            }
+            _ => self.workspace.remove_file(&path),
+        }
+        self.dirty = true;
     }
 
     fn initialize(&mut self, params: InitializeParams) -> InitializeResult {
@@ -127,26 +202,15 @@ impl Server {
                 roots.push(path);
             }
         }
-        let mut sources = Vec::new();
-        for root in &roots {
-            if let Ok(text) = std::fs::read_to_string(root.join("koujing.toml")) {
-                if let Ok(config) = Config::parse(&text) {
-                    self.config = config;
-                }
-            }
-            let mut files = Vec::new();
-            find_kj(root, &mut files, 0);
-            for file in files {
-                if let Ok(bytes) = std::fs::read(&file) {
-                    let path = file.to_string_lossy().replace('\\', "/");
-                    if let Ok(uri) = Url::from_file_path(&file) {
-                        self.uris.insert(path.clone(), uri);
-                    }
-                    sources.push((path, bytes));
-                }
-            }
-        }
-        self.workspace = Workspace::new(sources);
+        self.dynamic_watch = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|w| w.dynamic_registration)
+            .unwrap_or(false);
+        self.roots = roots;
+        self.load();
         self.lang = params
             .locale
             .as_deref()
@@ -169,7 +233,21 @@ impl Server {
                 code_action_provider: Some(lsp_types::CodeActionProviderCapability::Simple(true)),
                 completion_provider: Some(lsp_types::CompletionOptions {
                     trigger_characters: Some(vec![":".into(), "[".into(), ",".into(), " ".into()]),
+                    resolve_provider: Some(true),
                     ..Default::default()
+                }),
+                rename_provider: Some(lsp_types::OneOf::Right(lsp_types::RenameOptions {
+                    prepare_provider: Some(true),
+                    work_done_progress_options: Default::default(),
+                })),
+                document_highlight_provider: Some(lsp_types::OneOf::Left(true)),
+                execute_command_provider: Some(lsp_types::ExecuteCommandOptions {
+                    commands: vec![RESTART.into()],
+                    work_done_progress_options: Default::default(),
+                }),
+                workspace: Some(lsp_types::WorkspaceServerCapabilities {
+                    workspace_folders: None,
+                    file_operations: None,
                 }),
                 ..Default::default()
             },
@@ -223,18 +301,29 @@ impl Server {
                 {
                     let path = path_of(&p.text_document.uri);
                     self.open.remove(&path);
-                    // Back to what is on disk (or gone, for an unsaved document).
-                    match p
+                    // Back to what is on disk; gone for an unsaved document
+                    // or a file outside the workspace folders.
+                    let on_disk = p
                         .text_document
                         .uri
                         .to_file_path()
                         .ok()
-                        .and_then(|f| std::fs::read(f).ok())
-                    {
+                        .filter(|f| self.in_workspace(f))
+                        .and_then(|f| std::fs::read(f).ok());
+                    match on_disk {
                         Some(bytes) => self.workspace.set_file(&path, &bytes),
                         None => self.workspace.remove_file(&path),
                     }
                     self.dirty = true;
+                }
+            }
+            notification::DidChangeWatchedFiles::METHOD => {
+                if let Ok(p) =
+                    serde_json::from_value::<lsp_types::DidChangeWatchedFilesParams>(note.params)
+                {
+                    for change in p.changes {
+                        self.disk_changed(&change.uri, change.typ == lsp_types::FileChangeType::DELETED);
+                    }
                 }
             }
             notification::DidSaveTextDocument::METHOD | notification::Initialized::METHOD => {}
@@ -282,10 +371,35 @@ impl Server {
             request::WorkspaceSymbolRequest::METHOD => json(serde_json::to_value(
                 handlers::workspace_symbols(self, params(req)?),
             )),
-            request::Completion::METHOD => json(serde_json::to_value(handlers::completion(
+            request::Completion::METHOD => json(serde_json::to_value(completion::completion(
                 self,
                 params(req)?,
             ))),
+            request::ResolveCompletionItem::METHOD => json(serde_json::to_value(
+                completion::resolve(self, params(req)?),
+            )),
+            request::PrepareRenameRequest::METHOD => json(serde_json::to_value(
+                handlers::prepare_rename(self, params(req)?)?,
+            )),
+            request::Rename::METHOD => {
+                json(serde_json::to_value(handlers::rename(self, params(req)?)?))
+            }
+            request::DocumentHighlightRequest::METHOD => json(serde_json::to_value(
+                handlers::document_highlight(self, params(req)?),
+            )),
+            request::ExecuteCommand::METHOD => {
+                let p: lsp_types::ExecuteCommandParams = params(req)?;
+                match p.command.as_str() {
+                    RESTART => {
+                        self.load();
+                        Ok(Value::Null)
+                    }
+                    other => Err((
+                        ErrorCode::InvalidParams as i32,
+                        format!("unknown command {other}"),
+                    )),
+                }
+            }
             request::Formatting::METHOD => json(serde_json::to_value(handlers::formatting(
                 self,
                 params(req)?,
@@ -300,18 +414,33 @@ impl Server {
         }
     }
 
-    fn to_diagnostic(&self, d: &Diagnostic) -> Option<lsp_types::Diagnostic> {
-        let file = self.workspace.file(d.file)?;
+    /// The file of a file id of the last report.
+    fn report_file(&self, id: usize) -> Option<&koujing_checker::SourceFile> {
+        crate::hover::file(&self.workspace, self.report.model.path(id)?)
+    }
+
+    fn location(&self, id: usize, span: koujing_grammar::Span) -> Option<Location> {
+        let file = self.report_file(id)?;
+        Some(Location {
+            uri: self.uri_of(&file.path)?,
+            range: to_proto::range(file, span, self.encoding),
+        })
+    }
+
+    /// A diagnostic in the protocol, with its path; then the same finding
+    /// mirrored into every other file its related locations are in (a
+    /// duplicate name, a conflict between two files' campaigns: each side
+    /// sees it), pointing back to where it is reported.
+    fn to_diagnostics(&self, d: &Diagnostic) -> Vec<(String, lsp_types::Diagnostic)> {
+        let Some(file) = self.report_file(d.file) else {
+            return Vec::new();
+        };
         let related: Vec<DiagnosticRelatedInformation> = d
             .related
             .iter()
             .filter_map(|r| {
-                let other = self.workspace.file(r.file)?;
                 Some(DiagnosticRelatedInformation {
-                    location: Location {
-                        uri: self.uri_of(&other.path)?,
-                        range: to_proto::range(other, r.span, self.encoding),
-                    },
+                    location: self.location(r.file, r.span)?,
                     message: r.message.get(self.lang).to_string(),
                 })
             })
@@ -321,7 +450,7 @@ impl Server {
             message.push('\n');
             message.push_str(help.get(self.lang));
         }
-        Some(lsp_types::Diagnostic {
+        let primary = lsp_types::Diagnostic {
             range: to_proto::range(file, d.span, self.encoding),
             severity: Some(match d.severity {
                 Severity::Error => DiagnosticSeverity::ERROR,
@@ -331,13 +460,39 @@ impl Server {
             code: Some(NumberOrString::String(d.code.as_str().to_string())),
             source: Some("koujing".into()),
             message,
-            related_information: if related.is_empty() {
-                None
-            } else {
-                Some(related)
-            },
+            related_information: (!related.is_empty()).then_some(related),
             ..Default::default()
-        })
+        };
+        let mut out = Vec::new();
+        let mut mirrored: Vec<usize> = Vec::new();
+        for r in &d.related {
+            if r.file == d.file || mirrored.contains(&r.file) {
+                continue;
+            }
+            mirrored.push(r.file);
+            let (Some(other), Some(back)) = (self.report_file(r.file), self.location(d.file, d.span))
+            else {
+                continue;
+            };
+            let here = if self.lang.is_zh() {
+                "问题报告于此"
+            } else {
+                "reported here"
+            };
+            out.push((
+                other.path.clone(),
+                lsp_types::Diagnostic {
+                    range: to_proto::range(other, r.span, self.encoding),
+                    related_information: Some(vec![DiagnosticRelatedInformation {
+                        location: back,
+                        message: here.to_string(),
+                    }]),
+                    ..primary.clone()
+                },
+            ));
+        }
+        out.insert(0, (file.path.clone(), primary));
+        out
     }
 
     /// Re-check and publish what changed.
@@ -355,9 +510,8 @@ impl Server {
             .map(|f| (f.path.clone(), Vec::new()))
             .collect();
         for d in &self.report.diagnostics {
-            if let (Some(file), Some(proto)) = (self.workspace.file(d.file), self.to_diagnostic(d))
-            {
-                by_path.entry(file.path.clone()).or_default().push(proto);
+            for (path, proto) in self.to_diagnostics(d) {
+                by_path.entry(path).or_default().push(proto);
             }
         }
         // Files that disappeared get an empty list once.
@@ -415,6 +569,15 @@ pub fn run(connection: Connection) -> Result<(), String> {
     while let Ok(message) = connection.receiver.recv() {
         match message {
             Message::Request(req) => {
+                // Answer from the current text: re-check first if it changed.
+                if server.dirty
+                    && server.initialized
+                    && !server.shutdown
+                    && catch_unwind(AssertUnwindSafe(|| server.recheck(&connection))).is_err()
+                {
+                    server.dirty = false;
+                    show_message(&connection, "koujing: internal error while checking".into());
+                }
                 let id: RequestId = req.id.clone();
                 let outcome = catch_unwind(AssertUnwindSafe(|| server.request(&req)));
                 let response = match outcome {

@@ -1,0 +1,82 @@
+//! `koujing build`: compile a clean workspace into a bundle folder.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use koujing_checker::{render, Severity};
+
+use super::{auto_color, check_paths, parse_date, pick_lang, read_text};
+use crate::bundle;
+
+/// Arguments of `koujing build`.
+#[derive(clap::Args)]
+pub struct Args {
+    paths: Vec<PathBuf>,
+    /// The bundle folder (replaced atomically if it holds a previous bundle).
+    #[arg(long)]
+    out: PathBuf,
+    /// Sign manifest.json with this Ed25519 key (from `koujing keygen`).
+    #[arg(long)]
+    sign_key: Option<PathBuf>,
+    #[arg(long)]
+    lang: Option<String>,
+    #[arg(long, value_parser = parse_date)]
+    today: Option<NaiveDate>,
+}
+
+/// Run `koujing build`.
+pub fn run(args: Args) -> Result<ExitCode, String> {
+    let (loaded, report) = check_paths(&args.paths, args.today, false)?;
+    let lang = pick_lang(args.lang.as_deref(), loaded.config.lang)?;
+    let signing_key = match &args.sign_key {
+        Some(path) => Some(
+            koujing_checker::compile::manifest::read_secret(&read_text(path)?).ok_or_else(
+                || {
+                    format!(
+                        "{}: 不是 koujing keygen 生成的私钥 / not a key from `koujing keygen`",
+                        path.display()
+                    )
+                },
+            )?,
+        ),
+        None => None,
+    };
+    let errors = report.count(Severity::Error);
+    let mut stdout = std::io::stdout().lock();
+    if errors > 0 {
+        let _ = stdout
+            .write_all(render::human(&loaded.workspace, &report, lang, auto_color()).as_bytes());
+        let _ = writeln!(
+            stdout,
+            "{}",
+            if lang.is_zh() {
+                format!("构建已取消:有 {errors} 个错误,未写入任何文件")
+            } else {
+                format!("build refused: {errors} errors; nothing was written")
+            }
+        );
+        return Ok(ExitCode::from(1));
+    }
+    let source_date_epoch = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|v| v.trim().parse().ok());
+    let build_options = koujing_checker::compile::BuildOptions {
+        source_paths: loaded.relative.clone(),
+        source_date_epoch,
+        signing_key,
+    };
+    let built = koujing_checker::compile::build(&loaded.workspace, &build_options);
+    bundle::write(&built, &args.out)?;
+    let _ = writeln!(
+        stdout,
+        "{}",
+        if lang.is_zh() {
+            format!("已生成 {}:{} 个文件", args.out.display(), built.files.len())
+        } else {
+            format!("built {}: {} files", args.out.display(), built.files.len())
+        }
+    );
+    Ok(ExitCode::SUCCESS)
+}

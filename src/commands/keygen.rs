@@ -1,0 +1,21 @@
+//! `koujing keygen`: write a new Ed25519 key pair.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::bundle;
+
+/// Arguments of `koujing keygen`.
+#[derive(clap::Args)]
+pub struct Args {
+    #[arg(long)]
+    out: PathBuf,
+}
+
+/// Run `koujing keygen`.
+pub fn run(args: Args) -> Result<ExitCode, String> {
+    let (key, public) = bundle::keygen(&args.out)?;
+    let _ = writeln!(std::io::stdout(), "{}\n{}", key.display(), public.display());
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,70 @@
+//! `koujing test`: run `*.kjtest` files against the evaluator.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use super::{pick_lang, runtime, Format};
+use crate::kjtest;
+
+/// Arguments of `koujing test`.
+#[derive(clap::Args)]
+pub struct Args {
+    paths: Vec<PathBuf>,
+    /// Evaluate a built bundle instead of the sources.
+    #[arg(long)]
+    bundle: Option<PathBuf>,
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
+    #[arg(long)]
+    lang: Option<String>,
+}
+
+/// Run `koujing test`.
+pub fn run(args: Args) -> Result<ExitCode, String> {
+    let (runtime, config_lang) = runtime(&args.paths, args.bundle.as_ref())?;
+    let lang = pick_lang(args.lang.as_deref(), config_lang)?;
+    let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
+    let files = kjtest::find(&args.paths)?;
+    if files.is_empty() {
+        return Err("没有找到 .kjtest 文件 / no .kjtest files found".into());
+    }
+    let mut outcomes = Vec::new();
+    for file in &files {
+        let shown = file
+            .strip_prefix(&cwd)
+            .unwrap_or(file)
+            .display()
+            .to_string();
+        outcomes.extend(kjtest::run_file(&runtime, file, &shown, lang)?);
+    }
+    let failed = outcomes.iter().filter(|o| !o.diff.is_empty()).count();
+    let mut out = String::new();
+    match args.format {
+        Format::Junit => out = kjtest::junit(&outcomes),
+        _ => {
+            for o in &outcomes {
+                if o.diff.is_empty() {
+                    out.push_str(&format!("PASS {} · {}\n", o.file, o.name));
+                } else {
+                    out.push_str(&format!("FAIL {} · {}\n", o.file, o.name));
+                    for line in &o.diff {
+                        for l in line.lines() {
+                            out.push_str(&format!("    {l}\n"));
+                        }
+                    }
+                }
+            }
+            out.push_str(&format!(
+                "{} passed, {failed} failed\n",
+                outcomes.len() - failed
+            ));
+        }
+    }
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    Ok(if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
