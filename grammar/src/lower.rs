@@ -578,9 +578,9 @@ impl Lowerer<'_> {
         span: Span,
     ) -> Channel {
         let f = self.fields("channel", block, fields::of("channel"), false);
-        let channel_type = f.value("type").and_then(|v| {
-            self.enum_value(v, CHANNEL_TYPES)
-        });
+        let channel_type = f
+            .value("type")
+            .and_then(|v| self.enum_value(v, CHANNEL_TYPES));
         if f.get("type").is_none() {
             self.missing(&name, "channel", "type");
         }

@@ -261,8 +261,7 @@ fn values(
     listed: &[String],
 ) -> Vec<CompletionItem> {
     let value = CompletionItemKind::ENUM_MEMBER;
-    if block == "audience" || (block == "rates" && !["product", "grade", "tenure"].contains(&key))
-    {
+    if block == "audience" || (block == "rates" && !["product", "grade", "tenure"].contains(&key)) {
         return dimension_values(server, key, listed);
     }
     match (keyword, key) {
@@ -347,7 +346,9 @@ fn keys(server: &Server, keyword: &str, frames: &[Frame]) -> Vec<CompletionItem>
         _ if keyword == "grading" => {
             let mut items = keyword_items(["factor"], CompletionItemKind::KEYWORD);
             items.extend(keyword_items(
-                koujing_grammar::fields::of("factor").iter().map(|(k, _)| *k),
+                koujing_grammar::fields::of("factor")
+                    .iter()
+                    .map(|(k, _)| *k),
                 field,
             ));
             items
@@ -408,7 +409,8 @@ mod tests {
         assert_eq!(place_at("// a comment |"), Place::Text);
         assert_eq!(place_at("campaign a { // x |\n}"), Place::Text);
         assert_eq!(place_at("campaign a { title: \"x |\" }"), Place::Text);
-        let Place::In { frames, key, .. } = place_at("campaign a {\n  channels: [\n    x,\n    |\n  ]\n}")
+        let Place::In { frames, key, .. } =
+            place_at("campaign a {\n  channels: [\n    x,\n    |\n  ]\n}")
         else {
             panic!("in the campaign")
         };
@@ -426,8 +428,7 @@ mod tests {
         };
         assert_eq!(frames.len(), 1);
         assert_eq!(key, None);
-        let Place::In { key, .. } = place_at("commission a {\n  rates {\n    product |")
-        else {
+        let Place::In { key, .. } = place_at("commission a {\n  rates {\n    product |") else {
             panic!("in the table")
         };
         assert_eq!(key.as_deref(), Some("product"));

@@ -171,11 +171,15 @@ pub fn prepare_rename(
         return Err(rename_error(
             server,
             "这里没有可重命名的名称(只有条目名和对它们的引用可以重命名)".into(),
-            "nothing to rename here (only item names and references to them can be renamed)"
-                .into(),
+            "nothing to rename here (only item names and references to them can be renamed)".into(),
         ));
     };
-    if server.report.model.definition(found.kind, found.name).is_none() {
+    if server
+        .report
+        .model
+        .definition(found.kind, found.name)
+        .is_none()
+    {
         return Err(rename_error(
             server,
             format!("`{}` 未定义,无法重命名", found.name),
@@ -189,7 +193,10 @@ pub fn prepare_rename(
 }
 
 /// Rename an item and every reference to it, across files.
-pub fn rename(server: &Server, params: RenameParams) -> Result<Option<WorkspaceEdit>, (i32, String)> {
+pub fn rename(
+    server: &Server,
+    params: RenameParams,
+) -> Result<Option<WorkspaceEdit>, (i32, String)> {
     let position = params.text_document_position.clone();
     if prepare_rename(server, position.clone())?.is_none() {
         return Ok(None);
@@ -217,13 +224,20 @@ pub fn rename(server: &Server, params: RenameParams) -> Result<Option<WorkspaceE
     if let Some(existing) = model.definition(found.kind, new) {
         return Err(rename_error(
             server,
-            format!("已有名为 `{new}` 的{kind}(在 {}),不能重命名为它", existing.path),
-            format!("a {kind_en} named `{new}` already exists (in {}); choose another name", existing.path),
+            format!(
+                "已有名为 `{new}` 的{kind}(在 {}),不能重命名为它",
+                existing.path
+            ),
+            format!(
+                "a {kind_en} named `{new}` already exists (in {}); choose another name",
+                existing.path
+            ),
         ));
     }
     let mut changes: HashMap<Url, Vec<TextEdit>> = HashMap::new();
     for (path, span) in occurrences(server, found.kind, found.name, true) {
-        let (Some(uri), Some(source)) = (server.uri_of(&path), hover::file(&server.workspace, &path))
+        let (Some(uri), Some(source)) =
+            (server.uri_of(&path), hover::file(&server.workspace, &path))
         else {
             continue;
         };
@@ -372,16 +386,9 @@ pub fn code_actions(server: &Server, params: CodeActionParams) -> Option<CodeAct
     let start = to_proto::offset(file, params.range.start, server.encoding);
     let end = to_proto::offset(file, params.range.end, server.encoding);
     let mut actions = Vec::new();
-    for d in server
-        .report
-        .diagnostics
-        .iter()
-        .filter(|d| {
-            model.path(d.file) == Some(file.path.as_str())
-                && d.span.start <= end
-                && start <= d.span.end
-        })
-    {
+    for d in server.report.diagnostics.iter().filter(|d| {
+        model.path(d.file) == Some(file.path.as_str()) && d.span.start <= end && start <= d.span.end
+    }) {
         let Some(fix) = &d.fix else { continue };
         let edits: Vec<TextEdit> = fix
             .edits

@@ -87,7 +87,13 @@ pub fn text(server: &Server, kind: Kind, name: &str) -> Option<String> {
         let leaves = region_leaves(&server.workspace, symbol).unwrap_or(0);
         return Some(format!(
             "{} ({leaves} {})",
-            head(symbol.title.as_ref().map(|t| format!(" — {t}")).unwrap_or_default()),
+            head(
+                symbol
+                    .title
+                    .as_ref()
+                    .map(|t| format!(" — {t}"))
+                    .unwrap_or_default()
+            ),
             t("个区县", "counties")
         ));
     }
@@ -186,9 +192,10 @@ pub fn text(server: &Server, kind: Kind, name: &str) -> Option<String> {
             lines.join("\n")
         }
         Item::Channel(ch) => {
-            let handles = ch.handles.as_ref().map_or("*".to_string(), |h| {
-                join(h.iter().map(|k| k.node.as_str()))
-            });
+            let handles = ch
+                .handles
+                .as_ref()
+                .map_or("*".to_string(), |h| join(h.iter().map(|k| k.node.as_str())));
             format!("{}\n- handles: {handles}", head(title(ch.title.as_ref())))
         }
         Item::Dimension(d) => {
@@ -211,11 +218,7 @@ pub fn text(server: &Server, kind: Kind, name: &str) -> Option<String> {
                 .collect();
             format!("{}\n- {}", head(title(g.title.as_ref())), bands.join("; "))
         }
-        Item::Commission(c) => format!(
-            "{} ({} rows)",
-            head(title(c.title.as_ref())),
-            c.rows.len()
-        ),
+        Item::Commission(c) => format!("{} ({} rows)", head(title(c.title.as_ref())), c.rows.len()),
         Item::Mix(m) => head(title(m.title.as_ref())),
     };
     Some(text)

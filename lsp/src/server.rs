@@ -322,7 +322,10 @@ impl Server {
                     serde_json::from_value::<lsp_types::DidChangeWatchedFilesParams>(note.params)
                 {
                     for change in p.changes {
-                        self.disk_changed(&change.uri, change.typ == lsp_types::FileChangeType::DELETED);
+                        self.disk_changed(
+                            &change.uri,
+                            change.typ == lsp_types::FileChangeType::DELETED,
+                        );
                     }
                 }
             }
@@ -470,7 +473,8 @@ impl Server {
                 continue;
             }
             mirrored.push(r.file);
-            let (Some(other), Some(back)) = (self.report_file(r.file), self.location(d.file, d.span))
+            let (Some(other), Some(back)) =
+                (self.report_file(r.file), self.location(d.file, d.span))
             else {
                 continue;
             };

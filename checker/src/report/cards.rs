@@ -5,12 +5,12 @@
 //! start date.
 
 use std::cmp::Reverse;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 use koujing_grammar::ast::{AudienceValue, Benefit, Stacking, StrLit};
 
-use super::{anchor, esc, Ctx};
+use super::{esc, Ctx};
 use crate::lexicon::Matcher;
 use crate::model::{show_end, CampaignFact};
 
@@ -25,10 +25,72 @@ pub(super) fn section(out: &mut String, cx: &Ctx<'_, '_>) {
     let mut order: Vec<(&CampaignFact<'_>, usize)> =
         cx.facts.iter().enumerate().map(|(i, f)| (f, i)).collect();
     order.sort_by_key(|(f, _)| (f.file, f.campaign.span.start));
+    let dense = cx.facts.len() > DENSE;
+    let mut compact: Vec<(&CampaignFact<'_>, usize)> = Vec::new();
     for (fact, i) in order {
-        card(out, cx, &matcher, fact, i);
+        let clean = cx.by_fact.get(i).is_none_or(Vec::is_empty) && !cx.featured.contains(&i);
+        if dense && clean {
+            compact.push((fact, i));
+        } else {
+            card(out, cx, &matcher, fact, i);
+        }
+    }
+    if !compact.is_empty() {
+        let _ = write!(
+            out,
+            "<h3>{} ({})</h3><p class=\"legend\">{}</p><table class=\"compact\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>\n",
+            cx.t("没有发现的活动", "Campaigns without findings"),
+            compact.len(),
+            cx.t(
+                "活动超过 2000 个时,没有发现且不属于本次提交的活动以一行列出。",
+                "Above 2,000 campaigns, those without findings and outside the submission take one row each.",
+            ),
+            cx.t("活动", "campaign"),
+            cx.t("地区", "where"),
+            cx.t("时间", "when"),
+            cx.t("产品 → 到手价", "offer → final price"),
+            cx.t("渠道", "channels"),
+            cx.t("文案", "wording"),
+        );
+        for (fact, i) in compact {
+            row(out, cx, fact, i);
+        }
+        out.push_str("</tbody></table>\n");
     }
     out.push_str("</section>\n");
+}
+
+/// Above this many campaigns, clean ones take one table row each (the
+/// report stays under 10 MB at 10,000 campaigns).
+const DENSE: usize = 2000;
+
+/// A clean campaign as one row: enough to find it and read its offer.
+fn row(out: &mut String, cx: &Ctx<'_, '_>, fact: &CampaignFact<'_>, i: usize) {
+    let c = fact.campaign;
+    let regions = c.regions.as_ref().map_or_else(
+        || c.issuer.as_ref().map_or_else(String::new, |r| esc(&r.text)),
+        |list| {
+            list.iter()
+                .map(|r| esc(&r.text))
+                .collect::<Vec<_>>()
+                .join("、")
+        },
+    );
+    let price = crate::checks::wording::final_price(cx.index, c)
+        .map_or_else(String::new, |(value, unit)| {
+            format!(" → {}", koujing_grammar::ast::Quantity { value, unit })
+        });
+    let wording: Vec<String> = c.wording.iter().map(|w| esc(&w.text.value)).collect();
+    let name = esc(fact.name());
+    let _ = writeln!(
+        out,
+        "<tr id=\"c{i}\" data-campaign=\"{name}\"><th scope=\"row\">{name}</th><td>{regions}</td><td>{} ~ {}</td><td>{}{price}</td><td>{}</td><td>{}</td></tr>",
+        fact.start,
+        show_end(fact.end),
+        esc(fact.offer),
+        fact.channels.iter().map(|c| esc(c)).collect::<Vec<_>>().join("、"),
+        wording.join(" / "),
+    );
 }
 
 /// The customer pays, in words.
@@ -57,7 +119,7 @@ fn benefit(cx: &Ctx<'_, '_>, benefit: &Benefit) -> String {
 
 fn link(name: &str, cx: &Ctx<'_, '_>) -> String {
     if cx.fact_of.contains_key(name) {
-        format!("<a href=\"#{}\">{}</a>", anchor(name), esc(name))
+        format!("<a href=\"#{}\">{}</a>", cx.anchor(name), esc(name))
     } else {
         esc(name)
     }
@@ -92,15 +154,22 @@ fn card(
             );
         }
     }
+    let source = cx.ws.file(fact.file).map_or("", |f| &f.text);
+    let mut terms: BTreeSet<usize> = BTreeSet::new();
+    let mut text =
+        |lit: &StrLit| -> String { highlighted(cx, matcher, source, lit, own, &mut terms) };
+    let title = c.title.as_ref().map_or_else(String::new, |t| {
+        format!(
+            " · <span class=\"copy\" data-field=\"title\">{}</span>",
+            text(t)
+        )
+    });
     let _ = write!(
         out,
-        "<article class=\"card\" id=\"{}\" data-campaign=\"{}\"><h3>{}{} <small>{}</small>{badge}</h3>\n<dl class=\"fields\">",
-        anchor(fact.name()),
+        "<article class=\"card\" id=\"{}\" data-campaign=\"{}\"><h3>{}{title} <small>{}</small>{badge}</h3>\n<dl class=\"fields\">",
+        cx.anchor(fact.name()),
         esc(fact.name()),
         esc(fact.name()),
-        c.title
-            .as_ref()
-            .map_or_else(String::new, |t| format!(" · {}", esc(&t.value))),
         esc(cx.path(fact.file)),
     );
     let mut field = |label: &str, value: String| {
@@ -209,28 +278,14 @@ fn card(
     out.push_str("</dl>\n");
 
     // Customer text and FAQ.
-    let source = cx.ws.file(fact.file).map_or("", |f| &f.text);
-    let mut terms: BTreeMap<usize, ()> = BTreeMap::new();
-    let text = |lit: &StrLit, terms: &mut BTreeMap<usize, ()>| -> String {
-        highlighted(cx, matcher, source, lit, own, terms)
-    };
-    if !c.wording.is_empty() || c.title.is_some() {
+    if !c.wording.is_empty() {
         out.push_str("<div class=\"wording\">");
-        if let Some(t) = &c.title {
-            let body = text(t, &mut terms);
-            let _ = write!(
-                out,
-                "<p class=\"text\" data-field=\"title\"><span class=\"key\">{}</span> <span class=\"copy\">{body}</span></p>",
-                cx.t("标题", "title")
-            );
-        }
         for w in &c.wording {
-            let body = text(&w.text, &mut terms);
+            let body = text(&w.text);
             let _ = write!(
                 out,
-                "<p class=\"text\" data-field=\"{}\"><span class=\"key\">{}</span> <span class=\"copy\">{body}</span></p>",
-                esc(&w.key.text),
-                esc(&w.key.text)
+                "<p data-field=\"{key}\"><i>{key}</i> <span class=\"copy\">{body}</span></p>",
+                key = esc(&w.key.text),
             );
         }
         out.push_str("</div>\n");
@@ -244,8 +299,8 @@ fn card(
     } else {
         out.push_str("<dl class=\"faq\">");
         for e in &c.faq {
-            let q = text(&e.question, &mut terms);
-            let a = text(&e.answer, &mut terms);
+            let q = text(&e.question);
+            let a = text(&e.answer);
             let _ = write!(out, "<dt>{} {q}</dt><dd>{a}</dd>", cx.t("问", "Q"));
         }
         out.push_str("</dl>\n");
@@ -256,7 +311,7 @@ fn card(
             "<p class=\"terms\"><span class=\"key\">{}</span> ",
             cx.t("术语", "Terms")
         );
-        for &t in terms.keys() {
+        for &t in &terms {
             if let Some(term) = matcher.terms.get(t) {
                 let _ = write!(
                     out,
@@ -300,55 +355,35 @@ fn supports(out: &mut String, cx: &Ctx<'_, '_>, fact: &CampaignFact<'_>) {
     let deadline = lead.before(fact.start);
     let _ = write!(
         out,
-        "<table class=\"supports\"><caption>{} ({} {})</caption><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+        "<p class=\"supports\"><i>{}</i> {} {}: ",
         cx.t("支撑", "Supports"),
-        cx.t("须在此日前就绪:", "must be ready by"),
+        cx.t("须就绪于", "due"),
         deadline.map_or_else(|| "—".to_string(), |d| d.to_string()),
-        cx.t("支撑", "support"),
-        cx.t("类型", "kind"),
-        cx.t("实际就绪", "effective ready"),
-        cx.t("状态", "status"),
     );
     for r in &c.requires {
-        let Some(i) = cx.index.supports.index_of(&r.text) else {
-            let _ = write!(
-                out,
-                "<tr class=\"unknown\"><td>{}</td><td></td><td></td><td>✖ {}</td></tr>",
-                esc(&r.text),
-                cx.t("未定义", "not defined")
-            );
-            continue;
-        };
-        let kind = cx
-            .index
-            .supports
-            .defs
-            .get(i)
-            .and_then(|d| d.item.kind)
-            .map_or("", |k| k.node.as_str());
-        let ready = cx.readiness.effective.get(i).copied().flatten();
-        let (class, status) = match (ready, deadline) {
-            (Some(ready), Some(deadline)) if ready > deadline => (
+        let i = cx.index.supports.index_of(&r.text);
+        let ready = i.and_then(|i| cx.readiness.effective.get(i).copied().flatten());
+        let (class, status) = match (i, ready, deadline) {
+            (None, _, _) => ("unknown", format!("✖ {}", cx.t("未定义", "not defined"))),
+            (_, Some(ready), Some(deadline)) if ready > deadline => (
                 "late",
                 format!(
-                    "✖ {} {} {}",
+                    "✖ {ready}, {} {} {}",
                     cx.t("晚", "late by"),
                     (ready - deadline).num_days(),
                     cx.t("天", "days")
                 ),
             ),
-            (Some(_), Some(_)) => ("ok", format!("✔ {}", cx.t("按时", "on time"))),
+            (_, Some(ready), Some(_)) => ("ok", format!("✔ {ready}")),
             _ => ("unknown", "?".to_string()),
         };
         let _ = write!(
             out,
-            "<tr class=\"{class}\" data-support=\"{}\"><td>{}</td><td>{kind}</td><td>{}</td><td>{status}</td></tr>",
-            esc(&r.text),
-            esc(&r.text),
-            ready.map_or_else(|| "—".to_string(), |d| d.to_string()),
+            "<span class=\"{class}\" data-support=\"{name}\">{name} {status}</span> ",
+            name = esc(&r.text),
         );
     }
-    out.push_str("</table>\n");
+    out.push_str("</p>\n");
 }
 
 /// An interval of a string's value to wrap: findings (diagnostic indexes)
@@ -367,7 +402,7 @@ fn highlighted(
     source: &str,
     lit: &StrLit,
     own: &[usize],
-    terms: &mut BTreeMap<usize, ()>,
+    terms: &mut BTreeSet<usize>,
 ) -> String {
     let value = lit.value.as_str();
     let exact = source.get(lit.span.start + 1..lit.span.end.saturating_sub(1)) == Some(value);
@@ -398,7 +433,7 @@ fn highlighted(
         })
         .collect();
     for hit in matcher.find(value) {
-        terms.insert(hit.term, ());
+        terms.insert(hit.term);
         intervals.push(Interval {
             start: hit.start,
             end: hit.end,

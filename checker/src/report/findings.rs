@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use super::{anchor, esc, Ctx};
+use super::{esc, Ctx};
 use crate::codes::{Code, Severity};
 use crate::model::CampaignFact;
 
@@ -33,7 +33,7 @@ pub(super) fn row(out: &mut String, cx: &Ctx<'_, '_>, i: usize, with_id: bool) {
         .copied()
         .flatten()
         .and_then(|f| cx.facts.get(f))
-        .map(|f| format!("<a href=\"#{}\">{}</a>", anchor(f.name()), esc(f.name())))
+        .map(|f| format!("<a href=\"#{}\">{}</a>", cx.anchor(f.name()), esc(f.name())))
         .unwrap_or_default();
     let fix = d
         .fix
@@ -214,7 +214,7 @@ pub(super) fn section(out: &mut String, cx: &Ctx<'_, '_>) {
         let _ = write!(
             out,
             "<tr><th scope=\"row\"><a href=\"#{}\">{}</a></th>",
-            anchor(name),
+            cx.anchor(name),
             esc(name)
         );
         for sev in SEVERITIES {

@@ -72,15 +72,6 @@ pub(crate) fn esc(text: &str) -> String {
     out
 }
 
-/// A stable, ASCII-safe element id for a campaign: its code points in hex.
-pub(crate) fn anchor(name: &str) -> String {
-    let mut out = String::from("c");
-    for c in name.chars() {
-        let _ = write!(out, "-{:x}", c as u32);
-    }
-    out
-}
-
 /// What every section reads: the workspace, its index and campaign model,
 /// the findings and which campaign each one belongs to.
 pub(crate) struct Ctx<'a, 'w> {
@@ -99,11 +90,21 @@ pub(crate) struct Ctx<'a, 'w> {
     pub fact_of: HashMap<&'w str, usize>,
     /// Which campaign a location lies in.
     pub spans: CampaignSpans,
+    /// Campaigns the submission adds or changes (always shown in full).
+    pub featured: std::collections::BTreeSet<usize>,
     /// Effective ready dates of the supports.
     pub readiness: Readiness,
 }
 
 impl<'a, 'w> Ctx<'a, 'w> {
+    /// The element id of a campaign's card: `c` and its position in the
+    /// campaign model (stable: the model follows the sorted files).
+    pub fn anchor(&self, name: &str) -> String {
+        self.fact_of
+            .get(name)
+            .map_or_else(|| "missing".to_string(), |i| format!("c{i}"))
+    }
+
     pub fn zh(&self) -> bool {
         self.lang.is_zh()
     }
@@ -199,7 +200,7 @@ pub fn render(workspace: &Workspace, report: &Report, options: &Options) -> Stri
             list.push(i);
         }
     }
-    let fact_of = facts
+    let fact_of: HashMap<&str, usize> = facts
         .iter()
         .enumerate()
         .map(|(i, f)| (f.name(), i))
@@ -214,6 +215,13 @@ pub fn render(workspace: &Workspace, report: &Report, options: &Options) -> Stri
         paths: &options.paths,
         owner,
         by_fact,
+        featured: options
+            .submission
+            .iter()
+            .flat_map(|s| s.differences.iter())
+            .filter(|d| d.kind == "campaign")
+            .filter_map(|d| fact_of.get(d.name.as_str()).copied())
+            .collect(),
         fact_of,
         spans,
         readiness: readiness(&index),

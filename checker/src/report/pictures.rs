@@ -8,7 +8,7 @@ use std::fmt::Write;
 use chrono::{Datelike, Duration, NaiveDate};
 use petgraph::unionfind::UnionFind;
 
-use super::{anchor, esc, Ctx};
+use super::{esc, Ctx};
 use crate::codes::Code;
 use crate::model::CampaignFact;
 
@@ -465,7 +465,7 @@ pub(super) fn conflicts(out: &mut String, cx: &Ctx<'_, '_>) {
                 out,
                 "<th scope=\"col\" title=\"{}\"><a href=\"#{}\">{}</a></th>",
                 esc(name(m)),
-                anchor(name(m)),
+                cx.anchor(name(m)),
                 k + 1
             );
         }
@@ -475,7 +475,7 @@ pub(super) fn conflicts(out: &mut String, cx: &Ctx<'_, '_>) {
                 out,
                 "<tr><th scope=\"row\">{} <a href=\"#{}\">{}</a></th>",
                 k + 1,
-                anchor(name(row)),
+                cx.anchor(name(row)),
                 esc(name(row))
             );
             for &col in &members {

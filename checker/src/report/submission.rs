@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
-use super::{anchor, esc, findings, Ctx};
+use super::{esc, findings, Ctx};
 use crate::compile::diff::{diff, Change, Difference};
 use crate::compile::{build, BuildOptions};
 use crate::diagnostic::FileId;
@@ -124,7 +124,7 @@ pub(super) fn section(out: &mut String, cx: &Ctx<'_, '_>, submission: &Submissio
                 Change::Changed => ("~", cx.t("修改", "changed")),
             };
             let name = if d.kind == "campaign" && cx.fact_of.contains_key(d.name.as_str()) {
-                format!("<a href=\"#{}\">{}</a>", anchor(&d.name), esc(&d.name))
+                format!("<a href=\"#{}\">{}</a>", cx.anchor(&d.name), esc(&d.name))
             } else {
                 esc(&d.name)
             };
