@@ -62,14 +62,22 @@ fn dom(browser: &Path, dir: &Path, args: &[&str], html: &Path) -> String {
     all.extend_from_slice(args);
     all.extend(["--out", html.to_str().unwrap()]);
     let out = koujing(dir, &all);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let profile = tempfile::tempdir().unwrap();
     let dom = headless(browser, profile.path())
         .arg("--dump-dom")
         .arg(format!("file://{}", html.display()))
         .output()
         .unwrap();
-    assert!(dom.status.success(), "{}", String::from_utf8_lossy(&dom.stderr));
+    assert!(
+        dom.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dom.stderr)
+    );
     String::from_utf8_lossy(&dom.stdout).into_owned()
 }
 
@@ -138,7 +146,7 @@ campaign 抚州崇仁网厅流量半价 "崇仁网厅流量包半价" {
 campaign 抚州临川宽带特惠 "临川宽带特惠" {
   issuer: 抚州
   regions: [临川区]
-  window: 2026-12-10 .. 2026-12-20
+  window: 2026-12-11 .. 2026-12-20
   offer: 宽带100M
   benefit: discount 30%
   channels: [自有营业厅]
@@ -158,11 +166,23 @@ fn seeded_problems_show_in_pictures_and_text() {
     copy_dir(&root().join("policies"), &ws);
     let fuzhou = ws.join("cities/fuzhou.kj");
     // A wrong discount in a headline (7折 is 30% off; the headline says 6折).
-    edit(&fuzhou, "宽带续约7折,每月只需35元", "宽带续约6折,每月只需35元");
+    edit(
+        &fuzhou,
+        "宽带续约7折,每月只需35元",
+        "宽带续约6折,每月只需35元",
+    );
     // Jargon without FAQ.
-    edit(&fuzhou, "老用户续约100M宽带享7折", "老用户续约100M宽带享7折,合约期12个月");
+    edit(
+        &fuzhou,
+        "老用户续约100M宽带享7折",
+        "老用户续约100M宽带享7折,提前解约需付违约金",
+    );
     // A late support.
-    edit(&ws.join("province/supports.kj"), "ready: 2027-01-05", "ready: 2027-02-19");
+    edit(
+        &ws.join("province/supports.kj"),
+        "ready: 2027-01-05",
+        "ready: 2027-02-19",
+    );
     // A conflict (KJ2001 with the province's exclusive campaign) and 扎堆
     // (a fourth campaign on 临川区's own shops in December).
     let mut text = std::fs::read_to_string(&fuzhou).unwrap();
@@ -176,7 +196,10 @@ fn seeded_problems_show_in_pictures_and_text() {
         diags.iter().filter(|d| d["code"] == code).collect()
     };
     for code in ["KJ3001", "KJ4002", "KJ2002", "KJ2001", "KJ5001"] {
-        assert!(!of(code).is_empty(), "the seed for {code} did not take: {diags:?}");
+        assert!(
+            !of(code).is_empty(),
+            "the seed for {code} did not take: {diags:?}"
+        );
     }
     let html = tmp.path().join("seeded.html");
     let dom = dom(&browser, &ws, &[".", "--lang", "zh-CN"], &html);
@@ -191,16 +214,30 @@ fn seeded_problems_show_in_pictures_and_text() {
                 .map(|(at, _)| {
                     let start = at + dom[at..].find('>').unwrap() + 1;
                     let inner = &dom[start..];
-                    // The mark's own text, up to its first child or its end.
-                    inner[..inner.find('<').unwrap()].to_string()
+                    // The mark's text: up to its end, tags removed.
+                    let body = &inner[..inner.find("</mark>").unwrap()];
+                    let mut text = String::new();
+                    let mut in_tag = false;
+                    for c in body.chars() {
+                        match c {
+                            '<' => in_tag = true,
+                            '>' => in_tag = false,
+                            c if !in_tag => text.push(c),
+                            _ => {}
+                        }
+                    }
+                    text
                 })
                 .collect();
-            assert!(texts.contains(&want), "{code}: `{want}` not among marks {texts:?}");
+            assert!(
+                texts.contains(&want),
+                "{code}: `{want}` not among marks {texts:?}"
+            );
         }
     }
     // The jargon term is underlined and explained.
     assert!(dom.contains("<abbr class=\"jargon\" tabindex=\"0\" title=\""));
-    assert!(dom.contains("<b>合约期</b> — "));
+    assert!(dom.contains("<b>违约金</b> — "));
 
     // The timeline marks the late support, and the card says it is late.
     let late = attrs(&dom, "class=\"need late\"", "data-support");
@@ -220,13 +257,18 @@ fn seeded_problems_show_in_pictures_and_text() {
     // The conflict matrix has the KJ2001 pair, with the witness on hover.
     let pairs = attrs(&dom, "class=\"edge kj2001\"", "data-pair");
     assert!(
-        pairs.iter().any(|p| p.contains("抚州崇仁网厅流量半价") && p.contains("全省冬季流量关怀")),
+        pairs
+            .iter()
+            .any(|p| p.contains("抚州崇仁网厅流量半价") && p.contains("全省冬季流量关怀")),
         "{pairs:?}"
     );
 
     // Findings: one row per finding, each linked to its card; the script ran.
     assert_eq!(dom.matches("<tr class=\"finding ").count(), diags.len());
-    assert!(dom.contains(&format!("<span id=\"finding-count\">{}</span>", diags.len())));
+    assert!(dom.contains(&format!(
+        "<span id=\"finding-count\">{}</span>",
+        diags.len()
+    )));
     for name in ["抚州宽带续约", "抚州崇仁网厅流量半价"] {
         assert!(dom.contains(&format!("data-campaign=\"{name}\"")));
     }
@@ -245,24 +287,45 @@ fn submission_view_lists_what_a_city_file_changed() {
     let old = tmp.path().join("old");
     let new = tmp.path().join("new");
     let built = koujing(&ws, &["build", ".", "--out", old.to_str().unwrap()]);
-    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
     let fuzhou = ws.join("cities/fuzhou.kj");
-    edit(&fuzhou, "benefit: discount 30%", "benefit: discount 25%");
-    edit(&fuzhou, "宽带续约7折,每月只需35元", "宽带续约7.5折,每月只需37.5元");
-    let mut text = std::fs::read_to_string(&fuzhou).unwrap();
-    text.push_str(EXTRA);
-    std::fs::write(&fuzhou, text).unwrap();
-    koujing(&ws, &["build", ".", "--out", new.to_str().unwrap()]);
+    edit(&fuzhou, "在网时长: 12 个月 ..", "在网时长: 24 个月 ..");
+    edit(
+        &fuzhou,
+        "faq { \"县域流量包怎么办理?\": \"发送短信或在中国移动手机应用里办理。\" }",
+        "faq {\n    \"县域流量包怎么办理?\": \"发送短信或在中国移动手机应用里办理。\"\n    \"县域流量包每月几号生效?\": \"办理后立即生效。\"\n  }",
+    );
+    let rebuilt = koujing(&ws, &["build", ".", "--out", new.to_str().unwrap()]);
+    assert!(
+        rebuilt.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rebuilt.stdout)
+    );
     let diff = koujing(
         &ws,
-        &["diff", old.to_str().unwrap(), new.to_str().unwrap(), "--format", "json"],
+        &[
+            "diff",
+            old.to_str().unwrap(),
+            new.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
     );
     let diff: serde_json::Value = serde_json::from_slice(&diff.stdout).unwrap();
     let expected: BTreeSet<(String, String)> = diff["differences"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|d| (d["kind"].as_str().unwrap().to_string(), d["name"].as_str().unwrap().to_string()))
+        .map(|d| {
+            (
+                d["kind"].as_str().unwrap().to_string(),
+                d["name"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
     assert!(!expected.is_empty());
 
@@ -270,7 +333,15 @@ fn submission_view_lists_what_a_city_file_changed() {
     let dom = dom(
         &browser,
         &ws,
-        &[".", "--lang", "en", "--baseline", old.to_str().unwrap(), "--only", "cities/fuzhou.kj"],
+        &[
+            ".",
+            "--lang",
+            "en",
+            "--baseline",
+            old.to_str().unwrap(),
+            "--only",
+            "cities/fuzhou.kj",
+        ],
         &html,
     );
     let kinds = attrs(&dom, "class=\"change ", "data-kind");
@@ -291,12 +362,23 @@ fn policies_report_has_every_section_and_prints_to_a4() {
     let tmp = tempfile::tempdir().unwrap();
     let html = tmp.path().join("policies.html");
     let dom = dom(&browser, &root(), &["policies", "--lang", "en"], &html);
-    for id in ["readiness", "load", "conflicts", "commission", "grading", "findings", "cards"] {
+    for id in [
+        "readiness",
+        "load",
+        "conflicts",
+        "commission",
+        "grading",
+        "findings",
+        "cards",
+    ] {
         assert!(dom.contains(&format!("<section id=\"{id}\">")), "{id}");
         assert!(dom.contains(&format!("<a href=\"#{id}\">")), "nav {id}");
     }
     assert!(dom.contains("Support readiness timeline"));
-    assert!(!dom.contains(root().to_str().unwrap()), "an absolute path leaked");
+    assert!(
+        !dom.contains(root().to_str().unwrap()),
+        "an absolute path leaked"
+    );
     assert!(dom.contains("cities/fuzhou.kj"));
     // Every campaign has a card; grading trees show effective weights.
     assert_eq!(dom.matches("<article class=\"card\"").count(), 14);
@@ -310,13 +392,20 @@ fn policies_report_has_every_section_and_prints_to_a4() {
         .arg(format!("file://{}", html.display()))
         .output()
         .unwrap();
-    assert!(printed.status.success(), "{}", String::from_utf8_lossy(&printed.stderr));
+    assert!(
+        printed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&printed.stderr)
+    );
     let Ok(text) = Command::new("pdftotext").arg(&pdf).arg("-").output() else {
         eprintln!("skipped the PDF text check: no pdftotext (poppler-utils)");
         return;
     };
     let text = String::from_utf8_lossy(&text.stdout);
-    let pages: Vec<&str> = text.split('\u{c}').filter(|p| !p.trim().is_empty()).collect();
+    let pages: Vec<&str> = text
+        .split('\u{c}')
+        .filter(|p| !p.trim().is_empty())
+        .collect();
     assert!(pages.len() >= 2, "{} pages", pages.len());
     assert!(text.contains("Koujing review report"));
     assert!(text.contains("Campaign cards"));
