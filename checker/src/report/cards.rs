@@ -36,9 +36,9 @@ pub(super) fn section(out: &mut String, cx: &Ctx<'_, '_>) {
         }
     }
     if !compact.is_empty() {
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<h3>{} ({})</h3><p class=\"legend\">{}</p><table class=\"compact\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>\n",
+            "<h3>{} ({})</h3><p class=\"legend\">{}</p><table class=\"compact\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
             cx.t("没有发现的活动", "Campaigns without findings"),
             compact.len(),
             cx.t(
