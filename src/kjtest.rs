@@ -19,6 +19,17 @@ struct TestFile {
     commission: Vec<CommissionCase>,
     #[serde(default)]
     grade: Vec<GradeCase>,
+    #[serde(default)]
+    mix: Vec<MixCase>,
+}
+
+/// v2: a `mix` reference computation: kind → computed share (`"32.5%"`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MixCase {
+    name: Option<String>,
+    mix: String,
+    expect: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -44,6 +55,9 @@ struct CommissionCase {
     tenure: Option<toml::Value>,
     #[serde(default)]
     set: BTreeMap<String, toml::Value>,
+    /// v2: where the outlet is.
+    region: Option<String>,
+    /// kind → amount; `net_cost` is the agent's net cost of a SIM card.
     expect: BTreeMap<String, String>,
 }
 
@@ -100,37 +114,10 @@ fn list_diff(expected: &[String], actual: &[String], zh: bool) -> Vec<String> {
 }
 
 pub fn find(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-        children.sort();
-        for child in children {
-            let hidden = child
-                .file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with('.'));
-            if child.is_dir() && !hidden {
-                walk(&child, out);
-            } else if child.extension().is_some_and(|e| e == "kjtest") {
-                out.push(child);
-            }
-        }
-    }
-    let roots = if paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        paths.to_vec()
-    };
-    let mut out = Vec::new();
-    for root in roots {
-        if root.is_dir() {
-            walk(&root, &mut out);
-        } else if root.extension().is_some_and(|e| e == "kjtest") {
-            out.push(root);
-        }
-    }
-    Ok(out)
+    Ok(crate::load::kjtest_files(paths)?
+        .into_iter()
+        .map(|(real, _)| real)
+        .collect())
 }
 
 /// Run every case of one test file.
@@ -191,10 +178,14 @@ pub fn run_file(
             product: case.product.clone(),
             tenure,
             set: set(&case.set),
+            region: case.region.clone(),
         };
         let diff = match runtime.commission(&query) {
             Ok(answer) => {
-                let actual = answer.by_kind();
+                let mut actual = answer.by_kind();
+                if let Some(net) = &answer.net_cost {
+                    actual.insert("net_cost".to_string(), net.net.clone());
+                }
                 let mut lines = Vec::new();
                 let kinds: std::collections::BTreeSet<&String> =
                     actual.keys().chain(case.expect.keys()).collect();
@@ -208,6 +199,40 @@ pub fn run_file(
                         (None, Some(a)) => lines.push(format!("+ {kind} = {a}")),
                         (None, None) => {}
                     }
+                }
+                lines
+            }
+            Err(e) => vec![format!("! {}", e.0.get(lang))],
+        };
+        outcomes.push(Outcome {
+            file: shown.to_string(),
+            name,
+            diff,
+        });
+    }
+    for (i, case) in file.mix.iter().enumerate() {
+        let name = case
+            .name
+            .clone()
+            .unwrap_or_else(|| format!("mix #{}", i + 1));
+        let diff = match runtime.mix(&case.mix) {
+            Ok(answer) => {
+                let mut lines = Vec::new();
+                for (kind, expected) in &case.expect {
+                    let actual = answer
+                        .kinds
+                        .iter()
+                        .find(|k| k.kind == *kind)
+                        .map(|k| format!("{}%", k.share));
+                    if actual.as_deref() != Some(expected.as_str()) {
+                        lines.push(format!(
+                            "- {kind} = {expected}\n+ {kind} = {}",
+                            actual.as_deref().unwrap_or("—")
+                        ));
+                    }
+                }
+                for k in answer.kinds.iter().filter(|k| !k.within) {
+                    lines.push(format!("! {}: {}% / {}%", k.kind, k.share, k.declared));
                 }
                 lines
             }

@@ -1,5 +1,9 @@
-//! Finding and reading the files of a workspace, and its `koujing.toml`.
+//! Loading a workspace for a subcommand: the paths on the command line are
+//! resolved to one workspace root by `koujing-fs` (the same discovery the
+//! language server uses), the whole workspace is read, and the files the
+//! user named become the focus.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use koujing_checker::{Config, Workspace};
@@ -8,162 +12,192 @@ use koujing_checker::{Config, Workspace};
 pub struct Loaded {
     pub workspace: Workspace,
     pub config: Config,
-    /// Each file's path relative to the root it was found under, in
+    /// Each file's path relative to the workspace root, in
     /// `workspace.files` order (the bundle manifest's `sources`).
     pub relative: Vec<String>,
+    /// The real path of each file read, in `workspace.files` order (`None`
+    /// for a file found but not read).
+    pub real: Vec<Option<PathBuf>>,
+    /// The root as shown to the user.
+    pub root_shown: String,
+    /// The files under the paths named on the command line, when that is
+    /// narrower than the whole workspace.
+    pub focus: Option<Vec<usize>>,
 }
 
-/// Folders never searched for `.kj` files.
-fn skipped(name: &str) -> bool {
-    name.starts_with('.') || name == "target" || name == "node_modules"
+/// How a loader treats a workspace without `.kj` files.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Empty {
+    /// Exit 2, naming the path.
+    Refuse,
+    /// Carry on with nothing (`check --allow-empty`).
+    Allow,
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| format!("无法读取目录 / cannot read folder {}: {e}", dir.display()))?;
-    let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    children.sort();
-    for child in children {
-        let name = child
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default()
-            .to_string();
-        if child.is_dir() {
-            if !skipped(&name) {
-                walk(&child, out)?;
+fn current_dir() -> Result<PathBuf, String> {
+    std::env::current_dir()
+        .and_then(std::fs::canonicalize)
+        .map_err(|e| format!("无法读取当前目录 / cannot read the current folder: {e}"))
+}
+
+/// A path as shown: relative to the current folder when below it.
+fn shown(path: &Path, cwd: &Path) -> String {
+    match path.strip_prefix(cwd) {
+        Ok(rest) if rest.as_os_str().is_empty() => ".".into(),
+        Ok(rest) => koujing_fs::display(rest),
+        Err(_) => koujing_fs::display(path),
+    }
+}
+
+/// Check a path named on the command line: it exists, and a file is a
+/// `.kj` file (or has the extension `also`).
+fn check_argument(path: &Path, also: Option<&str>) -> Result<(), String> {
+    let meta = std::fs::metadata(path).map_err(|e| {
+        format!(
+            "无法读取路径 / cannot read path {}: {e}",
+            koujing_fs::display(path)
+        )
+    })?;
+    let ext = path.extension().and_then(|e| e.to_str());
+    if meta.is_dir() || (meta.is_file() && (ext == Some("kj") || (ext.is_some() && ext == also))) {
+        return Ok(());
+    }
+    Err(format!(
+        "{}: 不是 .kj 文件或文件夹 / not a .kj file or a folder",
+        koujing_fs::display(path)
+    ))
+}
+
+/// Load the workspace that holds `paths` (default: the current folder). The
+/// root is the nearest folder upward with a `koujing.toml`, else the folder
+/// given; every path must be in the same workspace. A path with no `.kj`
+/// file under it is an error unless `empty` allows it.
+pub fn load(paths: &[PathBuf], empty: Empty) -> Result<Loaded, String> {
+    let cwd = current_dir()?;
+    for path in paths {
+        check_argument(path, None)?;
+    }
+    let start = paths.first().cloned().unwrap_or_else(|| cwd.clone());
+    let root = koujing_fs::find_root(&start).map_err(|e| {
+        format!(
+            "无法读取路径 / cannot read path {}: {e}",
+            koujing_fs::display(&start)
+        )
+    })?;
+    let root_shown = shown(&root, &cwd);
+    let mut canonical = Vec::new();
+    for path in paths {
+        let other = koujing_fs::find_root(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        if other != root {
+            return Err(format!(
+                "{} 与 {} 属于不同的工作区 / belong to different workspaces: {} and {}",
+                koujing_fs::display(&start),
+                koujing_fs::display(path),
+                root_shown,
+                shown(&other, &cwd)
+            ));
+        }
+        canonical.push((
+            path,
+            std::fs::canonicalize(path).map_err(|e| e.to_string())?,
+        ));
+    }
+    let discovery = koujing_fs::walk_root(&root);
+    if let Some(why) = &discovery.config_error {
+        return Err(why.clone());
+    }
+    let (workspace, refused) =
+        koujing_fs::workspace(&discovery, |rel| shown(&root.join(rel), &cwd));
+    if let Some(unread) = refused.first() {
+        let (zh, en) = unread.reason.text();
+        return Err(format!("{}: {zh} / {en}", shown(&unread.path, &cwd)));
+    }
+    // Where each file shown came from: relative path, walked and real path.
+    let mut origin: HashMap<String, (String, PathBuf, Option<PathBuf>)> = HashMap::new();
+    for file in &discovery.files {
+        origin.insert(
+            shown(&file.path, &cwd),
+            (
+                file.relative.clone(),
+                file.path.clone(),
+                Some(file.real.clone()),
+            ),
+        );
+    }
+    for unread in &discovery.unread {
+        origin.insert(
+            shown(&unread.path, &cwd),
+            (unread.relative.clone(), unread.path.clone(), None),
+        );
+    }
+    let mut relative = Vec::with_capacity(workspace.files.len());
+    let mut walked = Vec::with_capacity(workspace.files.len());
+    let mut real = Vec::with_capacity(workspace.files.len());
+    for file in &workspace.files {
+        let (rel, path, real_path) = origin
+            .get(&file.path)
+            .cloned()
+            .unwrap_or_else(|| (file.path.clone(), PathBuf::from(&file.path), None));
+        relative.push(rel);
+        walked.push(path);
+        real.push(real_path);
+    }
+    // The focus: files under the paths named, unless one of them is the root.
+    let mut focus = None;
+    if !canonical.iter().any(|(_, c)| *c == root) && !canonical.is_empty() {
+        let mut ids = Vec::new();
+        for (given, path) in &canonical {
+            let under: Vec<usize> = (0..workspace.files.len())
+                .filter(|&id| {
+                    walked.get(id).is_some_and(|w| w.starts_with(path))
+                        || real
+                            .get(id)
+                            .and_then(Option::as_ref)
+                            .is_some_and(|r| r.starts_with(path))
+                })
+                .collect();
+            if under.is_empty() && empty == Empty::Refuse {
+                return Err(no_files(given, &root_shown));
             }
-        } else if child.extension().is_some_and(|e| e == "kj") {
-            out.push(child);
+            ids.extend(under);
         }
+        ids.sort_unstable();
+        ids.dedup();
+        focus = Some(ids);
+    } else if workspace.files.is_empty() && empty == Empty::Refuse {
+        let named = canonical
+            .first()
+            .map_or_else(|| PathBuf::from(&root_shown), |(given, _)| (*given).clone());
+        return Err(no_files(&named, &root_shown));
     }
-    Ok(())
-}
-
-/// The path as shown: relative to the current folder when below it, with `/`.
-fn display_path(path: &Path, cwd: &Path) -> String {
-    let absolute = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        cwd.join(path)
-    };
-    let shown = absolute
-        .strip_prefix(cwd)
-        .map(Path::to_path_buf)
-        .unwrap_or(absolute);
-    let mut parts: Vec<String> = Vec::new();
-    for part in shown.components() {
-        match part {
-            std::path::Component::CurDir => {}
-            std::path::Component::RootDir => parts.push(String::new()),
-            other => parts.push(other.as_os_str().to_string_lossy().into_owned()),
-        }
-    }
-    let joined = parts.join("/");
-    if joined.is_empty() {
-        "/".to_string()
-    } else {
-        joined
-    }
-}
-
-/// Read the config of the first folder among `roots` that has a
-/// `koujing.toml`, else of the current folder.
-fn find_config(roots: &[PathBuf]) -> Result<(Config, Option<PathBuf>), String> {
-    let mut candidates: Vec<PathBuf> = roots.iter().filter(|p| p.is_dir()).cloned().collect();
-    candidates.push(PathBuf::from("."));
-    for dir in candidates {
-        let file = dir.join("koujing.toml");
-        if file.is_file() {
-            let text = std::fs::read_to_string(&file)
-                .map_err(|e| format!("无法读取 / cannot read {}: {e}", file.display()))?;
-            let config = Config::parse(&text).map_err(|e| format!("{}: {e}", file.display()))?;
-            return Ok((config, Some(dir)));
-        }
-    }
-    Ok((Config::default(), None))
-}
-
-/// Load every `.kj` file under `paths` (default: the current folder, or the
-/// `roots` of its `koujing.toml`).
-pub fn load(paths: &[PathBuf]) -> Result<Loaded, String> {
-    let cwd =
-        std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
-    let (config, config_dir) = find_config(paths)?;
-    let mut roots: Vec<PathBuf> = paths.to_vec();
-    if roots.is_empty() {
-        let base = config_dir.unwrap_or_else(|| PathBuf::from("."));
-        roots = if config.roots.is_empty() {
-            vec![base]
-        } else {
-            config.roots.iter().map(|r| base.join(r)).collect()
-        };
-    }
-    let mut files: Vec<(PathBuf, String)> = Vec::new();
-    for root in &roots {
-        let metadata = std::fs::metadata(root)
-            .map_err(|e| format!("无法读取路径 / cannot read path {}: {e}", root.display()))?;
-        if metadata.is_dir() {
-            let mut found = Vec::new();
-            walk(root, &mut found)?;
-            for file in found {
-                let relative = file
-                    .strip_prefix(root)
-                    .map_or_else(|_| file.clone(), Path::to_path_buf);
-                let mut shown = display_path(&relative, Path::new("/nowhere"));
-                if roots.len() > 1 {
-                    let name = root
-                        .file_name()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_default();
-                    shown = format!("{name}/{shown}");
-                }
-                files.push((file, shown));
-            }
-        } else {
-            let name = root
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            files.push((root.clone(), name));
-        }
-    }
-    let mut sources = Vec::with_capacity(files.len());
-    let mut relative_of = std::collections::HashMap::new();
-    for (file, relative) in files {
-        let bytes = std::fs::read(&file)
-            .map_err(|e| format!("无法读取文件 / cannot read file {}: {e}", file.display()))?;
-        let shown = display_path(&file, &cwd);
-        relative_of.insert(shown.clone(), relative);
-        sources.push((shown, bytes));
-    }
-    let workspace = Workspace::new(sources);
-    let relative = workspace
-        .files
-        .iter()
-        .map(|f| {
-            relative_of
-                .get(&f.path)
-                .cloned()
-                .unwrap_or_else(|| f.path.clone())
-        })
-        .collect();
     Ok(Loaded {
         workspace,
-        config,
+        config: discovery.config,
         relative,
+        real,
+        root_shown,
+        focus,
     })
+}
+
+fn no_files(path: &Path, root: &str) -> String {
+    format!(
+        "{}: 没有找到工作区的 .kj 文件(工作区根目录 {root})/ no .kj file of the workspace found here (workspace root: {root})",
+        koujing_fs::display(path)
+    )
 }
 
 /// The workspace files named by `paths` (for `--only`); an error names a
 /// path that is not a file of the workspace.
 pub fn file_ids(workspace: &Workspace, paths: &[PathBuf]) -> Result<Vec<usize>, String> {
-    let cwd =
-        std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
+    let cwd = current_dir()?;
     let mut ids = Vec::new();
     for path in paths {
-        let shown = display_path(path, &cwd);
-        match workspace.files.iter().position(|f| f.path == shown) {
+        let found = std::fs::canonicalize(path)
+            .ok()
+            .map(|p| shown(&p, &cwd))
+            .and_then(|name| workspace.files.iter().position(|f| f.path == name));
+        match found {
             Some(id) => ids.push(id),
             None => {
                 return Err(format!(
@@ -176,31 +210,54 @@ pub fn file_ids(workspace: &Workspace, paths: &[PathBuf]) -> Result<Vec<usize>, 
     Ok(ids)
 }
 
-/// Every `.kj` file under `paths` (default: the current folder), with its
-/// display path.
-pub fn kj_files(paths: &[PathBuf]) -> Result<Vec<(PathBuf, String)>, String> {
-    let cwd =
-        std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
-    let roots = if paths.is_empty() {
-        vec![PathBuf::from(".")]
+/// The `.kj` files `fmt` works on: those under `paths` (default: the whole
+/// workspace of the current folder), each with its real path (inside the
+/// workspace root) and its name as shown.
+pub fn kj_files(paths: &[PathBuf]) -> Result<(Loaded, Vec<(PathBuf, String)>), String> {
+    let loaded = load(paths, Empty::Refuse)?;
+    let ids: Vec<usize> = match &loaded.focus {
+        Some(ids) => ids.clone(),
+        None => (0..loaded.workspace.files.len()).collect(),
+    };
+    let files = ids
+        .into_iter()
+        .filter_map(|id| {
+            let real = loaded.real.get(id)?.clone()?;
+            let file = loaded.workspace.files.get(id)?;
+            Some((real, file.path.clone()))
+        })
+        .collect();
+    Ok((loaded, files))
+}
+
+/// The `*.kjtest` files under `paths` (default: the current folder), found
+/// by the same walker: real paths inside the workspace root, once each.
+pub fn kjtest_files(paths: &[PathBuf]) -> Result<Vec<(PathBuf, String)>, String> {
+    let cwd = current_dir()?;
+    let starts = if paths.is_empty() {
+        vec![cwd.clone()]
     } else {
         paths.to_vec()
     };
-    let mut files = Vec::new();
-    for root in &roots {
-        let metadata = std::fs::metadata(root)
-            .map_err(|e| format!("无法读取路径 / cannot read path {}: {e}", root.display()))?;
-        if metadata.is_dir() {
-            walk(root, &mut files)?;
-        } else {
-            files.push(root.clone());
+    let mut out = Vec::new();
+    for start in &starts {
+        check_argument(start, Some("kjtest"))?;
+        if start.is_dir() {
+            let (found, unread) = koujing_fs::find_under(start, "kjtest")
+                .map_err(|e| format!("{}: {e}", koujing_fs::display(start)))?;
+            if let Some(unread) = unread.first() {
+                let (zh, en) = unread.reason.text();
+                return Err(format!("{}: {zh} / {en}", shown(&unread.path, &cwd)));
+            }
+            out.extend(found.into_iter().map(|f| {
+                let name = shown(&f.path, &cwd);
+                (f.real, name)
+            }));
+        } else if start.extension().is_some_and(|e| e == "kjtest") {
+            let real = std::fs::canonicalize(start).map_err(|e| e.to_string())?;
+            let name = shown(&real, &cwd);
+            out.push((real, name));
         }
     }
-    Ok(files
-        .into_iter()
-        .map(|f| {
-            let shown = display_path(&f, &cwd);
-            (f, shown)
-        })
-        .collect())
+    Ok(out)
 }

@@ -4,17 +4,19 @@
 //! environment; everything else takes text in and gives results out. Each
 //! subcommand lives in its own module under `commands/`.
 
+mod baseline;
 mod bundle;
 mod commands;
 mod kjtest;
 mod load;
+mod progress;
 
 use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
-use commands::{build, check, diff, explain, fmt, keygen, query, report, test, verify};
+use commands::{build, check, diff, explain, fmt, keygen, lsp, man, query, report, test, verify};
 
 #[derive(Parser)]
 #[command(
@@ -36,6 +38,7 @@ enum Command {
     Report(report::Args),
     /// Ask the evaluator: which offers apply, which commission row pays, which grade.
     Query {
+        /// The question.
         #[command(subcommand)]
         query: query::QueryCommand,
     },
@@ -44,11 +47,15 @@ enum Command {
     /// Format `.kj` files in one canonical layout (comments kept, meaning unchanged).
     Fmt(fmt::Args),
     /// Run the language server on standard input and output.
-    Lsp,
+    Lsp(lsp::Args),
     /// Print shell completions: `koujing completions bash|zsh|fish|elvish|powershell`.
-    Completions { shell: clap_complete::Shell },
-    /// Print the man page (roff).
-    Man,
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_name = "SHELL")]
+        shell: clap_complete::Shell,
+    },
+    /// Print a man page (roff), or write them all with `--out DIR`.
+    Man(man::Args),
     /// Print the long explanation of a diagnostic code, e.g. `koujing explain KJ2001`.
     Explain(explain::Args),
     /// Compile a clean workspace into a deterministic bundle folder.
@@ -68,22 +75,13 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Query { query } => query::run(query),
         Command::Test(args) => test::run(args),
         Command::Fmt(args) => fmt::run(args),
-        Command::Lsp => {
-            koujing_lsp::run_stdio().map_err(|e| format!("lsp: {e}"))?;
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Lsp(args) => lsp::run(args),
         Command::Completions { shell } => {
             let mut command = Cli::command();
             clap_complete::generate(shell, &mut command, "koujing", &mut std::io::stdout());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Man => {
-            let man = clap_mangen::Man::new(Cli::command());
-            let mut out = Vec::new();
-            man.render(&mut out).map_err(|e| e.to_string())?;
-            let _ = std::io::stdout().lock().write_all(&out);
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Man(args) => man::run(args, Cli::command()),
         Command::Explain(args) => explain::run(args),
         Command::Build(args) => build::run(args),
         Command::Keygen(args) => keygen::run(args),
@@ -92,7 +90,20 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     }
 }
 
+/// Make a write past the file-size limit (`ulimit -f`) an error that the
+/// write paths clean up after, instead of a signal that kills the process
+/// and leaves temporaries behind.
+fn ignore_file_size_signal() {
+    #[cfg(unix)]
+    // SAFETY: setting a signal's disposition to SIG_IGN at start-up, before
+    // any thread is spawned, installs no handler code.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
+}
+
 fn main() -> ExitCode {
+    ignore_file_size_signal();
     let cli = Cli::parse();
     // A large stack: parsing is bounded by the depth limit, but rendering and
     // the analyses should never be the thing that runs out.
@@ -111,5 +122,44 @@ fn main() -> ExitCode {
             let _ = writeln!(std::io::stderr(), "koujing: {message}");
             ExitCode::from(2)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every argument of every subcommand says what it is for.
+    #[test]
+    fn every_argument_has_help() {
+        fn walk(command: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for arg in command.get_arguments() {
+                let id = arg.get_id().as_str();
+                if id == "help" || id == "version" {
+                    continue;
+                }
+                let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+                if help.trim().is_empty() {
+                    missing.push(format!("{path} {id}"));
+                }
+            }
+            for sub in command.get_subcommands() {
+                if sub
+                    .get_about()
+                    .is_none_or(|a| a.to_string().trim().is_empty())
+                {
+                    missing.push(format!("{path} {} (about)", sub.get_name()));
+                }
+                walk(sub, &format!("{path} {}", sub.get_name()), missing);
+            }
+        }
+        let mut missing = Vec::new();
+        walk(&Cli::command(), "koujing", &mut missing);
+        assert!(missing.is_empty(), "arguments without help: {missing:#?}");
+    }
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
     }
 }

@@ -284,6 +284,8 @@ fn schemas_validate_the_built_policies_bundle() {
     );
     for (file, schema) in [
         ("campaigns.json", "campaigns.schema.json"),
+        ("commission.toml", "commission.schema.json"),
+        ("grading.toml", "grading.schema.json"),
         ("knowledge.json", "knowledge.schema.json"),
         ("manifest.json", "manifest.schema.json"),
     ] {
@@ -291,19 +293,188 @@ fn schemas_validate_the_built_policies_bundle() {
             &std::fs::read(root().join("docs/schema").join(schema)).unwrap(),
         )
         .unwrap();
-        let instance: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(bundle.join(file)).unwrap()).unwrap();
+        let bytes = std::fs::read(bundle.join(file)).unwrap();
+        // A TOML file is validated as the JSON it maps to.
+        let instance: serde_json::Value = if file.ends_with(".toml") {
+            toml::from_str(std::str::from_utf8(&bytes).unwrap()).unwrap()
+        } else {
+            serde_json::from_slice(&bytes).unwrap()
+        };
         let validator = jsonschema::validator_for(&schema).unwrap();
         let errors: Vec<String> = validator
             .iter_errors(&instance)
             .map(|e| format!("{e} at {}", e.instance_path))
             .collect();
         assert!(errors.is_empty(), "{file}: {errors:#?}");
-        // The schema is not vacuous: a broken instance fails.
+        // The schema is not vacuous: an older format, a field the types do
+        // not have, or a missing field fails.
         let mut broken = instance.clone();
-        broken["format"] = serde_json::json!(2);
-        assert!(!validator.is_valid(&broken), "{file}");
+        broken["format"] = serde_json::json!(1);
+        assert!(!validator.is_valid(&broken), "{file}: format 1");
+        let mut broken = instance.clone();
+        broken["surprise"] = serde_json::json!(true);
+        assert!(!validator.is_valid(&broken), "{file}: unknown field");
+        let mut broken = instance.clone();
+        broken.as_object_mut().unwrap().remove("format");
+        assert!(!validator.is_valid(&broken), "{file}: no format");
     }
+    // Deeper: an interval end that is not a number, a benefit of no known type.
+    let schema: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(root().join("docs/schema/campaigns.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let campaigns: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(bundle.join("campaigns.json")).unwrap()).unwrap();
+    let mut broken = campaigns.clone();
+    broken["campaigns"][0]["benefit"] = serde_json::json!({ "type": "cashback", "amount": 5 });
+    assert!(!validator.is_valid(&broken), "unknown benefit type");
+    let mut broken = campaigns.clone();
+    broken["campaigns"][0]["window"]["start"] = serde_json::json!(20261205);
+    assert!(!validator.is_valid(&broken), "a date as a number");
+}
+
+/// Reading a bundle into the typed model and writing it again gives the
+/// same bytes: the model holds everything the files hold.
+#[test]
+fn typed_bundle_round_trips_byte_for_byte() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bundle = tmp.path().join("b");
+    let out = koujing(
+        &root(),
+        &["build", "policies", "--out", bundle.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let files: std::collections::BTreeMap<String, Vec<u8>> =
+        read_dir_bytes(&bundle).into_iter().collect();
+    let typed = koujing_bundle::Bundle::read(&files).unwrap();
+    assert_eq!(typed.format(), koujing_bundle::FORMAT);
+    assert!(typed.campaigns.campaigns.len() >= 12);
+    for (name, bytes) in typed.encode() {
+        assert!(files[&name] == bytes, "{name} changed on a round trip");
+    }
+    let manifest: koujing_bundle::Manifest =
+        koujing_bundle::read(&files, koujing_bundle::MANIFEST).unwrap();
+    assert_eq!(koujing_bundle::to_json(&manifest), files["manifest.json"]);
+    assert_eq!(manifest.outputs.len(), 4);
+}
+
+/// A bundle written by the previous version (format 1, `tests/fixtures/`):
+/// `verify`, `query`, `test` and `diff` read it and say it is older; a
+/// bundle newer than this koujing is refused, naming the format.
+#[test]
+fn format_1_bundles_are_read_with_a_note_and_newer_ones_refused() {
+    let v1 = root().join("tests/fixtures/bundle-format-1");
+    let stderr = |o: &std::process::Output| String::from_utf8_lossy(&o.stderr).into_owned();
+    let verify = koujing(&root(), &["verify", v1.to_str().unwrap(), "--lang", "en"]);
+    assert_eq!(verify.status.code(), Some(0), "{}", text(&verify));
+    assert!(String::from_utf8_lossy(&verify.stdout).contains("bundle verified"));
+    assert!(
+        stderr(&verify).contains("this bundle is format 1, older than the current format 2"),
+        "{}",
+        text(&verify)
+    );
+    let query = koujing(
+        &root(),
+        &[
+            "query",
+            "offers",
+            "--bundle",
+            v1.to_str().unwrap(),
+            "--date",
+            "2026-12-10",
+            "--region",
+            "临川区",
+            "--channel",
+            "自有营业厅",
+            "--format",
+            "json",
+            "--lang",
+            "en",
+        ],
+    );
+    assert_eq!(query.status.code(), Some(0), "{}", text(&query));
+    assert!(
+        stderr(&query).contains("older than the current format 2"),
+        "{}",
+        text(&query)
+    );
+    let answer: serde_json::Value = serde_json::from_slice(&query.stdout).unwrap();
+    let names: Vec<&str> = answer["offers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["campaign"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["乙", "甲"], "{answer}");
+    let zh = koujing(
+        &root(),
+        &["verify", v1.to_str().unwrap(), "--lang", "zh-CN"],
+    );
+    assert!(stderr(&zh).contains("第 1 版产物格式"), "{}", text(&zh));
+
+    // The same sources built now differ from the format 1 bundle in format only.
+    let tmp = tempfile::tempdir().unwrap();
+    let v2 = tmp.path().join("v2");
+    let built = koujing(
+        &root(),
+        &["build", "examples/jargon", "--out", v2.to_str().unwrap()],
+    );
+    assert_eq!(built.status.code(), Some(0), "{}", text(&built));
+    let diff = koujing(
+        &root(),
+        &[
+            "diff",
+            v1.to_str().unwrap(),
+            v2.to_str().unwrap(),
+            "--lang",
+            "en",
+        ],
+    );
+    assert_eq!(diff.status.code(), Some(0), "{}", text(&diff));
+
+    // Newer than this koujing: refused, naming the format.
+    let v3 = tmp.path().join("v3");
+    std::fs::create_dir(&v3).unwrap();
+    for (name, bytes) in read_dir_bytes(&v2) {
+        let text = String::from_utf8(bytes).unwrap();
+        let text = text.replacen("\"format\": 2", "\"format\": 3", 1).replacen(
+            "format = 2",
+            "format = 3",
+            1,
+        );
+        std::fs::write(v3.join(name), text).unwrap();
+    }
+    let verify = koujing(&root(), &["verify", v3.to_str().unwrap(), "--lang", "en"]);
+    assert_eq!(verify.status.code(), Some(1), "{}", text(&verify));
+    assert!(
+        text(&verify).contains("manifest.json is bundle format 3, newer than the format 2"),
+        "{}",
+        text(&verify)
+    );
+    let query = koujing(
+        &root(),
+        &[
+            "query",
+            "grade",
+            "--bundle",
+            v3.to_str().unwrap(),
+            "--model",
+            "星级评定",
+            "--score",
+            "外部=90",
+            "--score",
+            "内部=90",
+            "--lang",
+            "en",
+        ],
+    );
+    assert_eq!(query.status.code(), Some(2), "{}", text(&query));
+    assert!(
+        text(&query).contains("is bundle format 3, newer than the format 2 this koujing reads"),
+        "{}",
+        text(&query)
+    );
 }
 
 #[test]

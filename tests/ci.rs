@@ -9,53 +9,15 @@
 //! the suppressions array, and the CI templates, each run as written.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 mod common;
-use common::{koujing, root};
+use common::{copy_dir, koujing, root, stdout};
 
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-        }
-    }
-}
-
-/// The official SARIF 2.1.0 schema, from the npm registry (the package
-/// `@microsoft/jest-sarif` ships `sarif-2.1.0-rtm.5.json`), cached per build.
+/// The official SARIF 2.1.0 schema, vendored in tests/fixtures/ (see its
+/// README for where it comes from) so the test runs offline.
 fn sarif_schema() -> serde_json::Value {
-    let cache = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("sarif-schema");
-    let schema = cache.join("package/lib/schemas/sarif-2.1.0-rtm.5.json");
-    if !schema.is_file() {
-        std::fs::create_dir_all(&cache).unwrap();
-        let pack = Command::new("npm")
-            .args(["pack", "--silent", "@microsoft/jest-sarif@1.0.0-beta.0"])
-            .current_dir(&cache)
-            .output()
-            .expect("npm is needed to fetch the official SARIF schema");
-        assert!(
-            pack.status.success(),
-            "npm pack failed: {}",
-            String::from_utf8_lossy(&pack.stderr)
-        );
-        let tarball = String::from_utf8_lossy(&pack.stdout).trim().to_string();
-        let untar = Command::new("tar")
-            .args(["xzf", &tarball])
-            .current_dir(&cache)
-            .status()
-            .unwrap();
-        assert!(untar.success());
-    }
+    let schema = root().join("tests/fixtures/sarif-2.1.0-rtm.5.json");
     serde_json::from_slice(&std::fs::read(schema).unwrap()).unwrap()
 }
 
@@ -71,7 +33,10 @@ fn sarif_is_valid_sarif_2_1_0() {
             .collect();
         assert!(errors.is_empty(), "{example}: {errors:#?}");
         let run = &log["runs"][0];
-        assert_eq!(run["tool"]["driver"]["rules"].as_array().unwrap().len(), 43);
+        assert_eq!(
+            run["tool"]["driver"]["rules"].as_array().unwrap().len(),
+            koujing_checker::Code::ALL.len()
+        );
         if example == "examples/conflicts" {
             let conflict = run["results"]
                 .as_array()
@@ -344,40 +309,62 @@ fn ci_templates_run_as_written() {
     ] {
         let commands = template_commands(&root().join(template));
         assert!(commands.iter().any(|c| c.contains("--only")), "{template}");
-        let tmp = submission_workspace();
-        // Stand in for `git diff`: the submission is the changed file.
-        let script: Vec<String> = commands
-            .iter()
-            .map(|c| {
-                if c.starts_with("CHANGED=") {
-                    "CHANGED=policies/cities/submission.kj".to_string()
-                } else {
-                    c.clone()
-                }
-            })
-            .collect();
-        // Like the CI runners, stop at the first failing line.
-        let out = Command::new("sh")
-            .arg("-c")
-            .arg(format!("set -e\n{}", script.join("\n")))
-            .current_dir(tmp.path())
-            .env("PATH", &path)
-            .output()
-            .unwrap();
+        // Stand in for `git diff`: the changed files, as git prints them.
+        let run = |changed: &str| {
+            let tmp = submission_workspace();
+            let script: Vec<String> = commands
+                .iter()
+                .map(|c| {
+                    if c.starts_with("CHANGED=") {
+                        format!("CHANGED='{changed}'")
+                    } else {
+                        c.clone()
+                    }
+                })
+                .collect();
+            // Like the CI runners, stop at the first failing line.
+            let out = Command::new("sh")
+                .arg("-c")
+                .arg(format!("set -e\n{}", script.join("\n")))
+                .current_dir(tmp.path())
+                .env("PATH", &path)
+                .output()
+                .unwrap();
+            let produced = format!(
+                "{}{}{}",
+                stdout(&out),
+                std::fs::read_to_string(tmp.path().join("koujing-junit.xml")).unwrap_or_default(),
+                std::fs::read_to_string(tmp.path().join("koujing.sarif")).unwrap_or_default()
+            );
+            (out, produced)
+        };
         // The submission conflicts: the gate fails, and says why.
+        let (out, produced) = run("policies/cities/submission.kj");
         assert_eq!(
             out.status.code(),
             Some(1),
             "{template}: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        let produced = format!(
-            "{}{}{}",
-            stdout(&out),
-            std::fs::read_to_string(tmp.path().join("koujing-junit.xml")).unwrap_or_default(),
-            std::fs::read_to_string(tmp.path().join("koujing.sarif")).unwrap_or_default()
-        );
         assert!(produced.contains("KJ2001"), "{template}: {produced}");
+        // Two changed files, one per line as git prints them.
+        let (out, produced) = run("policies/cities/fuzhou.kj\npolicies/cities/submission.kj");
+        assert_eq!(out.status.code(), Some(1), "{template}: {produced}");
+        assert!(produced.contains("KJ2001"), "{template}: {produced}");
+        // A change that only deletes .kj files: nothing to report, the gate passes.
+        let (out, produced) = run("");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{template}: {produced}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // The gate's own output (annotations, JUnit) names no finding; the
+        // full SARIF upload still carries the workspace's findings.
+        let gate = produced.split("\"$schema\"").next().unwrap();
+        assert!(!gate.contains("KJ1007"), "{template}: {gate}");
+        // policies/koujing.toml says zh-CN.
+        assert!(String::from_utf8_lossy(&out.stderr).contains("没有改动"));
     }
     // pre-commit: `entry` followed by the staged file names, in the repository root.
     let hooks = std::fs::read_to_string(root().join(".pre-commit-hooks.yaml")).unwrap();
@@ -387,15 +374,20 @@ fn ci_templates_run_as_written() {
         .unwrap()
         .trim()
         .to_string();
+    // pre-commit runs in the repository root; the workspace is policies/,
+    // whose koujing.toml says zh-CN and must be honoured.
     let tmp = submission_workspace();
-    let repo = tmp.path().join("policies");
-    let out = Command::new("sh")
-        .arg("-c")
-        .arg(format!("{entry} cities/submission.kj"))
-        .current_dir(&repo)
-        .env("PATH", &path)
-        .output()
-        .unwrap();
+    let hook = |files: &str| {
+        Command::new("sh")
+            .arg("-c")
+            .arg(format!("{entry} {files}"))
+            .current_dir(tmp.path())
+            .env("PATH", &path)
+            .env("LANG", "en_US.UTF-8")
+            .output()
+            .unwrap()
+    };
+    let out = hook("policies/cities/submission.kj");
     assert_eq!(
         out.status.code(),
         Some(1),
@@ -403,14 +395,19 @@ fn ci_templates_run_as_written() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(stdout(&out).contains("KJ2001"));
-    let clean = Command::new("sh")
-        .arg("-c")
-        .arg(format!("{entry} cities/fuzhou.kj"))
-        .current_dir(&repo)
-        .env("PATH", &path)
-        .output()
-        .unwrap();
+    assert!(stdout(&out).contains("冲突"), "{}", stdout(&out));
+    let two = hook("policies/cities/fuzhou.kj policies/cities/nanchang.kj");
+    assert_eq!(two.status.code(), Some(1), "nanchang has a typo");
+    assert!(stdout(&two).contains("KJ1007"), "{}", stdout(&two));
+    let clean = hook("policies/cities/fuzhou.kj");
     assert_eq!(clean.status.code(), Some(0), "{}", stdout(&clean));
+    // The workspace's lint levels apply too.
+    let toml = tmp.path().join("policies/koujing.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(&toml, format!("{text}KJ2001 = \"warning\"\n")).unwrap();
+    let out = hook("policies/cities/submission.kj");
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).contains("KJ2001"));
 }
 
 #[test]

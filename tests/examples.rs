@@ -12,6 +12,9 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
 
+#[path = "../checker/tests/support/expect.rs"]
+mod expect;
+
 type Finding = (String, u64, u64, String);
 
 fn koujing() -> Command {
@@ -22,29 +25,33 @@ fn koujing() -> Command {
     command
 }
 
-/// Annotations of one file: `// expect: CODE @ COL` refers to the closest
-/// line above it that is not itself an annotation.
+/// The annotations of one file, as findings of `shown`.
 fn annotations(path: &Path, shown: &str) -> Vec<Finding> {
     let bytes = std::fs::read(path).unwrap();
-    let text = String::from_utf8_lossy(&bytes);
-    let mut found = Vec::new();
-    let mut target = 0u64;
-    for (i, line) in text.lines().enumerate() {
-        let number = i as u64 + 1;
-        match line.trim().strip_prefix("// expect:") {
-            Some(rest) => {
-                let (code, column) = rest.split_once('@').expect("expect: CODE @ COL");
-                found.push((
-                    shown.to_string(),
-                    target,
-                    column.trim().parse().unwrap(),
-                    code.trim().to_string(),
-                ));
-            }
-            None => target = number,
-        }
-    }
-    found
+    expect::expectations(&String::from_utf8_lossy(&bytes))
+        .unwrap_or_else(|e| panic!("{shown}: {e}"))
+        .into_iter()
+        .map(|(line, column, code)| (shown.to_string(), line.into(), column.into(), code))
+        .collect()
+}
+
+/// Every folder of examples/ that holds `.kj` files: discovered, not listed,
+/// so a new example folder is tested without touching this file.
+fn example_folders() -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut folders: Vec<String> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.is_dir()
+                && std::fs::read_dir(p)
+                    .unwrap()
+                    .any(|e| e.unwrap().path().extension().is_some_and(|x| x == "kj"))
+        })
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    folders.sort();
+    folders
 }
 
 fn readme_codes() -> Vec<(String, BTreeSet<String>)> {
@@ -68,13 +75,19 @@ fn readme_codes() -> Vec<(String, BTreeSet<String>)> {
 
 #[test]
 fn every_example_reports_exactly_its_annotations() {
-    let listed = readme_codes();
-    assert!(
-        listed.len() >= 3,
+    let listed: std::collections::BTreeMap<String, BTreeSet<String>> =
+        readme_codes().into_iter().collect();
+    let folders = example_folders();
+    assert!(folders.len() >= 3, "{folders:?}");
+    // examples/README.md describes every folder, and only those.
+    assert_eq!(
+        listed.keys().cloned().collect::<Vec<_>>(),
+        folders,
         "examples/README.md lists the example folders"
     );
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for (folder, codes) in listed {
+    for folder in folders {
+        let codes = listed[&folder].clone();
         let dir = root.join("examples").join(&folder);
         let mut expected: BTreeSet<Finding> = BTreeSet::new();
         for entry in std::fs::read_dir(&dir).unwrap() {

@@ -120,3 +120,74 @@ fn stdio_server_survives_garbage() {
 fn lsp_types_url(path: &std::path::Path) -> String {
     format!("file://{}", path.display())
 }
+
+/// The message language of the first diagnostic the server publishes for a
+/// workspace with `toml`, started with `args` and the editor `locale`.
+fn published_message(toml: Option<&str>, args: &[&str], locale: &str) -> String {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("a.kj"),
+        "channel 热线10086 { type: electronic }\ncampaign 甲 { issuer: 抚州 }\n",
+    )
+    .unwrap();
+    if let Some(toml) = toml {
+        std::fs::write(tmp.path().join("koujing.toml"), toml).unwrap();
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_koujing"))
+        .arg("lsp")
+        .args(args)
+        .env("LANG", "en_US.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let root = lsp_types_url(tmp.path());
+    stdin.write_all(&frame(&json!({ "jsonrpc": "2.0", "id": 1, "method": "initialize", "params": { "capabilities": {}, "rootUri": root, "locale": locale } }).to_string())).unwrap();
+    response(&mut stdout, 1);
+    stdin
+        .write_all(&frame(
+            &json!({ "jsonrpc": "2.0", "method": "initialized", "params": {} }).to_string(),
+        ))
+        .unwrap();
+    stdin.flush().unwrap();
+    let message = loop {
+        let note = read_message(&mut stdout);
+        if note["method"] == "textDocument/publishDiagnostics" {
+            if let Some(first) = note["params"]["diagnostics"].get(0) {
+                break first["message"].as_str().unwrap().to_string();
+            }
+        }
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+    message
+}
+
+fn is_chinese(text: &str) -> bool {
+    // Messages quote names (Chinese or not) in backticks in both languages;
+    // look at the words outside them.
+    let words: String = text.split('`').step_by(2).collect();
+    words
+        .chars()
+        .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+#[test]
+fn message_language_follows_the_documented_order() {
+    // koujing.toml beats the editor's locale.
+    let toml_en = published_message(Some("lang = \"en\"\n"), &[], "zh-CN");
+    assert!(!is_chinese(&toml_en), "{toml_en}");
+    let toml_zh = published_message(Some("lang = \"zh-CN\"\n"), &[], "en");
+    assert!(is_chinese(&toml_zh), "{toml_zh}");
+    // --lang beats koujing.toml.
+    let flag = published_message(Some("lang = \"zh-CN\"\n"), &["--lang", "en"], "zh-CN");
+    assert!(!is_chinese(&flag), "{flag}");
+    // Without either, the editor's locale beats LANG.
+    let locale = published_message(None, &[], "zh-CN");
+    assert!(is_chinese(&locale), "{locale}");
+}

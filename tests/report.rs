@@ -6,8 +6,9 @@
 )]
 //! `koujing report` in a real browser: headless Chromium renders the HTML
 //! (the report's own script runs), and the rendered DOM is checked section by
-//! section. Without Chromium the tests print why and pass (`cargo test`
-//! offline); `scripts/test.sh` installs Chromium and runs them.
+//! section. Without Chromium the tests print why and pass, so `cargo test
+//! --workspace` runs anywhere; `scripts/test.sh` installs Chromium and sets
+//! `KOUJING_REQUIRE_CHROMIUM=1`, which turns a missing browser into a failure.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -17,6 +18,7 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The Chromium binary on PATH, if any.
 fn chromium() -> Option<PathBuf> {
     for name in ["chromium", "chromium-browser", "google-chrome"] {
         for dir in std::env::var("PATH").unwrap_or_default().split(':') {
@@ -26,7 +28,16 @@ fn chromium() -> Option<PathBuf> {
             }
         }
     }
-    eprintln!("skipped: no Chromium on PATH (scripts/test.sh installs Debian's `chromium`)");
+    assert!(
+        std::env::var_os("KOUJING_REQUIRE_CHROMIUM").is_none(),
+        "no Chromium found, and KOUJING_REQUIRE_CHROMIUM is set"
+    );
+    // Straight to stderr, past the test harness's capture, so it is seen.
+    let _ = std::io::Write::write_all(
+        &mut std::io::stderr(),
+        b"skipped: no Chromium on PATH (chromium, chromium-browser or google-chrome); \
+          `bash scripts/test.sh` installs Debian's `chromium` package and runs this test\n",
+    );
     None
 }
 

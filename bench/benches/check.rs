@@ -1,31 +1,68 @@
-//! `cargo bench -p koujing-bench`: parse throughput and the full check at
-//! 1k / 10k / 100k campaigns.
+//! `cargo bench -p koujing-bench --bench check`: parse throughput, the full
+//! check at 1k / 10k / 100k campaigns, the dense province (20,000
+//! campaigns, about 8 per county, channel and day against a limit of 6),
+//! many counties (100,000 campaigns over 4,950 counties in 4,000 files,
+//! one FAQ question every campaign asks), `build` and `fmt`.
 
 use chrono::NaiveDate;
-use koujing_checker::{check, Options, Workspace};
+use koujing_bench::{generate_shape, Shape};
+use koujing_checker::{check, Code, Options, Workspace};
 
 fn main() {
     divan::main();
 }
 
-fn sources(n: usize) -> Vec<(String, Vec<u8>)> {
-    koujing_bench::generate(1, n)
+fn bytes(files: koujing_bench::Files) -> Vec<(String, Vec<u8>)> {
+    files
         .into_iter()
         .map(|(p, t)| (p, t.into_bytes()))
         .collect()
 }
 
-#[divan::bench(args = [1_000, 10_000, 100_000], sample_count = 3, sample_size = 1)]
-fn check_workspace(bencher: divan::Bencher, n: usize) {
-    let files = sources(n);
-    let options = Options {
+fn sources(n: usize) -> Vec<(String, Vec<u8>)> {
+    bytes(koujing_bench::generate(1, n))
+}
+
+fn options() -> Options {
+    Options {
         today: NaiveDate::from_ymd_opt(2026, 11, 26).unwrap_or_default(),
         ..Options::default()
-    };
+    }
+}
+
+fn run_check(bencher: divan::Bencher, files: Vec<(String, Vec<u8>)>) {
+    let options = options();
     bencher.bench(|| {
         let workspace = Workspace::new(files.clone());
         check(&workspace, &options).diagnostics.len()
     });
+}
+
+#[divan::bench(args = [1_000, 10_000, 100_000], sample_count = 3, sample_size = 1)]
+fn check_workspace(bencher: divan::Bencher, n: usize) {
+    run_check(bencher, sources(n));
+}
+
+#[divan::bench(sample_count = 3, sample_size = 1)]
+fn check_dense_20k(bencher: divan::Bencher) {
+    let files = bytes(generate_shape(1, &Shape::dense(20_000)));
+    // The output stays bounded: at most one KJ2002 per campaign.
+    let workspace = Workspace::new(files.clone());
+    let clusters = check(&workspace, &options())
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == Code::KJ2002)
+        .count();
+    assert!(
+        clusters > 0 && clusters <= 20_000,
+        "{clusters} KJ2002 findings"
+    );
+    run_check(bencher, files);
+}
+
+#[divan::bench(args = [10_000, 100_000], sample_count = 3, sample_size = 1)]
+fn check_many_counties(bencher: divan::Bencher, n: usize) {
+    run_check(bencher, bytes(generate_shape(1, &Shape::many_counties(n))));
 }
 
 #[divan::bench(sample_count = 5, sample_size = 1)]
@@ -38,6 +75,21 @@ fn parse_10k(bencher: divan::Bencher) {
             files
                 .iter()
                 .map(|(_, t)| koujing_grammar::parse_file(t).module.items.len())
+                .sum::<usize>()
+        });
+}
+
+#[divan::bench(sample_count = 3, sample_size = 1)]
+fn parse_10k_pest_only(bencher: divan::Bencher) {
+    // The grammar of record alone, without the fast path in front of it.
+    let files = koujing_bench::generate(1, 10_000);
+    let bytes: usize = files.iter().map(|f| f.1.len()).sum();
+    bencher
+        .counter(divan::counter::BytesCount::new(bytes))
+        .bench(|| {
+            files
+                .iter()
+                .map(|(_, t)| koujing_grammar::parse::parse_with_pest(t).file.items.len())
                 .sum::<usize>()
         });
 }
@@ -64,4 +116,20 @@ fn fmt_10k(bencher: divan::Bencher) {
             .map(|t| t.len())
             .sum::<usize>()
     });
+}
+
+#[divan::bench(sample_count = 3, sample_size = 1)]
+fn fmt_150k_items_one_file(bencher: divan::Bencher) {
+    // 150,000 one-line items in one file (about 8 MB), as `koujing fmt`
+    // and the LSP see a very large document.
+    let mut text = String::new();
+    for p in 0..150_000 {
+        text.push_str(&format!(
+            "product 附加{p} {{ kind: data; price: {} 元/月 }}\n",
+            p % 90 + 1
+        ));
+    }
+    bencher
+        .counter(divan::counter::BytesCount::new(text.len()))
+        .bench(|| koujing_grammar::format::format(&text).map(|t| t.len()));
 }

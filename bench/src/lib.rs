@@ -5,6 +5,11 @@
 //! (most county-level, some city-level, a few province-wide), commission
 //! tables with hundreds of rows, a grading model; split over many files as
 //! cities would submit them. A few deliberate findings are seeded.
+//!
+//! [`Shape`] varies it: the number of cities and counties, the campaigns per
+//! file, a dense province (every campaign on 1–3 counties of one city, about
+//! 8 active per county, channel and day against a limit of 6), and an FAQ
+//! question every campaign asks.
 
 // The generator indexes constant tables with `rng.usize(..len)`: in range by
 // construction, and it is a benchmark tool, not part of the checked product.
@@ -45,14 +50,99 @@ fn county(city: &str, i: usize) -> String {
     format!("{city}{}县", i + 1)
 }
 
-/// Generate a workspace with `campaigns` campaigns.
+/// How the campaigns are spread.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Spread {
+    /// 1% province-wide, 9% city-wide, 90% one or two counties; 1–3
+    /// channels; the limit is three times the mean load, so a few lanes
+    /// go over it.
+    Realistic,
+    /// Every campaign on 1–3 counties of one city and 1–3 channels, 1–8
+    /// weeks inside one year; the limit is given (6 by default), about 8
+    /// campaigns are active per county, channel and day at 20,000 over 99
+    /// counties.
+    Dense,
+}
+
+/// The shape of a generated workspace.
+#[derive(Clone, Debug)]
+pub struct Shape {
+    pub campaigns: usize,
+    /// `None`: Jiangxi's 11 cities and 100 counties; `Some((cities, n))`:
+    /// that many cities of `n` counties each.
+    pub cities: Option<(usize, usize)>,
+    pub per_file: usize,
+    pub spread: Spread,
+    /// `max_concurrent`; `None` computes it from the mean load (realistic).
+    pub limit: Option<u32>,
+    /// Every campaign also answers `优惠怎么办理?` (the answer depends on
+    /// its offer).
+    pub shared_faq: bool,
+}
+
+impl Shape {
+    /// The realistic province with `campaigns` campaigns in files of 200.
+    pub fn realistic(campaigns: usize) -> Shape {
+        Shape {
+            campaigns,
+            cities: None,
+            per_file: 200,
+            spread: Spread::Realistic,
+            limit: None,
+            shared_faq: false,
+        }
+    }
+
+    /// The dense province: 11 cities × 9 counties, limit 6.
+    pub fn dense(campaigns: usize) -> Shape {
+        Shape {
+            cities: Some((11, 9)),
+            spread: Spread::Dense,
+            limit: Some(6),
+            ..Shape::realistic(campaigns)
+        }
+    }
+
+    /// Many counties: 550 cities × 9 counties, files of 25 campaigns, every
+    /// campaign asking `优惠怎么办理?`.
+    pub fn many_counties(campaigns: usize) -> Shape {
+        Shape {
+            cities: Some((550, 9)),
+            per_file: 25,
+            shared_faq: true,
+            ..Shape::realistic(campaigns)
+        }
+    }
+}
+
+/// Generate the realistic workspace with `campaigns` campaigns.
 pub fn generate(seed: u64, campaigns: usize) -> Files {
+    generate_shape(seed, &Shape::realistic(campaigns))
+}
+
+/// Generate a workspace of the given shape.
+pub fn generate_shape(seed: u64, shape: &Shape) -> Files {
+    let campaigns = shape.campaigns;
     let mut rng = fastrand::Rng::with_seed(seed);
     let mut files = Vec::new();
 
+    let cities: Vec<(String, Vec<String>)> = match shape.cities {
+        None => CITIES
+            .iter()
+            .map(|&(city, n)| (city.to_string(), (0..n).map(|i| county(city, i)).collect()))
+            .collect(),
+        Some((n, per_city)) => (0..n)
+            .map(|c| {
+                let city = format!("地市{c}");
+                let counties = (0..per_city.max(1))
+                    .map(|i| format!("{city}第{}县", i + 1))
+                    .collect();
+                (city, counties)
+            })
+            .collect(),
+    };
     let mut regions = String::from("regions 江西 {\n");
-    for (city, counties) in CITIES {
-        let names: Vec<String> = (0..counties).map(|i| county(city, i)).collect();
+    for (city, names) in &cities {
         let _ = writeln!(regions, "  {city} {{ {} }}", names.join(", "));
     }
     regions.push_str("}\n");
@@ -127,48 +217,71 @@ pub fn generate(seed: u64, campaigns: usize) -> Files {
     files.push(("province/commission.kj".to_string(), grading));
 
     // Density: keep most lanes under the limit, a few findings.
-    let leaves: usize = CITIES.iter().map(|c| c.1).sum();
-    // Mean leaves per campaign ≈ 3.5 (1% province, 9% city, 90% 1–2
-    // counties), mean channels ≈ 1.9, mean length 35 days.
-    let density = (campaigns as f64 * 3.5 * 1.9 * 35.0) / (leaves as f64 * 9.0 * 365.0);
-    let limit = (density * 3.0).ceil().max(3.0) as usize;
+    let leaves: usize = cities.iter().map(|c| c.1.len()).sum();
+    let per_city = leaves as f64 / cities.len().max(1) as f64;
+    // Mean leaves per campaign (1% province, 9% city, 90% 1–2 counties),
+    // mean channels ≈ 1.9, mean length 35 days.
+    let mean_leaves = 0.01 * leaves as f64 + 0.09 * per_city + 0.9 * 1.5;
+    let density = (campaigns as f64 * mean_leaves * 1.9 * 35.0) / (leaves as f64 * 9.0 * 365.0);
+    let limit = shape
+        .limit
+        .unwrap_or_else(|| (density * 3.0).ceil().max(3.0) as u32);
     files.push((
         "province/limits.kj".to_string(),
         format!("limits {{ max_concurrent: {limit}; support_lead: 3 天 }}\n"),
     ));
 
-    let per_file = 200;
+    let per_file = shape.per_file.max(1);
     let mut text = String::new();
     let mut file_no = 0;
     for c in 0..campaigns {
-        let (city, counties) = CITIES[rng.usize(..CITIES.len())];
-        let scope = rng.u32(..100);
-        let (issuer, regions) = if scope < 1 {
-            ("江西".to_string(), String::new())
-        } else if scope < 10 {
-            (city.to_string(), String::new())
-        } else {
-            let first = rng.usize(..counties);
-            let second = rng.usize(..counties);
-            let mut list = vec![county(city, first)];
-            if second != first {
-                list.push(county(city, second));
+        let (city, counties) = &cities[rng.usize(..cities.len())];
+        let (issuer, regions, start, end, channels) = match shape.spread {
+            Spread::Realistic => {
+                let scope = rng.u32(..100);
+                let (issuer, regions) = if scope < 1 {
+                    ("江西".to_string(), String::new())
+                } else if scope < 10 {
+                    (city.clone(), String::new())
+                } else {
+                    let first = rng.usize(..counties.len());
+                    let second = rng.usize(..counties.len());
+                    let mut list = vec![counties[first].as_str()];
+                    if second != first {
+                        list.push(&counties[second]);
+                    }
+                    (city.clone(), format!("regions: [{}]; ", list.join(", ")))
+                };
+                let day = rng.u32(0..330);
+                let end = day + 7 * rng.u32(1..=8) - 1;
+                let mut channels: Vec<&str> = Vec::new();
+                for _ in 0..rng.usize(1..=3) {
+                    let ch = CHANNELS[rng.usize(..CHANNELS.len())].0;
+                    if !channels.contains(&ch) {
+                        channels.push(ch);
+                    }
+                }
+                (issuer, regions, day, end, channels)
             }
-            (
-                city.to_string(),
-                format!("regions: [{}]; ", list.join(", ")),
-            )
+            Spread::Dense => {
+                let mut pool: Vec<&str> = counties.iter().map(String::as_str).collect();
+                rng.shuffle(&mut pool);
+                pool.truncate(rng.usize(1..=3));
+                let mut channels: Vec<&str> = CHANNELS.iter().map(|c| c.0).collect();
+                rng.shuffle(&mut channels);
+                channels.truncate(rng.usize(1..=3));
+                let days = 7 * rng.u32(1..=8);
+                let day = rng.u32(0..=365 - days);
+                (
+                    city.clone(),
+                    format!("regions: [{}]; ", pool.join(", ")),
+                    day,
+                    day + days - 1,
+                    channels,
+                )
+            }
         };
-        let day = rng.u32(0..330);
-        let start = chrono_like(day);
-        let end = chrono_like(day + 7 * rng.u32(1..=8) - 1);
-        let mut channels: Vec<&str> = Vec::new();
-        for _ in 0..rng.usize(1..=3) {
-            let ch = CHANNELS[rng.usize(..CHANNELS.len())].0;
-            if !channels.contains(&ch) {
-                channels.push(ch);
-            }
-        }
+        let (start, end) = (chrono_like(start), chrono_like(end));
         let stacking = if rng.u32(..100) < 97 {
             "stackable"
         } else {
@@ -183,9 +296,14 @@ pub fn generate(seed: u64, campaigns: usize) -> Files {
         } else {
             rng.usize(20..200)
         };
+        let shared = if shape.shared_faq {
+            format!("; \"优惠怎么办理?\": \"产品{offer}的优惠到营业厅或手机应用办理。\"")
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             text,
-            "campaign 活动{c} \"活动{c}流量包优惠\" {{\n  issuer: {issuer}; {regions}window: {start} .. {end}\n  audience {{ 品牌: [{brand}] }}\n  offer: 产品{}\n  benefit: discount {discount}%\n  channels: [{}]\n  stacking: {stacking}\n  requires: [系统配置, 知识库]\n  wording {{ headline: \"活动期间办理享优惠,术语{}说明见FAQ\" }}\n  faq {{ \"活动{c}怎么参加?\": \"到营业厅或手机应用办理。\" }}\n}}",
+            "campaign 活动{c} \"活动{c}流量包优惠\" {{\n  issuer: {issuer}; {regions}window: {start} .. {end}\n  audience {{ 品牌: [{brand}] }}\n  offer: 产品{}\n  benefit: discount {discount}%\n  channels: [{}]\n  stacking: {stacking}\n  requires: [系统配置, 知识库]\n  wording {{ headline: \"活动期间办理享优惠,术语{}说明见FAQ\" }}\n  faq {{ \"活动{c}怎么参加?\": \"到营业厅或手机应用办理。\"{shared} }}\n}}",
             offer,
             channels.join(", "),
             rng.usize(..100),
@@ -224,6 +342,46 @@ mod tests {
         assert_eq!(super::chrono_like(0), "2026-01-01");
         assert_eq!(super::chrono_like(364), "2026-12-31");
         assert_eq!(super::chrono_like(365), "2027-01-01");
+    }
+
+    #[test]
+    fn every_shape_parses_clean_and_the_fast_path_agrees_with_pest() {
+        use super::{generate_shape, Shape};
+        let shapes = [
+            Shape::realistic(500),
+            Shape::dense(500),
+            Shape::many_counties(500),
+        ];
+        for shape in &shapes {
+            let files = generate_shape(3, shape);
+            assert_eq!(
+                files,
+                generate_shape(3, shape),
+                "{shape:?} not deterministic"
+            );
+            let campaigns: usize = files.iter().map(|f| f.1.matches("campaign ").count()).sum();
+            assert_eq!(campaigns, 500, "{shape:?}");
+            for (path, text) in &files {
+                let fast = koujing_grammar::parse::parse(text);
+                let pest = koujing_grammar::parse::parse_with_pest(text);
+                assert!(fast.issues.is_empty(), "{path}: {:?}", fast.issues.first());
+                assert_eq!(
+                    format!("{:?}", fast.file.items),
+                    format!("{:?}", pest.file.items),
+                    "{path}"
+                );
+                let (read, all) = koujing_grammar::parse::fast_path_coverage(text);
+                assert_eq!(read, all, "{path}");
+            }
+        }
+        let many = generate_shape(3, &Shape::many_counties(500));
+        assert_eq!(many.len(), 4 + 1 + 500 / 25, "many files");
+        assert!(many.iter().any(|f| f.1.contains("地市549第9县")));
+        assert!(many.iter().filter(|f| f.0.starts_with("cities/")).all(|f| f
+            .1
+            .matches("优惠怎么办理?")
+            .count()
+            == f.1.matches("campaign ").count()));
     }
 
     #[test]

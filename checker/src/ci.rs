@@ -112,16 +112,24 @@ pub fn sarif(workspace: &Workspace, report: &Report, lang: Lang) -> Value {
             result
         })
         .collect();
+    let mut driver = json!({
+        "name": "koujing",
+        "version": env!("CARGO_PKG_VERSION"),
+        "rules": rules,
+    });
+    // `informationUri` is the `repository` of Cargo.toml, when it is set;
+    // no made-up address otherwise.
+    if let (Some(object), Some(uri)) = (
+        driver.as_object_mut(),
+        option_env!("CARGO_PKG_REPOSITORY").filter(|u| !u.is_empty()),
+    ) {
+        object.insert("informationUri".into(), json!(uri));
+    }
     json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
-            "tool": { "driver": {
-                "name": "koujing",
-                "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://koujing.example/",
-                "rules": rules,
-            } },
+            "tool": { "driver": driver },
             "columnKind": "unicodeCodePoints",
             "results": results,
         }],

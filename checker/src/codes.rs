@@ -1,4 +1,5 @@
-//! The one registry of diagnostic codes (DIAGNOSTICS.md).
+//! The one registry of diagnostic codes (docs/reference/diagnostics.md is
+//! generated from it).
 //!
 //! Every code exists here and only here: its kebab-case name, its default
 //! severity, its one-line message templates in zh-CN and en (with `{arg}`
@@ -129,7 +130,7 @@ codes! {
         message("活动 `{campaign}` 与 `{other}` 冲突:{witness}", "campaigns `{campaign}` and `{other}` conflict: {witness}");
     KJ2002 "campaign-clustering" Warning
         summary("营销活动扎堆", "too many campaigns at once in one place")
-        message("营销活动扎堆:{count} 个活动同时开展,超过上限 {max}:{campaigns};{where}", "{count} campaigns at once, above the limit of {max}: {campaigns}; {where}");
+        message("营销活动扎堆:`{campaign}` 使同时开展的活动超过上限 {max}(最多 {count} 个);{lanes};日期 {days}{rest}", "`{campaign}` is one campaign too many: up to {count} at once, above the limit of {max}; {lanes}; dates {days}{rest}");
     KJ2003 "province-city-overlap" Warning
         summary("地市活动与省公司活动重叠但未声明 extends", "city campaign overlaps a province campaign without `extends`")
         message("地市活动 `{campaign}` 与省公司活动 `{other}` 同一产品重叠,但未声明 extends", "city campaign `{campaign}` overlaps province campaign `{other}` on the same offer without `extends`");
@@ -141,10 +142,13 @@ codes! {
         message("费率行与 {other} 对同一输入给出不同结果({output} 与 {other_output}):{input}", "rate row and {other} match the same input with different outputs ({output} vs {other_output}): {input}");
     KJ2102 "commission-gap" Warning
         summary("酬金规则覆盖缺口", "commission coverage gap")
-        message("酬金表 `{table}` 对 {key} 未覆盖:{gaps}", "commission table `{table}` leaves {key} uncovered: {gaps}");
+        message("酬金表 `{table}` 的费率行未覆盖:{gaps}", "the rows of commission table `{table}` leave uncovered: {gaps}");
     KJ2103 "commission-redundant" Warning
         summary("冗余的酬金规则", "redundant commission rows")
         message("费率行与 {other} 重叠且结果相同({output})", "rate row overlaps {other} with the same output ({output})");
+    KJ2104 "regional-table-overlap" Warning
+        summary("地区酬金表与范围更大的同类酬金表重叠但未声明 overrides", "a regional commission table overlaps a wider table of the same kind without `overrides`")
+        message("酬金表 `{table}`({regions})位于 `{wider}`({wider_regions})的范围内,同为 {kind},但未声明 `overrides: {wider}`", "commission table `{table}` ({regions}) lies within `{wider}` ({wider_regions}), both {kind}, without `overrides: {wider}`");
     KJ3001 "wording-contradicts-benefit" Error
         summary("文案与优惠不符", "customer text contradicts the benefit")
         message("文案写“{quote}”({implies}),但{actual}", "the text says “{quote}” ({implies}), but {actual}");
@@ -154,6 +158,9 @@ codes! {
     KJ3003 "inconsistent-answer" Warning
         summary("同一问题口径不一致", "the same question answered differently")
         message("问题“{question}”的回答与 {other} 不一致(口径不一致)", "the question “{question}” is answered differently in {other}");
+    KJ3004 "wording-contradicts-gift" Error
+        summary("文案赠送与优惠不符", "customer text contradicts the gift, bonus or points")
+        message("文案写“{quote}”({implies}),但 benefit 为 {actual}", "the text says “{quote}” ({implies}), but the benefit is {actual}");
     KJ4001 "missing-support" Error
         summary("渠道缺少必需的支撑", "a campaign channel lacks a required kind of support")
         message("渠道 `{channel}` 缺少 {kind} 类支撑", "channel `{channel}` has no support of kind {kind}");
@@ -196,6 +203,15 @@ codes! {
     KJ6005 "first-return-over-ratio" Warning
         summary("首返超过卡面值的上限比例", "first-return above `max_first_return_ratio` of face value")
         message("首返 {amount} 为 `{product}` 卡面值 {face} 的 {ratio},超过上限 {limit}", "first-return {amount} is {ratio} of the face value {face} of `{product}`, above the limit of {limit}");
+    KJ6006 "commission-not-eligible" Error
+        summary("酬金支付给审查限制不允许的渠道或等级", "a commission table pays a kind to a channel or grade that `limits` does not make eligible")
+        message("酬金表 `{table}` 向{target}支付 {kind},但审查限制只允许{allowed}", "commission table `{table}` pays {kind} to {target}, but `limits` makes only {allowed} eligible");
+    KJ6007 "pay-rises-with-penalty" Warning
+        summary("酬金随越低越好的维度上升", "pay rises as a `lower_better` dimension rises")
+        message("`{dimension}` 越低越好,但酬金随其上升:{detail}", "`{dimension}` is lower_better, but pay rises with it: {detail}");
+    KJ6008 "mix-reference-off" Warning
+        summary("酬金表在参考案例下达不到 mix 声明的占比", "the tables do not produce the `mix` shares for its reference case")
+        message("`{mix}` 参考案例中 {kind} 占 {computed},声明为 {declared}(容差 {tolerance} 个百分点);{totals}", "for the reference case of `{mix}`, {kind} is {computed} of the pay, declared {declared} (tolerance {tolerance} points); {totals}");
     KJ7001 "weights-not-100" Error
         summary("同级因子权重合计不为 100%", "sibling factor weights do not add up to 100%")
         message("{parent} 下的因子权重合计 {sum},应为 100%", "factor weights under {parent} add up to {sum}, not 100%");
@@ -205,6 +221,9 @@ codes! {
     KJ7003 "grade-bands-gap" Error
         summary("等级区间未覆盖 [0, 100]", "grade bands leave part of [0, 100] uncovered")
         message("`{model}` 的等级区间未覆盖 {gaps}", "the grade bands of `{model}` leave {gaps} uncovered");
+    KJ7004 "penalty-factor-without-direction" Info
+        summary("扣分类因子未声明 direction", "a penalty-like factor has no `direction`")
+        message("因子 `{factor}` 读作扣分项(“{word}”),但没有声明 `direction`;按原样计分时分数越高越好", "factor `{factor}` reads as a penalty (“{word}”) but has no `direction`; as written, a higher input scores better");
 }
 
 impl Code {

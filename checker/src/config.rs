@@ -49,17 +49,11 @@ impl Config {
             let code: Code = code_text.parse().map_err(|()| {
                 format!("koujing.toml [lints]: 未知代码 / unknown code `{code_text}`")
             })?;
-            let level = match level_text.to_ascii_lowercase().as_str() {
-                "allow" | "off" => Level::Allow,
-                "info" => Level::Set(Severity::Info),
-                "warning" | "warn" => Level::Set(Severity::Warning),
-                "error" | "deny" => Level::Set(Severity::Error),
-                _ => {
-                    return Err(format!(
-                        "koujing.toml [lints] {code_text} = \"{level_text}\": 应为 / must be allow | info | warning | error"
-                    ))
-                }
-            };
+            let level = parse_level(&level_text).map_err(|hint| {
+                format!(
+                    "koujing.toml [lints] {code_text} = \"{level_text}\": 应为 / must be allow | info | warning | error{hint}"
+                )
+            })?;
             lints.insert(code, level);
         }
         Ok(Config {
@@ -68,6 +62,42 @@ impl Config {
             lints,
         })
     }
+}
+
+/// The documented levels, in the order the docs list them.
+const LEVELS: [&str; 4] = ["allow", "info", "warning", "error"];
+
+/// Read one level; the error is a did-you-mean hint (possibly empty).
+/// Only the documented spellings are accepted: `off`, `warn` and `deny`
+/// are what other linters call them, so they get a suggestion, not a pass.
+fn parse_level(text: &str) -> Result<Level, String> {
+    match text {
+        "allow" => return Ok(Level::Allow),
+        "info" => return Ok(Level::Set(Severity::Info)),
+        "warning" => return Ok(Level::Set(Severity::Warning)),
+        "error" => return Ok(Level::Set(Severity::Error)),
+        _ => {}
+    }
+    let lower = text.trim().to_ascii_lowercase();
+    let alias = match lower.as_str() {
+        "off" | "none" | "ignore" | "disable" | "disabled" | "false" => Some("allow"),
+        "warn" => Some("warning"),
+        "deny" | "forbid" | "err" => Some("error"),
+        "note" | "hint" => Some("info"),
+        _ => None,
+    };
+    let guess = alias.or_else(|| {
+        LEVELS
+            .iter()
+            .copied()
+            .map(|l| (strsim::damerau_levenshtein(&lower, l), l))
+            .filter(|(d, _)| *d <= 2)
+            .min()
+            .map(|(_, l)| l)
+    });
+    Err(guess
+        .map(|g| format!(";你是想写 / did you mean \"{g}\"?"))
+        .unwrap_or_default())
 }
 
 #[cfg(test)]
@@ -92,5 +122,25 @@ mod tests {
         assert!(Config::parse("[lints]\nKJ9999 = \"error\"\n").is_err());
         assert!(Config::parse("colour = true\n").is_err());
         assert!(Config::parse("[lints]\nKJ2002 = \"loud\"\n").is_err());
+    }
+
+    #[test]
+    fn undocumented_levels_get_a_suggestion() {
+        for (given, suggested) in [
+            ("off", "allow"),
+            ("warn", "warning"),
+            ("deny", "error"),
+            ("Error", "error"),
+            ("eror", "error"),
+            ("inf", "info"),
+        ] {
+            let error = Config::parse(&format!("[lints]\nKJ2002 = \"{given}\"\n")).unwrap_err();
+            assert!(
+                error.contains(&format!("did you mean \"{suggested}\"")),
+                "{given}: {error}"
+            );
+        }
+        let error = Config::parse("[lints]\nKJ2002 = \"loud\"\n").unwrap_err();
+        assert!(!error.contains("did you mean"), "{error}");
     }
 }

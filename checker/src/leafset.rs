@@ -47,8 +47,31 @@ impl LeafSet {
             })
     }
 
+    /// Is every leaf of `self` also in `other`?
+    pub fn is_subset(&self, other: &LeafSet) -> bool {
+        self.words.iter().enumerate().all(|(i, &a)| {
+            let b = other.words.get(i).copied().unwrap_or(0);
+            a & !b == 0
+        })
+    }
+
     pub fn intersects(&self, other: &LeafSet) -> bool {
         self.first_common(other).is_some()
+    }
+
+    /// How many leaves of `range` are in the set.
+    pub fn count_range(&self, range: std::ops::Range<usize>) -> usize {
+        range.filter(|&l| self.contains(l)).count()
+    }
+
+    /// Add every leaf of `other`.
+    pub fn union_with(&mut self, other: &LeafSet) {
+        if self.words.len() < other.words.len() {
+            self.words.resize(other.words.len(), 0);
+        }
+        for (a, b) in self.words.iter_mut().zip(&other.words) {
+            *a |= b;
+        }
     }
 
     /// Every leaf in the set, ascending.

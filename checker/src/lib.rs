@@ -13,8 +13,10 @@ pub mod diagnostic;
 pub mod leafset;
 pub mod lexicon;
 pub mod limits;
+pub mod mixref;
 pub mod model;
 pub mod query;
+pub mod reading;
 pub mod render;
 pub mod report;
 pub mod resolve;
@@ -78,20 +80,26 @@ pub fn check(workspace: &Workspace, options: &Options) -> Report {
     for (id, file) in workspace.files.iter().enumerate() {
         diagnostics.extend(file.own_diagnostics(id));
     }
+    diagnostics.extend(workspace.unread_diagnostics());
     let (mut index, mut found) = resolve::build_index(workspace);
     diagnostics.append(&mut found);
     let (found, references) = resolve::resolve_references(workspace, &index);
     diagnostics.extend(found);
-    let model = semantic::build(workspace, &mut index, references);
+    let symbols = std::mem::take(&mut index.symbols);
 
     let limits = limits::LimitsTable::build(&index);
     let facts = model::campaign_facts(&index);
     // The analyses are independent: run them on every core. The result does
     // not depend on it, since diagnostics are sorted below.
-    let ((campaigns, commission), (grading, (wording, (support, jargon)))) = rayon::join(
+    let (((campaigns, model), commission), (grading, (wording, (support, jargon)))) = rayon::join(
         || {
             rayon::join(
-                || checks::campaigns::analyse(&index, &facts, &limits),
+                || {
+                    rayon::join(
+                        || checks::campaigns::analyse(&index, &facts, &limits),
+                        || semantic::build(workspace, &index, symbols, references),
+                    )
+                },
                 || checks::commission::analyse(&index, &limits),
             )
         },

@@ -1,8 +1,13 @@
 //! Effective review limits per region: a field missing from a regional
 //! `limits` is inherited from the enclosing region's, then from the global
-//! one, then from the defaults (LANGUAGE.md §2.11).
+//! one, then from the defaults (LANGUAGE.md §2.11). v2: the blocks of one
+//! scope merge (a field set twice is KJ1002, reported by resolution), and
+//! commission eligibility (`commission_channels`, `commission_min_grade`) is
+//! inherited per commission kind.
 
-use koujing_grammar::ast::{Duration, Limits, SupportKind, Unit};
+use std::collections::BTreeMap;
+
+use koujing_grammar::ast::{CommissionKind, Duration, Limits, SupportKind, Unit};
 use rust_decimal::Decimal;
 
 use crate::resolve::Index;
@@ -15,6 +20,10 @@ pub struct Effective {
     pub required_support: Vec<SupportKind>,
     /// Percent of face value.
     pub max_first_return_ratio: Decimal,
+    /// v2: the only channels a table of the kind may list.
+    pub commission_channels: BTreeMap<CommissionKind, Vec<String>>,
+    /// v2: the lowest grade a paying row of a table of the kind may admit.
+    pub commission_min_grade: BTreeMap<CommissionKind, String>,
 }
 
 impl Default for Effective {
@@ -27,13 +36,26 @@ impl Default for Effective {
             },
             required_support: vec![SupportKind::System, SupportKind::Knowledge],
             max_first_return_ratio: Decimal::ONE_HUNDRED,
+            commission_channels: BTreeMap::new(),
+            commission_min_grade: BTreeMap::new(),
         }
     }
 }
 
 impl Effective {
     fn overlay(&self, limits: &Limits) -> Effective {
+        let mut commission_channels = self.commission_channels.clone();
+        for (kind, channels) in &limits.commission_channels {
+            commission_channels
+                .insert(kind.node, channels.iter().map(|c| c.text.clone()).collect());
+        }
+        let mut commission_min_grade = self.commission_min_grade.clone();
+        for (kind, grade) in &limits.commission_min_grade {
+            commission_min_grade.insert(kind.node, grade.text.clone());
+        }
         Effective {
+            commission_channels,
+            commission_min_grade,
             max_concurrent: limits
                 .max_concurrent
                 .map_or(self.max_concurrent, |m| m.node),
@@ -58,9 +80,11 @@ pub struct LimitsTable {
 
 impl LimitsTable {
     pub fn build(index: &Index<'_>) -> LimitsTable {
-        let global_limits = index.limits.iter().find(|l| l.item.region.is_none());
-        let global =
-            global_limits.map_or_else(Effective::default, |l| Effective::default().overlay(l.item));
+        let global = index
+            .limits
+            .iter()
+            .filter(|l| l.item.region.is_none())
+            .fold(Effective::default(), |e, l| e.overlay(l.item));
         let mut by_region: Vec<Effective> = Vec::with_capacity(index.regions.len());
         // Regions are stored parents first, so a parent's limits are ready.
         for region in &index.regions {
@@ -69,16 +93,17 @@ impl LimitsTable {
                 .and_then(|p| by_region.get(p))
                 .unwrap_or(&global)
                 .clone();
-            let own = index.limits.iter().find(|l| {
-                l.item
-                    .region
-                    .as_ref()
-                    .is_some_and(|r| r.text == region.name.text)
-            });
-            by_region.push(match own {
-                Some(l) => inherited.overlay(l.item),
-                None => inherited,
-            });
+            let own = index
+                .limits
+                .iter()
+                .filter(|l| {
+                    l.item
+                        .region
+                        .as_ref()
+                        .is_some_and(|r| r.text == region.name.text)
+                })
+                .fold(inherited, |e, l| e.overlay(l.item));
+            by_region.push(own);
         }
         LimitsTable { global, by_region }
     }

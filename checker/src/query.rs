@@ -9,9 +9,13 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+use koujing_bundle::campaigns::Campaign;
+use koujing_bundle::commission::{CommissionTable, Row};
+use koujing_bundle::{
+    Bundle, CampaignsFile, CommissionFile, DecimalText, Direction, Exact, GradingFile, Money,
+};
 use rust_decimal::Decimal;
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::diagnostic::LocalText;
 
@@ -23,109 +27,50 @@ fn error(zh: String, en: String) -> QueryError {
     QueryError(LocalText::new(zh, en))
 }
 
-fn at<'a>(value: &'a Value, key: &str) -> &'a Value {
-    static NULL: Value = Value::Null;
-    value.get(key).unwrap_or(&NULL)
-}
-
-fn text(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
-    }
-}
-
-fn list(value: &Value) -> Vec<String> {
-    value
-        .as_array()
-        .map(|a| a.iter().map(text).collect())
-        .unwrap_or_default()
-}
-
-fn decimal(value: &Value) -> Option<Decimal> {
-    text(value).parse().ok()
-}
-
-/// Does `x` lie in the interval object `{min, min_inclusive, max, max_inclusive}`?
-fn within(interval: &Value, x: Decimal) -> bool {
-    let above = match decimal(at(interval, "min")) {
-        Some(min) => {
-            if at(interval, "min_inclusive") == &Value::Bool(true) {
-                x >= min
-            } else {
-                x > min
-            }
-        }
-        None => true,
-    };
-    let below = match decimal(at(interval, "max")) {
-        Some(max) => {
-            if at(interval, "max_inclusive") == &Value::Bool(true) {
-                x <= max
-            } else {
-                x < max
-            }
-        }
-        None => true,
-    };
-    above && below
-}
-
-fn show_interval(c: &Value) -> String {
-    format!(
-        "{}{}, {}{}",
-        if at(c, "min_inclusive") == &Value::Bool(true) {
-            "["
-        } else {
-            "("
-        },
-        decimal(at(c, "min")).map_or("-∞".to_string(), |d| d.normalize().to_string()),
-        decimal(at(c, "max")).map_or("+∞".to_string(), |d| d.normalize().to_string()),
-        if at(c, "max_inclusive") == &Value::Bool(true) {
-            "]"
-        } else {
-            ")"
-        },
+/// A computation past the decimal type's range (about 7.9e28).
+fn overflow(what: &str) -> QueryError {
+    error(
+        format!("`{what}` 的计算超出数值范围(约 7.9×10²⁸)"),
+        format!("computing `{what}` exceeds the number range (about 7.9e28)"),
     )
 }
 
 /// A bundle's data, ready to answer queries.
 pub struct Runtime {
-    campaigns: Value,
-    commission: Value,
-    grading: Value,
+    campaigns: CampaignsFile,
+    commission: CommissionFile,
+    grading: GradingFile,
+    format: u32,
 }
 
 impl Runtime {
+    /// Read a bundle folder's files (or a build's, in memory).
     pub fn from_files(files: &BTreeMap<String, Vec<u8>>) -> Result<Runtime, String> {
-        let json = |name: &str| -> Result<Value, String> {
-            let bytes = files
-                .get(name)
-                .ok_or_else(|| format!("{name} 缺失 / is missing"))?;
-            serde_json::from_slice(bytes).map_err(|e| format!("{name}: {e}"))
-        };
-        let toml = |name: &str| -> Result<Value, String> {
-            let bytes = files
-                .get(name)
-                .ok_or_else(|| format!("{name} 缺失 / is missing"))?;
-            let text = std::str::from_utf8(bytes).map_err(|e| format!("{name}: {e}"))?;
-            let value: toml::Value = toml::from_str(text).map_err(|e| format!("{name}: {e}"))?;
-            serde_json::to_value(value).map_err(|e| format!("{name}: {e}"))
-        };
+        let bundle = Bundle::read(files).map_err(|e| e.to_string())?;
         Ok(Runtime {
-            campaigns: json("campaigns.json")?,
-            commission: toml("commission.toml")?,
-            grading: toml("grading.toml")?,
+            format: bundle.format(),
+            campaigns: bundle.campaigns,
+            commission: bundle.commission,
+            grading: bundle.grading,
         })
     }
 
-    fn channels(&self) -> Vec<String> {
-        list(at(&self.campaigns, "channels"))
+    /// The bundle's format: older than [`koujing_bundle::FORMAT`] means the
+    /// v2 fields took their defaults.
+    pub fn format(&self) -> u32 {
+        self.format
+    }
+
+    /// For a bundle older than the current format: the note that says so.
+    pub fn older_note(&self) -> Option<LocalText> {
+        (self.format < koujing_bundle::FORMAT).then(|| {
+            let (zh, en) = koujing_bundle::older_note(self.format);
+            LocalText::new(zh, en)
+        })
     }
 
     fn check_channel(&self, channel: &str) -> Result<(), QueryError> {
-        let channels = self.channels();
+        let channels = &self.campaigns.channels;
         if channels.iter().any(|c| c == channel) {
             return Ok(());
         }
@@ -140,20 +85,17 @@ impl Runtime {
 
     /// The customer's attributes, checked against the dimensions.
     fn attributes(&self, set: &[(String, String)]) -> Result<BTreeMap<String, String>, QueryError> {
-        let dimensions = at(&self.campaigns, "dimensions")
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
+        let dimensions = &self.campaigns.dimensions;
         let mut out = BTreeMap::new();
         for (name, value) in set {
-            let Some(dimension) = dimensions.iter().find(|d| text(at(d, "name")) == *name) else {
-                let names: Vec<String> = dimensions.iter().map(|d| text(at(d, "name"))).collect();
+            let Some(dimension) = dimensions.iter().find(|d| d.name == *name) else {
+                let names: Vec<&str> = dimensions.iter().map(|d| d.name.as_str()).collect();
                 return Err(error(
                     format!("未知维度 `{name}`;可选:{}", names.join("、")),
                     format!("unknown dimension `{name}`; valid: {}", names.join(", ")),
                 ));
             };
-            let values = list(at(dimension, "values"));
+            let values = dimension.values.as_deref().unwrap_or_default();
             if !values.is_empty() && !values.contains(value) {
                 return Err(error(
                     format!(
@@ -200,43 +142,20 @@ pub struct Offer {
     pub depends_on: Vec<String>,
 }
 
-fn benefit_text(b: &Value) -> String {
-    match text(at(b, "type")).as_str() {
-        "discount" => {
-            let p = decimal(at(b, "percent")).unwrap_or_default();
-            let fold = (Decimal::TEN - p / Decimal::TEN).normalize();
-            format!("discount {}% ({fold}折)", p.normalize())
-        }
-        "price" => format!("price {} {}", text(at(b, "amount")), text(at(b, "unit"))),
-        "gift" => format!("gift \"{}\"", text(at(b, "text"))),
-        "bonus" => format!("bonus {} {}", text(at(b, "amount")), text(at(b, "unit"))),
-        "points" => format!("points x{}", text(at(b, "multiplier"))),
-        other => other.to_string(),
-    }
-}
-
-fn allows(campaign: &Value, other: &str) -> bool {
-    let stacking = at(campaign, "stacking");
-    stacking.as_str() == Some("stackable") || list(at(stacking, "with")).iter().any(|w| w == other)
-}
-
 impl Runtime {
     pub fn offers(&self, q: &OfferQuery) -> Result<Vec<Offer>, QueryError> {
-        let tree = at(&self.campaigns, "region_tree")
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
-        let names: Vec<String> = tree.iter().map(|r| text(at(r, "name"))).collect();
-        if !names.contains(&q.region) {
+        let tree = &self.campaigns.region_tree;
+        if !tree.iter().any(|r| r.name == q.region) {
+            let names: Vec<&str> = tree.iter().map(|r| r.name.as_str()).collect();
             return Err(error(
                 format!("未知地区 `{}`;可选:{}", q.region, names.join("、")),
                 format!("unknown region `{}`; valid: {}", q.region, names.join(", ")),
             ));
         }
-        let children: Vec<String> = tree
+        let children: Vec<&str> = tree
             .iter()
-            .filter(|r| text(at(r, "parent")) == q.region)
-            .map(|r| text(at(r, "name")))
+            .filter(|r| r.parent.as_ref() == Some(&q.region))
+            .map(|r| r.name.as_str())
             .collect();
         if !children.is_empty() {
             return Err(error(
@@ -254,68 +173,42 @@ impl Runtime {
         }
         self.check_channel(&q.channel)?;
         let attributes = self.attributes(&q.set)?;
-        let date = q.date.to_string();
-        let mut applying: Vec<&Value> = Vec::new();
-        let mut depends: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        'campaigns: for c in at(&self.campaigns, "campaigns")
-            .as_array()
-            .into_iter()
-            .flatten()
-        {
-            let window = at(c, "window");
-            let end = text(at(window, "end"));
-            if text(at(window, "start")) > date || (!end.is_empty() && end < date) {
-                continue;
-            }
-            if !list(at(c, "regions")).contains(&q.region)
-                || !list(at(c, "channels")).contains(&q.channel)
+        // Each applying campaign with the dimensions it constrains that the
+        // query did not give.
+        let mut applying: Vec<(&Campaign, Vec<String>)> = Vec::new();
+        'campaigns: for c in &self.campaigns.campaigns {
+            if !c.window.contains(q.date)
+                || !c.regions.contains(&q.region)
+                || !c.channels.contains(&q.channel)
             {
                 continue;
             }
             let mut unresolved = Vec::new();
-            for constraint in at(c, "audience").as_array().into_iter().flatten() {
-                let dimension = text(at(constraint, "dimension"));
-                let Some(value) = attributes.get(&dimension) else {
-                    unresolved.push(dimension);
-                    continue;
-                };
-                let ok = match constraint.get("values") {
-                    Some(values) => list(values).contains(value),
-                    None => value
-                        .parse::<Decimal>()
-                        .is_ok_and(|x| within(at(constraint, "interval"), x)),
-                };
-                if !ok {
-                    continue 'campaigns;
+            for constraint in &c.audience {
+                match attributes.get(&constraint.dimension) {
+                    None => unresolved.push(constraint.dimension.clone()),
+                    Some(value) if !constraint.test.accepts(value) => continue 'campaigns,
+                    Some(_) => {}
                 }
             }
-            depends.insert(text(at(c, "name")), unresolved);
-            applying.push(c);
+            applying.push((c, unresolved));
         }
         Ok(applying
             .iter()
-            .map(|c| {
-                let name = text(at(c, "name"));
-                let offer = at(c, "offer");
-                let price = at(offer, "final_price");
-                Offer {
-                    campaign: name.clone(),
-                    title: at(c, "title").as_str().map(str::to_string),
-                    product: text(at(offer, "product")),
-                    benefit: benefit_text(at(c, "benefit")),
-                    final_price: (!price.is_null()).then(|| {
-                        format!("{} {}", text(at(price, "amount")), text(at(price, "unit")))
-                    }),
-                    combinable_with: applying
-                        .iter()
-                        .filter(|o| {
-                            let other = text(at(o, "name"));
-                            other != name && allows(c, &other) && allows(o, &name)
-                        })
-                        .map(|o| text(at(o, "name")))
-                        .collect(),
-                    depends_on: depends.get(&name).cloned().unwrap_or_default(),
-                }
+            .map(|(c, depends_on)| Offer {
+                campaign: c.name.clone(),
+                title: c.title.clone(),
+                product: c.offer.product.clone(),
+                benefit: c.benefit.as_ref().map_or_else(String::new, |b| b.render()),
+                final_price: c.offer.final_price.as_ref().map(|p| p.show()),
+                combinable_with: applying
+                    .iter()
+                    .filter(|(o, _)| {
+                        o.name != c.name && c.stacking.allows(&o.name) && o.stacking.allows(&c.name)
+                    })
+                    .map(|(o, _)| o.name.clone())
+                    .collect(),
+                depends_on: depends_on.clone(),
             })
             .collect())
     }
@@ -330,6 +223,9 @@ pub struct CommissionQuery {
     pub product: Option<String>,
     pub tenure: Option<Decimal>,
     pub set: Vec<(String, String)>,
+    /// v2: where the outlet is; the most specific table of each kind that
+    /// applies there is used (`None`: the province-wide tables).
+    pub region: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -339,6 +235,23 @@ pub struct RowMatch {
     pub amount: String,
     pub conditions: String,
     pub source: String,
+    /// v2: the table's pay adds to the other tables of its kind.
+    pub additive: bool,
+    #[serde(skip)]
+    value: Decimal,
+    #[serde(skip)]
+    unit: String,
+}
+
+/// What an agent pays for a SIM card, net of the first-return (v2).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NetCost {
+    pub product: String,
+    pub face_value: Option<String>,
+    pub supply_price: String,
+    pub first_return: String,
+    /// Supply price − first-return.
+    pub net: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -353,34 +266,57 @@ pub struct NoMatch {
 pub struct CommissionAnswer {
     pub matches: Vec<RowMatch>,
     pub no_match: Vec<NoMatch>,
+    /// v2: kind → what it pays: additive parts summed (`"0.8 元"`);
+    /// alternatives that both match (a KJ2101) joined by ` | `.
+    pub totals: BTreeMap<String, String>,
+    /// v2: for a SIM card with a supply price.
+    pub net_cost: Option<NetCost>,
 }
 
 impl CommissionAnswer {
-    /// kind → amounts of the matching rows (`"18 元"`, several joined by ` | `).
+    /// kind → what it pays (see [`CommissionAnswer::totals`]).
     pub fn by_kind(&self) -> BTreeMap<String, String> {
-        let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for m in &self.matches {
-            out.entry(m.kind.clone())
-                .or_default()
-                .push(m.amount.clone());
+        self.totals.clone()
+    }
+
+    fn total(&self, kind: &str) -> Option<(Decimal, String)> {
+        let parts: Vec<&RowMatch> = self.matches.iter().filter(|m| m.kind == kind).collect();
+        let unit = parts.first()?.unit.clone();
+        let alternatives = parts.iter().filter(|m| !m.additive).count();
+        if alternatives > 1 || parts.iter().any(|m| m.unit != unit) {
+            return None;
         }
-        out.into_iter().map(|(k, v)| (k, v.join(" | "))).collect()
+        Some((parts.iter().map(|m| m.value).sum(), unit))
+    }
+
+    fn summarise(&mut self) {
+        let kinds: Vec<String> = self.matches.iter().map(|m| m.kind.clone()).collect();
+        for kind in kinds {
+            let shown = match self.total(&kind) {
+                Some((value, unit)) => Money {
+                    amount: DecimalText::new(value),
+                    unit,
+                }
+                .show(),
+                None => self
+                    .matches
+                    .iter()
+                    .filter(|m| m.kind == kind)
+                    .map(|m| m.amount.clone())
+                    .collect::<Vec<_>>()
+                    .join(" | "),
+            };
+            self.totals.insert(kind, shown);
+        }
     }
 }
 
 impl Runtime {
-    fn grades(&self) -> Vec<String> {
+    fn grades(&self) -> Vec<&str> {
         let mut out = Vec::new();
-        for model in at(&self.grading, "grading")
-            .as_array()
-            .into_iter()
-            .flatten()
-        {
-            for g in at(model, "grades").as_array().into_iter().flatten() {
-                let name = text(at(g, "name"));
-                if !out.contains(&name) {
-                    out.push(name);
-                }
+        for g in self.grading.grading.iter().flat_map(|m| &m.grades) {
+            if !out.contains(&g.name.as_str()) {
+                out.push(g.name.as_str());
             }
         }
         out
@@ -390,7 +326,7 @@ impl Runtime {
         self.check_channel(&q.channel)?;
         if let Some(grade) = &q.grade {
             let grades = self.grades();
-            if !grades.contains(grade) {
+            if !grades.contains(&grade.as_str()) {
                 return Err(error(
                     format!("未知等级 `{grade}`;可选:{}", grades.join("、")),
                     format!("unknown grade `{grade}`; valid: {}", grades.join(", ")),
@@ -398,7 +334,6 @@ impl Runtime {
             }
         }
         let attributes = self.attributes(&q.set)?;
-        let date = q.date.to_string();
         let input = |key: &str| -> Option<String> {
             match key {
                 "grade" => q.grade.clone(),
@@ -407,98 +342,171 @@ impl Runtime {
                 other => attributes.get(other).cloned(),
             }
         };
-        let matches_cond = |c: &Value, value: &str| match c.get("values") {
-            Some(values) => list(values).iter().any(|v| v == value),
-            None => value.parse::<Decimal>().is_ok_and(|x| within(c, x)),
+        let row_matches = |row: &Row| {
+            row.conditions
+                .iter()
+                .all(|c| input(&c.key).is_some_and(|v| c.accepts(&v)))
         };
+        let leaves = self.leaves_of(q.region.as_deref())?;
         let mut answer = CommissionAnswer::default();
-        for table in at(&self.commission, "commission")
-            .as_array()
-            .into_iter()
-            .flatten()
-        {
-            let period = at(table, "period");
-            let end = text(at(period, "end"));
-            if text(at(period, "start")) > date || (!end.is_empty() && end < date) {
-                continue;
+        for table in self.tables_for(q, &leaves) {
+            let kind = table.kind.clone().unwrap_or_default();
+            let matching: Vec<&Row> = table.rows.iter().filter(|r| row_matches(r)).collect();
+            for row in &matching {
+                answer.matches.push(RowMatch {
+                    table: table.name.clone(),
+                    kind: kind.clone(),
+                    amount: row.output.show(),
+                    conditions: row.describe(),
+                    source: row.source.clone(),
+                    additive: table.additive,
+                    value: row.output.amount.get(),
+                    unit: row.output.unit.clone(),
+                });
             }
-            if !list(at(table, "channels")).contains(&q.channel) {
-                continue;
-            }
-            let (name, kind) = (text(at(table, "name")), text(at(table, "kind")));
-            let rows = at(table, "rows").as_array().cloned().unwrap_or_default();
-            let mut found = false;
-            for row in &rows {
-                let conditions = at(row, "conditions")
-                    .as_array()
-                    .cloned()
-                    .unwrap_or_default();
-                let all = conditions
-                    .iter()
-                    .all(|c| input(&text(at(c, "key"))).is_some_and(|v| matches_cond(c, &v)));
-                if all {
-                    found = true;
-                    let shown: Vec<String> = conditions
-                        .iter()
-                        .map(|c| match c.get("values") {
-                            Some(v) => format!("{} {}", text(at(c, "key")), list(v).join("/")),
-                            None => format!("{} {}", text(at(c, "key")), show_interval(c)),
-                        })
-                        .collect();
-                    let output = at(row, "output");
-                    let unit = text(at(output, "unit"));
-                    answer.matches.push(RowMatch {
-                        table: name.clone(),
-                        kind: kind.clone(),
-                        amount: if unit == "%" {
-                            format!("{}%", text(at(output, "amount")))
-                        } else {
-                            format!("{} {unit}", text(at(output, "amount")))
-                                .trim()
-                                .to_string()
-                        },
-                        conditions: shown.join(", "),
-                        source: text(at(row, "source")),
-                    });
-                }
-            }
-            if !found {
-                // Why: an input the rows need, or a value no row covers.
-                let mut reasons = Vec::new();
-                let mut keys: Vec<String> = rows
-                    .iter()
-                    .flat_map(|r| at(r, "conditions").as_array().cloned().unwrap_or_default())
-                    .map(|c| text(at(&c, "key")))
-                    .collect();
-                keys.sort();
-                keys.dedup();
-                for key in keys {
-                    match input(&key) {
-                        None => reasons.push(format!("--{key}")),
-                        Some(value) => {
-                            let covered = rows.iter().any(|r| {
-                                at(r, "conditions")
-                                    .as_array()
-                                    .into_iter()
-                                    .flatten()
-                                    .filter(|c| text(at(c, "key")) == key)
-                                    .all(|c| matches_cond(c, &value))
-                            });
-                            if !covered {
-                                reasons.push(format!("{key}={value} (KJ2102)"));
-                            }
-                        }
-                    }
-                }
+            if matching.is_empty() {
                 answer.no_match.push(NoMatch {
-                    table: name,
+                    table: table.name.clone(),
                     kind,
-                    reasons,
+                    reasons: no_match_reasons(&table.rows, &input),
                 });
             }
         }
+        answer.summarise();
+        answer.net_cost = self.net_cost(q, &answer);
         Ok(answer)
     }
+
+    /// The leaves of `region` (every leaf for `None`).
+    fn leaves_of(&self, region: Option<&str>) -> Result<Vec<String>, QueryError> {
+        let tree = &self.campaigns.region_tree;
+        if let Some(region) = region {
+            if !tree.iter().any(|r| r.name == region) {
+                let names: Vec<&str> = tree.iter().map(|r| r.name.as_str()).collect();
+                return Err(error(
+                    format!("未知地区 `{region}`;可选:{}", names.join("、")),
+                    format!("unknown region `{region}`; valid: {}", names.join(", ")),
+                ));
+            }
+        }
+        let is_leaf = |name: &str| !tree.iter().any(|r| r.parent.as_deref() == Some(name));
+        let within = |name: &str| {
+            let mut at = Some(name.to_string());
+            while let Some(current) = at {
+                if Some(current.as_str()) == region {
+                    return true;
+                }
+                at = tree
+                    .iter()
+                    .find(|r| r.name == current)
+                    .and_then(|r| r.parent.clone());
+            }
+            region.is_none()
+        };
+        Ok(tree
+            .iter()
+            .filter(|r| is_leaf(&r.name) && within(&r.name))
+            .map(|r| r.name.clone())
+            .collect())
+    }
+
+    /// The tables in force for the query: every additive table that applies
+    /// at the place, and of the others of each kind the most specific (the
+    /// fewest leaves; a table another applicable one `overrides` is out).
+    fn tables_for(&self, q: &CommissionQuery, leaves: &[String]) -> Vec<&CommissionTable> {
+        let applies = |t: &CommissionTable| {
+            t.in_force(q.date)
+                && t.channels.contains(&q.channel)
+                && (t.regions.is_empty() || leaves.iter().all(|l| t.regions.contains(l)))
+        };
+        let applicable: Vec<&CommissionTable> = self
+            .commission
+            .commission
+            .iter()
+            .filter(|t| applies(t))
+            .collect();
+        let overridden = |t: &CommissionTable| {
+            applicable
+                .iter()
+                .any(|o| o.overrides.as_deref() == Some(t.name.as_str()))
+        };
+        let size = |t: &CommissionTable| {
+            if t.regions.is_empty() {
+                usize::MAX
+            } else {
+                t.regions.len()
+            }
+        };
+        applicable
+            .iter()
+            .copied()
+            .filter(|t| {
+                t.additive
+                    || (!overridden(t)
+                        && !applicable.iter().any(|o| {
+                            !o.additive && o.kind == t.kind && !overridden(o) && size(o) < size(t)
+                        }))
+            })
+            .collect()
+    }
+
+    /// Supply price − first-return, for a SIM card with a supply price.
+    fn net_cost(&self, q: &CommissionQuery, answer: &CommissionAnswer) -> Option<NetCost> {
+        let product = q.product.as_ref()?;
+        let card = self
+            .commission
+            .sim_cards
+            .iter()
+            .find(|c| c.name == *product)?;
+        let supply = card.supply_price.as_ref()?;
+        let (first_return, _) = answer
+            .total("first_return")
+            .unwrap_or((Decimal::ZERO, String::new()));
+        let money = |amount: Decimal| {
+            Money {
+                amount: DecimalText::new(amount),
+                unit: supply.unit.clone(),
+            }
+            .show()
+        };
+        Some(NetCost {
+            product: product.clone(),
+            face_value: card.face_value.as_ref().map(Money::show),
+            supply_price: supply.show(),
+            first_return: money(first_return),
+            net: money(supply.amount.get() - first_return),
+        })
+    }
+}
+
+/// Why no row matches: an input the rows need (`--key`), or a value no row
+/// covers (`key=value (KJ2102)`).
+fn no_match_reasons(rows: &[Row], input: &dyn Fn(&str) -> Option<String>) -> Vec<String> {
+    let mut keys: Vec<&str> = rows
+        .iter()
+        .flat_map(|r| &r.conditions)
+        .map(|c| c.key.as_str())
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let mut reasons = Vec::new();
+    for key in keys {
+        match input(key) {
+            None => reasons.push(format!("--{key}")),
+            Some(value) => {
+                let covered = rows.iter().any(|r| {
+                    r.conditions
+                        .iter()
+                        .filter(|c| c.key == key)
+                        .all(|c| c.accepts(&value))
+                });
+                if !covered {
+                    reasons.push(format!("{key}={value} (KJ2102)"));
+                }
+            }
+        }
+    }
+    reasons
 }
 
 /// `koujing query grade`.
@@ -512,7 +520,12 @@ pub struct GradeQuery {
 pub struct Contribution {
     pub factor: String,
     pub weight: String,
+    /// The input score.
     pub score: String,
+    /// v2: the score counted (100 − the input for `lower_better`).
+    pub counted: String,
+    /// v2: `lower_better` / `higher_better`, when the factor says.
+    pub direction: Option<String>,
     pub contribution: String,
 }
 
@@ -526,12 +539,9 @@ pub struct GradeAnswer {
 
 impl Runtime {
     pub fn grade(&self, q: &GradeQuery) -> Result<GradeAnswer, QueryError> {
-        let models = at(&self.grading, "grading")
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
-        let Some(model) = models.iter().find(|m| text(at(m, "name")) == q.model) else {
-            let names: Vec<String> = models.iter().map(|m| text(at(m, "name"))).collect();
+        let models = &self.grading.grading;
+        let Some(model) = models.iter().find(|m| m.name == q.model) else {
+            let names: Vec<&str> = models.iter().map(|m| m.name.as_str()).collect();
             return Err(error(
                 format!("未知分级模型 `{}`;可选:{}", q.model, names.join("、")),
                 format!(
@@ -541,11 +551,9 @@ impl Runtime {
                 ),
             ));
         };
-        let factors = at(model, "factors").as_array().cloned().unwrap_or_default();
-        let leaf = |f: &Value| list(at(f, "path")).last().cloned().unwrap_or_default();
-        let leaves: Vec<String> = factors.iter().map(leaf).collect();
+        let leaves: Vec<&str> = model.factors.iter().map(|f| f.leaf()).collect();
         for (name, score) in &q.scores {
-            if !leaves.contains(name) {
+            if !leaves.contains(&name.as_str()) {
                 return Err(error(
                     format!(
                         "`{}` 没有因子 `{name}`;可评分的因子:{}",
@@ -566,10 +574,10 @@ impl Runtime {
                 ));
             }
         }
-        let missing: Vec<String> = leaves
+        let missing: Vec<&str> = leaves
             .iter()
             .filter(|l| !q.scores.iter().any(|(n, _)| n == *l))
-            .cloned()
+            .copied()
             .collect();
         if !missing.is_empty() {
             return Err(error(
@@ -579,34 +587,127 @@ impl Runtime {
         }
         let mut total = Decimal::ZERO;
         let mut contributions = Vec::new();
-        for f in &factors {
-            let name = leaf(f);
-            let weight = decimal(at(f, "weight")).unwrap_or_default();
+        for f in &model.factors {
+            let weight = f.weight.get();
             let score = q
                 .scores
                 .iter()
-                .find(|(n, _)| *n == name)
+                .find(|(n, _)| n == f.leaf())
                 .map_or(Decimal::ZERO, |(_, s)| *s);
-            let part = weight * score / Decimal::ONE_HUNDRED;
-            total += part;
+            // v2: a `lower_better` factor scores 100 − the input. Checked:
+            // weights and scores come from files and the command line; an
+            // overflow is an answer, not a panic.
+            let lower = f.direction == Some(Direction::LowerBetter);
+            let counted = if lower {
+                Decimal::ONE_HUNDRED
+                    .checked_sub(score)
+                    .ok_or_else(|| overflow(f.leaf()))?
+            } else {
+                score
+            };
+            let part = weight
+                .checked_mul(counted)
+                .and_then(|p| p.checked_div(Decimal::ONE_HUNDRED))
+                .ok_or_else(|| overflow(f.leaf()))?;
+            total = total.checked_add(part).ok_or_else(|| overflow(f.leaf()))?;
             contributions.push(Contribution {
-                factor: list(at(f, "path")).join(" › "),
-                weight: format!("{}%", weight.normalize()),
+                factor: f.path.join(" › "),
+                weight: format!("{weight}%"),
                 score: score.normalize().to_string(),
+                counted: counted.normalize().to_string(),
+                direction: f.direction.map(|d| match d {
+                    Direction::HigherBetter => "higher_better".to_string(),
+                    Direction::LowerBetter => "lower_better".to_string(),
+                }),
                 contribution: part.normalize().to_string(),
             });
         }
-        let grade = at(model, "grades")
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|g| within(g, total))
-            .map(|g| text(at(g, "name")));
         Ok(GradeAnswer {
             model: q.model.clone(),
             score: total.normalize().to_string(),
-            grade,
+            grade: model.grade_for(total).map(|g| g.name.clone()),
             contributions,
+        })
+    }
+}
+
+/// `koujing query mix NAME` (v2): the reference computation KJ6008 checks.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MixAnswer {
+    pub mix: String,
+    /// Percentage points.
+    pub tolerance: String,
+    pub kinds: Vec<MixKind>,
+}
+
+/// One kind of a mix's reference computation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MixKind {
+    pub kind: String,
+    /// What the tables pay for the case, in 元.
+    pub total: String,
+    /// Percent of the total of the kinds the mix names.
+    pub share: String,
+    /// Percent, as declared.
+    pub declared: String,
+    /// Within the tolerance of the declared share.
+    pub within: bool,
+    /// (table, amount) of the tables that paid it.
+    pub parts: Vec<(String, String)>,
+}
+
+impl Runtime {
+    pub fn mix(&self, name: &str) -> Result<MixAnswer, QueryError> {
+        let mixes = &self.commission.mix;
+        let Some(mix) = mixes.iter().find(|m| m.name == name) else {
+            let names: Vec<&str> = mixes.iter().map(|m| m.name.as_str()).collect();
+            return Err(error(
+                format!("未知酬金结构 `{name}`;可选:{}", names.join("、")),
+                format!("unknown mix `{name}`; valid: {}", names.join(", ")),
+            ));
+        };
+        let Some(reference) = &mix.reference else {
+            return Err(error(
+                format!("酬金结构 `{name}` 没有参考案例(reference)"),
+                format!("mix `{name}` has no reference case"),
+            ));
+        };
+        let tolerance = mix
+            .tolerance
+            .map_or(crate::mixref::DEFAULT_TOLERANCE, |t| t.get());
+        let kinds = mix
+            .shares
+            .iter()
+            .map(|(kind, declared)| {
+                let share = reference
+                    .shares
+                    .get(kind)
+                    .map_or(Decimal::ZERO, |s| s.get());
+                MixKind {
+                    kind: kind.clone(),
+                    total: reference
+                        .totals
+                        .get(kind)
+                        .map_or(Decimal::ZERO, |t| t.get())
+                        .normalize()
+                        .to_string(),
+                    share: share.round_dp(1).normalize().to_string(),
+                    declared: declared.get().normalize().to_string(),
+                    within: (share - declared.get()).abs() <= tolerance,
+                    parts: reference
+                        .parts
+                        .get(kind)
+                        .into_iter()
+                        .flatten()
+                        .map(|(t, a)| (t.clone(), a.get().normalize().to_string()))
+                        .collect(),
+                }
+            })
+            .collect();
+        Ok(MixAnswer {
+            mix: name.to_string(),
+            tolerance: tolerance.normalize().to_string(),
+            kinds,
         })
     }
 }

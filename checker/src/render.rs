@@ -1,8 +1,12 @@
-//! Renderers: miette for the terminal, JSON for machines (DIAGNOSTICS.md).
+//! Renderers: miette for the terminal, JSON for machines (positions in
+//! characters).
 
 use std::fmt;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
 use serde_json::{json, Value};
 
 use crate::codes::Severity;
@@ -108,13 +112,148 @@ fn json_diagnostic(workspace: &Workspace, d: &Diagnostic, lang: Lang) -> Value {
     })
 }
 
+/// Longest stretch of a file shown around a span as it is; anything
+/// longer (a 50 MB one-line file) is cut to a window around the span.
+const MAX_REGION: usize = 2048;
+/// Bytes of the line kept on each side of the span in a cut window.
+const WINDOW: usize = 120;
+/// Longest part of one span shown in a cut window.
+const MAX_SPAN: usize = 400;
+
+/// What miette is shown of a file: the bytes `start..end` of its text, with
+/// line and column numbers of the whole file. Keeps the snippet of a huge
+/// line short and every column miette pads to within its `u16` widths.
+struct Snippet {
+    name: String,
+    text: std::sync::Arc<str>,
+    start: usize,
+    end: usize,
+    /// 0-based line of `start` in the file.
+    line: usize,
+}
+
+impl SourceCode for Snippet {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let window = self.text.get(self.start..self.end).unwrap_or_default();
+        let inner = window.read_span(span, before, after)?;
+        // Columns count characters, as the JSON output does (miette counts
+        // bytes, so `file:line:col` would disagree with JSON).
+        let at = self.start + inner.span().offset();
+        let line_start = self
+            .text
+            .get(..at)
+            .and_then(|head| head.rfind('\n'))
+            .map_or(0, |i| i + 1);
+        let column = self
+            .text
+            .get(line_start..at)
+            .map_or_else(|| inner.column(), |prefix| prefix.chars().count());
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line() + self.line,
+            column,
+            inner.line_count(),
+        )))
+    }
+}
+
+/// Round `at` down to a character boundary of `text`.
+fn floor_char(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while at > 0 && !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// The snippet of `text` for `primary` and the other spans of the same
+/// file: the whole text when the lines around the primary span are short,
+/// else a window of its line. Returns the spans relative to the snippet
+/// (`None` for a secondary span outside a window).
+fn snippet(
+    name: &str,
+    file: &crate::workspace::SourceFile,
+    primary: koujing_grammar::Span,
+    others: &[koujing_grammar::Span],
+) -> (Snippet, SourceSpan, Vec<Option<SourceSpan>>) {
+    let text = &file.text;
+    let start = floor_char(text, primary.start);
+    let end = floor_char(text, primary.end.max(start));
+    // From the line before the span to the line after it.
+    let before = text
+        .get(..start)
+        .and_then(|t| t.rfind('\n'))
+        .and_then(|i| text.get(..i).and_then(|t| t.rfind('\n')).or(Some(0)))
+        .unwrap_or(0);
+    let after = text
+        .get(end..)
+        .and_then(|t| t.find('\n'))
+        .map_or(text.len(), |i| {
+            let next = end + i + 1;
+            text.get(next..)
+                .and_then(|t| t.find('\n'))
+                .map_or(text.len(), |j| next + j)
+        });
+    if after.saturating_sub(before) <= MAX_REGION {
+        let whole = Snippet {
+            name: name.to_string(),
+            text: text.clone(),
+            start: 0,
+            end: text.len(),
+            line: 0,
+        };
+        let others = others.iter().map(|s| Some(source_span(text, *s))).collect();
+        return (whole, source_span(text, primary), others);
+    }
+    let line_start = text
+        .get(..start)
+        .and_then(|t| t.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    let line_end = text
+        .get(start..)
+        .and_then(|t| t.find('\n'))
+        .map_or(text.len(), |i| start + i);
+    let from = floor_char(text, start.saturating_sub(WINDOW).max(line_start));
+    let shown_end = end.min(start + MAX_SPAN);
+    let to = floor_char(text, (shown_end + WINDOW).min(line_end.max(shown_end))).max(from);
+    let position = file.position(from, None);
+    let window = Snippet {
+        name: name.to_string(),
+        text: text.clone(),
+        start: from,
+        end: to,
+        line: position.line.saturating_sub(1) as usize,
+    };
+    let relative = |span: koujing_grammar::Span| {
+        let a = span.start.clamp(from, to);
+        let b = span.end.clamp(a, to);
+        SourceSpan::new((a - from).into(), b - a)
+    };
+    let others = others
+        .iter()
+        .map(|s| (s.start >= from && s.end <= to).then(|| relative(*s)))
+        .collect();
+    (
+        window,
+        relative(koujing_grammar::Span::new(start, shown_end)),
+        others,
+    )
+}
+
 /// A diagnostic seen through miette's eyes.
 struct MietteView {
     code: String,
     message: String,
     severity: miette::Severity,
     help: Option<String>,
-    source: NamedSource<String>,
+    source: Snippet,
     labels: Vec<LabeledSpan>,
     related: Vec<MietteView>,
 }
@@ -187,30 +326,33 @@ fn source_span(text: &str, span: koujing_grammar::Span) -> SourceSpan {
 
 fn view(workspace: &Workspace, d: &Diagnostic, lang: Lang) -> Option<MietteView> {
     let file = workspace.file(d.file)?;
-    let text = file.text.to_string();
-    let mut labels = vec![LabeledSpan::new_primary_with_span(
-        None,
-        source_span(&text, d.span),
-    )];
+    let same: Vec<koujing_grammar::Span> = d
+        .related
+        .iter()
+        .filter(|r| r.file == d.file)
+        .map(|r| r.span)
+        .collect();
+    let (source, primary, spans) = snippet(&file.path, file, d.span, &same);
+    let mut labels = vec![LabeledSpan::new_primary_with_span(None, primary)];
+    let mut same_spans = spans.into_iter();
     let mut related = Vec::new();
     for r in &d.related {
         if r.file == d.file {
-            labels.push(LabeledSpan::new_with_span(
-                Some(r.message.get(lang).to_string()),
-                source_span(&text, r.span),
-            ));
+            if let Some(span) = same_spans.next().flatten() {
+                labels.push(LabeledSpan::new_with_span(
+                    Some(r.message.get(lang).to_string()),
+                    span,
+                ));
+            }
         } else if let Some(other) = workspace.file(r.file) {
-            let other_text = other.text.to_string();
+            let (other_source, span, _) = snippet(&other.path, other, r.span, &[]);
             related.push(MietteView {
                 code: String::new(),
                 message: r.message.get(lang).to_string(),
                 severity: miette::Severity::Advice,
                 help: None,
-                labels: vec![LabeledSpan::new_primary_with_span(
-                    None,
-                    source_span(&other_text, r.span),
-                )],
-                source: NamedSource::new(other.path.clone(), other_text),
+                labels: vec![LabeledSpan::new_primary_with_span(None, span)],
+                source: other_source,
                 related: Vec::new(),
             });
         }
@@ -235,7 +377,7 @@ fn view(workspace: &Workspace, d: &Diagnostic, lang: Lang) -> Option<MietteView>
         } else {
             Some(help.join("\n"))
         },
-        source: NamedSource::new(file.path.clone(), text),
+        source,
         labels,
         related,
     })
@@ -265,8 +407,19 @@ pub fn human(workspace: &Workspace, report: &Report, lang: Lang, color: bool) ->
             "检查了 {files} 个文件:{errors} 个错误,{warnings} 个警告,{infos} 个提示\n"
         ));
     } else {
+        let counted = |n: usize, one: &str| {
+            if n == 1 {
+                format!("{n} {one}")
+            } else {
+                format!("{n} {one}s")
+            }
+        };
         out.push_str(&format!(
-            "checked {files} files: {errors} errors, {warnings} warnings, {infos} infos\n"
+            "checked {}: {}, {}, {}\n",
+            counted(files, "file"),
+            counted(errors, "error"),
+            counted(warnings, "warning"),
+            counted(infos, "info")
         ));
     }
     out

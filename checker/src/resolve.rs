@@ -160,7 +160,8 @@ pub struct Index<'w> {
     pub commissions: Table<'w, Commission>,
     pub mixes: Table<'w, Mix>,
     pub gradings: Table<'w, Grading>,
-    /// Global limits first (if any), then regional ones in workspace order.
+    /// Global limits blocks first, then regional ones, each in workspace
+    /// order; the blocks of one scope merge (v2).
     pub limits: Vec<Def<'w, Limits>>,
     /// Every definition (duplicates included), owned, for the semantic model.
     pub symbols: Vec<Symbol>,
@@ -367,8 +368,8 @@ pub fn build_index(workspace: &Workspace) -> (Index<'_>, Vec<Diagnostic>) {
         diagnostics: Vec::new(),
         path: Arc::from(""),
     };
-    let mut global_limits: Option<(FileId, Span)> = None;
-    let mut regional_limits: HashMap<&str, (FileId, Span)> = HashMap::new();
+    type FieldsSeen<'a> = HashMap<&'a str, (FileId, Span)>;
+    let mut limit_fields: HashMap<Option<&str>, FieldsSeen<'_>> = HashMap::new();
     for (file, source) in workspace.files.iter().enumerate() {
         builder.path = Arc::from(source.path.as_str());
         for item in &source.parsed.module.items {
@@ -476,45 +477,40 @@ pub fn build_index(workspace: &Workspace) -> (Index<'_>, Vec<Diagnostic>) {
                     |x| &x.name,
                 ),
                 Item::Limits(x) => {
-                    let (key, span) = match &x.region {
-                        Some(region) => (Some(region.text.as_str()), region.span),
-                        None => (None, Span::new(x.span.start, x.span.start + "limits".len())),
-                    };
-                    let first = match key {
-                        None => match global_limits {
-                            Some(f) => Some(f),
-                            None => {
-                                global_limits = Some((file, span));
-                                None
-                            }
-                        },
-                        Some(name) => match regional_limits.get(name) {
-                            Some(&f) => Some(f),
-                            None => {
-                                regional_limits.insert(name, (file, span));
-                                None
-                            }
-                        },
-                    };
-                    match first {
-                        Some((first_file, first_span)) => {
-                            let name = key.unwrap_or("limits");
-                            builder.diagnostics.push(
+                    // v2: the blocks of one scope merge; only a field set in
+                    // two blocks of the same scope is KJ1002, on the later.
+                    let scope = x.region.as_ref().map(|r| r.text.as_str());
+                    let seen = limit_fields.entry(scope).or_default();
+                    for (field, span) in &x.fields {
+                        match seen.get(field.as_str()) {
+                            Some(&(first_file, first_span)) => builder.diagnostics.push(
                                 Diagnostic::new(
                                     Code::KJ1002,
                                     file,
-                                    span,
-                                    &[("kind", Kind::Limits.text()), ("name", Arg::plain(name))],
+                                    *span,
+                                    &[
+                                        ("kind", Kind::Limits.text()),
+                                        (
+                                            "name",
+                                            Arg::plain(match scope {
+                                                Some(region) => format!("{region}.{field}"),
+                                                None => field.clone(),
+                                            }),
+                                        ),
+                                    ],
                                 )
                                 .related(
                                     first_file,
                                     first_span,
                                     defined_here(),
                                 ),
-                            );
+                            ),
+                            None => {
+                                seen.insert(field.as_str(), (file, *span));
+                            }
                         }
-                        None => builder.index.limits.push(Def { file, item: x }),
                     }
+                    builder.index.limits.push(Def { file, item: x });
                 }
             }
         }
@@ -563,7 +559,7 @@ struct RefChecker<'a, 'w> {
     path: Arc<str>,
 }
 
-impl RefChecker<'_, '_> {
+impl<'w> RefChecker<'_, 'w> {
     fn record(&mut self, ident: &Ident, kind: Kind) {
         self.references.push(Reference {
             kind,
@@ -624,18 +620,124 @@ impl RefChecker<'_, '_> {
                 if let Some(region) = &limits.region {
                     self.expect(region, Kind::Region);
                 }
+                for (_, channels) in &limits.commission_channels {
+                    self.expect_all(channels, Kind::Channel);
+                }
+                let grades = self.all_grades();
+                for (_, grade) in &limits.commission_min_grade {
+                    if !grades.contains(&grade.text.as_str()) {
+                        self.diagnostics.push(unknown(
+                            self.file,
+                            grade,
+                            Arg::text("等级", "grade"),
+                            &grades,
+                        ));
+                    }
+                }
             }
+            Item::Mix(mix) => self.mix(mix),
             Item::Regions(_)
             | Item::Dimension(_)
             | Item::Product(_)
             | Item::Term(_)
-            | Item::Mix(_)
             | Item::Grading(_) => {}
         }
     }
 
-    fn campaign(&mut self, campaign: &Campaign) {
-        if let Some(issuer) = &campaign.issuer {
+    /// Every grade of every grading model, sorted.
+    fn all_grades(&self) -> Vec<&'w str> {
+        let mut grades: Vec<&str> = self
+            .index
+            .gradings
+            .defs
+            .iter()
+            .flat_map(|d| d.item.grades.iter().map(|g| g.name.text.as_str()))
+            .collect();
+        grades.sort_unstable();
+        grades.dedup();
+        grades
+    }
+
+    /// Grades of the grading models of some channels, in first-seen order.
+    fn grades_of(&self, channels: &[Ident]) -> Vec<&'w str> {
+        let mut grades: Vec<&str> = Vec::new();
+        for channel in channels {
+            let model = self
+                .index
+                .channels
+                .get(&channel.text)
+                .and_then(|c| c.item.grading.as_ref());
+            if let Some(model) = model.and_then(|m| self.index.gradings.get(&m.text)) {
+                for band in &model.item.grades {
+                    if !grades.contains(&band.name.text.as_str()) {
+                        grades.push(&band.name.text);
+                    }
+                }
+            }
+        }
+        grades
+    }
+
+    /// The references of a `mix` reference case (v2).
+    fn mix(&mut self, mix: &Mix) {
+        let Some(reference) = &mix.reference else {
+            return;
+        };
+        for (field, present) in [
+            ("date", reference.date.is_some()),
+            ("channel", reference.channel.is_some()),
+        ] {
+            if !present {
+                self.diagnostics.push(Diagnostic::new(
+                    Code::KJ1006,
+                    self.file,
+                    mix.name.span,
+                    &[
+                        (
+                            "item",
+                            Arg::plain(format!("mix `{}` reference", mix.name.text)),
+                        ),
+                        ("field", Arg::plain(field)),
+                    ],
+                ));
+            }
+        }
+        if let Some(channel) = &reference.channel {
+            self.expect(channel, Kind::Channel);
+        }
+        if let Some(product) = &reference.product {
+            self.expect(product, Kind::Product);
+        }
+        if let Some(grade) = &reference.grade {
+            let grades = self.grades_of(reference.channel.as_slice());
+            if !grades.contains(&grade.text.as_str()) {
+                self.diagnostics.push(unknown(
+                    self.file,
+                    grade,
+                    Arg::text("等级", "grade"),
+                    &grades,
+                ));
+            }
+        }
+        for setting in &reference.dimensions {
+            if !self.expect(&setting.key, Kind::Dimension) {
+                continue;
+            }
+            let Some(dimension) = self.index.dimensions.get(&setting.key.text) else {
+                continue;
+            };
+            match &setting.value {
+                ReferenceValue::Name(name) => {
+                    self.enum_values(dimension.item, std::slice::from_ref(name), name.span)
+                }
+                ReferenceValue::Quantity(q) => self.numeric(dimension.item, q.node.unit, q.span),
+            }
+        }
+    }
+
+    /// `issuer` (the province or a city) and `regions` (v2).
+    fn issuer_and_regions(&mut self, issuer: Option<&Ident>, regions: Option<&[Ident]>) {
+        if let Some(issuer) = issuer {
             if self.expect(issuer, Kind::Region)
                 && self.index.region(&issuer.text).is_some_and(|r| r.depth > 1)
             {
@@ -657,9 +759,13 @@ impl RefChecker<'_, '_> {
                 ));
             }
         }
-        if let Some(regions) = &campaign.regions {
+        if let Some(regions) = regions {
             self.expect_all(regions, Kind::Region);
         }
+    }
+
+    fn campaign(&mut self, campaign: &Campaign) {
+        self.issuer_and_regions(campaign.issuer.as_ref(), campaign.regions.as_deref());
         if let Some(offer) = &campaign.offer {
             self.expect(offer, Kind::Product);
         }
@@ -780,21 +886,11 @@ impl RefChecker<'_, '_> {
 
     fn commission(&mut self, commission: &Commission) {
         self.expect_all(&commission.channels, Kind::Channel);
-        let mut grades: Vec<&str> = Vec::new();
-        for channel in &commission.channels {
-            let model = self
-                .index
-                .channels
-                .get(&channel.text)
-                .and_then(|c| c.item.grading.as_ref());
-            if let Some(model) = model.and_then(|m| self.index.gradings.get(&m.text)) {
-                for band in &model.item.grades {
-                    if !grades.contains(&band.name.text.as_str()) {
-                        grades.push(&band.name.text);
-                    }
-                }
-            }
+        self.issuer_and_regions(commission.issuer.as_ref(), commission.regions.as_deref());
+        if let Some(overrides) = &commission.overrides {
+            self.expect(overrides, Kind::Commission);
         }
+        let grades = self.grades_of(&commission.channels);
         for row in &commission.rows {
             for condition in &row.conditions {
                 self.condition(condition, &grades);

@@ -193,7 +193,8 @@ impl Model {
 /// index recorded and the references resolution recorded.
 pub fn build(
     workspace: &crate::Workspace,
-    index: &mut crate::resolve::Index<'_>,
+    index: &crate::resolve::Index<'_>,
+    symbols: Vec<Symbol>,
     references: Vec<Reference>,
 ) -> Model {
     let readiness = crate::checks::support::readiness(index);
@@ -210,7 +211,7 @@ pub fn build(
             .iter()
             .map(|f| Arc::from(f.path.as_str()))
             .collect(),
-        symbols: std::mem::take(&mut index.symbols),
+        symbols,
         references,
         effective_ready,
         ..Model::default()

@@ -131,6 +131,10 @@ impl SourceFile {
 #[derive(Debug, Default)]
 pub struct Workspace {
     pub files: Vec<SourceFile>,
+    /// Files found but not read (a link out of the workspace, a FIFO, …):
+    /// path → what and limit for their KJ0005. Each also has an empty entry
+    /// in `files`, so the finding has a place.
+    pub unread: std::collections::BTreeMap<String, (koujing_grammar::Arg, koujing_grammar::Arg)>,
 }
 
 impl Workspace {
@@ -148,12 +152,41 @@ impl Workspace {
             .map(|(path, bytes)| SourceFile::new(path, &bytes))
             .collect();
         // A BTreeMap iterates in path order and `collect` keeps that order.
-        Workspace { files }
+        Workspace {
+            files,
+            unread: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Record a file that was found but not read: it is reported as KJ0005
+    /// with `what` and `limit`, and nothing of it is parsed.
+    pub fn add_unread(
+        &mut self,
+        path: &str,
+        what: koujing_grammar::Arg,
+        limit: koujing_grammar::Arg,
+    ) {
+        self.set_file(path, b"");
+        self.unread.insert(path.to_string(), (what, limit));
+    }
+
+    /// KJ0005 for every file found but not read.
+    pub fn unread_diagnostics(&self) -> Vec<Diagnostic> {
+        self.files
+            .iter()
+            .enumerate()
+            .filter_map(|(id, file)| {
+                let (what, limit) = self.unread.get(&file.path)?;
+                let args = [("what", what.clone()), ("limit", limit.clone())];
+                Some(Diagnostic::new(Code::KJ0005, id, Span::new(0, 0), &args))
+            })
+            .collect()
     }
 
     /// Replace (or add) one file, re-parsing only it — and in it only the
     /// items whose text changed.
     pub fn set_file(&mut self, path: &str, bytes: &[u8]) {
+        self.unread.remove(path);
         let old = self.files.iter().find(|f| f.path == path);
         let file = match (std::str::from_utf8(bytes), old) {
             (Ok(text), Some(old)) if old.encoding_error.is_none() => SourceFile {
@@ -177,6 +210,7 @@ impl Workspace {
 
     /// Remove a file.
     pub fn remove_file(&mut self, path: &str) {
+        self.unread.remove(path);
         self.files.retain(|f| f.path != path);
     }
 

@@ -183,28 +183,80 @@ proptest! {
     }
 
     #[test]
-    fn clustering_agrees_with_a_day_by_day_count(camps in proptest::collection::vec(camp(), 1..8)) {
+    fn clustering_agrees_with_a_day_by_day_count(camps in proptest::collection::vec(camp(), 1..9)) {
         let ws = workspace(&camps, "limits { max_concurrent: 2 }\n");
         let report = check(&ws, &options());
-        let reported: BTreeSet<BTreeSet<String>> =
-            report.diagnostics.iter().filter(|d| d.code == Code::KJ2002).map(|d| involved(&ws, d)).collect();
-        let mut expected = BTreeSet::new();
+        let found: Vec<_> = report.diagnostics.iter().filter(|d| d.code == Code::KJ2002).collect();
+        let mut reported: BTreeMap<String, (BTreeSet<String>, String)> = BTreeMap::new();
+        for d in &found {
+            let mut names = involved(&ws, d);
+            let primary = d.message.en.split('`').nth(1).unwrap().to_string();
+            prop_assert!(names.remove(&primary), "{} not on its campaign", d.message.en);
+            prop_assert!(reported.insert(primary, (names, d.message.en.clone())).is_none(), "two findings on one campaign");
+        }
+        // The reference: every lane and day, active campaigns ordered by
+        // (start, name); from the third on, over the limit.
+        #[derive(Default)]
+        struct Expect { peak: usize, with: BTreeSet<String>, days: BTreeSet<u32>, lanes: BTreeSet<(usize, usize)> }
+        let mut expected: BTreeMap<usize, Expect> = BTreeMap::new();
         for leaf in 0..3 {
             for ch in 0..2 {
                 for d in 0..30 {
-                    let active: BTreeSet<String> = camps
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, c)| c.leaves().contains(&leaf) && c.channels.contains(&ch) && c.start <= d && d <= c.start + c.len)
-                        .map(|(i, _)| name(i))
+                    let mut active: Vec<usize> = (0..camps.len())
+                        .filter(|&i| { let c = &camps[i]; c.leaves().contains(&leaf) && c.channels.contains(&ch) && c.start <= d && d <= c.start + c.len })
                         .collect();
-                    if active.len() > 2 {
-                        expected.insert(active);
+                    active.sort_by_key(|&i| (camps[i].start, name(i)));
+                    for &me in active.iter().skip(2) {
+                        let e = expected.entry(me).or_default();
+                        e.peak = e.peak.max(active.len());
+                        e.with.extend(active.iter().filter(|&&o| o != me).map(|&o| name(o)));
+                        e.days.insert(d);
+                        e.lanes.insert((ch, leaf));
                     }
                 }
             }
         }
-        prop_assert_eq!(reported, expected);
+        let describe = |leaves: &BTreeSet<usize>| -> String {
+            let mut names = Vec::new();
+            if leaves.len() == 3 {
+                return "江西".to_string();
+            }
+            if leaves.contains(&0) && leaves.contains(&1) {
+                names.push("甲市");
+            } else {
+                names.extend(leaves.iter().filter(|&&l| l < 2).map(|&l| LEAVES[l].0));
+            }
+            if leaves.contains(&2) {
+                names.push("乙市");
+            }
+            names.join(", ")
+        };
+        let mut want: BTreeMap<String, (BTreeSet<String>, String)> = BTreeMap::new();
+        for (me, e) in expected {
+            let mut groups: Vec<(BTreeSet<usize>, Vec<&str>)> = Vec::new();
+            for ch in 0..2 {
+                let leaves: BTreeSet<usize> = e.lanes.iter().filter(|l| l.0 == ch).map(|l| l.1).collect();
+                if leaves.is_empty() {
+                    continue;
+                }
+                match groups.iter_mut().find(|g| g.0 == leaves) {
+                    Some(g) => g.1.push(["厅", "线"][ch]),
+                    None => groups.push((leaves, vec![["厅", "线"][ch]])),
+                }
+            }
+            let lanes: Vec<String> = groups.iter().map(|(l, c)| format!("regions {} on channels {}", describe(l), c.join(", "))).collect();
+            let mut runs: Vec<(u32, u32)> = Vec::new();
+            for &d in &e.days {
+                match runs.last_mut() {
+                    Some(r) if r.1 + 1 == d => r.1 = d,
+                    _ => runs.push((d, d)),
+                }
+            }
+            let days: Vec<String> = runs.iter().map(|&(a, b)| if a == b { day(a).to_string() } else { format!("{} ~ {}", day(a), day(b)) }).collect();
+            let message = format!("`{}` is one campaign too many: up to {} at once, above the limit of 2; {}; dates {}", name(me), e.peak, lanes.join("; "), days.join(", "));
+            want.insert(name(me), (e.with, message));
+        }
+        prop_assert_eq!(reported, want);
     }
 
     #[test]
@@ -274,8 +326,8 @@ proptest! {
         let mut reported = BTreeSet::new();
         for d in report.diagnostics.iter().filter(|d| d.code == Code::KJ2102) {
             let gaps = d.message.en.rsplit("uncovered: ").next().unwrap().to_string();
-            for gap in gaps.split(", [").map(|g| g.trim_start_matches('[').trim_end_matches(" 个月").to_string()) {
-                let gap = gap.trim_end_matches(']').to_string();
+            for gap in gaps.split("; ") {
+                let gap = gap.trim_start_matches("tenure [").trim_end_matches(" 个月").trim_end_matches([']', ')']);
                 let (a, b) = gap.split_once(", ").unwrap();
                 let a: u32 = a.parse().unwrap();
                 let b: u32 = if b.starts_with('+') { 30 } else { b.parse().unwrap() };

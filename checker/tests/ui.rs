@@ -15,6 +15,9 @@ use std::path::Path;
 use chrono::NaiveDate;
 use koujing_checker::{check, Config, Lang, Options, Workspace};
 
+#[path = "support/expect.rs"]
+mod expect;
+
 fn options() -> Options {
     Options {
         today: NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
@@ -39,21 +42,10 @@ fn run(name: &str, source: &str) -> (Findings, Findings) {
         .unwrap_or_else(|| panic!("{name}: first line must be `// codes: …`"))
         .split_whitespace()
         .collect();
-    let mut expected = BTreeSet::new();
-    let mut target = 0;
-    for (i, line) in source.lines().enumerate() {
-        match line.trim().strip_prefix("// expect:") {
-            Some(rest) => {
-                let (code, column) = rest.split_once('@').unwrap();
-                expected.insert((
-                    target,
-                    column.trim().parse().unwrap(),
-                    code.trim().to_string(),
-                ));
-            }
-            None => target = i as u32 + 1,
-        }
-    }
+    let expected: Findings = expect::expectations(source)
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
+        .into_iter()
+        .collect();
     let ws = Workspace::new([
         ("base.kj".to_string(), base.into_bytes()),
         (name.to_string(), source.as_bytes().to_vec()),
@@ -144,8 +136,52 @@ fn clustering_lists_regions_channels_and_dates() {
     let cluster: Vec<_> = found.iter().filter(|m| m.0 == "KJ2002").collect();
     assert_eq!(cluster.len(), 1);
     assert_eq!(
+        cluster[0].1,
+        "营销活动扎堆:`乙` 使同时开展的活动超过上限 1(最多 2 个);地区 抚州,渠道 自有营业厅;日期 2026-12-10 ~ 2026-12-20"
+    );
+    assert_eq!(
         cluster[0].2,
-        "2 campaigns at once, above the limit of 1: `甲`, `乙`; regions 抚州; channels 自有营业厅; dates 2026-12-10 ~ 2026-12-20"
+        "`乙` is one campaign too many: up to 2 at once, above the limit of 1; regions 抚州 on channels 自有营业厅; dates 2026-12-10 ~ 2026-12-20"
+    );
+}
+
+#[test]
+fn clustering_groups_lanes_and_counts_related_beyond_twenty() {
+    // 23 campaigns in 临川区 on one channel, one day; limit 1: every one
+    // but the first is over, each once; the last lists 20 of the 22 others.
+    let mut source = String::from("limits { max_concurrent: 1 }\n");
+    for i in 0..23 {
+        source.push_str(&format!("campaign 活动{i:02} {{ issuer: 抚州; regions: [临川区]; window: 2026-12-01 .. 2026-12-01; offer: 流量包10元; benefit: discount 50%; channels: [自有营业厅]; stacking: stackable }}\n"));
+    }
+    // Over on two channels in 抚州 (every county) and on one in 崇仁县 only.
+    source.push_str("campaign 甲 { issuer: 抚州; window: 2027-01-01 .. 2027-01-10; offer: 宽带100M; benefit: discount 50%; channels: [自有营业厅, 热线10086, 短信营业厅]; stacking: stackable }\n");
+    source.push_str("campaign 乙 { issuer: 抚州; window: 2027-01-05 .. 2027-01-06; offer: 宽带100M; benefit: discount 50%; channels: [自有营业厅, 热线10086]; stacking: stackable }\n");
+    source.push_str("campaign 丙 { issuer: 抚州; regions: [崇仁县]; window: 2027-01-08 .. 2027-01-09; offer: 宽带100M; benefit: discount 50%; channels: [短信营业厅]; stacking: stackable }\n");
+    let found = messages(&source);
+    let cluster: Vec<_> = found.iter().filter(|m| m.0 == "KJ2002").collect();
+    assert_eq!(cluster.len(), 22 + 2, "{cluster:#?}");
+    let last = cluster
+        .iter()
+        .find(|m| m.2.starts_with("`活动22`"))
+        .unwrap();
+    assert_eq!(
+        last.2,
+        "`活动22` is one campaign too many: up to 23 at once, above the limit of 1; regions 临川区 on channels 自有营业厅; dates 2026-12-01; 2 more concurrent campaigns are not listed"
+    );
+    assert!(
+        last.1.ends_with(";另有 2 个同时开展的活动未列出"),
+        "{}",
+        last.1
+    );
+    let second = cluster.iter().find(|m| m.2.starts_with("`乙`")).unwrap();
+    assert_eq!(
+        second.2,
+        "`乙` is one campaign too many: up to 2 at once, above the limit of 1; regions 抚州 on channels 热线10086, 自有营业厅; dates 2027-01-05 ~ 2027-01-06"
+    );
+    let third = cluster.iter().find(|m| m.2.starts_with("`丙`")).unwrap();
+    assert_eq!(
+        third.2,
+        "`丙` is one campaign too many: up to 2 at once, above the limit of 1; regions 崇仁县 on channels 短信营业厅; dates 2027-01-08 ~ 2027-01-09"
     );
 }
 
@@ -156,7 +192,7 @@ fn gaps_and_sums_are_named() {
     let gap = found.iter().find(|m| m.0 == "KJ2102").unwrap();
     assert_eq!(
         gap.2,
-        "commission table `分成` leaves tenure uncovered: [7, 12] 个月"
+        "the rows of commission table `分成` leave uncovered: tenure [7, 12] 个月"
     );
     let sum = found.iter().find(|m| m.0 == "KJ7001").unwrap();
     assert_eq!(sum.1, "`模型` 下的因子权重合计 90%,应为 100%");

@@ -216,12 +216,30 @@ pub struct Channel {
     pub span: Span,
 }
 
+/// Which way a dimension or grading factor counts (v2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Direction {
+    HigherBetter,
+    LowerBetter,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::HigherBetter => "higher_better",
+            Direction::LowerBetter => "lower_better",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Dimension {
     pub name: Ident,
     pub title: Option<StrLit>,
     pub values: Option<Vec<Ident>>,
     pub unit: Option<Spanned<Unit>>,
+    /// v2: `direction: higher_better | lower_better`; `None`: no direction.
+    pub direction: Option<Spanned<Direction>>,
     pub span: Span,
 }
 
@@ -232,6 +250,8 @@ pub struct Product {
     pub kind: Option<Spanned<ProductKind>>,
     pub price: Option<Spanned<Quantity>>,
     pub face_value: Option<Spanned<Quantity>>,
+    /// v2: what an agent pays for a `sim_card`.
+    pub supply_price: Option<Spanned<Quantity>>,
     pub span: Span,
 }
 
@@ -350,15 +370,56 @@ pub struct RateRow {
     pub span: Span,
 }
 
+/// How often a commission table's output is paid (v2 `per`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Per {
+    Once,
+    Month,
+}
+
+impl Per {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Per::Once => "once",
+            Per::Month => "month",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Commission {
     pub name: Ident,
     pub title: Option<StrLit>,
     pub kind: Option<Spanned<CommissionKind>>,
+    /// v2: the issuing unit; `None`: the province (the root region).
+    pub issuer: Option<Ident>,
+    /// v2: where the table applies; `None`: the issuer's subtree.
+    pub regions: Option<Vec<Ident>>,
+    /// v2: the wider table this one replaces within its regions.
+    pub overrides: Option<Ident>,
+    /// v2: the table's pay adds to the other tables of its kind.
+    pub additive: Option<Spanned<bool>>,
+    /// v2: how often the output is paid, as written.
+    pub per: Option<Spanned<Per>>,
     pub period: Option<DateRange>,
     pub channels: Vec<Ident>,
     pub rows: Vec<RateRow>,
     pub span: Span,
+}
+
+impl Commission {
+    pub fn is_additive(&self) -> bool {
+        self.additive.is_some_and(|a| a.node)
+    }
+
+    /// `per` as written, else the default: `first_return` once, other kinds monthly.
+    pub fn per(&self) -> Per {
+        match (self.per, self.kind) {
+            (Some(per), _) => per.node,
+            (None, Some(kind)) if kind.node == CommissionKind::FirstReturn => Per::Once,
+            (None, _) => Per::Month,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -367,11 +428,45 @@ pub struct MixShare {
     pub share: Spanned<Decimal>,
 }
 
+/// A value of a `mix` reference case: a name (`三星`, `全球通`) or a quantity.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReferenceValue {
+    Name(Ident),
+    Quantity(Spanned<Quantity>),
+}
+
+/// A dimension value set by a `mix` reference (`合作年限: 2 年`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReferenceSetting {
+    pub key: Ident,
+    pub value: ReferenceValue,
+}
+
+/// The reference case of a `mix` (v2): what the tables pay for it is
+/// compared with the declared shares (KJ6008).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MixReference {
+    pub date: Option<Spanned<NaiveDate>>,
+    pub channel: Option<Ident>,
+    pub product: Option<Ident>,
+    pub grade: Option<Ident>,
+    /// Months in network the case runs over.
+    pub months: Option<Spanned<u32>>,
+    pub monthly_revenue: Option<Spanned<Quantity>>,
+    /// Dimension values, in the order written.
+    pub dimensions: Vec<ReferenceSetting>,
+    pub span: Span,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Mix {
     pub name: Ident,
     pub title: Option<StrLit>,
     pub shares: Vec<MixShare>,
+    /// v2: the reference case.
+    pub reference: Option<MixReference>,
+    /// v2: allowed difference in percentage points (default 5).
+    pub tolerance: Option<Spanned<Decimal>>,
     pub span: Span,
 }
 
@@ -381,6 +476,8 @@ pub struct Factor {
     /// Percent of its parent.
     pub weight: Option<Spanned<Decimal>>,
     pub source: Option<StrLit>,
+    /// v2: `direction: lower_better` scores 100 − the input.
+    pub direction: Option<Spanned<Direction>>,
     pub children: Vec<Factor>,
     pub span: Span,
 }
@@ -420,6 +517,9 @@ impl Duration {
             Unit::Month => {
                 date.checked_sub_months(chrono::Months::new(u32::try_from(self.amount).ok()?))
             }
+            Unit::Year => date.checked_sub_months(chrono::Months::new(
+                u32::try_from(self.amount.checked_mul(12)?).ok()?,
+            )),
             _ => date.checked_sub_signed(chrono::Duration::try_days(self.amount)?),
         }
     }
@@ -433,6 +533,12 @@ pub struct Limits {
     pub support_lead: Option<Spanned<Duration>>,
     pub required_support: Option<Vec<Spanned<SupportKind>>>,
     pub max_first_return_ratio: Option<Spanned<Decimal>>,
+    /// v2: `commission_channels { KIND: [channels] }`.
+    pub commission_channels: Vec<(Spanned<CommissionKind>, Vec<Ident>)>,
+    /// v2: `commission_min_grade { KIND: GRADE }`.
+    pub commission_min_grade: Vec<(Spanned<CommissionKind>, Ident)>,
+    /// Every field set in this block, with its key's span (`commission_channels.revenue_share` for the v2 sub-fields): blocks of one scope merge, and a field set twice is KJ1002.
+    pub fields: Vec<(String, Span)>,
     pub span: Span,
 }
 

@@ -20,8 +20,16 @@ use Shape::{Block as B, Field as F, Rates as R};
 /// formatter and the documentation list them.
 pub const FIELDS: &[(&str, &[(&str, Shape)])] = &[
     ("channel", &[("type", F), ("handles", F), ("grading", F)]),
-    ("dimension", &[("values", F), ("unit", F)]),
-    ("product", &[("kind", F), ("price", F), ("face_value", F)]),
+    ("dimension", &[("values", F), ("unit", F), ("direction", F)]),
+    (
+        "product",
+        &[
+            ("kind", F),
+            ("price", F),
+            ("face_value", F),
+            ("supply_price", F),
+        ],
+    ),
     (
         "support",
         &[
@@ -55,7 +63,17 @@ pub const FIELDS: &[(&str, &[(&str, Shape)])] = &[
     ),
     (
         "commission",
-        &[("kind", F), ("period", F), ("channels", F), ("rates", R)],
+        &[
+            ("kind", F),
+            ("issuer", F),
+            ("regions", F),
+            ("overrides", F),
+            ("additive", F),
+            ("per", F),
+            ("period", F),
+            ("channels", F),
+            ("rates", R),
+        ],
     ),
     (
         "mix",
@@ -65,10 +83,45 @@ pub const FIELDS: &[(&str, &[(&str, Shape)])] = &[
             ("incentive", F),
             ("subsidy", F),
             ("multiplier", F),
+            ("reference", B),
+            ("tolerance", F),
+        ],
+    ),
+    // v2: the keys of a `mix` reference case (dimension names are also allowed).
+    (
+        "reference",
+        &[
+            ("date", F),
+            ("channel", F),
+            ("product", F),
+            ("grade", F),
+            ("months", F),
+            ("monthly_revenue", F),
+        ],
+    ),
+    // v2: `limits { commission_channels { KIND: [...] } }` and `commission_min_grade`.
+    (
+        "commission_channels",
+        &[
+            ("first_return", F),
+            ("revenue_share", F),
+            ("incentive", F),
+            ("subsidy", F),
+            ("multiplier", F),
+        ],
+    ),
+    (
+        "commission_min_grade",
+        &[
+            ("first_return", F),
+            ("revenue_share", F),
+            ("incentive", F),
+            ("subsidy", F),
+            ("multiplier", F),
         ],
     ),
     ("grading", &[("grades", B)]),
-    ("factor", &[("source", F)]),
+    ("factor", &[("source", F), ("direction", F)]),
     (
         "limits",
         &[
@@ -76,6 +129,8 @@ pub const FIELDS: &[(&str, &[(&str, Shape)])] = &[
             ("support_lead", F),
             ("required_support", F),
             ("max_first_return_ratio", F),
+            ("commission_channels", B),
+            ("commission_min_grade", B),
         ],
     ),
 ];
@@ -95,9 +150,11 @@ mod tests {
 
     #[test]
     fn mix_keys_are_the_commission_kinds() {
-        let keys: Vec<&str> = of("mix").iter().map(|(k, _)| *k).collect();
         let kinds: Vec<&str> = CommissionKind::ALL.iter().map(|k| k.as_str()).collect();
-        assert_eq!(keys, kinds);
+        for block in ["mix", "commission_channels", "commission_min_grade"] {
+            let keys: Vec<&str> = of(block).iter().map(|(k, _)| *k).collect();
+            assert_eq!(keys.get(..kinds.len()), Some(kinds.as_slice()), "{block}");
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! never panics, whatever the input.
 
 pub mod ast;
+mod fast;
 pub mod fields;
 pub mod format;
 pub mod issue;

@@ -623,8 +623,8 @@ impl Lowerer<'_> {
                     self.out_of_range(
                         v.span,
                         text.clone(),
-                        "单位应为 元、元/月、%、天、周、个月、GB、MB 之一",
-                        "a unit: 元, 元/月, %, 天, 周, 个月, GB, MB",
+                        "单位应为 元、元/月、%、天、周、个月、年、GB、MB、分钟 或计数单位 户、笔、张、个、次、人 之一",
+                        "a unit: 元, 元/月, %, 天, 周, 个月, 年, GB, MB, 分钟, or a count: 户, 笔, 张, 个, 次, 人",
                     );
                     None
                 }
@@ -640,11 +640,13 @@ impl Lowerer<'_> {
         if f.get("values").is_none() && f.get("unit").is_none() {
             self.missing(&name, "dimension", "values | unit");
         }
+        let direction = f.value("direction").and_then(|v| self.direction(v));
         Dimension {
             name,
             title,
             values,
             unit,
+            direction,
             span,
         }
     }
@@ -665,6 +667,7 @@ impl Lowerer<'_> {
         }
         let price = f.value("price").and_then(|v| self.money(v));
         let face_value = f.value("face_value").and_then(|v| self.money(v));
+        let supply_price = f.value("supply_price").and_then(|v| self.money(v));
         if kind.is_some_and(|k| k.node == ProductKind::SimCard) && f.get("face_value").is_none() {
             self.missing(&name, "product (sim_card)", "face_value");
         }
@@ -674,6 +677,7 @@ impl Lowerer<'_> {
             kind,
             price,
             face_value,
+            supply_price,
             span,
         }
     }
@@ -888,7 +892,7 @@ impl Lowerer<'_> {
             "bonus" => Benefit::Bonus(
                 self.quantity(
                     inner,
-                    |u| u.is_data() || u.is_money() || u.is_duration(),
+                    |u| u.is_data() || u.is_money() || u.is_duration() || u == Unit::Minute,
                     "流量、金额或时长,如 `2 GB`",
                     "data, money or a duration such as `2 GB`",
                 )?
@@ -898,7 +902,7 @@ impl Lowerer<'_> {
                 let factor = match &inner.kind {
                     ValueKind::Ident(text) => text
                         .strip_prefix('x')
-                        .and_then(|n| n.parse::<Decimal>().ok()),
+                        .and_then(|n| Decimal::from_str_exact(n).ok()),
                     ValueKind::Scalar(Scalar::Quantity(q)) if q.unit == Unit::Plain => {
                         Some(q.value)
                     }
@@ -997,6 +1001,13 @@ impl Lowerer<'_> {
         let kind = f
             .value("kind")
             .and_then(|v| self.enum_value(v, COMMISSION_KINDS));
+        let issuer = f.value("issuer").and_then(|v| self.ident(v));
+        let regions = f.value("regions").map(|v| self.ident_list(v));
+        let overrides = f.value("overrides").and_then(|v| self.ident(v));
+        let additive = f.value("additive").and_then(|v| self.boolean(v));
+        let per = f
+            .value("per")
+            .and_then(|v| self.enum_value(v, &[("once", Per::Once), ("month", Per::Month)]));
         let period = f.value("period").and_then(|v| self.date_range(v));
         let channels = f
             .value("channels")
@@ -1010,6 +1021,11 @@ impl Lowerer<'_> {
             name,
             title,
             kind,
+            issuer,
+            regions,
+            overrides,
+            additive,
+            per,
             period,
             channels,
             rows,
@@ -1089,10 +1105,14 @@ impl Lowerer<'_> {
                 });
             }
         }
+        let reference = f.block("reference").map(|b| self.reference(b));
+        let tolerance = f.value("tolerance").and_then(|v| self.percent(v));
         Mix {
             name,
             title,
             shares,
+            reference,
+            tolerance,
             span,
         }
     }
@@ -1135,11 +1155,13 @@ impl Lowerer<'_> {
                 Some(w)
             }
         });
+        let mut direction = None;
         let (source, children) = match &factor.block {
             None => (None, Vec::new()),
             Some(block) => {
                 let f = self.fields("factor", block, fields::of("factor"), true);
                 let source = f.value("source").and_then(|v| self.string(v));
+                direction = f.value("direction").and_then(|v| self.direction(v));
                 (
                     source,
                     f.factors.iter().map(|child| self.factor(child)).collect(),
@@ -1150,6 +1172,7 @@ impl Lowerer<'_> {
             name: factor.name.clone(),
             weight,
             source,
+            direction,
             children,
             span: factor.span,
         }
@@ -1208,6 +1231,32 @@ impl Lowerer<'_> {
 
     fn limits(&mut self, region: Option<Ident>, block: &Block, span: Span) -> Limits {
         let f = self.fields("limits", block, fields::of("limits"), false);
+        let mut fields: Vec<(String, Span)> = Vec::new();
+        for (key, entry) in &f.entries {
+            if !key.starts_with("commission_") {
+                let span = match entry {
+                    Entry::Field(field) => field.key.span(),
+                    other => other.span(),
+                };
+                fields.push((key.to_string(), span));
+            }
+        }
+        let commission_channels = f
+            .block("commission_channels")
+            .map(|b| {
+                self.kind_map(b, "commission_channels", &mut fields, |this, v| {
+                    Some(this.ident_list(v))
+                })
+            })
+            .unwrap_or_default();
+        let commission_min_grade = f
+            .block("commission_min_grade")
+            .map(|b| {
+                self.kind_map(b, "commission_min_grade", &mut fields, |this, v| {
+                    this.ident(v)
+                })
+            })
+            .unwrap_or_default();
         let max_concurrent = f.value("max_concurrent").and_then(|v| {
             let q = self.quantity(v, |u| u == Unit::Plain, "正整数", "a positive whole number")?;
             match u32::try_from(q.node.value.normalize().mantissa()) {
@@ -1271,8 +1320,151 @@ impl Lowerer<'_> {
             support_lead,
             required_support,
             max_first_return_ratio,
+            commission_channels,
+            commission_min_grade,
+            fields,
             span,
         }
+    }
+
+    /// `{ KIND: value … }` inside `limits` (v2 eligibility); each key is
+    /// recorded in `fields` as `block.kind`.
+    fn kind_map<T>(
+        &mut self,
+        block: &Block,
+        name: &str,
+        fields: &mut Vec<(String, Span)>,
+        mut read: impl FnMut(&mut Self, &Value) -> Option<T>,
+    ) -> Vec<(Spanned<CommissionKind>, T)> {
+        let f = self.fields(name, block, fields::of(name), false);
+        let mut out = Vec::new();
+        for (key, entry) in &f.entries {
+            let Entry::Field(field) = entry else { continue };
+            let Some(kind) = CommissionKind::ALL.iter().find(|k| k.as_str() == *key) else {
+                continue;
+            };
+            fields.push((format!("{name}.{key}"), field.key.span()));
+            if let Some(value) = read(self, &field.value) {
+                out.push((Spanned::new(*kind, field.key.span()), value));
+            }
+        }
+        out
+    }
+
+    fn direction(&mut self, value: &Value) -> Option<Spanned<Direction>> {
+        self.enum_value(
+            value,
+            &[
+                ("higher_better", Direction::HigherBetter),
+                ("lower_better", Direction::LowerBetter),
+            ],
+        )
+    }
+
+    fn boolean(&mut self, value: &Value) -> Option<Spanned<bool>> {
+        match &value.kind {
+            ValueKind::Ident(t) if t == "true" => Some(Spanned::new(true, value.span)),
+            ValueKind::Ident(t) if t == "false" => Some(Spanned::new(false, value.span)),
+            _ => {
+                self.mismatch(value, "true 或 false", "true or false");
+                None
+            }
+        }
+    }
+
+    /// A `mix` reference case (v2).
+    fn reference(&mut self, block: &Block) -> MixReference {
+        let mut reference = MixReference {
+            date: None,
+            channel: None,
+            product: None,
+            grade: None,
+            months: None,
+            monthly_revenue: None,
+            dimensions: Vec::new(),
+            span: block.span,
+        };
+        let mut seen: Vec<String> = Vec::new();
+        for entry in &block.entries {
+            let Entry::Field(tree::Field {
+                key: Key::Ident(key),
+                value,
+                ..
+            }) = entry
+            else {
+                self.push(
+                    Issue::new(IssueCode::UnitMismatch, entry.span())
+                        .text("expected", "`字段: 取值`", "`field: value`")
+                        .text("found", "其他写法", "another form"),
+                );
+                continue;
+            };
+            if seen.contains(&key.text) {
+                self.push(
+                    Issue::new(IssueCode::Syntax, key.span)
+                        .text("expected", "每个字段只写一次", "each field once")
+                        .text(
+                            "found",
+                            format!("重复的字段 `{}`", key.text),
+                            format!("field `{}` again", key.text),
+                        ),
+                );
+                continue;
+            }
+            seen.push(key.text.clone());
+            match key.text.as_str() {
+                "date" => reference.date = self.single_date(value),
+                "channel" => reference.channel = self.ident(value),
+                "product" => reference.product = self.ident(value),
+                "grade" => reference.grade = self.ident(value),
+                "months" => {
+                    reference.months = self
+                        .quantity(
+                            value,
+                            |u| u == Unit::Plain || u == Unit::Month,
+                            "月数,如 `24`",
+                            "a number of months such as `24`",
+                        )
+                        .and_then(|q| {
+                            let n = q.node.value.normalize();
+                            match u32::try_from(n.mantissa()) {
+                                Ok(m) if n.scale() == 0 && (1..=600).contains(&m) => {
+                                    Some(Spanned::new(m, q.span))
+                                }
+                                _ => {
+                                    self.out_of_range(
+                                        q.span,
+                                        q.node.to_string(),
+                                        "应为 1–600 的整数",
+                                        "a whole number within 1–600",
+                                    );
+                                    None
+                                }
+                            }
+                        })
+                }
+                "monthly_revenue" => reference.monthly_revenue = self.money(value),
+                _ => {
+                    let value = match &value.kind {
+                        ValueKind::Ident(_) => self.ident(value).map(ReferenceValue::Name),
+                        ValueKind::Scalar(Scalar::Quantity(q)) => {
+                            Some(ReferenceValue::Quantity(Spanned::new(*q, value.span)))
+                        }
+                        _ => {
+                            self.mismatch(value, "取值或数量", "a value or a quantity");
+                            None
+                        }
+                    };
+                    if let Some(value) = value {
+                        reference.dimensions.push(ReferenceSetting {
+                            key: key.clone(),
+                            value,
+                        });
+                    }
+                }
+            }
+        }
+        reference
     }
 }
 

@@ -6,7 +6,6 @@ use pest::error::{ErrorVariant, InputLocation};
 use pest::iterators::Pair;
 use pest::Parser;
 use rust_decimal::Decimal;
-use std::str::FromStr;
 
 use crate::issue::{Issue, IssueCode};
 use crate::prescan::{prescan, Prescan};
@@ -52,10 +51,40 @@ pub fn parse(source: &str) -> Parsed {
     parse_reusing(source, None)
 }
 
+/// How many of the file's chunks the fast path reads, of how many (for
+/// tests: a clean file should be read by it entirely).
+#[doc(hidden)]
+pub fn fast_path_coverage(source: &str) -> (usize, usize) {
+    let scan = prescan(source);
+    let chunks: Vec<&str> = scan
+        .chunks
+        .iter()
+        .filter(|c| !c.skip)
+        .filter_map(|c| scan.text.get(c.span.start..c.span.end))
+        .filter(|slice| !slice.trim().is_empty())
+        .collect();
+    let fast = chunks
+        .iter()
+        .filter(|slice| crate::fast::chunk(slice, 0).is_some())
+        .count();
+    (fast, chunks.len())
+}
+
+/// [`parse`] with every chunk read by pest, never by the fast path in
+/// front of it: the reference the fast path is tested against.
+#[doc(hidden)]
+pub fn parse_with_pest(source: &str) -> Parsed {
+    parse_chunks(source, None, false)
+}
+
 /// Parse a file's text, reusing the items of every chunk whose text is the
 /// same as in `previous` (moved by the length of the edits before it): an
 /// edit re-parses only the items it touched. Same result as [`parse`].
 pub fn parse_reusing(source: &str, previous: Option<Previous<'_>>) -> Parsed {
+    parse_chunks(source, previous, true)
+}
+
+fn parse_chunks(source: &str, previous: Option<Previous<'_>>, fast: bool) -> Parsed {
     let Prescan {
         text,
         chunks,
@@ -113,6 +142,20 @@ pub fn parse_reusing(source: &str, previous: Option<Previous<'_>>) -> Parsed {
                 issue.move_by(delta);
                 parsed.issues.push(issue);
             }
+            parsed.chunks.push(ChunkRecord {
+                span: chunk.span,
+                items: items_start..parsed.file.items.len(),
+                issues: issues_start..parsed.issues.len(),
+            });
+            continue;
+        }
+        // The fast path reads clean chunks; pest reads the rest (and gives
+        // every syntax error its message).
+        if let Some(items) = fast
+            .then(|| crate::fast::chunk(slice, chunk.span.start))
+            .flatten()
+        {
+            parsed.file.items.extend(items);
             parsed.chunks.push(ChunkRecord {
                 span: chunk.span,
                 items: items_start..parsed.file.items.len(),
@@ -196,7 +239,7 @@ fn describe_rule(rule: &Rule) -> Option<(&'static str, &'static str)> {
         ),
         Rule::region_node | Rule::region_list => ("地区名称", "a region name"),
         Rule::tag_kw => ("关键字", "a keyword"),
-        Rule::unit => ("单位", "a unit"),
+        Rule::unit | Rule::bare_unit => ("单位", "a unit"),
         Rule::kw_factor => ("factor", "factor"),
         Rule::kw_rates => ("rates", "rates"),
         Rule::EOI => ("文件结尾", "end of file"),
@@ -576,7 +619,7 @@ impl Walker {
             pair
         };
         let kind = match inner.as_rule() {
-            Rule::ident => ValueKind::Ident(inner.as_str().to_string()),
+            Rule::ident | Rule::bare_unit => ValueKind::Ident(inner.as_str().to_string()),
             Rule::string => ValueKind::Str(self.string(inner).value),
             Rule::list => {
                 let mut values = Vec::new();
@@ -647,13 +690,20 @@ impl Walker {
                 let mut parts = inner.into_inner();
                 let number = parts.next()?;
                 let digits: String = number.as_str().chars().filter(|&c| c != '_').collect();
-                let value = match Decimal::from_str(&digits) {
+                // Exact or not at all: a literal the decimal type would round
+                // (more than 28 significant digits) is KJ1008, never a
+                // silently different number.
+                let value = match Decimal::from_str_exact(&digits) {
                     Ok(v) => v,
                     Err(_) => {
                         self.issues.push(
                             Issue::new(IssueCode::OutOfRange, span)
                                 .plain("value", number.as_str())
-                                .text("range", "可表示的数值", "a representable number"),
+                                .text(
+                                    "range",
+                                    "能精确表示的数值(最多 28 位有效数字,绝对值小于 7.9×10²⁸)",
+                                    "a number held exactly (at most 28 significant digits, magnitude below 7.9e28)",
+                                ),
                         );
                         return None;
                     }

@@ -9,6 +9,7 @@
 //! - `：，；（）【】` and the ideographic space are KJ0003 and read as ASCII;
 //! - an unterminated string is KJ0004;
 //! - comments go to a side table so the formatter can keep them;
+//! - a UTF-8 byte-order mark at the start is read as spaces;
 //! - the file is cut before every item keyword that starts a line at depth 0
 //!   (or at column 0 whatever the depth, to recover from a missing `}`).
 //!
@@ -160,6 +161,15 @@ pub fn prescan(source: &str) -> Prescan {
                 continue;
             }
             ' ' | '\t' | '\r' => continue,
+            // A UTF-8 byte-order mark at the start of the file is skipped
+            // (read as three spaces; the formatter drops it).
+            '\u{feff}' if i == 0 => {
+                for byte in out.iter_mut().take(3) {
+                    *byte = b' ';
+                }
+                line_start = 3;
+                continue;
+            }
             _ => {}
         }
         if at_line_start {
@@ -401,5 +411,21 @@ mod tests {
             .iter()
             .find(|i| i.code == IssueCode::Unterminated);
         assert_eq!(issue.map(|i| i.span), Some(Span::new(16, 20)));
+    }
+}
+
+#[cfg(test)]
+mod bom_tests {
+    #![allow(clippy::unwrap_used)]
+
+    #[test]
+    fn a_byte_order_mark_is_skipped() {
+        let with = "\u{feff}product 包 { kind: data }\nterm 甲 { plain: \"乙\" }\n";
+        let parsed = crate::parse_file(with);
+        assert!(parsed.issues.is_empty(), "{:?}", parsed.issues);
+        assert_eq!(parsed.module.items.len(), 2);
+        let formatted = crate::format::format(with).unwrap();
+        assert!(!formatted.starts_with('\u{feff}'), "{formatted:?}");
+        assert_eq!(formatted, crate::format::format(&with[3..]).unwrap());
     }
 }

@@ -10,15 +10,15 @@ use rust_decimal::Decimal;
 use crate::prescan::Comment;
 use crate::span::Span;
 
-/// A name as written.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// A name as written. Equality, hashing and order read the text only.
+#[derive(Clone, Debug)]
 pub struct Ident {
     pub text: String,
     pub span: Span,
 }
 
 /// A string literal, escapes resolved.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct StrLit {
     pub value: String,
     pub span: Span,
@@ -47,6 +47,22 @@ pub enum Unit {
     Gb,
     /// MB.
     Mb,
+    /// 年 (v2).
+    Year,
+    /// 分钟: call time (v2).
+    Minute,
+    /// 户: households / customers (v2, a count).
+    Hu,
+    /// 笔: transactions (v2, a count).
+    Bi,
+    /// 张: cards (v2, a count).
+    Zhang,
+    /// 个: pieces (v2, a count).
+    Ge,
+    /// 次: times (v2, a count).
+    Ci,
+    /// 人: people (v2, a count).
+    Ren,
 }
 
 impl Unit {
@@ -63,6 +79,14 @@ impl Unit {
             Unit::Month => "个月",
             Unit::Gb => "GB",
             Unit::Mb => "MB",
+            Unit::Year => "年",
+            Unit::Minute => "分钟",
+            Unit::Hu => "户",
+            Unit::Bi => "笔",
+            Unit::Zhang => "张",
+            Unit::Ge => "个",
+            Unit::Ci => "次",
+            Unit::Ren => "人",
         }
     }
 
@@ -78,6 +102,14 @@ impl Unit {
             "个月" | "months" => Unit::Month,
             "GB" => Unit::Gb,
             "MB" => Unit::Mb,
+            "年" => Unit::Year,
+            "分钟" => Unit::Minute,
+            "户" => Unit::Hu,
+            "笔" => Unit::Bi,
+            "张" => Unit::Zhang,
+            "个" => Unit::Ge,
+            "次" => Unit::Ci,
+            "人" => Unit::Ren,
             _ => return None,
         })
     }
@@ -87,7 +119,15 @@ impl Unit {
     }
 
     pub fn is_duration(self) -> bool {
-        matches!(self, Unit::Day | Unit::Week | Unit::Month)
+        matches!(self, Unit::Day | Unit::Week | Unit::Month | Unit::Year)
+    }
+
+    /// A count (户, 笔, 张, 个, 次, 人): its values are whole numbers.
+    pub fn is_count(self) -> bool {
+        matches!(
+            self,
+            Unit::Hu | Unit::Bi | Unit::Zhang | Unit::Ge | Unit::Ci | Unit::Ren
+        )
     }
 
     pub fn is_data(self) -> bool {
@@ -128,7 +168,7 @@ pub enum Scalar {
 }
 
 /// A range as written: `a .. b`, `a ..= b`, `a ..`, `.. b`, `..= b`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct RangeValue {
     pub start: Option<(Scalar, Span)>,
     pub end: Option<(Scalar, Span)>,
@@ -137,7 +177,7 @@ pub struct RangeValue {
 }
 
 /// A field's value.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Value {
     pub kind: ValueKind,
     pub span: Span,
@@ -166,6 +206,8 @@ impl ValueKind {
                 Unit::Percent => ("百分比", "a percent"),
                 u if u.is_money() => ("金额", "an amount of money"),
                 u if u.is_duration() => ("时长", "a duration"),
+                u if u.is_count() => ("数量", "a count"),
+                Unit::Minute => ("通话时长", "call time"),
                 _ => ("流量", "a data volume"),
             },
             ValueKind::Range(_) => ("区间", "a range"),
@@ -199,7 +241,7 @@ impl Key {
 }
 
 /// `KEY: VALUE`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Field {
     pub key: Key,
     pub value: Value,
@@ -207,14 +249,14 @@ pub struct Field {
 }
 
 /// `{ entries }`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Block {
     pub entries: Vec<Entry>,
     pub span: Span,
 }
 
 /// `NAME { entries }` inside an item (`audience`, `wording`, `faq`, `grades`).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct SubBlock {
     pub name: Ident,
     pub block: Block,
@@ -222,7 +264,7 @@ pub struct SubBlock {
 }
 
 /// `factor NAME WEIGHT [{ … }]`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct FactorEntry {
     pub keyword: Span,
     pub name: Ident,
@@ -232,7 +274,7 @@ pub struct FactorEntry {
 }
 
 /// `KEY VALUE` in a rates row.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Condition {
     pub key: Ident,
     pub value: Value,
@@ -240,7 +282,7 @@ pub struct Condition {
 }
 
 /// `cond, cond => output`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Row {
     pub conditions: Vec<Condition>,
     pub output: Value,
@@ -248,7 +290,7 @@ pub struct Row {
 }
 
 /// `rates { rows }`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Rates {
     pub keyword: Span,
     pub rows: Vec<Row>,
@@ -275,7 +317,7 @@ impl Entry {
 }
 
 /// A node of the `regions` tree.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct RegionNode {
     pub name: Ident,
     pub children: Vec<RegionNode>,
@@ -289,7 +331,7 @@ pub enum ItemBody {
 }
 
 /// `KEYWORD [NAME] ["title"] BODY`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Item {
     pub keyword: Ident,
     pub name: Option<Ident>,
@@ -304,6 +346,63 @@ pub struct Item {
 pub struct SyntaxFile {
     pub items: Vec<Item>,
     pub comments: Vec<Comment>,
+}
+
+// Equality without spans: two nodes are equal when they mean the same,
+// wherever they were written (as `Spanned<T>`). The formatter's meaning
+// check and the tests compare trees with `==`.
+macro_rules! eq_without_spans {
+    ($($ty:ident { $($field:ident),* })*) => {$(
+        impl PartialEq for $ty {
+            fn eq(&self, other: &Self) -> bool {
+                true $(&& self.$field == other.$field)*
+            }
+        }
+        impl Eq for $ty {}
+    )*};
+}
+
+eq_without_spans! {
+    Ident { text }
+    StrLit { value }
+    Value { kind }
+    Field { key, value }
+    Block { entries }
+    SubBlock { name, block }
+    FactorEntry { name, weight, block }
+    Condition { key, value }
+    Row { conditions, output }
+    Rates { rows }
+    RegionNode { name, children }
+    Item { keyword, name, title, body }
+}
+
+impl PartialEq for RangeValue {
+    fn eq(&self, other: &Self) -> bool {
+        self.inclusive == other.inclusive
+            && self.start.map(|s| s.0) == other.start.map(|s| s.0)
+            && self.end.map(|s| s.0) == other.end.map(|s| s.0)
+    }
+}
+
+impl Eq for RangeValue {}
+
+impl std::hash::Hash for Ident {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.text.hash(state);
+    }
+}
+
+impl PartialOrd for Ident {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Ident {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.text.cmp(&other.text)
+    }
 }
 
 /// Move every span of a node by `delta` bytes (to reuse a parsed item whose

@@ -7,7 +7,6 @@ use std::collections::HashMap;
 
 use koujing_checker::resolve::Kind;
 use koujing_checker::{Code, Lang, SourceFile};
-use koujing_grammar::ast::Item;
 use koujing_grammar::Span;
 use lsp_types::*;
 
@@ -252,50 +251,21 @@ pub fn rename(
     }))
 }
 
-fn symbol_kind(item: &Item) -> (SymbolKind, Option<&koujing_grammar::ast::Ident>) {
-    let (kind, name) = match item {
-        Item::Regions(r) => (Kind::Region, Some(&r.name)),
-        Item::Channel(c) => (Kind::Channel, Some(&c.name)),
-        Item::Dimension(d) => (Kind::Dimension, Some(&d.name)),
-        Item::Product(p) => (Kind::Product, Some(&p.name)),
-        Item::Support(s) => (Kind::Support, Some(&s.name)),
-        Item::Term(t) => (Kind::Term, Some(&t.name)),
-        Item::Campaign(c) => (Kind::Campaign, Some(&c.name)),
-        Item::Commission(c) => (Kind::Commission, Some(&c.name)),
-        Item::Mix(m) => (Kind::Mix, Some(&m.name)),
-        Item::Grading(g) => (Kind::Grading, Some(&g.name)),
-        Item::Limits(l) => (Kind::Limits, l.region.as_ref()),
-    };
-    (lsp_symbol_kind(kind), name)
-}
-
-#[allow(deprecated)]
-pub fn document_symbols(
-    server: &Server,
-    params: DocumentSymbolParams,
-) -> Option<DocumentSymbolResponse> {
-    let file = server.document(&params.text_document.uri)?;
-    let symbols = file
-        .parsed
-        .module
-        .items
-        .iter()
-        .map(|item| {
-            let (kind, name) = symbol_kind(item);
-            let selection = name.map_or(item.span(), |n| n.span);
-            DocumentSymbol {
-                name: name.map_or_else(|| "limits".to_string(), |n| n.text.clone()),
-                detail: None,
-                kind,
-                tags: None,
-                deprecated: None,
-                range: to_proto::range(file, item.span(), server.encoding),
-                selection_range: to_proto::range(file, selection, server.encoding),
-                children: None,
-            }
-        })
-        .collect();
-    Some(DocumentSymbolResponse::Nested(symbols))
+/// The symbol kind of an item keyword.
+pub fn keyword_symbol_kind(keyword: &str) -> SymbolKind {
+    match keyword {
+        "regions" => lsp_symbol_kind(Kind::Region),
+        "channel" => lsp_symbol_kind(Kind::Channel),
+        "dimension" => lsp_symbol_kind(Kind::Dimension),
+        "product" => lsp_symbol_kind(Kind::Product),
+        "support" => lsp_symbol_kind(Kind::Support),
+        "term" => lsp_symbol_kind(Kind::Term),
+        "campaign" => lsp_symbol_kind(Kind::Campaign),
+        "commission" => lsp_symbol_kind(Kind::Commission),
+        "mix" => lsp_symbol_kind(Kind::Mix),
+        "grading" => lsp_symbol_kind(Kind::Grading),
+        _ => lsp_symbol_kind(Kind::Limits),
+    }
 }
 
 /// How well `query` matches `name`: `None` when its characters do not all
@@ -368,14 +338,14 @@ fn lsp_symbol_kind(kind: Kind) -> SymbolKind {
     }
 }
 
-pub fn formatting(server: &Server, params: DocumentFormattingParams) -> Option<Vec<TextEdit>> {
-    let file = server.document(&params.text_document.uri)?;
-    let formatted = koujing_grammar::format::format(&file.text).ok()?;
-    if formatted == *file.text {
+/// The edit that formats a document's `text` (whose full range is `range`).
+pub fn formatting(text: &str, range: Range) -> Option<Vec<TextEdit>> {
+    let formatted = koujing_grammar::format::format(text).ok()?;
+    if formatted == text {
         return Some(Vec::new());
     }
     Some(vec![TextEdit {
-        range: to_proto::full_range(file, server.encoding),
+        range,
         new_text: formatted,
     }])
 }

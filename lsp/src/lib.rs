@@ -16,17 +16,21 @@ mod hover;
 mod server;
 mod to_proto;
 mod transport;
+mod views;
 
-pub use server::{run, Server};
+pub use server::{run, run_with_lang, serve, Server};
 
 /// Run the server on standard input and output until `exit`, on a thread
-/// with a large stack.
-pub fn run_stdio() -> Result<(), String> {
+/// with a large stack. `lang` (from `koujing lsp --lang`) overrides
+/// koujing.toml, the editor's locale and `LANG`, in that order. `Ok(true)`
+/// when `shutdown` came before `exit` (exit code 0), `Ok(false)` otherwise
+/// (exit code 1).
+pub fn run_stdio(lang: Option<koujing_checker::Lang>) -> Result<bool, String> {
     let (connection, threads) = transport::stdio();
     let worker = std::thread::Builder::new()
         .name("koujing-lsp".into())
         .stack_size(16 * 1024 * 1024)
-        .spawn(move || run(connection))
+        .spawn(move || serve(connection, lang))
         .map_err(|e| e.to_string())?;
     let result = worker
         .join()

@@ -3,6 +3,8 @@
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use koujing_checker::{check, Config, Diagnostic, Lang, Options, Report, Severity, Workspace};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
@@ -16,16 +18,27 @@ use lsp_types::{
 use serde_json::Value;
 
 use crate::to_proto::{self, Encoding};
-use crate::{completion, handlers};
+use crate::{completion, handlers, views};
 
 /// `workspace/executeCommand`: read the workspace and `koujing.toml` again.
 pub const RESTART: &str = "koujing.restart";
+/// `workspace/executeCommand`: the long explanation of a code (markdown).
+pub const EXPLAIN: &str = "koujing.explain";
+
+/// An open document as the last full check saw it: its text and its own
+/// findings (code and span).
+type Checked = (
+    Arc<str>,
+    Vec<(koujing_checker::Code, koujing_grammar::Span)>,
+);
 
 /// The server's state.
 pub struct Server {
     pub workspace: Workspace,
     pub encoding: Encoding,
     pub lang: Lang,
+    /// `koujing lsp --lang`: wins over everything else.
+    lang_flag: Option<Lang>,
     config: Config,
     /// Open documents: path → (uri, version).
     open: HashMap<String, (Url, i32)>,
@@ -35,10 +48,22 @@ pub struct Server {
     roots: Vec<PathBuf>,
     /// The client can register file watchers (`workspace/didChangeWatchedFiles`).
     dynamic_watch: bool,
+    /// Requests to the client, sent by the main loop.
+    outgoing: Vec<Message>,
+    /// Open documents as the last full check saw them: their text and their
+    /// own (syntax and lowering) findings, for the provisional publish.
+    checked: HashMap<String, Checked>,
+    /// Open documents edited since the last full check.
+    edited: std::collections::BTreeSet<String>,
+    /// Counts document changes, so that a formatting job that finishes
+    /// after an edit answers "content modified" instead of stale edits.
+    edits: Arc<AtomicU64>,
     /// The last check, for code actions.
     pub report: Report,
     published: HashMap<String, Vec<lsp_types::Diagnostic>>,
     dirty: bool,
+    /// The canonical workspace roots found for `roots` (by `koujing-fs`).
+    ws_roots: Vec<PathBuf>,
     initialized: bool,
     shutdown: bool,
 }
@@ -52,44 +77,26 @@ pub fn path_of(uri: &Url) -> String {
     }
 }
 
-fn find_kj(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
-    if depth > 32 {
-        return;
-    }
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    children.sort();
-    for child in children {
-        let name = child
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if child.is_dir() {
-            if !name.starts_with('.') && name != "target" && name != "node_modules" {
-                find_kj(&child, out, depth + 1);
-            }
-        } else if child.extension().is_some_and(|e| e == "kj") {
-            out.push(child);
-        }
-    }
-}
-
 impl Server {
     fn new() -> Server {
         Server {
             workspace: Workspace::default(),
             encoding: Encoding::Utf16,
             lang: Lang::Zh,
+            lang_flag: None,
             config: Config::default(),
             open: HashMap::new(),
             uris: HashMap::new(),
             roots: Vec::new(),
             dynamic_watch: false,
+            outgoing: Vec::new(),
+            edits: Arc::new(AtomicU64::new(0)),
+            checked: HashMap::new(),
+            edited: std::collections::BTreeSet::new(),
             report: Report::default(),
             published: HashMap::new(),
             dirty: false,
+            ws_roots: Vec::new(),
             initialized: false,
             shutdown: false,
         }
@@ -108,37 +115,64 @@ impl Server {
         crate::hover::file(&self.workspace, &path_of(uri))
     }
 
-    /// Is `path` a `.kj` file under one of the workspace folders?
+    /// Is `path` a `.kj` file under one of the workspace roots?
     fn in_workspace(&self, path: &Path) -> bool {
         path.extension().is_some_and(|e| e == "kj")
-            && self.roots.iter().any(|root| path.starts_with(root))
+            && std::fs::canonicalize(path)
+                .is_ok_and(|real| self.ws_roots.iter().any(|root| real.starts_with(root)))
+    }
+
+    /// Read a file of the workspace from disk by the walker's rules: inside
+    /// a workspace root, a regular file, capped (never a FIFO or
+    /// `/dev/zero`, never a link out of the workspace).
+    fn read_disk(&self, path: &Path) -> Option<Vec<u8>> {
+        let real = std::fs::canonicalize(path).ok()?;
+        let root = self.ws_roots.iter().find(|r| real.starts_with(r))?;
+        koujing_fs::read_inside(root, &real).ok()
     }
 
     /// Read `koujing.toml` and every `.kj` file of the workspace folders
-    /// again; open documents keep their buffer text.
+    /// again, with the same discovery and walker as the CLI (koujing-fs):
+    /// each folder's workspace root, its `roots`, the same file rules. Open
+    /// documents keep their buffer text.
     fn load(&mut self) {
-        let mut config = Config::default();
+        let mut config = None;
         let mut sources = Vec::new();
-        for root in &self.roots {
-            if let Ok(text) = std::fs::read_to_string(root.join("koujing.toml")) {
-                if let Ok(parsed) = Config::parse(&text) {
-                    config = parsed;
-                }
+        let mut unread = Vec::new();
+        self.ws_roots.clear();
+        for folder in &self.roots {
+            let Ok(root) = koujing_fs::find_root(folder) else {
+                continue;
+            };
+            if self.ws_roots.contains(&root) {
+                continue;
             }
-            let mut files = Vec::new();
-            find_kj(root, &mut files, 0);
-            for file in files {
-                let path = file.to_string_lossy().replace('\\', "/");
+            let discovery = koujing_fs::walk_root(&root);
+            if let Some(why) = &discovery.config_error {
+                eprintln!("koujing lsp: {why}");
+            } else if discovery.has_config && config.is_none() {
+                config = Some(discovery.config.clone());
+            }
+            // Name files under the folder as the editor gave it, so that its
+            // URIs match.
+            let base = if std::fs::canonicalize(folder).is_ok_and(|f| f == root) {
+                folder.clone()
+            } else {
+                root.clone()
+            };
+            let name = |relative: &Path| base.join(relative).to_string_lossy().replace('\\', "/");
+            let (found, skipped, _) = koujing_fs::sources(&discovery, name);
+            for (path, bytes) in found {
                 if self.open.contains_key(&path) {
                     continue;
                 }
-                if let Ok(bytes) = std::fs::read(&file) {
-                    if let Ok(uri) = Url::from_file_path(&file) {
-                        self.uris.insert(path.clone(), uri);
-                    }
-                    sources.push((path, bytes));
+                if let Ok(uri) = Url::from_file_path(&path) {
+                    self.uris.insert(path.clone(), uri);
                 }
+                sources.push((path, bytes));
             }
+            unread.extend(skipped);
+            self.ws_roots.push(root);
         }
         // Open documents: their buffers, whether on disk or not.
         for path in self.open.keys() {
@@ -147,7 +181,12 @@ impl Server {
             }
         }
         self.workspace = Workspace::new(sources);
-        self.config = config;
+        for (path, what, limit) in unread {
+            if !self.open.contains_key(&path) {
+                self.workspace.add_unread(&path, what, limit);
+            }
+        }
+        self.config = config.unwrap_or_default();
         self.dirty = true;
     }
 
@@ -164,8 +203,8 @@ impl Server {
         if self.open.contains_key(&path) || !self.in_workspace(&file) {
             return; // the buffer wins; files elsewhere are not ours
         }
-        match std::fs::read(&file) {
-            Ok(bytes) if !deleted => {
+        match self.read_disk(&file) {
+            Some(bytes) if !deleted => {
                 self.uris.insert(path.clone(), uri.clone());
                 self.workspace.set_file(&path, &bytes);
             }
@@ -211,11 +250,13 @@ impl Server {
             .unwrap_or(false);
         self.roots = roots;
         self.load();
-        self.lang = params
-            .locale
-            .as_deref()
-            .and_then(Lang::parse)
+        // The documented order: `--lang`, koujing.toml, the editor's
+        // locale, then LANG.
+        self.lang = self
+            .lang_flag
             .or(self.config.lang)
+            .or_else(|| params.locale.as_deref().and_then(Lang::parse))
+            .or_else(env_lang)
             .unwrap_or(Lang::Zh);
         self.dirty = true;
         InitializeResult {
@@ -241,8 +282,25 @@ impl Server {
                     work_done_progress_options: Default::default(),
                 })),
                 document_highlight_provider: Some(lsp_types::OneOf::Left(true)),
+                semantic_tokens_provider: Some(
+                    lsp_types::SemanticTokensServerCapabilities::SemanticTokensOptions(
+                        lsp_types::SemanticTokensOptions {
+                            legend: views::legend(),
+                            full: Some(lsp_types::SemanticTokensFullOptions::Bool(true)),
+                            range: None,
+                            work_done_progress_options: Default::default(),
+                        },
+                    ),
+                ),
+                folding_range_provider: Some(lsp_types::FoldingRangeProviderCapability::Simple(
+                    true,
+                )),
+                inlay_hint_provider: Some(lsp_types::OneOf::Left(true)),
+                code_lens_provider: Some(lsp_types::CodeLensOptions {
+                    resolve_provider: Some(false),
+                }),
                 execute_command_provider: Some(lsp_types::ExecuteCommandOptions {
-                    commands: vec![RESTART.into()],
+                    commands: vec![RESTART.into(), EXPLAIN.into()],
                     work_done_progress_options: Default::default(),
                 }),
                 workspace: Some(lsp_types::WorkspaceServerCapabilities {
@@ -265,6 +323,8 @@ impl Server {
             self.open.insert(path.clone(), (uri.clone(), version));
         }
         self.workspace.set_file(&path, text.as_bytes());
+        self.edits.fetch_add(1, Ordering::SeqCst);
+        self.edited.insert(path);
         self.dirty = true;
     }
 
@@ -309,7 +369,7 @@ impl Server {
                         .to_file_path()
                         .ok()
                         .filter(|f| self.in_workspace(f))
-                        .and_then(|f| std::fs::read(f).ok());
+                        .and_then(|f| self.read_disk(&f));
                     match on_disk {
                         Some(bytes) => self.workspace.set_file(&path, &bytes),
                         None => self.workspace.remove_file(&path),
@@ -329,6 +389,31 @@ impl Server {
                     }
                 }
             }
+            notification::Initialized::METHOD if self.dynamic_watch => {
+                // Ask the client to watch what `didChangeWatchedFiles` needs.
+                let watchers: Vec<lsp_types::FileSystemWatcher> = ["**/*.kj", "**/koujing.toml"]
+                    .into_iter()
+                    .map(|glob| lsp_types::FileSystemWatcher {
+                        glob_pattern: lsp_types::GlobPattern::String(glob.into()),
+                        kind: None,
+                    })
+                    .collect();
+                let params = lsp_types::RegistrationParams {
+                    registrations: vec![lsp_types::Registration {
+                        id: "koujing-watch".into(),
+                        method: notification::DidChangeWatchedFiles::METHOD.into(),
+                        register_options: serde_json::to_value(
+                            lsp_types::DidChangeWatchedFilesRegistrationOptions { watchers },
+                        )
+                        .ok(),
+                    }],
+                };
+                self.outgoing.push(Message::Request(Request::new(
+                    RequestId::from("koujing-watch".to_string()),
+                    request::RegisterCapability::METHOD.into(),
+                    params,
+                )));
+            }
             notification::DidSaveTextDocument::METHOD | notification::Initialized::METHOD => {}
             _ => {}
         }
@@ -344,6 +429,10 @@ impl Server {
             v.map_err(|e| (ErrorCode::InternalError as i32, e.to_string()))
         };
         match req.method.as_str() {
+            _ if self.shutdown => Err((
+                ErrorCode::InvalidRequest as i32,
+                "shutdown was requested; only exit is accepted".into(),
+            )),
             request::Initialize::METHOD => {
                 let result = self.initialize(params(req)?);
                 self.initialized = true;
@@ -369,8 +458,20 @@ impl Server {
                 params(req)?,
             ))),
             request::DocumentSymbolRequest::METHOD => json(serde_json::to_value(
-                handlers::document_symbols(self, params(req)?),
+                views::document_symbols(self, params(req)?),
             )),
+            request::SemanticTokensFullRequest::METHOD => json(serde_json::to_value(
+                views::semantic_tokens(self, params(req)?),
+            )),
+            request::FoldingRangeRequest::METHOD => json(serde_json::to_value(
+                views::folding_ranges(self, params(req)?),
+            )),
+            request::InlayHintRequest::METHOD => {
+                json(serde_json::to_value(views::inlay_hints(self, params(req)?)))
+            }
+            request::CodeLensRequest::METHOD => {
+                json(serde_json::to_value(views::code_lenses(self, params(req)?)))
+            }
             request::WorkspaceSymbolRequest::METHOD => json(serde_json::to_value(
                 handlers::workspace_symbols(self, params(req)?),
             )),
@@ -397,16 +498,25 @@ impl Server {
                         self.load();
                         Ok(Value::Null)
                     }
+                    EXPLAIN => {
+                        // The argument: a code such as "KJ2001".
+                        let code = p
+                            .arguments
+                            .first()
+                            .and_then(Value::as_str)
+                            .and_then(|c| c.trim().parse::<koujing_checker::Code>().ok())
+                            .ok_or((
+                                ErrorCode::InvalidParams as i32,
+                                "koujing.explain needs a code such as \"KJ2001\"".to_string(),
+                            ))?;
+                        Ok(Value::String(code.info().explanation.to_string()))
+                    }
                     other => Err((
                         ErrorCode::InvalidParams as i32,
                         format!("unknown command {other}"),
                     )),
                 }
             }
-            request::Formatting::METHOD => json(serde_json::to_value(handlers::formatting(
-                self,
-                params(req)?,
-            ))),
             request::CodeActionRequest::METHOD => json(serde_json::to_value(
                 handlers::code_actions(self, params(req)?),
             )),
@@ -455,11 +565,7 @@ impl Server {
         }
         let primary = lsp_types::Diagnostic {
             range: to_proto::range(file, d.span, self.encoding),
-            severity: Some(match d.severity {
-                Severity::Error => DiagnosticSeverity::ERROR,
-                Severity::Warning => DiagnosticSeverity::WARNING,
-                Severity::Info => DiagnosticSeverity::INFORMATION,
-            }),
+            severity: Some(severity(d.severity)),
             code: Some(NumberOrString::String(d.code.as_str().to_string())),
             source: Some("koujing".into()),
             message,
@@ -507,6 +613,19 @@ impl Server {
             require_reason: false,
         };
         self.report = check(&self.workspace, &options);
+        self.edited.clear();
+        self.checked.clear();
+        for (id, file) in self.workspace.files.iter().enumerate() {
+            if self.open.contains_key(&file.path) {
+                let own = file
+                    .own_diagnostics(id)
+                    .into_iter()
+                    .map(|d| (d.code, d.span))
+                    .collect();
+                self.checked
+                    .insert(file.path.clone(), (file.text.clone(), own));
+            }
+        }
         let mut by_path: HashMap<String, Vec<lsp_types::Diagnostic>> = self
             .workspace
             .files
@@ -554,6 +673,209 @@ impl Server {
     }
 }
 
+impl Server {
+    /// Diagnostics for the edited documents at once, before the full
+    /// re-check: their own findings (syntax, fields, values) fresh, the
+    /// previous check's other findings carried over where the text around
+    /// them did not change (moved with the edit); findings inside the edited
+    /// stretch wait for the re-check, which publishes everything again.
+    fn publish_provisional(&mut self, connection: &Connection) {
+        let today = chrono::Local::now().date_naive();
+        let edited = std::mem::take(&mut self.edited);
+        for path in edited {
+            let (Some((uri, version)), Some((old, local))) =
+                (self.open.get(&path), self.checked.get(&path))
+            else {
+                continue;
+            };
+            let Some(id) = self.workspace.files.iter().position(|f| f.path == path) else {
+                continue;
+            };
+            let Some(file) = self.workspace.file(id) else {
+                continue;
+            };
+            // The changed stretch: [prefix, old.len() - suffix) became
+            // [prefix, new.len() - suffix).
+            let (old, new) = (old.as_bytes(), file.text.as_bytes());
+            let prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+            let suffix = old
+                .iter()
+                .rev()
+                .zip(new.iter().rev())
+                .take(old.len().min(new.len()) - prefix)
+                .take_while(|(a, b)| a == b)
+                .count();
+            let old_tail = old.len() - suffix;
+            let moved = |span: koujing_grammar::Span| {
+                if span.end <= prefix {
+                    Some(span)
+                } else if span.start >= old_tail {
+                    let at = |x: usize| x - old_tail + (new.len() - suffix);
+                    Some(koujing_grammar::Span::new(at(span.start), at(span.end)))
+                } else {
+                    None
+                }
+            };
+            let model = &self.report.model;
+            let mut carried: Vec<Diagnostic> = Vec::new();
+            for d in &self.report.diagnostics {
+                let here = model.path(d.file) == Some(path.as_str());
+                if here && local.contains(&(d.code, d.span)) {
+                    continue; // its own finding: recomputed below
+                }
+                let related_here = d
+                    .related
+                    .iter()
+                    .any(|r| model.path(r.file) == Some(path.as_str()));
+                if !here && !related_here {
+                    continue;
+                }
+                let mut d = d.clone();
+                if here {
+                    let Some(span) = moved(d.span) else { continue };
+                    d.span = span;
+                }
+                d.related.retain_mut(|r| {
+                    if model.path(r.file) != Some(path.as_str()) {
+                        return true;
+                    }
+                    moved(r.span).map(|span| r.span = span).is_some()
+                });
+                carried.push(d);
+            }
+            // Its own findings, with the file's suppressions and lint levels.
+            let mut own = file.own_diagnostics(id);
+            let mut suppressions = koujing_checker::suppress::collect(id, file);
+            koujing_checker::suppress::apply(&mut own, &mut suppressions, today, false);
+            own.retain_mut(|d| match self.config.lints.get(&d.code) {
+                Some(koujing_checker::Level::Allow) => false,
+                Some(koujing_checker::Level::Set(severity)) => {
+                    d.severity = *severity;
+                    true
+                }
+                None => true,
+            });
+            // `own` uses the current file ids, `carried` the report's: map
+            // each through its own table.
+            let mut diagnostics: Vec<lsp_types::Diagnostic> = Vec::new();
+            for d in &carried {
+                diagnostics.extend(
+                    self.to_diagnostics(d)
+                        .into_iter()
+                        .filter(|(p, _)| *p == path)
+                        .map(|(_, d)| d),
+                );
+            }
+            for d in &own {
+                diagnostics.extend(self.own_to_diagnostic(file, d));
+            }
+            diagnostics.sort_by_key(|d| (d.range.start.line, d.range.start.character));
+            let params = PublishDiagnosticsParams {
+                uri: uri.clone(),
+                diagnostics,
+                version: Some(*version),
+            };
+            let _ = connection
+                .sender
+                .send(Message::Notification(Notification::new(
+                    notification::PublishDiagnostics::METHOD.into(),
+                    params,
+                )));
+        }
+    }
+
+    /// A finding of the current text of `file` (no related locations).
+    fn own_to_diagnostic(
+        &self,
+        file: &koujing_checker::SourceFile,
+        d: &Diagnostic,
+    ) -> Option<lsp_types::Diagnostic> {
+        let mut message = d.message.get(self.lang).to_string();
+        if let Some(help) = &d.help {
+            message.push('\n');
+            message.push_str(help.get(self.lang));
+        }
+        Some(lsp_types::Diagnostic {
+            range: to_proto::range(file, d.span, self.encoding),
+            severity: Some(severity(d.severity)),
+            code: Some(NumberOrString::String(d.code.as_str().to_string())),
+            source: Some("koujing".into()),
+            message,
+            ..Default::default()
+        })
+    }
+
+    /// Format a document on a thread of its own: a 3 MB document must not
+    /// hold up hover or diagnostics. The answer is "content modified" when
+    /// the document changed meanwhile.
+    fn format_in_background(&self, req: &Request, connection: &Connection) {
+        let respond = |response: Response| {
+            let _ = connection.sender.send(Message::Response(response));
+        };
+        let params: lsp_types::DocumentFormattingParams =
+            match serde_json::from_value(req.params.clone()) {
+                Ok(p) => p,
+                Err(e) => {
+                    return respond(Response::new_err(
+                        req.id.clone(),
+                        ErrorCode::InvalidParams as i32,
+                        e.to_string(),
+                    ))
+                }
+            };
+        let Some(file) = self.document(&params.text_document.uri) else {
+            return respond(Response::new_ok(req.id.clone(), Value::Null));
+        };
+        let text = file.text.clone();
+        let range = to_proto::full_range(file, self.encoding);
+        let (id, sender, edits) = (
+            req.id.clone(),
+            connection.sender.clone(),
+            self.edits.clone(),
+        );
+        let started = edits.load(Ordering::SeqCst);
+        let job = move || {
+            let outcome = catch_unwind(AssertUnwindSafe(|| handlers::formatting(&text, range)));
+            let response = match outcome {
+                _ if edits.load(Ordering::SeqCst) != started => Response::new_err(
+                    id,
+                    ErrorCode::ContentModified as i32,
+                    "the document changed while it was formatted".into(),
+                ),
+                Ok(result) => match serde_json::to_value(result) {
+                    Ok(value) => Response::new_ok(id, value),
+                    Err(e) => Response::new_err(id, ErrorCode::InternalError as i32, e.to_string()),
+                },
+                Err(_) => Response::new_err(
+                    id,
+                    ErrorCode::InternalError as i32,
+                    "internal error while formatting".into(),
+                ),
+            };
+            let _ = sender.send(Message::Response(response));
+        };
+        if let Err(e) = std::thread::Builder::new()
+            .name("koujing-format".into())
+            .stack_size(16 * 1024 * 1024)
+            .spawn(job)
+        {
+            respond(Response::new_err(
+                req.id.clone(),
+                ErrorCode::InternalError as i32,
+                e.to_string(),
+            ));
+        }
+    }
+}
+
+fn severity(severity: Severity) -> DiagnosticSeverity {
+    match severity {
+        Severity::Error => DiagnosticSeverity::ERROR,
+        Severity::Warning => DiagnosticSeverity::WARNING,
+        Severity::Info => DiagnosticSeverity::INFORMATION,
+    }
+}
+
 fn show_message(connection: &Connection, text: String) {
     let params = lsp_types::ShowMessageParams {
         typ: lsp_types::MessageType::ERROR,
@@ -567,11 +889,41 @@ fn show_message(connection: &Connection, text: String) {
         )));
 }
 
+/// The language of the process environment (`LC_ALL`, `LC_MESSAGES`, `LANG`).
+fn env_lang() -> Option<Lang> {
+    ["LC_ALL", "LC_MESSAGES", "LANG"].iter().find_map(|var| {
+        std::env::var(var)
+            .ok()
+            .filter(|v| !v.is_empty())
+            .and_then(|v| Lang::parse(&v))
+    })
+}
+
 /// Serve `connection` until `exit`.
 pub fn run(connection: Connection) -> Result<(), String> {
+    serve(connection, None).map(|_| ())
+}
+
+/// Serve `connection` until `exit`; `lang` (from `koujing lsp --lang`)
+/// overrides koujing.toml, the editor's locale and the environment.
+pub fn run_with_lang(connection: Connection, lang: Option<Lang>) -> Result<(), String> {
+    serve(connection, lang).map(|_| ())
+}
+
+/// Serve `connection` until `exit` or the end of input, with `lang` as in
+/// [`run_with_lang`]. `Ok(true)` when the client asked for `shutdown` first
+/// (exit code 0), `Ok(false)` otherwise (exit code 1, as the protocol
+/// requires).
+pub fn serve(connection: Connection, lang: Option<Lang>) -> Result<bool, String> {
     let mut server = Server::new();
+    server.lang_flag = lang;
     while let Ok(message) = connection.receiver.recv() {
         match message {
+            Message::Request(req)
+                if req.method == request::Formatting::METHOD && server.initialized =>
+            {
+                server.format_in_background(&req, &connection);
+            }
             Message::Request(req) => {
                 // Answer from the current text: re-check first if it changed.
                 if server.dirty
@@ -617,16 +969,23 @@ pub fn run(connection: Connection) -> Result<(), String> {
             }
             Message::Response(_) => {}
         }
-        // Coalesce keystrokes: check once the queue is drained.
-        if server.dirty
-            && server.initialized
-            && connection.receiver.is_empty()
-            && !server.shutdown
-            && catch_unwind(AssertUnwindSafe(|| server.recheck(&connection))).is_err()
+        for message in server.outgoing.drain(..) {
+            let _ = connection.sender.send(message);
+        }
+        // Coalesce keystrokes: check once the queue is drained. The edited
+        // documents get their provisional diagnostics first.
+        if server.dirty && server.initialized && connection.receiver.is_empty() && !server.shutdown
         {
-            server.dirty = false;
-            show_message(&connection, "koujing: internal error while checking".into());
+            if catch_unwind(AssertUnwindSafe(|| server.publish_provisional(&connection))).is_err() {
+                show_message(&connection, "koujing: internal error while checking".into());
+            }
+            if connection.receiver.is_empty()
+                && catch_unwind(AssertUnwindSafe(|| server.recheck(&connection))).is_err()
+            {
+                server.dirty = false;
+                show_message(&connection, "koujing: internal error while checking".into());
+            }
         }
     }
-    Ok(())
+    Ok(server.shutdown)
 }

@@ -11,6 +11,43 @@ use lsp_server::{Connection, Message};
 /// Largest message body accepted.
 const MAX_BODY: usize = 64 * 1024 * 1024;
 
+/// Longest header line accepted; a longer one is skipped without being
+/// held in memory.
+const MAX_HEADER_LINE: usize = 8 * 1024;
+
+/// Read one line into `line` (cleared first), holding at most
+/// `MAX_HEADER_LINE` bytes of it. `Ok(None)` at end of input,
+/// `Ok(Some(false))` for a line that was too long (its rest is consumed).
+fn read_header_line(input: &mut impl BufRead, line: &mut Vec<u8>) -> std::io::Result<Option<bool>> {
+    line.clear();
+    let mut too_long = false;
+    let mut any = false;
+    loop {
+        let buffer = input.fill_buf()?;
+        if buffer.is_empty() {
+            return Ok(if any { Some(!too_long) } else { None });
+        }
+        any = true;
+        let (taken, done) = match buffer.iter().position(|&b| b == b'\n') {
+            Some(at) => (at + 1, true),
+            None => (buffer.len(), false),
+        };
+        if !too_long {
+            let room = MAX_HEADER_LINE.saturating_sub(line.len());
+            if taken > room {
+                too_long = true;
+                line.clear();
+            } else {
+                line.extend_from_slice(buffer.get(..taken).unwrap_or_default());
+            }
+        }
+        input.consume(taken);
+        if done {
+            return Ok(Some(!too_long));
+        }
+    }
+}
+
 pub struct Threads {
     reader: std::thread::JoinHandle<()>,
     writer: std::thread::JoinHandle<()>,
@@ -28,12 +65,18 @@ impl Threads {
 /// frame to skip.
 pub fn read_frame(input: &mut impl BufRead) -> std::io::Result<Option<Result<String, String>>> {
     let mut length: Option<usize> = None;
-    let mut line = String::new();
+    let mut bytes = Vec::new();
     loop {
-        line.clear();
-        if input.read_line(&mut line)? == 0 {
-            return Ok(None);
+        match read_header_line(input, &mut bytes)? {
+            None => return Ok(None),
+            Some(false) => {
+                return Ok(Some(Err(format!(
+                    "header line over {MAX_HEADER_LINE} bytes skipped"
+                ))))
+            }
+            Some(true) => {}
         }
+        let line = String::from_utf8_lossy(&bytes);
         let header = line.trim_end_matches(['\r', '\n']);
         if header.is_empty() {
             if length.is_some() {
@@ -132,5 +175,19 @@ mod tests {
         assert!(parse_message(&body).is_err());
         assert!(read_frame(&mut reader).unwrap().unwrap().is_err());
         assert!(read_frame(&mut reader).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_huge_header_line_is_skipped_not_buffered() {
+        let mut input = vec![b'X'; 3 * 1024 * 1024];
+        input.extend_from_slice(b"\r\nContent-Length: 2\r\n\r\n{}");
+        let mut reader = std::io::BufReader::with_capacity(4096, std::io::Cursor::new(input));
+        let mut line = Vec::new();
+        assert_eq!(
+            read_header_line(&mut reader, &mut line).unwrap(),
+            Some(false)
+        );
+        assert!(line.len() <= MAX_HEADER_LINE);
+        assert_eq!(read_frame(&mut reader).unwrap().unwrap().unwrap(), "{}");
     }
 }

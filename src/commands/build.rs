@@ -4,32 +4,37 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use chrono::NaiveDate;
 use koujing_checker::{render, Severity};
 
-use super::{auto_color, check_paths, parse_date, pick_lang, read_text};
+use super::{auto_color, check_paths, pick_lang, read_text, LangArg, TodayArg};
 use crate::bundle;
+use crate::progress::Progress;
 
 /// Arguments of `koujing build`.
 #[derive(clap::Args)]
 pub struct Args {
+    /// Workspace folders or `.kj` files (default: the current folder, or the
+    /// roots its koujing.toml names).
+    #[arg(value_name = "PATHS")]
     paths: Vec<PathBuf>,
-    /// The bundle folder (replaced atomically if it holds a previous bundle).
-    #[arg(long)]
+    /// The bundle folder to write (replaced atomically if it holds a
+    /// previous bundle).
+    #[arg(long, value_name = "DIR")]
     out: PathBuf,
-    /// Sign manifest.json with this Ed25519 key (from `koujing keygen`).
-    #[arg(long)]
+    /// Sign manifest.json with this Ed25519 private key (from `koujing keygen`).
+    #[arg(long, value_name = "FILE")]
     sign_key: Option<PathBuf>,
-    #[arg(long)]
-    lang: Option<String>,
-    #[arg(long, value_parser = parse_date)]
-    today: Option<NaiveDate>,
+    #[command(flatten)]
+    lang: LangArg,
+    #[command(flatten)]
+    today: TodayArg,
 }
 
 /// Run `koujing build`.
 pub fn run(args: Args) -> Result<ExitCode, String> {
-    let (loaded, report) = check_paths(&args.paths, args.today, false)?;
-    let lang = pick_lang(args.lang.as_deref(), loaded.config.lang)?;
+    let progress = Progress::start(true, 4, "reading and parsing files");
+    let (loaded, report) = check_paths(&args.paths, args.today.today, false, &progress)?;
+    let lang = pick_lang(args.lang.lang, loaded.config.lang);
     let signing_key = match &args.sign_key {
         Some(path) => Some(
             koujing_checker::compile::manifest::read_secret(&read_text(path)?).ok_or_else(
@@ -44,8 +49,9 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
         None => None,
     };
     let errors = report.count(Severity::Error);
-    let mut stdout = std::io::stdout().lock();
     if errors > 0 {
+        progress.finish();
+        let mut stdout = std::io::stdout().lock();
         let _ = stdout
             .write_all(render::human(&loaded.workspace, &report, lang, auto_color()).as_bytes());
         let _ = writeln!(
@@ -67,8 +73,11 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
         source_date_epoch,
         signing_key,
     };
+    progress.step("compiling the bundle");
     let built = koujing_checker::compile::build(&loaded.workspace, &build_options);
     bundle::write(&built, &args.out)?;
+    progress.finish();
+    let mut stdout = std::io::stdout().lock();
     let _ = writeln!(
         stdout,
         "{}",

@@ -4,50 +4,47 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use super::{pick_lang, Format};
+use super::{pick_lang, DataFormat, LangArg};
 use crate::bundle;
 
 /// Arguments of `koujing diff`.
 #[derive(clap::Args)]
 pub struct Args {
+    /// The earlier bundle folder.
+    #[arg(value_name = "OLD")]
     old: PathBuf,
+    /// The later bundle folder.
+    #[arg(value_name = "NEW")]
     new: PathBuf,
+    /// Output format.
     #[arg(long, value_enum, default_value = "human")]
-    format: Format,
-    #[arg(long)]
-    lang: Option<String>,
+    format: DataFormat,
+    #[command(flatten)]
+    lang: LangArg,
 }
 
 /// Run `koujing diff`.
 pub fn run(args: Args) -> Result<ExitCode, String> {
-    let lang = pick_lang(args.lang.as_deref(), None)?;
+    let lang = pick_lang(args.lang.lang, None);
     let differences =
         koujing_checker::compile::diff::diff(&bundle::read(&args.old)?, &bundle::read(&args.new)?)?;
     let mut stdout = std::io::stdout().lock();
     match args.format {
-        Format::Sarif | Format::Github | Format::Junit => {
-            return Err(
-                "diff 只支持 --format human|json / diff supports --format human|json".to_string(),
-            )
-        }
-        Format::Json => {
-            let list: Vec<serde_json::Value> = differences
-                .iter()
-                .map(|d| {
-                    serde_json::json!({
-                        "kind": d.kind,
-                        "change": d.change,
-                        "name": d.name,
-                        "fields": d.fields.iter().map(|(f, a, b)| serde_json::json!({ "field": f, "old": a, "new": b })).collect::<Vec<_>>(),
-                        "message": d.describe(lang.is_zh()),
-                    })
-                })
-                .collect();
-            let text = serde_json::to_string_pretty(&serde_json::json!({ "differences": list }))
-                .map_err(|e| e.to_string())?;
+        DataFormat::Json => {
+            #[derive(serde::Serialize)]
+            struct Output<'a> {
+                differences: Vec<koujing_checker::compile::diff::Described<'a>>,
+            }
+            let output = Output {
+                differences: differences
+                    .iter()
+                    .map(|d| d.described(lang.is_zh()))
+                    .collect(),
+            };
+            let text = serde_json::to_string_pretty(&output).map_err(|e| e.to_string())?;
             let _ = writeln!(stdout, "{text}");
         }
-        Format::Human => {
+        DataFormat::Human => {
             for d in &differences {
                 let _ = writeln!(stdout, "{}", d.describe(lang.is_zh()));
             }

@@ -8,6 +8,8 @@ use koujing_checker::Code;
 /// Arguments of `koujing explain`.
 #[derive(clap::Args)]
 pub struct Args {
+    /// A diagnostic code, e.g. KJ2001.
+    #[arg(value_name = "CODE")]
     code: String,
 }
 
@@ -31,5 +33,6 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
         info.summary_en
     );
     let _ = writeln!(out, "{}", info.explanation);
+    let _ = writeln!(out, "所有代码 / every code: docs/reference/diagnostics.md");
     Ok(ExitCode::SUCCESS)
 }

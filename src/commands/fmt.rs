@@ -11,6 +11,8 @@ use crate::{bundle, load};
 /// Arguments of `koujing fmt`.
 #[derive(clap::Args)]
 pub struct Args {
+    /// Folders or `.kj` files to format (default: the current folder).
+    #[arg(value_name = "PATHS")]
     paths: Vec<PathBuf>,
     /// List the files that would change and exit 1; write nothing.
     #[arg(long)]
@@ -19,11 +21,16 @@ pub struct Args {
 
 /// Run `koujing fmt`.
 pub fn run(args: Args) -> Result<ExitCode, String> {
-    let files = load::kj_files(&args.paths)?;
+    let (_, files) = load::kj_files(&args.paths)?;
     let mut stdout = std::io::stdout().lock();
     let (mut changed, mut refused) = (0, 0);
     for (path, shown) in files {
-        let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        // The real path, inside the workspace root; read by the walker's
+        // rules again (it may have changed since the walk).
+        let bytes = koujing_fs::read_regular(&path, koujing_fs::READ_CAP).map_err(|r| {
+            let (zh, en) = r.text();
+            format!("{shown}: {zh} / {en}")
+        })?;
         let Ok(text) = String::from_utf8(bytes) else {
             let _ = writeln!(
                 stdout,

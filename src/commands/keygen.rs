@@ -9,7 +9,9 @@ use crate::bundle;
 /// Arguments of `koujing keygen`.
 #[derive(clap::Args)]
 pub struct Args {
-    #[arg(long)]
+    /// Where to write the pair: NAME writes NAME.key (private, mode 0600)
+    /// and NAME.pub (public).
+    #[arg(long, value_name = "NAME")]
     out: PathBuf,
 }
 

@@ -3,10 +3,13 @@
 
 pub mod build;
 pub mod check;
+mod check_output;
 pub mod diff;
 pub mod explain;
 pub mod fmt;
 pub mod keygen;
+pub mod lsp;
+pub mod man;
 pub mod query;
 pub mod report;
 pub mod test;
@@ -18,12 +21,15 @@ use chrono::NaiveDate;
 use clap::ValueEnum;
 use koujing_checker::{check, Lang, Options, Severity};
 
+use crate::progress::Progress;
 use crate::{bundle, load};
 
-/// Output formats (each subcommand accepts the ones it supports).
-#[derive(Clone, Copy, ValueEnum)]
+/// The formats of `koujing check`.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// Text for people, with source snippets.
     Human,
+    /// One JSON document (positions in characters).
     Json,
     /// SARIF 2.1.0 for code-scanning services.
     Sarif,
@@ -33,6 +39,38 @@ pub enum Format {
     Junit,
 }
 
+/// The formats of commands that answer with data (`query`, `diff`).
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DataFormat {
+    /// Text for people.
+    Human,
+    /// One JSON document.
+    Json,
+}
+
+/// The message language option shared by every subcommand that prints text.
+#[derive(clap::Args)]
+pub struct LangArg {
+    /// Message language, zh-CN or en (default: the workspace's koujing.toml,
+    /// then LC_ALL / LC_MESSAGES / LANG, then zh-CN).
+    #[arg(long, value_name = "LANG", value_parser = parse_lang)]
+    pub lang: Option<Lang>,
+}
+
+/// The reference day shared by `check`, `build` and `report`.
+#[derive(clap::Args)]
+pub struct TodayArg {
+    /// The day against which suppression expiry and readiness are judged,
+    /// YYYY-MM-DD (default: today's local date).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub today: Option<NaiveDate>,
+}
+
+fn parse_lang(text: &str) -> Result<Lang, String> {
+    Lang::parse(text)
+        .ok_or_else(|| format!("应为 zh-CN 或 en / must be zh-CN or en, found `{text}`"))
+}
+
 /// Parse `YYYY-MM-DD`.
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
@@ -40,24 +78,18 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
 }
 
 /// Message language from the flag, the config, then the environment.
-pub fn pick_lang(flag: Option<&str>, config: Option<Lang>) -> Result<Lang, String> {
-    if let Some(flag) = flag {
-        return Lang::parse(flag)
-            .ok_or_else(|| format!("--lang {flag}: 应为 zh-CN 或 en / must be zh-CN or en"));
-    }
-    if let Some(lang) = config {
-        return Ok(lang);
-    }
-    for var in ["LC_ALL", "LC_MESSAGES", "LANG"] {
-        if let Some(lang) = std::env::var(var)
+pub fn pick_lang(flag: Option<Lang>, config: Option<Lang>) -> Lang {
+    flag.or(config).or_else(env_lang).unwrap_or(Lang::Zh)
+}
+
+/// The language of the process environment (`LC_ALL`, `LC_MESSAGES`, `LANG`).
+pub fn env_lang() -> Option<Lang> {
+    ["LC_ALL", "LC_MESSAGES", "LANG"].iter().find_map(|var| {
+        std::env::var(var)
             .ok()
             .filter(|v| !v.is_empty())
             .and_then(|v| Lang::parse(&v))
-        {
-            return Ok(lang);
-        }
-    }
-    Ok(Lang::Zh)
+    })
 }
 
 /// Read a text file, with a bilingual error naming it.
@@ -72,14 +104,31 @@ pub fn check_paths(
     paths: &[PathBuf],
     today: Option<NaiveDate>,
     require_reason: bool,
+    progress: &Progress,
 ) -> Result<(load::Loaded, koujing_checker::Report), String> {
-    let loaded = load::load(paths)?;
+    check_loaded(
+        load::load(paths, load::Empty::Refuse)?,
+        today,
+        require_reason,
+        progress,
+    )
+}
+
+/// Check a workspace already loaded.
+pub fn check_loaded(
+    loaded: load::Loaded,
+    today: Option<NaiveDate>,
+    require_reason: bool,
+    progress: &Progress,
+) -> Result<(load::Loaded, koujing_checker::Report), String> {
+    progress.step(&format!("checking {} files", loaded.workspace.files.len()));
     let options = Options {
         today: today.unwrap_or_else(|| chrono::Local::now().date_naive()),
         config: loaded.config.clone(),
         require_reason,
     };
     let report = check(&loaded.workspace, &options);
+    progress.step("");
     Ok((loaded, report))
 }
 
@@ -98,7 +147,7 @@ pub fn runtime(
         .filter(|p| p.is_dir() || p.extension().is_some_and(|e| e == "kj"))
         .cloned()
         .collect();
-    let (loaded, report) = check_paths(&sources, None, false)?;
+    let (loaded, report) = check_paths(&sources, None, false, &Progress::start(false, 0, ""))?;
     let errors = report.count(Severity::Error);
     if errors > 0 {
         return Err(format!(

@@ -10,20 +10,23 @@ use koujing_checker::query::{CommissionQuery, GradeQuery, OfferQuery, QueryError
 use koujing_checker::Lang;
 use rust_decimal::Decimal;
 
-use super::{parse_date, pick_lang, runtime, Format};
+use super::{parse_date, pick_lang, runtime, DataFormat, LangArg};
 
 /// Where the evaluator's data comes from.
 #[derive(clap::Args)]
 pub struct Source {
-    /// Workspace folders or files (default: the current folder).
+    /// Workspace folders or `.kj` files (default: the current folder, or
+    /// the roots its koujing.toml names).
+    #[arg(value_name = "PATHS")]
     paths: Vec<PathBuf>,
-    /// Evaluate a built bundle instead of the sources.
-    #[arg(long)]
+    /// Evaluate a built bundle folder instead of the sources.
+    #[arg(long, value_name = "DIR")]
     bundle: Option<PathBuf>,
+    /// Output format.
     #[arg(long, value_enum, default_value = "human")]
-    format: Format,
-    #[arg(long)]
-    lang: Option<String>,
+    format: DataFormat,
+    #[command(flatten)]
+    lang: LangArg,
 }
 
 /// The three questions.
@@ -33,43 +36,63 @@ pub enum QueryCommand {
     Offers {
         #[command(flatten)]
         source: Source,
-        #[arg(long, value_parser = parse_date)]
+        /// The day of the purchase, YYYY-MM-DD.
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
         date: NaiveDate,
         /// The customer's county (区县).
         #[arg(long)]
         region: String,
+        /// The channel the customer uses, e.g. 自有营业厅.
         #[arg(long)]
         channel: String,
         /// An audience attribute, e.g. `--set 品牌=全球通 --set 月消费=80`.
-        #[arg(long = "set", value_parser = parse_pair)]
+        #[arg(long = "set", value_name = "NAME=VALUE", value_parser = parse_pair)]
         set: Vec<(String, String)>,
     },
     /// The commission rows that pay for an activation or a customer.
     Commission {
         #[command(flatten)]
         source: Source,
-        #[arg(long, value_parser = parse_date)]
+        /// The day of the activation, YYYY-MM-DD.
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
         date: NaiveDate,
+        /// The channel (outlet type) that sold it, e.g. 社会渠道.
         #[arg(long)]
         channel: String,
+        /// The outlet's grade, e.g. A.
         #[arg(long)]
         grade: Option<String>,
+        /// The product sold, e.g. 流量包10元.
         #[arg(long)]
         product: Option<String>,
-        /// Months in network.
-        #[arg(long)]
+        /// The customer's months in network.
+        #[arg(long, value_name = "MONTHS")]
         tenure: Option<Decimal>,
-        #[arg(long = "set", value_parser = parse_pair)]
+        /// Any dimension's value, e.g. `--set 合作年限=4 --set 违规次数=1`.
+        #[arg(long = "set", value_name = "NAME=VALUE", value_parser = parse_pair)]
         set: Vec<(String, String)>,
+        /// Where the outlet is (a city or county): the most specific table
+        /// of each kind that applies there is used.
+        #[arg(long)]
+        region: Option<String>,
+    },
+    /// A `mix`'s reference computation: each kind's total and share against
+    /// the declared one (the numbers KJ6008 checks).
+    Mix {
+        /// The mix's name.
+        name: String,
+        #[command(flatten)]
+        source: Source,
     },
     /// An outlet's weighted score and grade.
     Grade {
         #[command(flatten)]
         source: Source,
+        /// The grading model's name.
         #[arg(long)]
         model: String,
         /// A leaf factor's score, e.g. `--score 商圈等级=80`.
-        #[arg(long = "score", value_parser = parse_score)]
+        #[arg(long = "score", value_name = "FACTOR=SCORE", value_parser = parse_score)]
         scores: Vec<(String, Decimal)>,
     },
 }
@@ -94,10 +117,14 @@ pub fn run(query: QueryCommand) -> Result<ExitCode, String> {
     let source = match &query {
         QueryCommand::Offers { source, .. }
         | QueryCommand::Commission { source, .. }
+        | QueryCommand::Mix { source, .. }
         | QueryCommand::Grade { source, .. } => source,
     };
     let (runtime, config_lang) = runtime(&source.paths, source.bundle.as_ref())?;
-    let lang = pick_lang(source.lang.as_deref(), config_lang)?;
+    let lang = pick_lang(source.lang.lang, config_lang);
+    if let Some(note) = runtime.older_note() {
+        eprintln!("{}", note.get(lang));
+    }
     let (json, human) = match &query {
         QueryCommand::Offers {
             date,
@@ -121,6 +148,7 @@ pub fn run(query: QueryCommand) -> Result<ExitCode, String> {
             product,
             tenure,
             set,
+            region,
             ..
         } => {
             let q = CommissionQuery {
@@ -130,9 +158,11 @@ pub fn run(query: QueryCommand) -> Result<ExitCode, String> {
                 product: product.clone(),
                 tenure: *tenure,
                 set: set.clone(),
+                region: region.clone(),
             };
             commission(&runtime, &q, lang)?
         }
+        QueryCommand::Mix { name, .. } => mix(&runtime, name, lang)?,
         QueryCommand::Grade { model, scores, .. } => {
             let q = GradeQuery {
                 model: model.clone(),
@@ -142,8 +172,8 @@ pub fn run(query: QueryCommand) -> Result<ExitCode, String> {
         }
     };
     let out = match source.format {
-        Format::Json => serde_json::to_string_pretty(&json).map_err(|e| e.to_string())? + "\n",
-        _ => human,
+        DataFormat::Json => serde_json::to_string_pretty(&json).map_err(|e| e.to_string())? + "\n",
+        DataFormat::Human => human,
     };
     let _ = std::io::stdout().lock().write_all(out.as_bytes());
     Ok(ExitCode::SUCCESS)
@@ -202,17 +232,61 @@ fn offers(runtime: &Runtime, q: &OfferQuery, lang: Lang) -> Result<Answer, Strin
             ));
         }
     }
-    Ok((serde_json::json!({ "offers": offers }), text))
+    #[derive(serde::Serialize)]
+    struct Offers {
+        offers: Vec<koujing_checker::query::Offer>,
+    }
+    Ok((
+        serde_json::to_value(Offers { offers }).map_err(|e| e.to_string())?,
+        text,
+    ))
 }
 
 fn commission(runtime: &Runtime, q: &CommissionQuery, lang: Lang) -> Result<Answer, String> {
     let answer = runtime.commission(q).map_err(failure(lang))?;
+    let zh = lang.is_zh();
     let mut text = String::new();
-    for m in &answer.matches {
-        text.push_str(&format!(
-            "{} {}: {} ({}) — {}\n",
-            m.kind, m.table, m.amount, m.conditions, m.source
-        ));
+    for (kind, total) in &answer.totals {
+        let parts: Vec<_> = answer.matches.iter().filter(|m| m.kind == *kind).collect();
+        if parts.len() > 1 && parts.iter().any(|m| m.additive) {
+            text.push_str(&format!(
+                "{kind}: {total} ({})\n",
+                if zh { "各项相加" } else { "parts added" }
+            ));
+        }
+        for m in parts {
+            let indent =
+                if answer.matches.iter().filter(|x| x.kind == *kind).count() > 1 && m.additive {
+                    "  + "
+                } else {
+                    ""
+                };
+            text.push_str(&format!(
+                "{indent}{} {}: {} ({}) — {}\n",
+                m.kind, m.table, m.amount, m.conditions, m.source
+            ));
+        }
+    }
+    if let Some(net) = &answer.net_cost {
+        text.push_str(&if zh {
+            format!(
+                "{}:卡面值 {},进货价 {},首返 {},代理商净成本 {}\n",
+                net.product,
+                net.face_value.as_deref().unwrap_or("—"),
+                net.supply_price,
+                net.first_return,
+                net.net
+            )
+        } else {
+            format!(
+                "{}: face value {}, supply price {}, first-return {}, agent's net cost {}\n",
+                net.product,
+                net.face_value.as_deref().unwrap_or("—"),
+                net.supply_price,
+                net.first_return,
+                net.net
+            )
+        });
     }
     for n in &answer.no_match {
         text.push_str(&format!(
@@ -241,10 +315,48 @@ fn grade(runtime: &Runtime, q: &GradeQuery, lang: Lang) -> Result<Answer, String
         answer.grade.as_deref().unwrap_or("—")
     );
     for c in &answer.contributions {
+        let counted = if c.direction.as_deref() == Some("lower_better") {
+            format!("(100 − {}) ", c.score)
+        } else {
+            format!("{} ", c.score)
+        };
         text.push_str(&format!(
-            "  {} {} × {} = {}\n",
-            c.factor, c.weight, c.score, c.contribution
+            "  {} {} × {}= {}\n",
+            c.factor, c.weight, counted, c.contribution
         ));
+    }
+    let json = serde_json::to_value(&answer).map_err(|e| e.to_string())?;
+    Ok((json, text))
+}
+
+fn mix(runtime: &Runtime, name: &str, lang: Lang) -> Result<Answer, String> {
+    let answer = runtime.mix(name).map_err(failure(lang))?;
+    let zh = lang.is_zh();
+    let mut text = format!(
+        "{}: {}\n",
+        answer.mix,
+        if zh {
+            format!("参考案例,容差 {} 个百分点", answer.tolerance)
+        } else {
+            format!("reference case, tolerance {} points", answer.tolerance)
+        }
+    );
+    for k in &answer.kinds {
+        let mark = if k.within { "✓" } else { "✗" };
+        text.push_str(&if zh {
+            format!(
+                "  {mark} {} 合计 {} 元,占 {}%(声明 {}%)\n",
+                k.kind, k.total, k.share, k.declared
+            )
+        } else {
+            format!(
+                "  {mark} {} total {} 元, {}% (declared {}%)\n",
+                k.kind, k.total, k.share, k.declared
+            )
+        });
+        for (table, amount) in &k.parts {
+            text.push_str(&format!("      {table}: {amount} 元\n"));
+        }
     }
     let json = serde_json::to_value(&answer).map_err(|e| e.to_string())?;
     Ok((json, text))

@@ -1,25 +1,30 @@
-//! `koujing report`: a self-contained HTML report for reviewers.
+//! `koujing report`: a self-contained HTML report for reviewers, optionally
+//! with a submission view (`--only`, `--baseline`).
 
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use chrono::NaiveDate;
 use koujing_checker::report::{render, Options, Submission};
 
-use super::{check_paths, parse_date, pick_lang};
+use super::{check_paths, pick_lang, LangArg, TodayArg};
+use crate::progress::Progress;
 use crate::{bundle, load};
 
 /// Arguments of `koujing report`.
 #[derive(clap::Args)]
 pub struct Args {
+    /// Workspace folders or `.kj` files (default: the current folder, or the
+    /// roots its koujing.toml names).
+    #[arg(value_name = "PATHS")]
     paths: Vec<PathBuf>,
-    #[arg(long, default_value = "report.html")]
+    /// The HTML file to write.
+    #[arg(long, value_name = "FILE", default_value = "report.html")]
     out: PathBuf,
-    #[arg(long)]
-    lang: Option<String>,
-    #[arg(long, value_parser = parse_date)]
-    today: Option<NaiveDate>,
+    #[command(flatten)]
+    lang: LangArg,
+    #[command(flatten)]
+    today: TodayArg,
     /// Submission view: these files are the submission; what they add or
     /// change and the findings they bring come first.
     #[arg(long, num_args = 1.., value_name = "FILE")]
@@ -31,8 +36,10 @@ pub struct Args {
 
 /// Run `koujing report`.
 pub fn run(args: Args) -> Result<ExitCode, String> {
-    let (loaded, report) = check_paths(&args.paths, args.today, false)?;
-    let lang = pick_lang(args.lang.as_deref(), loaded.config.lang)?;
+    let progress = Progress::start(true, 3, "reading and parsing files");
+    let (loaded, report) = check_paths(&args.paths, args.today.today, false, &progress)?;
+    progress.step("writing the report");
+    let lang = pick_lang(args.lang.lang, loaded.config.lang);
     let files = load::file_ids(&loaded.workspace, &args.only)?;
     let submission = match &args.baseline {
         Some(old) => {
@@ -71,6 +78,7 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
         },
     );
     bundle::write_file(&args.out, html.as_bytes())?;
+    progress.finish();
     let _ = writeln!(std::io::stdout(), "{}", args.out.display());
     Ok(ExitCode::SUCCESS)
 }

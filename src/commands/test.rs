@@ -4,26 +4,44 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use super::{pick_lang, runtime, Format};
+use clap::ValueEnum;
+
+use super::{pick_lang, runtime, LangArg};
+
+/// The formats of `koujing test`.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum TestFormat {
+    /// PASS / FAIL lines with the differences.
+    Human,
+    /// JUnit XML, one test case per query.
+    Junit,
+}
 use crate::kjtest;
 
 /// Arguments of `koujing test`.
 #[derive(clap::Args)]
 pub struct Args {
+    /// Folders with `.kjtest` files and the workspace, or the `.kjtest`
+    /// files themselves (default: the current folder).
+    #[arg(value_name = "PATHS")]
     paths: Vec<PathBuf>,
-    /// Evaluate a built bundle instead of the sources.
-    #[arg(long)]
+    /// Evaluate a built bundle folder instead of the sources.
+    #[arg(long, value_name = "DIR")]
     bundle: Option<PathBuf>,
+    /// Output format.
     #[arg(long, value_enum, default_value = "human")]
-    format: Format,
-    #[arg(long)]
-    lang: Option<String>,
+    format: TestFormat,
+    #[command(flatten)]
+    lang: LangArg,
 }
 
 /// Run `koujing test`.
 pub fn run(args: Args) -> Result<ExitCode, String> {
     let (runtime, config_lang) = runtime(&args.paths, args.bundle.as_ref())?;
-    let lang = pick_lang(args.lang.as_deref(), config_lang)?;
+    let lang = pick_lang(args.lang.lang, config_lang);
+    if let Some(note) = runtime.older_note() {
+        eprintln!("{}", note.get(lang));
+    }
     let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
     let files = kjtest::find(&args.paths)?;
     if files.is_empty() {
@@ -41,8 +59,8 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
     let failed = outcomes.iter().filter(|o| !o.diff.is_empty()).count();
     let mut out = String::new();
     match args.format {
-        Format::Junit => out = kjtest::junit(&outcomes),
-        _ => {
+        TestFormat::Junit => out = kjtest::junit(&outcomes),
+        TestFormat::Human => {
             for o in &outcomes {
                 if o.diff.is_empty() {
                     out.push_str(&format!("PASS {} · {}\n", o.file, o.name));

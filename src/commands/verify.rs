@@ -4,22 +4,30 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use super::{pick_lang, read_text};
+use super::{pick_lang, read_text, LangArg};
 use crate::bundle;
 
 /// Arguments of `koujing verify`.
 #[derive(clap::Args)]
 pub struct Args {
+    /// The bundle folder written by `koujing build`.
+    #[arg(value_name = "DIR")]
     dir: PathBuf,
-    #[arg(long)]
+    /// Check the signature of manifest.json with this Ed25519 public key
+    /// (NAME.pub from `koujing keygen`).
+    #[arg(long, value_name = "FILE")]
     pubkey: Option<PathBuf>,
+    /// Fail (exit 1) unless the bundle is signed and the signature was
+    /// checked with `--pubkey`.
     #[arg(long)]
-    lang: Option<String>,
+    require_signature: bool,
+    #[command(flatten)]
+    lang: LangArg,
 }
 
 /// Run `koujing verify`.
 pub fn run(args: Args) -> Result<ExitCode, String> {
-    let lang = pick_lang(args.lang.as_deref(), None)?;
+    let lang = pick_lang(args.lang.lang, None);
     let public = match &args.pubkey {
         Some(path) => Some(
             koujing_checker::compile::manifest::read_public(&read_text(path)?).ok_or_else(
@@ -29,17 +37,32 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
         None => None,
     };
     let files = bundle::read(&args.dir)?;
-    let problems = koujing_checker::compile::manifest::verify(&files, public.as_ref());
+    let mut problems = bundle::verify(&files, public.as_ref());
+    let has_signature = files.contains_key(koujing_checker::compile::manifest::SIGNATURE);
+    if args.require_signature && public.is_none() {
+        problems.push(koujing_checker::LocalText::new(
+            "--require-signature 需要 --pubkey 才能检查签名",
+            "--require-signature needs --pubkey to check the signature",
+        ));
+    } else if args.require_signature && !has_signature {
+        problems.push(koujing_checker::LocalText::new(
+            "产物未签名(缺少 manifest.sig),而要求签名",
+            "the bundle is not signed (manifest.sig is missing) and a signature is required",
+        ));
+    }
+    if let Some(note) = koujing_checker::compile::manifest::older_format_note(&files) {
+        eprintln!("{}", note.get(lang));
+    }
     let mut stdout = std::io::stdout().lock();
     if problems.is_empty() {
-        let signed = if public.is_some() {
-            if lang.is_zh() {
-                ",签名有效"
-            } else {
-                ", signature valid"
-            }
-        } else {
-            ""
+        // Say plainly whether the signature was checked.
+        let signed = match (public.is_some(), has_signature, lang.is_zh()) {
+            (true, _, true) => ",签名有效",
+            (true, _, false) => ", signature valid",
+            (false, true, true) => ";签名未检查(未提供 --pubkey)",
+            (false, true, false) => "; signature NOT checked (no --pubkey given)",
+            (false, false, true) => ";未签名",
+            (false, false, false) => "; not signed",
         };
         let _ = writeln!(
             stdout,

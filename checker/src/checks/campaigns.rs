@@ -337,136 +337,328 @@ fn one_sided_stacking(facts: &[CampaignFact<'_>]) -> Vec<Diagnostic> {
     diagnostics
 }
 
-/// Names of the largest regions whose leaves are all in `set`.
-pub fn describe_leaves(index: &Index<'_>, set: &LeafSet) -> Vec<String> {
-    let mut children: Vec<Vec<usize>> = vec![Vec::new(); index.regions.len()];
-    let mut roots = Vec::new();
-    for (i, region) in index.regions.iter().enumerate() {
-        match region.parent.and_then(|p| children.get_mut(p)) {
-            Some(list) => list.push(i),
-            None => roots.push(i),
-        }
-    }
-    let mut names = Vec::new();
-    let mut stack: Vec<usize> = roots.into_iter().rev().collect();
-    while let Some(node) = stack.pop() {
-        let Some(region) = index.regions.get(node) else {
-            continue;
-        };
-        if region.leaves.is_empty() {
-            continue;
-        }
-        if region.leaves.clone().all(|l| set.contains(l)) {
-            names.push(region.name.text.clone());
-        } else if region.leaves.clone().any(|l| set.contains(l)) {
-            if let Some(kids) = children.get(node) {
-                stack.extend(kids.iter().rev());
-            }
-        }
-    }
-    names
+/// The region tree with each node's children, built once and asked many
+/// times for the names that describe a set of leaves.
+pub struct RegionTree {
+    children: Vec<Vec<usize>>,
+    roots: Vec<usize>,
 }
 
-/// KJ2002: a sweep over window starts and ends per (leaf, channel).
+impl RegionTree {
+    pub fn new(index: &Index<'_>) -> RegionTree {
+        let mut children: Vec<Vec<usize>> = vec![Vec::new(); index.regions.len()];
+        let mut roots = Vec::new();
+        for (i, region) in index.regions.iter().enumerate() {
+            match region.parent.and_then(|p| children.get_mut(p)) {
+                Some(list) => list.push(i),
+                None => roots.push(i),
+            }
+        }
+        RegionTree { children, roots }
+    }
+
+    /// Names of the highest regions whose leaves are all in `set`, in tree
+    /// order. Only the nodes whose subtree meets `set` are visited.
+    pub fn describe(&self, index: &Index<'_>, set: &LeafSet) -> Vec<String> {
+        let mut names = Vec::new();
+        let mut stack: Vec<usize> = self.roots.iter().rev().copied().collect();
+        while let Some(node) = stack.pop() {
+            let Some(region) = index.regions.get(node) else {
+                continue;
+            };
+            if region.leaves.is_empty() {
+                continue;
+            }
+            let inside = set.count_range(region.leaves.clone());
+            if inside == region.leaves.len() {
+                names.push(region.name.text.clone());
+            } else if inside > 0 {
+                if let Some(kids) = self.children.get(node) {
+                    stack.extend(kids.iter().rev());
+                }
+            }
+        }
+        names
+    }
+}
+
+/// Where one campaign is over the limit (KJ2002 v2), gathered over lanes.
+#[derive(Default)]
+struct Over {
+    /// The most campaigns active at once where it is over, and the limit there.
+    peak: (usize, u32),
+    /// (channel, lane class) pairs.
+    lanes: Vec<(usize, usize)>,
+    /// Day runs, inclusive, unsorted until the end.
+    days: Vec<(NaiveDate, NaiveDate)>,
+    /// Ranks of the campaigns active with it where it is over.
+    with: Vec<u32>,
+}
+
+impl Over {
+    fn add(
+        &mut self,
+        lane: (usize, usize),
+        from: NaiveDate,
+        until: NaiveDate,
+        active: &[u32],
+        me: u32,
+        limit: u32,
+    ) {
+        if (active.len(), std::cmp::Reverse(limit)) > (self.peak.0, std::cmp::Reverse(self.peak.1))
+        {
+            self.peak = (active.len(), limit);
+        }
+        if self.lanes.last() != Some(&lane) {
+            self.lanes.push(lane);
+        }
+        match self.days.last_mut() {
+            Some(last) if last.1.succ_opt() == Some(from) => last.1 = until,
+            _ => self.days.push((from, until)),
+        }
+        self.with.extend(active.iter().filter(|&&r| r != me));
+        // Keep the list from growing with repeats on long runs.
+        if self.with.len() > 4096 {
+            self.with.sort_unstable();
+            self.with.dedup();
+        }
+    }
+}
+
+/// The most campaigns active at once among `windows` (start, inclusive end).
+fn peak(windows: impl Iterator<Item = (NaiveDate, NaiveDate)>) -> usize {
+    let mut events: Vec<(NaiveDate, i32)> = Vec::new();
+    for (start, end) in windows {
+        events.push((start, 1));
+        if let Some(after) = end.succ_opt() {
+            events.push((after, -1));
+        }
+    }
+    // Ends sort before starts on the same day: a window ending the day
+    // before another starts is not concurrent with it.
+    events.sort_unstable();
+    let (mut now, mut most) = (0i64, 0i64);
+    for (_, delta) in events {
+        now += i64::from(delta);
+        most = most.max(now);
+    }
+    usize::try_from(most).unwrap_or(0)
+}
+
+/// The region nodes a campaign names: its `regions`, else its issuer.
+fn campaign_nodes(index: &Index<'_>, fact: &CampaignFact<'_>) -> Vec<usize> {
+    match &fact.campaign.regions {
+        Some(regions) => regions
+            .iter()
+            .filter_map(|r| index.region_index(&r.text))
+            .collect(),
+        None => vec![fact.issuer],
+    }
+}
+
+/// KJ2002 (v2): one finding per campaign over the limit somewhere.
+///
+/// A lane is a (leaf, channel) pair; on each lane and day the active
+/// campaigns, ordered by (window start, name), are within the limit up to
+/// `max_concurrent` and over it after. Per channel, campaigns are attached
+/// to the region nodes they name; leaves whose chain of nodes carrying
+/// campaigns is the same (and whose limit is the same) form one lane class
+/// and are swept once. A class whose chain peaks, summed, cannot exceed
+/// the limit is skipped without a sweep. Each sweep is over window starts
+/// and ends, with the active campaigns kept sorted.
 fn clustering(
     index: &Index<'_>,
     facts: &[CampaignFact<'_>],
     limits: &LimitsTable,
 ) -> Vec<Diagnostic> {
-    let mut lanes: HashMap<(usize, &str), Vec<usize>> = HashMap::new();
-    for (i, fact) in facts.iter().enumerate() {
-        for leaf in fact.leaves.iter() {
-            for channel in &fact.channels {
-                lanes.entry((leaf, channel)).or_default().push(i);
+    // Ranks in (window start, name) order.
+    let mut ranked: Vec<usize> = (0..facts.len()).collect();
+    ranked.sort_by_key(|&i| facts.get(i).map(|f| (f.start, f.name())));
+    let channel_names: BTreeSet<&str> = facts
+        .iter()
+        .flat_map(|f| f.channels.iter().copied())
+        .collect();
+    let channel_names: Vec<&str> = channel_names.into_iter().collect();
+    let nodes = index.regions.len();
+    // Per channel, per region node: the ranks of the campaigns naming it.
+    let mut attached: Vec<Vec<Vec<u32>>> = vec![Vec::new(); channel_names.len()];
+    for (rank, &i) in ranked.iter().enumerate() {
+        let (Some(fact), Ok(rank)) = (facts.get(i), u32::try_from(rank)) else {
+            continue;
+        };
+        let named = campaign_nodes(index, fact);
+        for channel in &fact.channels {
+            let Ok(c) = channel_names.binary_search(channel) else {
+                continue;
+            };
+            let Some(per_node) = attached.get_mut(c) else {
+                continue;
+            };
+            if per_node.is_empty() {
+                per_node.resize(nodes, Vec::new());
+            }
+            for &node in &named {
+                if let Some(list) = per_node.get_mut(node) {
+                    list.push(rank);
+                }
             }
         }
     }
-    type Key = (Vec<usize>, NaiveDate, NaiveDate, u32);
-    let mut found: BTreeMap<Key, (LeafSet, Vec<String>)> = BTreeMap::new();
-    for ((leaf, channel), members) in lanes {
-        let region = index.leaves.get(leaf).copied().unwrap_or_default();
-        let max = limits.region(region).max_concurrent;
-        if members.len() <= max as usize {
+    let window = |rank: u32| {
+        ranked
+            .get(rank as usize)
+            .and_then(|&i| facts.get(i))
+            .map(|f| (f.start, f.end))
+    };
+
+    let mut classes: Vec<LeafSet> = Vec::new();
+    let mut over: BTreeMap<u32, Over> = BTreeMap::new();
+    for (c, per_node) in attached.iter().enumerate() {
+        if per_node.is_empty() {
             continue;
         }
-        let mut events: Vec<(NaiveDate, bool, usize)> = Vec::with_capacity(members.len() * 2);
-        for &i in &members {
-            let Some(fact) = facts.get(i) else { continue };
-            events.push((fact.start, true, i));
-            if let Some(after) = fact.end.succ_opt() {
-                events.push((after, false, i));
+        // Top-down (regions are stored parents first): the summed peaks of
+        // the chain, and the deepest node of the chain carrying campaigns.
+        let mut bound = vec![0usize; nodes];
+        let mut deepest: Vec<Option<usize>> = vec![None; nodes];
+        for (n, region) in index.regions.iter().enumerate() {
+            let own = per_node.get(n).map_or(&[][..], Vec::as_slice);
+            let (up_bound, up_deepest) = region.parent.map_or((0, None), |p| {
+                (
+                    bound.get(p).copied().unwrap_or(0),
+                    deepest.get(p).copied().flatten(),
+                )
+            });
+            if let Some(b) = bound.get_mut(n) {
+                *b = up_bound + peak(own.iter().filter_map(|&r| window(r)));
+            }
+            if let Some(d) = deepest.get_mut(n) {
+                *d = if own.is_empty() { up_deepest } else { Some(n) };
             }
         }
-        events.sort();
-        let mut active: Vec<usize> = Vec::new();
-        let mut at = 0;
-        while let Some(&(day, _, _)) = events.get(at) {
-            while let Some(&(d, starts, i)) = events.get(at) {
-                if d != day {
-                    break;
-                }
-                if starts {
-                    if let Err(pos) = active.binary_search(&i) {
-                        active.insert(pos, i);
-                    }
-                } else if let Ok(pos) = active.binary_search(&i) {
-                    active.remove(pos);
-                }
-                at += 1;
+        // Lane classes: (deepest carrying node, limit) → leaves.
+        let mut lane_classes: BTreeMap<(usize, u32), LeafSet> = BTreeMap::new();
+        for (leaf, &region) in index.leaves.iter().enumerate() {
+            let max = limits.region(region).max_concurrent;
+            let (Some(&b), Some(&Some(d))) = (bound.get(region), deepest.get(region)) else {
+                continue;
+            };
+            if b <= max as usize {
+                continue;
             }
-            if active.len() > max as usize {
-                let until = events
-                    .get(at)
-                    .and_then(|(next, _, _)| next.pred_opt())
-                    .unwrap_or(NaiveDate::MAX);
-                let entry = found
-                    .entry((active.clone(), day, until, max))
-                    .or_insert_with(|| (LeafSet::with_capacity(index.leaves.len()), Vec::new()));
-                entry.0.insert_range(leaf..leaf + 1);
-                if !entry.1.iter().any(|c| c == channel) {
-                    entry.1.push(channel.to_string());
-                }
+            lane_classes
+                .entry((d, max))
+                .or_insert_with(|| LeafSet::with_capacity(index.leaves.len()))
+                .insert_range(leaf..leaf + 1);
+        }
+        for ((node, max), leaves) in lane_classes {
+            let class = classes.len();
+            classes.push(leaves);
+            let mut members: Vec<u32> = Vec::new();
+            let mut at = Some(node);
+            while let Some(n) = at {
+                members.extend(per_node.get(n).into_iter().flatten());
+                at = index.regions.get(n).and_then(|r| r.parent);
             }
+            members.sort_unstable();
+            members.dedup();
+            sweep(&members, max, &window, |from, until, active, me| {
+                over.entry(me)
+                    .or_default()
+                    .add((c, class), from, until, active, me, max);
+            });
         }
     }
+
+    let tree = RegionTree::new(index);
+    let fact_of = |rank: u32| ranked.get(rank as usize).and_then(|&i| facts.get(i));
     let mut diagnostics = Vec::new();
-    for ((set, from, until, max), (leaves, mut channels)) in found {
-        let members: Vec<&CampaignFact<'_>> = set.iter().filter_map(|&i| facts.get(i)).collect();
-        let Some(primary) = members.iter().max_by_key(|f| f.order_key()) else {
-            continue;
-        };
-        channels.sort();
-        let names: Vec<String> = members.iter().map(|f| format!("`{}`", f.name())).collect();
-        let regions = describe_leaves(index, &leaves);
-        let dates = if from == until {
-            from.to_string()
+    for (rank, mut found) in over {
+        let Some(fact) = fact_of(rank) else { continue };
+        found.days.sort_unstable();
+        let mut runs: Vec<(NaiveDate, NaiveDate)> = Vec::new();
+        for (from, until) in found.days {
+            match runs.last_mut() {
+                Some(last)
+                    if last.1 == NaiveDate::MAX || last.1.succ_opt().is_some_and(|n| n >= from) =>
+                {
+                    last.1 = last.1.max(until);
+                }
+                _ => runs.push((from, until)),
+            }
+        }
+        found.with.sort_unstable();
+        found.with.dedup();
+        // Channel → leaves over the limit; channels with the same leaves together.
+        let mut by_channel: BTreeMap<&str, LeafSet> = BTreeMap::new();
+        for (c, class) in found.lanes {
+            let (Some(name), Some(leaves)) = (channel_names.get(c), classes.get(class)) else {
+                continue;
+            };
+            by_channel
+                .entry(name)
+                .or_insert_with(|| LeafSet::with_capacity(index.leaves.len()))
+                .union_with(leaves);
+        }
+        let mut groups: Vec<(LeafSet, Vec<&str>)> = Vec::new();
+        for (channel, leaves) in by_channel {
+            match groups.iter_mut().find(|g| g.0 == leaves) {
+                Some(group) => group.1.push(channel),
+                None => groups.push((leaves, vec![channel])),
+            }
+        }
+        let (mut lanes_zh, mut lanes_en) = (Vec::new(), Vec::new());
+        for (leaves, channels) in &groups {
+            let regions = tree.describe(index, leaves);
+            lanes_zh.push(format!(
+                "地区 {},渠道 {}",
+                regions.join("、"),
+                channels.join("、")
+            ));
+            lanes_en.push(format!(
+                "regions {} on channels {}",
+                regions.join(", "),
+                channels.join(", ")
+            ));
+        }
+        let days: Vec<String> = runs
+            .iter()
+            .map(|&(from, until)| {
+                if from == until {
+                    from.to_string()
+                } else {
+                    format!("{from} ~ {}", show_end(until))
+                }
+            })
+            .collect();
+        let rest = found.with.len().saturating_sub(MAX_RELATED);
+        let rest_text = if rest == 0 {
+            Arg::plain(String::new())
         } else {
-            format!("{from} ~ {}", show_end(until))
+            Arg::text(
+                format!(";另有 {rest} 个同时开展的活动未列出"),
+                format!("; {rest} more concurrent campaigns are not listed"),
+            )
         };
-        let where_zh = format!(
-            "地区 {};渠道 {};日期 {}",
-            regions.join("、"),
-            channels.join("、"),
-            dates
-        );
-        let where_en = format!(
-            "regions {}; channels {}; dates {}",
-            regions.join(", "),
-            channels.join(", "),
-            dates
-        );
         let mut diagnostic = Diagnostic::new(
             Code::KJ2002,
-            primary.file,
-            primary.campaign.name.span,
+            fact.file,
+            fact.campaign.name.span,
             &[
-                ("count", Arg::plain(members.len().to_string())),
-                ("max", Arg::plain(max.to_string())),
-                ("campaigns", Arg::text(names.join("、"), names.join(", "))),
-                ("where", Arg::text(where_zh, where_en)),
+                ("campaign", Arg::plain(fact.name())),
+                ("count", Arg::plain(found.peak.0.to_string())),
+                ("max", Arg::plain(found.peak.1.to_string())),
+                ("lanes", Arg::text(lanes_zh.join(";"), lanes_en.join("; "))),
+                ("days", Arg::text(days.join("、"), days.join(", "))),
+                ("rest", rest_text),
             ],
         );
-        for other in members.iter().filter(|f| f.name() != primary.name()) {
+        for other in found
+            .with
+            .iter()
+            .take(MAX_RELATED)
+            .filter_map(|&r| fact_of(r))
+        {
             diagnostic = diagnostic.related(
                 other.file,
                 other.campaign.name.span,
@@ -482,4 +674,56 @@ fn clustering(
         )));
     }
     diagnostics
+}
+
+/// The related campaigns a KJ2002 lists; the message counts the rest.
+const MAX_RELATED: usize = 20;
+
+/// One lane class: `members` are ranks (sorted), `max` the limit. Calls
+/// `over(from, until, active, campaign)` for each campaign over the limit
+/// on each run of days where the active set does not change.
+fn sweep(
+    members: &[u32],
+    max: u32,
+    window: &impl Fn(u32) -> Option<(NaiveDate, NaiveDate)>,
+    mut over: impl FnMut(NaiveDate, NaiveDate, &[u32], u32),
+) {
+    let max = max as usize;
+    let mut events: Vec<(NaiveDate, bool, u32)> = Vec::with_capacity(members.len() * 2);
+    for &rank in members {
+        let Some((start, end)) = window(rank) else {
+            continue;
+        };
+        events.push((start, true, rank));
+        if let Some(after) = end.succ_opt() {
+            events.push((after, false, rank));
+        }
+    }
+    events.sort_unstable();
+    let mut active: Vec<u32> = Vec::new();
+    let mut at = 0;
+    while let Some(&(day, _, _)) = events.get(at) {
+        while let Some(&(d, starts, rank)) = events.get(at) {
+            if d != day {
+                break;
+            }
+            match (starts, active.binary_search(&rank)) {
+                (true, Err(pos)) => active.insert(pos, rank),
+                (false, Ok(pos)) => {
+                    active.remove(pos);
+                }
+                _ => {}
+            }
+            at += 1;
+        }
+        if active.len() > max {
+            let until = events
+                .get(at)
+                .and_then(|(next, _, _)| next.pred_opt())
+                .unwrap_or(NaiveDate::MAX);
+            for &me in active.get(max..).unwrap_or_default() {
+                over(day, until, &active, me);
+            }
+        }
+    }
 }

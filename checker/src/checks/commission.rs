@@ -10,15 +10,19 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use koujing_grammar::ast::{
-    Commission, CommissionKind, ConditionValue, Interval, ProductKind, RateRow, Unit, Upper,
+    Commission, CommissionKind, ConditionValue, Direction, Interval, ProductKind, RateRow, Unit,
+    Upper,
 };
 use koujing_grammar::tree::Quantity;
-use koujing_grammar::Arg;
+use koujing_grammar::{Arg, Edit, Fix, Span};
 use rust_decimal::Decimal;
 
+use crate::checks::coverage::{self, Axis, Coord, Iv};
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, FileId, LocalText};
+use crate::leafset::LeafSet;
 use crate::limits::LimitsTable;
+use crate::mixref;
 use crate::resolve::{Def, Index};
 
 /// A row condition, normalised.
@@ -307,14 +311,24 @@ fn tables_related(a: &Commission, b: &Commission) -> bool {
 
 pub fn analyse(index: &Index<'_>, limits: &LimitsTable) -> Vec<Diagnostic> {
     let rows = row_facts(index);
+    let scopes = table_scopes(index);
     let mut diagnostics = Vec::new();
-    overlaps(index, &rows, &mut diagnostics);
-    for (table, def) in index.commissions.defs.iter().enumerate() {
-        let members: Vec<&RowFact<'_>> = rows.iter().filter(|r| r.table == table).collect();
-        gaps(index, def.item, &members, &mut diagnostics);
-        monotonic(index, def.item, &members, &mut diagnostics);
-        first_return(index, def.item, &members, limits, &mut diagnostics);
+    overlaps(index, &scopes, &rows, &mut diagnostics);
+    regional(index, &scopes, &mut diagnostics);
+    let mut by_table: Vec<Vec<&RowFact<'_>>> = vec![Vec::new(); index.commissions.defs.len()];
+    for row in &rows {
+        if let Some(members) = by_table.get_mut(row.table) {
+            members.push(row);
+        }
     }
+    for (def, members) in index.commissions.defs.iter().zip(&by_table) {
+        gaps(index, def.item, members, &mut diagnostics);
+        monotonic(index, def.item, members, &mut diagnostics);
+        lower_better(index, members, &mut diagnostics);
+        first_return(index, def.item, members, limits, &mut diagnostics);
+        eligibility(index, def.item, def.file, members, limits, &mut diagnostics);
+    }
+    mix_references(index, &mut diagnostics);
     for def in &index.mixes.defs {
         let sum: Decimal = def.item.shares.iter().map(|s| s.share.node).sum();
         if !def.item.shares.is_empty() && sum != Decimal::ONE_HUNDRED {
@@ -333,26 +347,31 @@ pub fn analyse(index: &Index<'_>, limits: &LimitsTable) -> Vec<Diagnostic> {
 }
 
 /// KJ2101 / KJ2103 within a table and across related tables of one kind.
-fn overlaps(index: &Index<'_>, rows: &[RowFact<'_>], diagnostics: &mut Vec<Diagnostic>) {
-    let mut by_kind: BTreeMap<CommissionKind, Vec<usize>> = BTreeMap::new();
+/// An additive table's rows are compared only with each other; the other
+/// tables of a kind, with `regions`, `overrides` and nesting (KJ2104) taken
+/// into account.
+fn overlaps(
+    index: &Index<'_>,
+    scopes: &[Option<LeafSet>],
+    rows: &[RowFact<'_>],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let mut by_kind: BTreeMap<(CommissionKind, Option<usize>), Vec<usize>> = BTreeMap::new();
     for (i, row) in rows.iter().enumerate() {
         if let Some(kind) = row.commission.kind {
-            by_kind.entry(kind.node).or_default().push(i);
+            let own = row.commission.is_additive().then_some(row.table);
+            by_kind.entry((kind.node, own)).or_default().push(i);
         }
     }
-    let tables = &index.commissions.defs;
     for members in by_kind.values() {
         for (a, b) in candidate_pairs(rows, members) {
             let (Some(ra), Some(rb)) = (rows.get(a), rows.get(b)) else {
                 continue;
             };
-            if ra.table != rb.table {
-                let (Some(ta), Some(tb)) = (tables.get(ra.table), tables.get(rb.table)) else {
-                    continue;
-                };
-                if !tables_related(ta.item, tb.item) {
-                    continue;
-                }
+            if ra.table != rb.table
+                && relation(index, scopes, ra.table, rb.table) != Relation::Compared
+            {
+                continue;
             }
             if !ra.intersects(rb) {
                 continue;
@@ -394,6 +413,398 @@ fn overlaps(index: &Index<'_>, rows: &[RowFact<'_>], diagnostics: &mut Vec<Diagn
                     related,
                 ),
             );
+        }
+    }
+}
+
+/// Where each table applies: its `regions`, else its issuer's subtree, else
+/// the province (`None` when the workspace has no region tree).
+fn table_scopes(index: &Index<'_>) -> Vec<Option<LeafSet>> {
+    let root = index.regions.iter().find(|r| r.depth == 0);
+    index
+        .commissions
+        .defs
+        .iter()
+        .map(|def| {
+            let c = def.item;
+            let mut leaves = LeafSet::with_capacity(index.leaves.len());
+            match (&c.regions, &c.issuer) {
+                (Some(regions), _) => {
+                    for region in regions.iter().filter_map(|r| index.region(&r.text)) {
+                        leaves.insert_range(region.leaves.clone());
+                    }
+                }
+                (None, Some(issuer)) => {
+                    leaves.insert_range(index.region(&issuer.text)?.leaves.clone());
+                }
+                (None, None) => leaves.insert_range(root?.leaves.clone()),
+            }
+            Some(leaves)
+        })
+        .collect()
+}
+
+/// How two tables of one kind relate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Relation {
+    /// Rows are compared (KJ2101 / KJ2103).
+    Compared,
+    /// Never compared: disjoint, additive, or one overrides the other.
+    Apart,
+    /// `narrow` lies strictly inside `wide` without `overrides` (KJ2104).
+    Nested { narrow: usize, wide: usize },
+}
+
+fn relation(index: &Index<'_>, scopes: &[Option<LeafSet>], a: usize, b: usize) -> Relation {
+    let tables = &index.commissions.defs;
+    let (Some(ta), Some(tb)) = (tables.get(a), tables.get(b)) else {
+        return Relation::Apart;
+    };
+    let (ta, tb) = (ta.item, tb.item);
+    if a == b {
+        return Relation::Compared;
+    }
+    if !tables_related(ta, tb) || ta.is_additive() || tb.is_additive() {
+        return Relation::Apart;
+    }
+    let names = |t: &Commission, other: &Commission| {
+        t.overrides
+            .as_ref()
+            .is_some_and(|o| o.text == other.name.text)
+    };
+    if names(ta, tb) || names(tb, ta) {
+        return Relation::Apart;
+    }
+    let (Some(Some(sa)), Some(Some(sb))) = (scopes.get(a), scopes.get(b)) else {
+        return Relation::Compared;
+    };
+    if !sa.intersects(sb) {
+        return Relation::Apart;
+    }
+    match (sa.is_subset(sb), sb.is_subset(sa)) {
+        (true, false) => Relation::Nested { narrow: a, wide: b },
+        (false, true) => Relation::Nested { narrow: b, wide: a },
+        _ => Relation::Compared,
+    }
+}
+
+/// KJ2104: a regional table strictly inside a wider one of its kind without
+/// `overrides`. Candidates come from an index of tables by leaf: a wider
+/// table must cover the narrower's first leaf.
+fn regional(index: &Index<'_>, scopes: &[Option<LeafSet>], diagnostics: &mut Vec<Diagnostic>) {
+    let tables = &index.commissions.defs;
+    let mut by_leaf: HashMap<(CommissionKind, usize), Vec<usize>> = HashMap::new();
+    for (i, def) in tables.iter().enumerate() {
+        let (Some(kind), Some(Some(scope))) = (def.item.kind, scopes.get(i)) else {
+            continue;
+        };
+        if def.item.is_additive() {
+            continue;
+        }
+        for leaf in scope.iter() {
+            by_leaf.entry((kind.node, leaf)).or_default().push(i);
+        }
+    }
+    for (i, def) in tables.iter().enumerate() {
+        let (Some(kind), Some(Some(scope))) = (def.item.kind, scopes.get(i)) else {
+            continue;
+        };
+        let Some(first) = scope.iter().next() else {
+            continue;
+        };
+        let candidates = by_leaf
+            .get(&(kind.node, first))
+            .cloned()
+            .unwrap_or_default();
+        for j in candidates {
+            if relation(index, scopes, i, j) != (Relation::Nested { narrow: i, wide: j }) {
+                continue;
+            }
+            let Some(wide) = tables.get(j) else { continue };
+            let narrow = def.item;
+            let show_regions = |c: &Commission| match (&c.regions, &c.issuer) {
+                (Some(r), _) => r
+                    .iter()
+                    .map(|x| x.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                (None, Some(issuer)) => issuer.text.clone(),
+                (None, None) => index
+                    .regions
+                    .iter()
+                    .find(|r| r.depth == 0)
+                    .map(|r| r.name.text.clone())
+                    .unwrap_or_default(),
+            };
+            let mut diagnostic = Diagnostic::new(
+                Code::KJ2104,
+                def.file,
+                narrow.name.span,
+                &[
+                    ("table", Arg::plain(&narrow.name.text)),
+                    ("regions", Arg::plain(show_regions(narrow))),
+                    ("wider", Arg::plain(&wide.item.name.text)),
+                    ("wider_regions", Arg::plain(show_regions(wide.item))),
+                    ("kind", Arg::plain(kind.node.as_str())),
+                ],
+            )
+            .related(
+                wide.file,
+                wide.item.name.span,
+                LocalText::new("范围更大的酬金表在此", "the wider table is here"),
+            );
+            if narrow.overrides.is_none() {
+                diagnostic = diagnostic.fix(Fix {
+                    zh: format!("加上 `overrides: {}`", wide.item.name.text),
+                    en: format!("add `overrides: {}`", wide.item.name.text),
+                    edits: vec![Edit {
+                        span: Span::new(kind.span.end, kind.span.end),
+                        replacement: format!("\n  overrides: {}", wide.item.name.text),
+                    }],
+                });
+            }
+            diagnostics.push(diagnostic);
+        }
+    }
+}
+
+/// KJ6006: channels and grades a kind may be paid to (`limits` v2). The
+/// limits in force are those of the table's regions (or issuer, or the
+/// province's global limits).
+fn eligibility(
+    index: &Index<'_>,
+    commission: &Commission,
+    file: FileId,
+    members: &[&RowFact<'_>],
+    limits: &LimitsTable,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let Some(kind) = commission.kind.map(|k| k.node) else {
+        return;
+    };
+    let scope_regions: Vec<usize> = match (&commission.regions, &commission.issuer) {
+        (Some(regions), _) => regions
+            .iter()
+            .filter_map(|r| index.region_index(&r.text))
+            .collect(),
+        (None, Some(issuer)) => index.region_index(&issuer.text).into_iter().collect(),
+        (None, None) => Vec::new(),
+    };
+    let mut effective: Vec<&crate::limits::Effective> =
+        scope_regions.iter().map(|r| limits.region(*r)).collect();
+    if effective.is_empty() {
+        effective.push(&limits.global);
+    }
+    let mut reported: BTreeSet<usize> = BTreeSet::new();
+    for limit in &effective {
+        if let Some(allowed) = limit.commission_channels.get(&kind) {
+            for channel in &commission.channels {
+                if allowed.contains(&channel.text) || !reported.insert(channel.span.start) {
+                    continue;
+                }
+                diagnostics.push(Diagnostic::new(
+                    Code::KJ6006,
+                    file,
+                    channel.span,
+                    &[
+                        ("table", Arg::plain(&commission.name.text)),
+                        ("kind", Arg::plain(kind.as_str())),
+                        (
+                            "target",
+                            Arg::text(
+                                format!("渠道 `{}`", channel.text),
+                                format!("channel `{}`", channel.text),
+                            ),
+                        ),
+                        (
+                            "allowed",
+                            Arg::text(
+                                format!("渠道 [{}]", allowed.join(", ")),
+                                format!("channels [{}]", allowed.join(", ")),
+                            ),
+                        ),
+                    ],
+                ));
+            }
+        }
+        let Some(min) = limit.commission_min_grade.get(&kind) else {
+            continue;
+        };
+        let grades = grades_of(index, commission);
+        let Some(floor) = grades.iter().find(|(g, _)| g == min).map(|(_, lo)| *lo) else {
+            continue;
+        };
+        for row in members {
+            if row.output.value.is_zero() || reported.contains(&row.row.span.start) {
+                continue;
+            }
+            let below: Vec<&str> = match row.conds.get("grade") {
+                Some(Cond::Names(names)) => grades
+                    .iter()
+                    .filter(|(g, lo)| names.contains(g) && *lo < floor)
+                    .map(|(g, _)| *g)
+                    .collect(),
+                Some(Cond::Interval(_)) => Vec::new(),
+                None => grades
+                    .iter()
+                    .filter(|(_, lo)| *lo < floor)
+                    .map(|(g, _)| *g)
+                    .collect(),
+            };
+            if below.is_empty() {
+                continue;
+            }
+            reported.insert(row.row.span.start);
+            diagnostics.push(Diagnostic::new(
+                Code::KJ6006,
+                row.file,
+                row.row.span,
+                &[
+                    ("table", Arg::plain(&commission.name.text)),
+                    ("kind", Arg::plain(kind.as_str())),
+                    (
+                        "target",
+                        Arg::text(
+                            format!("等级 {}", below.join("、")),
+                            format!("grades {}", below.join(", ")),
+                        ),
+                    ),
+                    (
+                        "allowed",
+                        Arg::text(format!("{min} 及以上"), format!("{min} and above")),
+                    ),
+                ],
+            ));
+        }
+    }
+}
+
+/// KJ6007: among rows that differ only in a `lower_better` dimension, pay
+/// must not rise as its value rises.
+fn lower_better(index: &Index<'_>, members: &[&RowFact<'_>], diagnostics: &mut Vec<Diagnostic>) {
+    let keys: BTreeSet<&str> = members
+        .iter()
+        .flat_map(|r| r.conds.keys().copied())
+        .collect();
+    for key in keys {
+        let lower = index
+            .dimensions
+            .get(key)
+            .and_then(|d| d.item.direction)
+            .is_some_and(|d| d.node == Direction::LowerBetter);
+        if !lower {
+            continue;
+        }
+        for group in groups(members, key) {
+            let mut placed: Vec<(Interval, &RowFact<'_>)> = group
+                .iter()
+                .filter_map(|r| match r.conds.get(key)? {
+                    Cond::Interval(i) => Some((i.interval(), *r)),
+                    Cond::Names(_) => None,
+                })
+                .collect();
+            placed.sort_by(|a, b| {
+                a.0.lo
+                    .cmp(&b.0.lo)
+                    .then(a.1.row.span.start.cmp(&b.1.row.span.start))
+            });
+            for pair in placed.windows(2) {
+                let [(low_iv, low), (high_iv, high)] = pair else {
+                    continue;
+                };
+                if low_iv.intersects(high_iv)
+                    || high.output.unit != low.output.unit
+                    || high.output.value <= low.output.value
+                {
+                    continue;
+                }
+                let detail_zh = format!(
+                    "{key} {} 为 {},高于 {key} {} 的 {}",
+                    high_iv.math(),
+                    high.output,
+                    low_iv.math(),
+                    low.output
+                );
+                let detail_en = format!(
+                    "{key} {} pays {}, more than {key} {} at {}",
+                    high_iv.math(),
+                    high.output,
+                    low_iv.math(),
+                    low.output
+                );
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::KJ6007,
+                        high.file,
+                        high.row.span,
+                        &[
+                            ("dimension", Arg::plain(key)),
+                            ("detail", Arg::text(detail_zh, detail_en)),
+                        ],
+                    )
+                    .related(
+                        low.file,
+                        low.row.span,
+                        LocalText::new("较低一档在此", "the lower tier is here"),
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// KJ6008: the tables against each `mix` reference case.
+fn mix_references(index: &Index<'_>, diagnostics: &mut Vec<Diagnostic>) {
+    for def in &index.mixes.defs {
+        let Some(computed) = mixref::compute(index, def.item) else {
+            continue;
+        };
+        let totals_zh: Vec<String> = computed
+            .kinds
+            .iter()
+            .map(|k| format!("{} {} 元", k.kind.as_str(), k.total.round_dp(2).normalize()))
+            .collect();
+        let unpaid: Vec<&str> = computed.unpaid().map(|k| k.kind.as_str()).collect();
+        let mut zh = format!("合计 {}", totals_zh.join("、"));
+        let mut en = format!("totals {}", totals_zh.join(", "));
+        if !unpaid.is_empty() {
+            zh.push_str(&format!(";无匹配费率行:{}", unpaid.join("、")));
+            en.push_str(&format!("; no matching row: {}", unpaid.join(", ")));
+        }
+        for kind in computed.off() {
+            let Some(share) = def.item.shares.iter().find(|s| s.kind.node == kind.kind) else {
+                continue;
+            };
+            let mut diagnostic = Diagnostic::new(
+                Code::KJ6008,
+                def.file,
+                share.kind.span,
+                &[
+                    ("mix", Arg::plain(&def.item.name.text)),
+                    ("kind", Arg::plain(kind.kind.as_str())),
+                    (
+                        "computed",
+                        Arg::plain(format!("{}%", kind.share.round_dp(1).normalize())),
+                    ),
+                    (
+                        "declared",
+                        Arg::plain(format!("{}%", kind.declared.normalize())),
+                    ),
+                    (
+                        "tolerance",
+                        Arg::plain(computed.tolerance.normalize().to_string()),
+                    ),
+                    ("totals", Arg::text(zh.clone(), en.clone())),
+                ],
+            );
+            if let Some(reference) = &def.item.reference {
+                diagnostic = diagnostic.related(
+                    def.file,
+                    reference.span,
+                    LocalText::new("参考案例在此", "the reference case is here"),
+                );
+            }
+            diagnostics.push(diagnostic);
         }
     }
 }
@@ -470,36 +881,6 @@ fn grades_of<'w>(index: &Index<'w>, commission: &Commission) -> Vec<(&'w str, De
     grades
 }
 
-/// Closed keys used in a table.
-enum Domain<'w> {
-    Names(Vec<&'w str>),
-    /// Whole months from 1.
-    Months,
-    /// A numeric dimension, from the lowest bound used.
-    Numeric,
-}
-
-fn domain<'w>(index: &Index<'w>, commission: &Commission, key: &str) -> Option<Domain<'w>> {
-    match key {
-        "product" => None,
-        "grade" => {
-            let grades = grades_of(index, commission);
-            (!grades.is_empty())
-                .then(|| Domain::Names(grades.into_iter().map(|(g, _)| g).collect()))
-        }
-        "tenure" => Some(Domain::Months),
-        other => {
-            let dimension = index.dimensions.get(other)?;
-            match &dimension.item.values {
-                Some(values) => Some(Domain::Names(
-                    values.iter().map(|v| v.text.as_str()).collect(),
-                )),
-                None => Some(Domain::Numeric),
-            }
-        }
-    }
-}
-
 /// Rows grouped by their conditions on every key but `key`, in row order.
 fn groups<'a, 'w>(members: &[&'a RowFact<'w>], key: &str) -> Vec<Vec<&'a RowFact<'w>>> {
     let mut order: Vec<Vec<(&str, &Cond<'_>)>> = Vec::new();
@@ -517,187 +898,220 @@ fn groups<'a, 'w>(members: &[&'a RowFact<'w>], key: &str) -> Vec<Vec<&'a RowFact
         .collect()
 }
 
-fn group_label(row: &RowFact<'_>, key: &str) -> String {
-    let others: Vec<String> = row.signature(key).iter().map(|(k, c)| c.show(k)).collect();
-    if others.is_empty() {
-        String::new()
-    } else {
-        format!(" ({})", others.join(", "))
+/// How a key's values are read for coverage.
+enum KeyDomain<'w> {
+    Names(Vec<&'w str>),
+    Whole,
+    Real,
+}
+
+fn key_domain<'w>(index: &Index<'w>, commission: &Commission, key: &str) -> Option<KeyDomain<'w>> {
+    match key {
+        "product" => None,
+        "grade" => {
+            let grades = grades_of(index, commission);
+            (!grades.is_empty())
+                .then(|| KeyDomain::Names(grades.into_iter().map(|(g, _)| g).collect()))
+        }
+        "tenure" => Some(KeyDomain::Whole),
+        other => {
+            let dimension = index.dimensions.get(other)?.item;
+            match (&dimension.values, dimension.unit) {
+                (Some(values), _) => Some(KeyDomain::Names(
+                    values.iter().map(|v| v.text.as_str()).collect(),
+                )),
+                (None, Some(unit)) if unit.node.is_count() => Some(KeyDomain::Whole),
+                (None, _) => Some(KeyDomain::Real),
+            }
+        }
     }
 }
 
-/// KJ2102: coverage gaps over closed keys.
+/// A row's condition as a coverage coordinate (`None`: it constrains
+/// nothing the axis knows, so it covers the whole axis).
+fn coord_of(cond: Option<&Cond<'_>>, domain: &KeyDomain<'_>) -> Option<Coord> {
+    match (cond?, domain) {
+        (Cond::Names(names), KeyDomain::Names(all)) => Some(Coord::Names(
+            all.iter()
+                .enumerate()
+                .filter(|(_, v)| names.contains(*v))
+                .map(|(i, _)| i)
+                .collect(),
+        )),
+        (Cond::Interval(k), KeyDomain::Whole | KeyDomain::Real) => Some(Coord::Iv(Iv {
+            lo: k.lo.map(|l| (l, true)),
+            hi: k.hi,
+        })),
+        _ => None,
+    }
+}
+
+/// KJ2102 (v2): whole-space coverage of the closed keys, per product.
 fn gaps(
     index: &Index<'_>,
     commission: &Commission,
     members: &[&RowFact<'_>],
     diagnostics: &mut Vec<Diagnostic>,
 ) {
+    let Some(&first) = members.first() else {
+        return;
+    };
     let keys: BTreeSet<&str> = members
         .iter()
         .flat_map(|r| r.conds.keys().copied())
         .collect();
+    let mut axes: Vec<(&str, KeyDomain<'_>, Axis, Unit)> = Vec::new();
     for key in keys {
-        let Some(domain) = domain(index, commission, key) else {
+        let Some(domain) = key_domain(index, commission, key) else {
             continue;
         };
-        for group in groups(members, key) {
-            if group.iter().any(|r| !r.conds.contains_key(key)) {
-                continue; // a row without a condition on the key covers it all
-            }
-            let uncovered: Vec<String> = match &domain {
-                Domain::Names(all) => {
-                    let covered: BTreeSet<&str> = group
-                        .iter()
-                        .filter_map(|r| match r.conds.get(key) {
-                            Some(Cond::Names(n)) => Some(n.iter().copied()),
-                            _ => None,
-                        })
-                        .flatten()
-                        .collect();
-                    all.iter()
-                        .filter(|g| !covered.contains(*g))
-                        .map(|g| g.to_string())
-                        .collect()
+        let mut unit = if key == "tenure" {
+            Unit::Month
+        } else {
+            Unit::Plain
+        };
+        let axis = match &domain {
+            KeyDomain::Names(all) => Axis::Names(all.len()),
+            KeyDomain::Whole | KeyDomain::Real => {
+                let mut lowest: Option<Option<Decimal>> = None;
+                for r in members {
+                    if let Some(Cond::Interval(k)) = r.conds.get(key) {
+                        if key != "tenure" {
+                            unit = k.unit;
+                        }
+                        lowest = Some(match (lowest, k.lo) {
+                            (None, lo) => lo,
+                            (Some(None), _) | (Some(_), None) => None,
+                            (Some(Some(a)), Some(b)) => Some(a.min(b)),
+                        });
+                    }
                 }
-                Domain::Months => month_gaps(&group, key),
-                Domain::Numeric => numeric_gaps(&group, key),
-            };
-            if uncovered.is_empty() {
-                continue;
-            }
-            let Some(first) = group.first() else { continue };
-            let label = group_label(first, key);
-            diagnostics.push(Diagnostic::new(
-                Code::KJ2102,
-                first.file,
-                first.row.span,
-                &[
-                    ("table", Arg::plain(&commission.name.text)),
-                    ("key", Arg::plain(format!("{key}{label}"))),
-                    (
-                        "gaps",
-                        Arg::text(uncovered.join("、"), uncovered.join(", ")),
-                    ),
-                ],
-            ));
-        }
-    }
-}
-
-fn intervals(group: &[&RowFact<'_>], key: &str) -> Vec<Interval> {
-    group
-        .iter()
-        .filter_map(|r| match r.conds.get(key) {
-            Some(Cond::Interval(i)) => Some(i.interval()),
-            _ => None,
-        })
-        .collect()
-}
-
-/// Uncovered whole months from 1, e.g. `[7, 12] 个月`, `[13, +∞) 个月`.
-fn month_gaps(group: &[&RowFact<'_>], key: &str) -> Vec<String> {
-    let mut ranges: Vec<(Decimal, Option<Decimal>)> = intervals(group, key)
-        .iter()
-        .filter_map(|i| {
-            let lo = i.lo.map_or(Decimal::ONE, |l| l.ceil()).max(Decimal::ONE);
-            let hi = match i.hi {
-                None => None,
-                Some(Upper {
-                    value,
-                    inclusive: true,
-                }) => Some(value.floor()),
-                Some(Upper {
-                    value,
-                    inclusive: false,
-                }) => Some(value.ceil() - Decimal::ONE),
-            };
-            if hi.is_some_and(|h| h < lo) {
-                None
-            } else {
-                Some((lo, hi))
-            }
-        })
-        .collect();
-    ranges.sort();
-    let mut gaps = Vec::new();
-    let mut next = Some(Decimal::ONE); // first month not yet covered; None = all covered
-    for (lo, hi) in ranges {
-        let Some(n) = next else { break };
-        if lo > n {
-            gaps.push(format!("[{}, {}] 个月", n, lo - Decimal::ONE));
-        }
-        next = hi.map(|h| n.max(h + Decimal::ONE));
-    }
-    if let Some(n) = next {
-        gaps.push(format!("[{n}, +∞) 个月"));
-    }
-    gaps
-}
-
-/// Uncovered parts of [lowest bound used, +∞).
-fn numeric_gaps(group: &[&RowFact<'_>], key: &str) -> Vec<String> {
-    let mut list = intervals(group, key);
-    let Some(unit) = list.first().map(|i| i.unit) else {
-        return Vec::new();
-    };
-    if list.iter().any(|i| i.lo.is_none()) {
-        list.sort_by_key(|i| i.lo.is_some());
-    } else {
-        list.sort_by_key(|i| i.lo);
-    }
-    // Cursor: the first uncovered point, `covered` when that point itself is
-    // covered (the gap would start open).
-    let Some(first_lo) = list.first().map(|i| i.lo) else {
-        return Vec::new();
-    };
-    let mut cursor: Option<(Option<Decimal>, bool)> = Some((first_lo, false));
-    let mut gaps = Vec::new();
-    let show = |lo: Option<Decimal>, open: bool, hi: Option<Upper>| {
-        let mut interval = Interval { lo, hi, unit };
-        if open {
-            // (a, b): shown with the open bracket.
-            interval.lo = lo;
-            let text = interval.math();
-            return text.replacen('[', "(", 1);
-        }
-        interval.math()
-    };
-    for interval in &list {
-        let Some((at, covered)) = cursor else { break };
-        if let (Some(at), Some(lo)) = (at, interval.lo) {
-            if lo > at {
-                gaps.push(show(
-                    Some(at),
-                    covered,
-                    Some(Upper {
-                        value: lo,
-                        inclusive: false,
-                    }),
-                ));
-            }
-        }
-        cursor = match interval.hi {
-            None => None,
-            Some(hi) => {
-                let beyond = match at {
-                    None => true,
-                    Some(a) => hi.value > a || (hi.value == a && hi.inclusive && !covered),
-                };
-                if beyond {
-                    Some((Some(hi.value), hi.inclusive))
-                } else {
-                    Some((at, covered))
+                let Some(lo) = lowest else { continue };
+                match domain {
+                    KeyDomain::Whole if key == "tenure" => Axis::Whole(Some(Decimal::ONE)),
+                    KeyDomain::Whole => Axis::Whole(lo.map(|l| l.ceil())),
+                    _ => Axis::Real(lo),
                 }
             }
         };
+        axes.push((key, domain, axis, unit));
     }
-    if let Some((Some(at), covered)) = cursor {
-        gaps.push(show(Some(at), covered, None));
+    if axes.is_empty() {
+        return;
     }
-    gaps
+    // Products named by rows, in row order; rows without a product match all.
+    let mut products: Vec<Option<&str>> = Vec::new();
+    for r in members {
+        if let Some(Cond::Names(names)) = r.conds.get("product") {
+            for n in names {
+                if !products.contains(&Some(*n)) {
+                    products.push(Some(*n));
+                }
+            }
+        }
+    }
+    if products.is_empty() {
+        products.push(None);
+    }
+    let axis_list: Vec<Axis> = axes.iter().map(|(_, _, a, _)| a.clone()).collect();
+    let mut found: Vec<(String, String)> = Vec::new();
+    for product in products {
+        let rows: Vec<Vec<Option<Coord>>> = members
+            .iter()
+            .filter(|r| match (product, r.conds.get("product")) {
+                (Some(p), Some(Cond::Names(names))) => names.contains(p),
+                _ => true,
+            })
+            .map(|r| {
+                axes.iter()
+                    .map(|(key, domain, _, _)| coord_of(r.conds.get(key), domain))
+                    .collect()
+            })
+            .collect();
+        let Some(boxes) = coverage::uncovered(&axis_list, &rows) else {
+            continue;
+        };
+        if boxes.is_empty() {
+            continue;
+        }
+        let (zh, en) = show_boxes(&axes, &boxes);
+        let prefix = product.map(|p| format!("{p}: ")).unwrap_or_default();
+        found.push((format!("{prefix}{zh}"), format!("{prefix}{en}")));
+    }
+    if found.is_empty() {
+        return;
+    }
+    let zh: Vec<String> = found.iter().map(|(z, _)| z.clone()).collect();
+    let en: Vec<String> = found.iter().map(|(_, e)| e.clone()).collect();
+    for (zh, en) in zh.into_iter().zip(en) {
+        diagnostics.push(Diagnostic::new(
+            Code::KJ2102,
+            first.file,
+            commission.name.span,
+            &[
+                ("table", Arg::plain(&commission.name.text)),
+                ("gaps", Arg::text(zh, en)),
+            ],
+        ));
+    }
 }
 
+/// At most this many boxes are listed in a KJ2102 message.
+const MAX_BOXES_SHOWN: usize = 8;
+
+fn show_boxes(
+    axes: &[(&str, KeyDomain<'_>, Axis, Unit)],
+    boxes: &[Vec<Coord>],
+) -> (String, String) {
+    let mut shown: Vec<String> = Vec::new();
+    for b in boxes.iter().take(MAX_BOXES_SHOWN) {
+        let mut parts = Vec::new();
+        for ((key, domain, axis, unit), coord) in axes.iter().zip(b) {
+            if *coord == coverage::full(axis) {
+                continue;
+            }
+            let text = match (coord, domain) {
+                (Coord::Names(idx), KeyDomain::Names(all)) => {
+                    let names: Vec<&str> =
+                        idx.iter().filter_map(|i| all.get(*i).copied()).collect();
+                    if names.len() == 1 {
+                        names.join("")
+                    } else {
+                        format!("[{}]", names.join(", "))
+                    }
+                }
+                (Coord::Iv(iv), _) => {
+                    // Counts read as `[0, 300)`, months as `[7, 12]`.
+                    let mut iv = *iv;
+                    if matches!(axis, Axis::Whole(_)) && *key != "tenure" {
+                        iv.hi = iv.hi.map(|(h, _)| (h + Decimal::ONE, false));
+                    }
+                    let u = unit.as_str();
+                    if u.is_empty() {
+                        coverage::show_iv(&iv)
+                    } else {
+                        format!("{} {u}", coverage::show_iv(&iv))
+                    }
+                }
+                _ => continue,
+            };
+            parts.push(format!("{key} {text}"));
+        }
+        shown.push(parts.join(", "));
+    }
+    let all_any = shown.iter().all(String::is_empty);
+    let more = boxes.len().saturating_sub(MAX_BOXES_SHOWN);
+    let (mut zh, mut en) = if all_any {
+        ("任意输入".to_string(), "any input".to_string())
+    } else {
+        (shown.join(";"), shown.join("; "))
+    };
+    if more > 0 {
+        zh.push_str(&format!(";另有 {more} 处"));
+        en.push_str(&format!("; and {more} more"));
+    }
+    (zh, en)
+}
 /// KJ6003 / KJ6004: outputs must not fall as tenure or grade rises.
 fn monotonic(
     index: &Index<'_>,

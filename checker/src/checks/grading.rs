@@ -1,9 +1,10 @@
 //! Grading models: sibling weights add up to 100% (KJ7001), grade bands do
-//! not overlap (KJ7002) and cover [0, 100] (KJ7003). Also the effective leaf
-//! weights the bundle compiler writes.
+//! not overlap (KJ7002) and cover [0, 100] (KJ7003); a penalty-like factor
+//! says which way it counts (KJ7004). Also the effective leaf weights the
+//! bundle compiler writes.
 
 use koujing_grammar::ast::{Factor, GradeBand, Grading, Interval, Upper};
-use koujing_grammar::{Arg, Span};
+use koujing_grammar::{Arg, Edit, Fix, Span};
 use rust_decimal::Decimal;
 
 use crate::codes::Code;
@@ -22,8 +23,65 @@ pub fn analyse(index: &Index<'_>) -> Vec<Diagnostic> {
             &mut diagnostics,
         );
         bands(def.file, grading, &mut diagnostics);
+        penalties(def.file, &grading.factors, &mut diagnostics);
     }
     diagnostics
+}
+
+/// Words that make a factor read as a penalty (DIAGNOSTICS.md KJ7004).
+pub const PENALTY_WORDS: [&str; 8] = [
+    "投诉", "违规", "差错", "流失", "欠费", "退单", "离网", "违约",
+];
+
+/// The penalty word a factor's name or source contains, if any.
+pub fn penalty_word(factor: &Factor) -> Option<&'static str> {
+    PENALTY_WORDS.into_iter().find(|w| {
+        factor.name.text.contains(w) || factor.source.as_ref().is_some_and(|s| s.value.contains(w))
+    })
+}
+
+/// KJ7004: a penalty-like factor without `direction`; the fix adds
+/// `direction: lower_better`.
+fn penalties(file: FileId, factors: &[Factor], diagnostics: &mut Vec<Diagnostic>) {
+    for factor in factors {
+        penalties(file, &factor.children, diagnostics);
+        if factor.direction.is_some() {
+            continue;
+        }
+        let Some(word) = penalty_word(factor) else {
+            continue;
+        };
+        let edit = match (&factor.source, factor.children.is_empty()) {
+            (Some(source), _) => Some(Edit {
+                span: Span::new(source.span.end, source.span.end),
+                replacement: "; direction: lower_better".to_string(),
+            }),
+            (None, true) => factor.weight.map(|w| Edit {
+                span: Span::new(w.span.end, w.span.end),
+                replacement: " { direction: lower_better }".to_string(),
+            }),
+            (None, false) => None,
+        };
+        let mut diagnostic = Diagnostic::new(
+            Code::KJ7004,
+            file,
+            factor.name.span,
+            &[
+                ("factor", Arg::plain(&factor.name.text)),
+                ("word", Arg::plain(word)),
+            ],
+        );
+        // Only when the factor has no block yet, or the block holds its source.
+        let has_block_without_source = factor.source.is_none() && !factor.children.is_empty();
+        if let (Some(edit), false) = (edit, has_block_without_source) {
+            diagnostic = diagnostic.fix(Fix {
+                zh: "加上 `direction: lower_better`".to_string(),
+                en: "add `direction: lower_better`".to_string(),
+                edits: vec![edit],
+            });
+        }
+        diagnostics.push(diagnostic);
+    }
 }
 
 fn weights(
@@ -180,6 +238,8 @@ pub struct LeafWeight {
     pub path: Vec<String>,
     pub weight: Decimal,
     pub source: Option<String>,
+    /// v2: `lower_better` scores 100 − the input.
+    pub direction: Option<koujing_grammar::ast::Direction>,
 }
 
 /// Effective leaf weights: the product of the weights on the path, as a
@@ -195,6 +255,7 @@ pub fn leaf_weights(grading: &Grading) -> Vec<LeafWeight> {
                     path: path.clone(),
                     weight: weight.normalize(),
                     source: factor.source.as_ref().map(|s| s.value.clone()),
+                    direction: factor.direction.map(|d| d.node),
                 });
             } else {
                 walk(&factor.children, path, weight, out);

@@ -2,6 +2,7 @@
 
 pub mod campaigns;
 pub mod commission;
+pub mod coverage;
 pub mod grading;
 pub mod jargon;
 pub mod support;

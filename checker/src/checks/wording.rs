@@ -1,39 +1,81 @@
 //! 口径: customer text against the fields. Discounts and prices (KJ3001),
-//! dates (KJ3002), and the same FAQ question answered differently anywhere
-//! in the workspace (KJ3003).
+//! dates (KJ3002), gifts, bonus and points (KJ3004), read by
+//! [`crate::reading`] (DIAGNOSTICS.md rules 1–12); and the same FAQ question
+//! answered differently within a scope (KJ3003 v2).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, NaiveDate};
-use koujing_grammar::ast::{Benefit, Campaign, DateRange, StrLit, Unit};
-use koujing_grammar::{Arg, Edit, Fix};
+use koujing_grammar::ast::{AudienceValue, Benefit, Campaign, StrLit, Unit};
+use koujing_grammar::{Arg, Edit, Fix, Span};
 use rust_decimal::Decimal;
 
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, FileId, LocalText};
+use crate::reading::{
+    gift_amount, DateExpr, Money, Offer, Period, ProductName, Reader, Role, Said, Statement, Tier,
+    Volume, Window,
+};
 use crate::resolve::Index;
-use crate::text::{customer_texts, is_cn_numeral, locate, normalise, read_number};
+use crate::text::{customer_texts, locate, normalise};
 use crate::workspace::Workspace;
 
 pub fn analyse(workspace: &Workspace, index: &Index<'_>) -> Vec<Diagnostic> {
+    let products: Vec<ProductName<'_>> = index
+        .products
+        .defs
+        .iter()
+        .map(|d| ProductName {
+            name: &d.item.name.text,
+            title: d.item.title.as_ref().map(|t| t.value.as_str()),
+        })
+        .collect();
+    let product_index: HashMap<&str, usize> = index
+        .products
+        .defs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.item.name.text.as_str(), i))
+        .collect();
+    let values: Vec<&str> = index
+        .dimensions
+        .defs
+        .iter()
+        .flat_map(|d| d.item.values.iter().flatten().map(|v| v.text.as_str()))
+        .collect();
+    let reader = Reader::new(&products, &values);
     let mut diagnostics = Vec::new();
     for def in &index.campaigns.defs {
         let Some(file) = workspace.file(def.file) else {
             continue;
         };
         let campaign = def.item;
-        let final_price = final_price(index, campaign);
+        let offer_def = campaign
+            .offer
+            .as_ref()
+            .and_then(|o| product_index.get(o.text.as_str()).copied());
+        let product = offer_def
+            .and_then(|i| index.products.defs.get(i))
+            .map(|d| d.item);
+        let offer = Offer {
+            product: offer_def,
+            kind: product.and_then(|p| p.kind.map(|k| k.node)),
+            name: product.map_or("", |p| p.name.text.as_str()),
+            title: product
+                .and_then(|p| p.title.as_ref())
+                .map_or("", |t| t.value.as_str()),
+        };
+        let facts = Facts::new(campaign, product.and_then(|p| p.price.map(|q| q.node)));
         for lit in customer_texts(campaign) {
-            if let Some(benefit) = &campaign.benefit {
-                if let Benefit::Discount(p) = benefit.node {
-                    discounts(&file.text, def.file, lit, p, &mut diagnostics);
+            let at = Place {
+                source: &file.text,
+                file: def.file,
+                lit,
+            };
+            for statement in gifts_to_compare(reader.read(&lit.value, offer)) {
+                if let Some(d) = facts.compare(&statement, &at) {
+                    diagnostics.push(d);
                 }
-            }
-            if let Some(price) = final_price {
-                prices(&file.text, def.file, lit, price, &mut diagnostics);
-            }
-            if let Some(window) = &campaign.window {
-                dates(&file.text, def.file, lit, window, &mut diagnostics);
             }
         }
     }
@@ -41,406 +83,854 @@ pub fn analyse(workspace: &Workspace, index: &Index<'_>) -> Vec<Diagnostic> {
     diagnostics
 }
 
-/// The price the customer pays, when the fields say (discount of the
-/// product's price, or the special price).
-pub fn final_price(index: &Index<'_>, campaign: &Campaign) -> Option<(Decimal, Unit)> {
-    match &campaign.benefit.as_ref()?.node {
-        Benefit::Price(q) => Some((q.value, q.unit)),
-        Benefit::Discount(p) => {
-            let product = index.products.get(&campaign.offer.as_ref()?.text)?;
-            let price = product.item.price?.node;
-            Some((
-                price.value * (Decimal::ONE_HUNDRED - p) / Decimal::ONE_HUNDRED,
-                price.unit,
-            ))
-        }
-        _ => None,
+/// Rules 11 and 12 (gifts): when a text gives a total (`共返50元`), the
+/// totals are compared and per-period amounts are not; amounts stated per
+/// period (`每月返10元`) are never compared.
+fn gifts_to_compare(statements: Vec<Statement>) -> Vec<Statement> {
+    let has_total = statements.iter().any(|s| {
+        matches!(
+            s.said,
+            Said::Gift { total: true, .. } | Said::Bonus { total: true, .. }
+        )
+    });
+    statements
+        .into_iter()
+        .filter(|s| match s.said {
+            Said::Gift {
+                total, per_period, ..
+            } => total || (!has_total && !per_period),
+            Said::Bonus { total, .. } => total || !has_total,
+            _ => true,
+        })
+        .collect()
+}
+
+/// Where a statement was read.
+struct Place<'a> {
+    source: &'a str,
+    file: FileId,
+    lit: &'a StrLit,
+}
+
+impl Place<'_> {
+    fn quote(&self, statement: &Statement) -> &str {
+        self.lit
+            .value
+            .get(statement.span.clone())
+            .unwrap_or_default()
     }
+
+    fn span(&self, range: &std::ops::Range<usize>) -> (Span, bool) {
+        locate(self.source, self.lit, range.start, range.end)
+    }
+}
+
+/// How often a price is paid.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Per {
+    Month,
+    Year,
+    Once,
+}
+
+impl Per {
+    fn of(unit: Unit) -> Option<Per> {
+        match unit {
+            Unit::YuanPerMonth => Some(Per::Month),
+            Unit::YuanPerYear => Some(Per::Year),
+            Unit::Yuan => Some(Per::Once),
+            _ => None,
+        }
+    }
+
+    fn unit(self) -> &'static str {
+        match self {
+            Per::Month => "元/月",
+            Per::Year => "元/年",
+            Per::Once => "元",
+        }
+    }
+}
+
+/// A price with how often it is paid.
+#[derive(Clone, Copy, Debug)]
+struct Rate {
+    value: Decimal,
+    per: Per,
+}
+
+impl Rate {
+    fn show(self) -> String {
+        format!("{} {}", show(self.value), self.per.unit())
+    }
+}
+
+/// A stated amount in the period `to` (rule 2): a yearly amount divided by
+/// 12, a daily one never compared; `None` when it cannot be compared.
+fn convert(money: Money, to: Per) -> Option<Decimal> {
+    let twelve = Decimal::from(12);
+    match (money.period, to) {
+        (Period::Day, _) => None,
+        (Period::Unstated, _) | (Period::Month, Per::Month) | (Period::Year, Per::Year) => {
+            Some(money.value)
+        }
+        (Period::Year, Per::Month) => money.value.checked_div(twelve),
+        (Period::Month, Per::Year) => money.value.checked_mul(twelve),
+        (_, Per::Once) => None,
+    }
+}
+
+fn same_period(money: Money, to: Per) -> bool {
+    matches!(
+        (money.period, to),
+        (Period::Unstated, _) | (Period::Month, Per::Month) | (Period::Year, Per::Year)
+    )
 }
 
 fn show(value: Decimal) -> String {
     value.normalize().to_string()
 }
 
-/// Discount mentions: `N折` (Arabic or Chinese), `半价`, `免费`.
-fn discounts(source: &str, file: FileId, lit: &StrLit, p: Decimal, out: &mut Vec<Diagnostic>) {
-    let text = lit.value.as_str();
-    let mut mentions: Vec<(usize, usize, Decimal)> = Vec::new();
-    for (at, _) in text.match_indices('折') {
-        let before = text.get(..at).unwrap_or_default();
-        // The number right before `折`.
-        let start = before
-            .char_indices()
-            .rev()
-            .take_while(|(_, c)| {
-                c.is_ascii_digit() || *c == '.' || (is_cn_numeral(*c) && *c != '百' && *c != '千')
+/// `discount P%` written as the shop writes it: `5折`, `8.8折`, `免费`.
+fn zhe(p: Decimal) -> Option<String> {
+    let factor = Decimal::TEN.checked_sub(p.checked_div(Decimal::TEN)?)?;
+    if factor.is_zero() {
+        Some("免费".to_string())
+    } else if factor > Decimal::ZERO && factor < Decimal::TEN {
+        Some(format!("{}折", show(factor)))
+    } else {
+        None
+    }
+}
+
+/// What the fields say, for comparing statements.
+struct Facts<'a> {
+    campaign: &'a Campaign,
+    benefit: Option<&'a Benefit>,
+    /// The product's list price.
+    list: Option<Rate>,
+    /// The price the customer pays.
+    final_price: Option<Rate>,
+    window: Option<Window>,
+}
+
+impl<'a> Facts<'a> {
+    fn new(campaign: &'a Campaign, price: Option<koujing_grammar::ast::Quantity>) -> Facts<'a> {
+        let list = price.and_then(|q| {
+            Some(Rate {
+                value: q.value,
+                per: Per::of(q.unit)?,
             })
-            .last()
-            .map(|(i, _)| i);
-        let Some(start) = start else { continue };
-        let digits = before.get(start..).unwrap_or_default();
-        let Some(n) = discount_number(digits) else {
-            continue;
+        });
+        let benefit = campaign.benefit.as_ref().map(|b| &b.node);
+        let final_price = match benefit {
+            Some(Benefit::Discount(p)) => list.and_then(|l| {
+                let kept = Decimal::ONE_HUNDRED.checked_sub(*p)?;
+                Some(Rate {
+                    value: l
+                        .value
+                        .checked_mul(kept)?
+                        .checked_div(Decimal::ONE_HUNDRED)?,
+                    per: l.per,
+                })
+            }),
+            Some(Benefit::Price(q)) => Per::of(q.unit).map(|per| Rate {
+                value: q.value,
+                per,
+            }),
+            _ => None,
         };
-        if n <= Decimal::ZERO || n >= Decimal::TEN {
-            continue;
-        }
-        mentions.push((
-            start,
-            at + '折'.len_utf8(),
-            Decimal::ONE_HUNDRED - n * Decimal::TEN,
-        ));
-    }
-    for (word, implied) in [("半价", Decimal::from(50)), ("免费", Decimal::ONE_HUNDRED)] {
-        for (at, _) in text.match_indices(word) {
-            mentions.push((at, at + word.len(), implied));
+        Facts {
+            campaign,
+            benefit,
+            list,
+            final_price,
+            window: campaign.window.map(|w| Window {
+                start: w.start,
+                end: w.end,
+            }),
         }
     }
-    mentions.sort();
-    for (start, end, implied) in mentions {
-        if implied == p {
-            continue;
+
+    /// Rule 12 (tiers): whether the campaign's audience narrows to the
+    /// clause's attribute value.
+    fn tier_applies(&self, tier: Option<&Tier>) -> bool {
+        match tier {
+            None => true,
+            Some(Tier::Others) => false,
+            Some(Tier::Value(v)) => self.campaign.audience.iter().any(|a| {
+                matches!(&a.value, AudienceValue::Values(values)
+                    if values.len() == 1 && values.iter().all(|x| normalise(&x.text) == normalise(v)))
+            }),
         }
-        let quote = text.get(start..end).unwrap_or_default();
-        let (span, exact) = locate(source, lit, start, end);
-        let right = Decimal::TEN - p / Decimal::TEN;
-        let replacement = if right.is_zero() {
-            "免费".to_string()
-        } else {
-            format!("{}折", show(right))
-        };
+    }
+
+    fn compare(&self, statement: &Statement, at: &Place<'_>) -> Option<Diagnostic> {
+        match statement.said {
+            Said::Date { expr, role, shift } => self.date(statement, expr, role, shift, at),
+            _ if !self.tier_applies(statement.tier.as_ref()) => None,
+            Said::Gift { .. } | Said::Bonus { .. } | Said::Points(_) => self.gift(statement, at),
+            _ => self.price(statement, at),
+        }
+    }
+
+    /// KJ3001 (rules 3, 4, 6, 11, 12).
+    fn price(&self, statement: &Statement, at: &Place<'_>) -> Option<Diagnostic> {
+        let benefit = self.benefit?;
+        let priced = matches!(benefit, Benefit::Discount(_) | Benefit::Price(_));
+        let (implies, actual, fix): ((String, String), (String, String), Option<String>) =
+            match statement.said {
+                Said::Discount(d) => match benefit {
+                    Benefit::Discount(p) => {
+                        if d == *p {
+                            return None;
+                        }
+                        let right = zhe(*p);
+                        let replacement = if at.quote(statement).contains('%') {
+                            Some(format!("{}%", show(*p)))
+                        } else {
+                            right.clone()
+                        };
+                        (
+                            (
+                                format!("优惠 {}%", show(d)),
+                                format!("a {}% discount", show(d)),
+                            ),
+                            (
+                                format!(
+                                    "benefit 为 discount {}%{}",
+                                    show(*p),
+                                    right.as_ref().map_or(String::new(), |r| format!("(即{r})"))
+                                ),
+                                format!(
+                                    "benefit is discount {}%{}",
+                                    show(*p),
+                                    right.as_ref().map_or(String::new(), |r| format!(" ({r})"))
+                                ),
+                            ),
+                            replacement,
+                        )
+                    }
+                    Benefit::Price(_) => {
+                        let list = self.list?;
+                        let target = self.final_price?;
+                        let implied = list
+                            .value
+                            .checked_mul(Decimal::ONE_HUNDRED.checked_sub(d)?)?
+                            .checked_div(Decimal::ONE_HUNDRED)?;
+                        let target = convert(
+                            Money {
+                                value: target.value,
+                                period: period_of(target.per),
+                            },
+                            list.per,
+                        )?;
+                        if implied == target {
+                            return None;
+                        }
+                        let implied = Rate {
+                            value: implied,
+                            per: list.per,
+                        };
+                        (
+                            (
+                                format!("优惠 {}%,即价格 {}", show(d), implied.show()),
+                                format!("a {}% discount, a price of {}", show(d), implied.show()),
+                            ),
+                            final_text(self.final_price?),
+                            None,
+                        )
+                    }
+                    _ => return None,
+                },
+                Said::Price(money) => {
+                    if !priced {
+                        return None;
+                    }
+                    let target = self.final_price?;
+                    let value = convert(money, target.per)?;
+                    if value == target.value {
+                        return None;
+                    }
+                    (
+                        (
+                            format!("价格 {}", stated(money, target.per)),
+                            format!("a price of {}", stated(money, target.per)),
+                        ),
+                        final_text(target),
+                        same_period(money, target.per).then(|| show(target.value)),
+                    )
+                }
+                Said::Saving(money) => {
+                    if !priced {
+                        return None;
+                    }
+                    let list = self.list?;
+                    let target = self.final_price?;
+                    let final_value = convert(
+                        Money {
+                            value: target.value,
+                            period: period_of(target.per),
+                        },
+                        list.per,
+                    )?;
+                    let saving = list.value.checked_sub(final_value)?;
+                    let value = convert(money, list.per)?;
+                    if value == saving {
+                        return None;
+                    }
+                    let saving = Rate {
+                        value: saving,
+                        per: list.per,
+                    };
+                    (
+                        (
+                            format!("节省 {}", stated(money, list.per)),
+                            format!("a saving of {}", stated(money, list.per)),
+                        ),
+                        (
+                            format!("按字段计算节省 {}(原价 {})", saving.show(), list.show()),
+                            format!(
+                                "the fields give a saving of {} (list price {})",
+                                saving.show(),
+                                list.show()
+                            ),
+                        ),
+                        same_period(money, list.per).then(|| show(saving.value)),
+                    )
+                }
+                Said::ListPrice(money) => {
+                    let list = self.list?;
+                    let value = convert(money, list.per)?;
+                    if value == list.value {
+                        return None;
+                    }
+                    (
+                        (
+                            format!("原价 {}", stated(money, list.per)),
+                            format!("a list price of {}", stated(money, list.per)),
+                        ),
+                        (
+                            format!("产品价格为 {}", list.show()),
+                            format!("the product's price is {}", list.show()),
+                        ),
+                        same_period(money, list.per).then(|| show(list.value)),
+                    )
+                }
+                Said::Threshold { spend, off } => {
+                    let expected = match benefit {
+                        Benefit::Discount(p) => {
+                            spend.checked_mul(*p)?.checked_div(Decimal::ONE_HUNDRED)?
+                        }
+                        Benefit::Price(_) => {
+                            let list = self.list?;
+                            let target = self.final_price?;
+                            if spend != list.value || target.per != list.per {
+                                return None;
+                            }
+                            list.value.checked_sub(target.value)?
+                        }
+                        _ => return None,
+                    };
+                    if off == expected {
+                        return None;
+                    }
+                    (
+                        (
+                            format!("满 {} 元减 {} 元", show(spend), show(off)),
+                            format!("{} off a spend of {} 元", show(off), show(spend)),
+                        ),
+                        (
+                            format!("按字段计算应减 {} 元", show(expected)),
+                            format!("the fields give {} off", show(expected)),
+                        ),
+                        Some(show(expected)),
+                    )
+                }
+                _ => return None,
+            };
+        let quote = at.quote(statement);
+        let (span, exact) = at.span(&statement.span);
         let mut diagnostic = Diagnostic::new(
             Code::KJ3001,
-            file,
+            at.file,
             span,
             &[
                 ("quote", Arg::plain(quote)),
-                (
-                    "implies",
-                    Arg::text(
-                        format!("优惠{}%", show(implied)),
-                        format!("a {}% discount", show(implied)),
-                    ),
-                ),
-                (
-                    "actual",
-                    Arg::text(
-                        format!(" benefit 为 discount {}%(即{replacement})", show(p)),
-                        format!("benefit is discount {}% ({replacement})", show(p)),
-                    ),
-                ),
+                ("implies", Arg::text(implies.0, implies.1)),
+                ("actual", Arg::text(actual.0, actual.1)),
             ],
         );
-        if exact {
+        if let (true, Some(replacement)) = (exact, fix) {
+            let (value_span, _) = at.span(&statement.value_span);
             diagnostic = diagnostic.fix(Fix {
                 zh: format!("改为“{replacement}”"),
                 en: format!("change to “{replacement}”"),
-                edits: vec![Edit { span, replacement }],
-            });
-        }
-        out.push(diagnostic);
-    }
-}
-
-/// `8` → 8, `8.8` → 8.8, `88` → 8.8, `八` → 8, `八八` / `八点八` → 8.8.
-fn discount_number(digits: &str) -> Option<Decimal> {
-    if digits.chars().all(|c| c.is_ascii_digit() || c == '.') {
-        let value: Decimal = digits.parse().ok()?;
-        return Some(if !digits.contains('.') && value >= Decimal::TEN {
-            value / Decimal::TEN
-        } else {
-            value
-        });
-    }
-    let chars: Vec<char> = digits.chars().collect();
-    if let [a, b] = chars.as_slice() {
-        if !matches!(a, '十' | '点') && !matches!(b, '十' | '点') {
-            let (x, _) = read_number(&a.to_string())?;
-            let (y, _) = read_number(&b.to_string())?;
-            return Some(x + y / Decimal::TEN);
-        }
-    }
-    let (value, read) = read_number(digits)?;
-    (read == digits.len()).then_some(value)
-}
-
-const PRICE_WORDS: [&str; 5] = ["只需", "仅需", "只要", "低至", "仅"];
-
-/// Money after 只需 / 仅需 / 仅 / 只要 / 低至.
-fn prices(
-    source: &str,
-    file: FileId,
-    lit: &StrLit,
-    price: (Decimal, Unit),
-    out: &mut Vec<Diagnostic>,
-) {
-    let text = lit.value.as_str();
-    let mut at = 0;
-    while let Some(rest) = text.get(at..) {
-        let Some((offset, word)) = PRICE_WORDS
-            .iter()
-            .filter_map(|w| rest.find(w).map(|i| (i, *w)))
-            .min_by_key(|(i, w)| (*i, usize::MAX - w.len()))
-        else {
-            break;
-        };
-        let after = at + offset + word.len();
-        at = after;
-        // A period in front of the amount is skipped: 只需每月5元.
-        let tail = text.get(after..).unwrap_or_default();
-        let trimmed = tail.trim_start();
-        let trimmed = trimmed
-            .strip_prefix("每月")
-            .or_else(|| trimmed.strip_prefix("每年"))
-            .unwrap_or(trimmed)
-            .trim_start();
-        let cursor = after + (tail.len() - trimmed.len());
-        let Some((value, read)) = text.get(cursor..).and_then(read_number) else {
-            continue;
-        };
-        let end_number = cursor + read;
-        let unit_tail = text.get(end_number..).unwrap_or_default().trim_start();
-        if !(unit_tail.starts_with('元') || unit_tail.starts_with('块')) {
-            continue;
-        }
-        if value == price.0 {
-            continue;
-        }
-        let quote_end = end_number
-            + (text.get(end_number..).unwrap_or_default().len() - unit_tail.len())
-            + '元'.len_utf8();
-        let quote = text.get(at - word.len()..quote_end).unwrap_or_default();
-        let (number_span, exact) = locate(source, lit, cursor, end_number);
-        let (span, _) = locate(source, lit, at - word.len(), quote_end);
-        let expected = format!("{} {}", show(price.0), price.1.as_str());
-        let mut diagnostic = Diagnostic::new(
-            Code::KJ3001,
-            file,
-            span,
-            &[
-                ("quote", Arg::plain(quote)),
-                (
-                    "implies",
-                    Arg::text(
-                        format!("价格 {} 元", show(value)),
-                        format!("a price of {} 元", show(value)),
-                    ),
-                ),
-                (
-                    "actual",
-                    Arg::text(
-                        format!("按字段计算最终价格为 {expected}"),
-                        format!("the fields give a final price of {expected}"),
-                    ),
-                ),
-            ],
-        );
-        if exact {
-            diagnostic = diagnostic.fix(Fix {
-                zh: format!("改为 {}", show(price.0)),
-                en: format!("change to {}", show(price.0)),
                 edits: vec![Edit {
-                    span: number_span,
-                    replacement: show(price.0),
+                    span: value_span,
+                    replacement,
                 }],
             });
         }
-        out.push(diagnostic);
+        Some(diagnostic)
     }
-}
 
-/// A date mention `YYYY年M月D日` / `M月D日` (or `号`) with its byte range and
-/// the year if written.
-fn date_mentions(text: &str) -> Vec<(usize, usize, Option<i32>, u32, u32)> {
-    let mut found = Vec::new();
-    for (at, _) in text.match_indices('月') {
-        let before = text.get(..at).unwrap_or_default();
-        let month_start = before
-            .char_indices()
-            .rev()
-            .take_while(|(_, c)| c.is_ascii_digit())
-            .last()
-            .map(|(i, _)| i);
-        let Some(month_start) = month_start else {
-            continue;
+    /// KJ3002 (rules 7–9, 11, 12).
+    fn date(
+        &self,
+        statement: &Statement,
+        expr: DateExpr,
+        role: Role,
+        shift: i64,
+        at: &Place<'_>,
+    ) -> Option<Diagnostic> {
+        let window = self.window?;
+        let date = expr.resolve(window, shift)?;
+        let stated = if shift < 0 { date.pred_opt()? } else { date };
+        let (expected, which) = match role {
+            Role::Start => (window.start, ("开始日", "start")),
+            Role::End => (window.end?, ("结束日", "end")),
         };
-        let Ok(month) = before.get(month_start..).unwrap_or_default().parse::<u32>() else {
-            continue;
-        };
-        let after = text.get(at + '月'.len_utf8()..).unwrap_or_default();
-        let day_len = after.chars().take_while(char::is_ascii_digit).count();
-        let Ok(day) = after.get(..day_len).unwrap_or_default().parse::<u32>() else {
-            continue;
-        };
-        let rest = after.get(day_len..).unwrap_or_default();
-        let Some(marker) = ['日', '号'].into_iter().find(|m| rest.starts_with(*m)) else {
-            continue;
-        };
-        let end = at + '月'.len_utf8() + day_len + marker.len_utf8();
-        // An explicit year: `2026年` right before the month.
-        let mut start = month_start;
-        let mut year = None;
-        if let Some(prefix) = text.get(..month_start).and_then(|b| b.strip_suffix('年')) {
-            let digits = prefix
-                .chars()
-                .rev()
-                .take_while(char::is_ascii_digit)
-                .count();
-            if digits == 4 {
-                year = prefix.get(prefix.len() - 4..).and_then(|y| y.parse().ok());
-                start = prefix.len() - 4;
-            }
+        if stated == expected {
+            return None;
         }
-        found.push((start, end, year, month, day));
-    }
-    found
-}
-
-fn dates(source: &str, file: FileId, lit: &StrLit, window: &DateRange, out: &mut Vec<Diagnostic>) {
-    let text = lit.value.as_str();
-    for (start, end, year, month, day) in date_mentions(text) {
-        let before = text.get(..start).unwrap_or_default().trim_end();
-        let after = text.get(end..).unwrap_or_default().trim_start();
-        let is_end = ["截至", "截止", "至", "到"]
-            .iter()
-            .any(|w| before.ends_with(w))
-            || ["前", "截止", "为止"].iter().any(|w| after.starts_with(w));
-        let is_start = after.starts_with('起');
-        let (which, expected) = if is_end {
-            (("结束日", "end"), window.end)
-        } else if is_start {
-            (("开始日", "start"), Some(window.start))
-        } else {
-            continue;
-        };
-        let date = match year {
-            Some(y) => NaiveDate::from_ymd_opt(y, month, day),
-            None => {
-                let years = [
-                    window.start.year(),
-                    window.end.map_or(window.start.year(), |e| e.year()),
-                ];
-                years
-                    .iter()
-                    .filter_map(|y| NaiveDate::from_ymd_opt(*y, month, day))
-                    .find(|d| window.contains(*d))
-                    .or_else(|| NaiveDate::from_ymd_opt(window.start.year(), month, day))
-            }
-        };
-        let Some(date) = date else { continue };
-        if Some(date) == expected {
-            continue;
-        }
-        let quote = text.get(start..end).unwrap_or_default();
-        let (span, exact) = locate(source, lit, start, end);
-        let expected_text = expected.map_or_else(|| "无(长期有效)".to_string(), |d| d.to_string());
-        let expected_en = expected.map_or_else(|| "open (no end)".to_string(), |d| d.to_string());
+        let quote = at.quote(statement);
+        let (span, exact) = at.span(&statement.span);
         let mut diagnostic = Diagnostic::new(
             Code::KJ3002,
-            file,
+            at.file,
             span,
             &[
                 ("quote", Arg::plain(quote)),
-                ("date", Arg::plain(date.to_string())),
+                ("date", Arg::plain(stated.to_string())),
                 ("which", Arg::text(which.0, which.1)),
-                ("expected", Arg::text(expected_text, expected_en)),
+                ("expected", Arg::plain(expected.to_string())),
             ],
         );
-        if let (true, Some(expected)) = (exact, expected) {
-            let replacement = if year.is_some() {
-                format!(
-                    "{}年{}月{}日",
-                    expected.year(),
-                    expected.month(),
-                    expected.day()
-                )
+        if exact && expr.is_day() {
+            let written = if shift < 0 {
+                expected.succ_opt()?
             } else {
-                format!("{}月{}日", expected.month(), expected.day())
+                expected
             };
+            let replacement = write_like(quote, expr.has_year(), written);
             diagnostic = diagnostic.fix(Fix {
                 zh: format!("改为“{replacement}”"),
                 en: format!("change to “{replacement}”"),
                 edits: vec![Edit { span, replacement }],
             });
         }
-        out.push(diagnostic);
+        Some(diagnostic)
+    }
+
+    /// KJ3004 (rules 10–12).
+    fn gift(&self, statement: &Statement, at: &Place<'_>) -> Option<Diagnostic> {
+        let (stated, expected, implies, actual) = match (statement.said, self.benefit?) {
+            (Said::Gift { value, .. }, Benefit::Gift(text)) => {
+                let amount = gift_amount(text)?;
+                if value == amount {
+                    return None;
+                }
+                (
+                    value,
+                    amount,
+                    (
+                        format!("赠送 {} 元", show(value)),
+                        format!("a gift of {} 元", show(value)),
+                    ),
+                    (
+                        format!("gift \"{text}\"(价值 {} 元)", show(amount)),
+                        format!("gift \"{text}\" (worth {} 元)", show(amount)),
+                    ),
+                )
+            }
+            (Said::Bonus { value, unit, .. }, Benefit::Bonus(q)) => {
+                let mega = Decimal::from(1024);
+                let (stated_mb, expected_mb) = match (unit, q.unit) {
+                    (Volume::Gb, Unit::Gb) | (Volume::Mb, Unit::Mb) => (value, q.value),
+                    (Volume::Gb, Unit::Mb) => (value.checked_mul(mega)?, q.value),
+                    (Volume::Mb, Unit::Gb) => (value, q.value.checked_mul(mega)?),
+                    _ => return None,
+                };
+                if stated_mb == expected_mb {
+                    return None;
+                }
+                let unit_text = match unit {
+                    Volume::Gb => "GB",
+                    Volume::Mb => "MB",
+                    Volume::Minutes => "分钟",
+                };
+                (
+                    value,
+                    if unit_text == q.unit.as_str() {
+                        q.value
+                    } else {
+                        Decimal::ZERO
+                    },
+                    (
+                        format!("赠送 {} {unit_text}", show(value)),
+                        format!("a bonus of {} {unit_text}", show(value)),
+                    ),
+                    (
+                        format!("bonus {} {}", show(q.value), q.unit.as_str()),
+                        format!("bonus {} {}", show(q.value), q.unit.as_str()),
+                    ),
+                )
+            }
+            (Said::Points(n), Benefit::Points(x)) => {
+                if n == *x {
+                    return None;
+                }
+                (
+                    n,
+                    *x,
+                    (
+                        format!("积分 {} 倍", show(n)),
+                        format!("points ×{}", show(n)),
+                    ),
+                    (
+                        format!("points x{}", show(*x)),
+                        format!("points x{}", show(*x)),
+                    ),
+                )
+            }
+            _ => return None,
+        };
+        let quote = at.quote(statement);
+        let (span, exact) = at.span(&statement.span);
+        let mut diagnostic = Diagnostic::new(
+            Code::KJ3004,
+            at.file,
+            span,
+            &[
+                ("quote", Arg::plain(quote)),
+                ("implies", Arg::text(implies.0, implies.1)),
+                ("actual", Arg::text(actual.0, actual.1)),
+            ],
+        );
+        let (value_span, _) = at.span(&statement.value_span);
+        let written = at
+            .lit
+            .value
+            .get(statement.value_span.clone())
+            .unwrap_or_default();
+        let arabic = written.chars().all(|c| c.is_ascii_digit() || c == '.');
+        if exact && arabic && !expected.is_zero() && stated != expected {
+            let replacement = show(expected);
+            diagnostic = diagnostic.fix(Fix {
+                zh: format!("改为“{replacement}”"),
+                en: format!("change to “{replacement}”"),
+                edits: vec![Edit {
+                    span: value_span,
+                    replacement,
+                }],
+            });
+        }
+        Some(diagnostic)
     }
 }
 
-/// One FAQ entry somewhere in the workspace.
+fn period_of(per: Per) -> Period {
+    match per {
+        Per::Month => Period::Month,
+        Per::Year => Period::Year,
+        Per::Once => Period::Unstated,
+    }
+}
+
+fn stated(money: Money, default: Per) -> String {
+    let unit = match money.period {
+        Period::Month => "元/月",
+        Period::Year => "元/年",
+        Period::Day => "元/天",
+        Period::Unstated => default.unit(),
+    };
+    format!("{} {unit}", show(money.value))
+}
+
+fn final_text(target: Rate) -> (String, String) {
+    (
+        format!("按字段计算最终价格为 {}", target.show()),
+        format!("the fields give a final price of {}", target.show()),
+    )
+}
+
+/// A date written the way the text wrote the one it replaces.
+fn write_like(quote: &str, with_year: bool, date: NaiveDate) -> String {
+    let (y, m, d) = (date.year(), date.month(), date.day());
+    let ascii = |sep: char| {
+        if with_year {
+            format!("{y}{sep}{m:02}{sep}{d:02}")
+        } else {
+            format!("{m}{sep}{d}")
+        }
+    };
+    let day_word = if quote.ends_with('号') { '号' } else { '日' };
+    if quote.contains('月') {
+        if with_year {
+            format!("{y}年{m}月{d}{day_word}")
+        } else {
+            format!("{m}月{d}{day_word}")
+        }
+    } else if quote.contains('-') {
+        ascii('-')
+    } else if quote.contains('/') {
+        ascii('/')
+    } else {
+        ascii('.')
+    }
+}
+
+/// One FAQ entry, for KJ3003: its order, where it is, and whose it is.
 struct Answer<'w> {
     order: (Option<NaiveDate>, FileId, usize),
     file: FileId,
     owner: &'w str,
+    /// The campaign (index into the campaigns) or `None` for a term.
+    campaign: Option<usize>,
     question: &'w StrLit,
     answer: &'w StrLit,
 }
 
-/// KJ3003: the same question answered differently, once per pair.
-fn same_question(index: &Index<'_>) -> Vec<Diagnostic> {
-    let mut by_question: BTreeMap<String, Vec<Answer<'_>>> = BTreeMap::new();
-    for def in &index.campaigns.defs {
-        for entry in &def.item.faq {
-            by_question
-                .entry(normalise(&entry.question.value))
+/// What KJ3003's scopes need to know of a campaign.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ScopeKey {
+    /// The offer's name.
+    pub offer: Option<String>,
+    /// Window start and end (`None`: open).
+    pub window: Option<(NaiveDate, Option<NaiveDate>)>,
+    /// The campaign it `extends` (index).
+    pub extends: Option<usize>,
+}
+
+/// What KJ3003 needs to know of an answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AnswerKey {
+    /// The campaign that answers, or `None` for the glossary.
+    pub campaign: Option<usize>,
+    pub question: String,
+    pub answer: String,
+}
+
+fn find(parent: &mut [usize], mut i: usize) -> usize {
+    let mut root = i;
+    while let Some(&p) = parent.get(root) {
+        if p == root {
+            break;
+        }
+        root = p;
+    }
+    while let Some(&p) = parent.get(i) {
+        if p == root {
+            break;
+        }
+        if let Some(slot) = parent.get_mut(i) {
+            *slot = root;
+        }
+        i = p;
+    }
+    root
+}
+
+fn union(parent: &mut [usize], a: usize, b: usize) {
+    let (ra, rb) = (find(parent, a), find(parent, b));
+    if ra != rb {
+        let (lo, hi) = (ra.min(rb), ra.max(rb));
+        if let Some(slot) = parent.get_mut(hi) {
+            *slot = lo;
+        }
+    }
+}
+
+/// KJ3003 (v2) scopes: for each campaign, a representative of its related
+/// group (`extends` either way; the same offer with intersecting windows,
+/// transitively). A union-find over `extends` and a sweep over each offer's
+/// windows: O(n log n).
+pub fn scope_groups(campaigns: &[ScopeKey]) -> Vec<usize> {
+    let mut parent: Vec<usize> = (0..campaigns.len()).collect();
+    for (i, c) in campaigns.iter().enumerate() {
+        if let Some(e) = c.extends.filter(|e| *e < campaigns.len()) {
+            union(&mut parent, i, e);
+        }
+    }
+    let mut by_offer: BTreeMap<&str, Vec<(NaiveDate, NaiveDate, usize)>> = BTreeMap::new();
+    for (i, c) in campaigns.iter().enumerate() {
+        if let (Some(offer), Some((start, end))) = (&c.offer, c.window) {
+            by_offer
+                .entry(offer)
                 .or_default()
-                .push(Answer {
-                    order: (
-                        def.item.window.map(|w| w.start),
-                        def.file,
-                        entry.question.span.start,
-                    ),
-                    file: def.file,
-                    owner: &def.item.name.text,
-                    question: &entry.question,
-                    answer: &entry.answer,
-                });
+                .push((start, end.unwrap_or(NaiveDate::MAX), i));
+        }
+    }
+    for windows in by_offer.values_mut() {
+        windows.sort();
+        let mut current: Option<(NaiveDate, usize)> = None;
+        for &(start, end, i) in windows.iter() {
+            match current {
+                Some((reach, first)) if start <= reach => {
+                    union(&mut parent, first, i);
+                    current = Some((reach.max(end), first));
+                }
+                _ => current = Some((end, i)),
+            }
+        }
+    }
+    (0..campaigns.len()).map(|i| find(&mut parent, i)).collect()
+}
+
+/// KJ3003 (v2) findings as (answer, the earliest answer of the first class)
+/// pairs, given answers in (start date, file, position) order and each
+/// campaign's group. Scopes: the glossary scope of each question (the
+/// terms' answers and every campaign's answer to it) first, then each group
+/// of related campaigns. An answer has at most one finding. Linear in the
+/// answers (hashing).
+pub fn inconsistent(groups: &[usize], answers: &[AnswerKey]) -> Vec<(usize, usize)> {
+    let mut by_question: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, a) in answers.iter().enumerate() {
+        by_question.entry(a.question.as_str()).or_default().push(i);
+    }
+    let mut reported = vec![false; answers.len()];
+    let mut findings = Vec::new();
+    let mut questions: Vec<&Vec<usize>> = by_question.values().collect();
+    questions.sort();
+    for members in questions {
+        let glossary = members
+            .iter()
+            .any(|&i| answers.get(i).is_some_and(|a| a.campaign.is_none()));
+        if glossary {
+            classes(members, answers, &mut reported, &mut findings);
+        }
+        let mut by_group: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for &i in members {
+            if let Some(c) = answers.get(i).and_then(|a| a.campaign) {
+                by_group
+                    .entry(groups.get(c).copied().unwrap_or(c))
+                    .or_default()
+                    .push(i);
+            }
+        }
+        for scope in by_group.values() {
+            classes(scope, answers, &mut reported, &mut findings);
+        }
+    }
+    findings.sort_unstable();
+    findings
+}
+
+/// One scope (indices in order): each answer outside the first class of
+/// equal text is a finding against the first answer.
+fn classes(
+    scope: &[usize],
+    answers: &[AnswerKey],
+    reported: &mut [bool],
+    findings: &mut Vec<(usize, usize)>,
+) {
+    let Some(&first) = scope.first() else {
+        return;
+    };
+    let Some(first_text) = answers.get(first).map(|a| a.answer.as_str()) else {
+        return;
+    };
+    for &i in scope {
+        let differs = answers.get(i).is_some_and(|a| a.answer != first_text);
+        if differs && reported.get(i) == Some(&false) {
+            if let Some(slot) = reported.get_mut(i) {
+                *slot = true;
+            }
+            findings.push((i, first));
+        }
+    }
+}
+
+/// KJ3003 (v2): the same question answered differently within a scope.
+fn same_question(index: &Index<'_>) -> Vec<Diagnostic> {
+    let position: HashMap<&str, usize> = index
+        .campaigns
+        .defs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.item.name.text.as_str(), i))
+        .collect();
+    let keys: Vec<ScopeKey> = index
+        .campaigns
+        .defs
+        .iter()
+        .map(|d| ScopeKey {
+            offer: d.item.offer.as_ref().map(|o| o.text.clone()),
+            window: d.item.window.map(|w| (w.start, w.end)),
+            extends: d
+                .item
+                .extends
+                .as_ref()
+                .and_then(|e| position.get(e.text.as_str()).copied()),
+        })
+        .collect();
+    let groups = scope_groups(&keys);
+    let mut answers: Vec<Answer<'_>> = Vec::new();
+    for (i, def) in index.campaigns.defs.iter().enumerate() {
+        for entry in &def.item.faq {
+            answers.push(Answer {
+                order: (
+                    def.item.window.map(|w| w.start),
+                    def.file,
+                    entry.question.span.start,
+                ),
+                file: def.file,
+                owner: &def.item.name.text,
+                campaign: Some(i),
+                question: &entry.question,
+                answer: &entry.answer,
+            });
         }
     }
     for def in &index.terms.defs {
         for entry in &def.item.faq {
-            by_question
-                .entry(normalise(&entry.question.value))
-                .or_default()
-                .push(Answer {
-                    order: (None, def.file, entry.question.span.start),
-                    file: def.file,
-                    owner: &def.item.name.text,
-                    question: &entry.question,
-                    answer: &entry.answer,
-                });
+            answers.push(Answer {
+                order: (None, def.file, entry.question.span.start),
+                file: def.file,
+                owner: &def.item.name.text,
+                campaign: None,
+                question: &entry.question,
+                answer: &entry.answer,
+            });
         }
     }
+    answers.sort_by_key(|a| a.order);
+    let answer_keys: Vec<AnswerKey> = answers
+        .iter()
+        .map(|a| AnswerKey {
+            campaign: a.campaign,
+            question: normalise(&a.question.value),
+            answer: normalise(&a.answer.value),
+        })
+        .collect();
     let mut diagnostics = Vec::new();
-    for answers in by_question.values().filter(|a| a.len() > 1) {
-        let normalised: Vec<String> = answers.iter().map(|a| normalise(&a.answer.value)).collect();
-        for (i, a) in answers.iter().enumerate() {
-            for (j, b) in answers.iter().enumerate().skip(i + 1) {
-                if normalised.get(i) == normalised.get(j) {
-                    continue;
-                }
-                let (primary, other) = if a.order >= b.order { (a, b) } else { (b, a) };
-                diagnostics.push(
-                    Diagnostic::new(
-                        Code::KJ3003,
-                        primary.file,
-                        primary.question.span,
-                        &[
-                            ("question", Arg::plain(&primary.question.value)),
-                            ("other", Arg::plain(format!("`{}`", other.owner))),
-                        ],
-                    )
-                    .related(
-                        other.file,
-                        other.answer.span,
-                        LocalText::new(
-                            format!("`{}` 的回答:“{}”", other.owner, other.answer.value),
-                            format!("the answer in `{}`: “{}”", other.owner, other.answer.value),
-                        ),
-                    ),
-                );
-            }
-        }
+    for (i, first) in inconsistent(&groups, &answer_keys) {
+        let (Some(primary), Some(other)) = (answers.get(i), answers.get(first)) else {
+            continue;
+        };
+        diagnostics.push(
+            Diagnostic::new(
+                Code::KJ3003,
+                primary.file,
+                primary.question.span,
+                &[
+                    ("question", Arg::plain(&primary.question.value)),
+                    ("other", Arg::plain(format!("`{}`", other.owner))),
+                ],
+            )
+            .related(
+                other.file,
+                other.answer.span,
+                LocalText::new(
+                    format!("`{}` 的回答:“{}”", other.owner, other.answer.value),
+                    format!("the answer in `{}`: “{}”", other.owner, other.answer.value),
+                ),
+            ),
+        );
     }
     diagnostics
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,36 +1,49 @@
 //! `campaigns.json`: every campaign normalised for the campaign engine.
 
-use koujing_grammar::ast::{AudienceValue, Benefit, Campaign, Interval, Stacking};
-use rust_decimal::Decimal;
-use serde_json::{json, Map, Value};
+use koujing_bundle::campaigns::{
+    AudienceTest, Campaign as BundleCampaign, CampaignsFile, Constraint, Dimension, Offer,
+    ProductKind as BundleKind, QuestionAnswer, RegionEntry, Stacking as BundleStacking,
+};
+use koujing_bundle::{Benefit as BundleBenefit, DateSpan, Exact, Money, Number, FORMAT};
+use koujing_grammar::ast::{AudienceValue, Benefit, Campaign, ProductKind, Quantity, Stacking};
 
-use super::number;
+use super::{interval, sorted};
 use crate::model::CampaignFact;
 use crate::resolve::Index;
 
-/// An interval with explicit ends.
-pub fn interval(i: &Interval) -> Value {
-    json!({
-        "min": i.lo.map_or(Value::Null, number),
-        "min_inclusive": i.lo.is_some(),
-        "max": i.hi.map_or(Value::Null, |h| number(h.value)),
-        "max_inclusive": i.hi.is_some_and(|h| h.inclusive),
-        "unit": i.unit.as_str(),
-    })
+fn money(q: Quantity) -> Money<Number> {
+    Money {
+        amount: Number::new(q.value),
+        unit: q.unit.as_str().to_string(),
+    }
 }
 
-fn money(value: Decimal, unit: &str) -> Value {
-    json!({ "amount": number(value), "unit": unit })
+fn product_kind(kind: ProductKind) -> BundleKind {
+    match kind {
+        ProductKind::Plan => BundleKind::Plan,
+        ProductKind::Data => BundleKind::Data,
+        ProductKind::Terminal => BundleKind::Terminal,
+        ProductKind::Broadband => BundleKind::Broadband,
+        ProductKind::SimCard => BundleKind::SimCard,
+        ProductKind::ValueAdded => BundleKind::ValueAdded,
+    }
 }
 
-fn sorted(names: impl Iterator<Item = String>) -> Vec<String> {
-    let mut list: Vec<String> = names.collect();
-    list.sort();
-    list.dedup();
-    list
+fn benefit(b: &Benefit) -> BundleBenefit {
+    match b {
+        Benefit::Discount(p) => BundleBenefit::Discount {
+            percent: Number::new(*p),
+        },
+        Benefit::Price(q) => BundleBenefit::Price(money(*q)),
+        Benefit::Gift(text) => BundleBenefit::Gift { text: text.clone() },
+        Benefit::Bonus(q) => BundleBenefit::Bonus(money(*q)),
+        Benefit::Points(m) => BundleBenefit::Points {
+            multiplier: Number::new(*m),
+        },
+    }
 }
 
-fn campaign(index: &Index<'_>, fact: &CampaignFact<'_>) -> Value {
+fn campaign(index: &Index<'_>, fact: &CampaignFact<'_>) -> BundleCampaign {
     let c: &Campaign = fact.campaign;
     let regions: Vec<String> = fact
         .leaves
@@ -38,125 +51,122 @@ fn campaign(index: &Index<'_>, fact: &CampaignFact<'_>) -> Value {
         .filter_map(|leaf| index.leaves.get(leaf).and_then(|r| index.regions.get(*r)))
         .map(|r| r.name.text.clone())
         .collect();
-    let product = index.products.get(fact.offer);
-    let list_price = product.and_then(|p| p.item.price).map(|p| p.node);
-    let final_price = match c.benefit.as_ref().map(|b| &b.node) {
-        Some(Benefit::Price(q)) => Some((q.value, q.unit)),
-        Some(Benefit::Discount(p)) => list_price.map(|l| {
-            (
-                l.value * (Decimal::ONE_HUNDRED - p) / Decimal::ONE_HUNDRED,
-                l.unit,
-            )
-        }),
-        _ => list_price.map(|l| (l.value, l.unit)),
-    };
-    let benefit = match c.benefit.as_ref().map(|b| &b.node) {
-        Some(Benefit::Discount(p)) => json!({ "type": "discount", "percent": number(*p) }),
-        Some(Benefit::Price(q)) => {
-            json!({ "type": "price", "amount": number(q.value), "unit": q.unit.as_str() })
-        }
-        Some(Benefit::Gift(text)) => json!({ "type": "gift", "text": text }),
-        Some(Benefit::Bonus(q)) => {
-            json!({ "type": "bonus", "amount": number(q.value), "unit": q.unit.as_str() })
-        }
-        Some(Benefit::Points(m)) => json!({ "type": "points", "multiplier": number(*m) }),
-        None => Value::Null,
-    };
+    let product = index.products.get(fact.offer).map(|p| p.item);
+    let list_price = product.and_then(|p| p.price).map(|p| money(p.node));
+    let benefit = c.benefit.as_ref().map(|b| benefit(&b.node));
     let stacking = match &c.stacking.node {
-        Stacking::Exclusive => json!("exclusive"),
-        Stacking::Stackable => json!("stackable"),
-        Stacking::With(list) => json!({ "with": sorted(list.iter().map(|i| i.text.clone())) }),
+        Stacking::Exclusive => BundleStacking::Exclusive,
+        Stacking::Stackable => BundleStacking::Stackable,
+        Stacking::With(list) => BundleStacking::With(sorted(list.iter().map(|i| i.text.clone()))),
     };
-    let mut audience: Vec<Value> = c
+    let mut audience: Vec<Constraint> = c
         .audience
         .iter()
-        .map(|a| match &a.value {
-            AudienceValue::Values(values) => {
-                json!({ "dimension": a.dimension.text, "values": sorted(values.iter().map(|v| v.text.clone())) })
-            }
-            AudienceValue::Range(range) => json!({ "dimension": a.dimension.text, "interval": interval(&range.node) }),
+        .map(|a| Constraint {
+            dimension: a.dimension.text.clone(),
+            test: match &a.value {
+                AudienceValue::Values(values) => {
+                    AudienceTest::Values(sorted(values.iter().map(|v| v.text.clone())))
+                }
+                AudienceValue::Range(range) => {
+                    AudienceTest::Interval(interval(&range.node, range.node.unit))
+                }
+            },
         })
         .collect();
-    audience.sort_by(|a, b| a["dimension"].as_str().cmp(&b["dimension"].as_str()));
-    let mut wording = Map::new();
-    let mut fields: Vec<(&str, &str)> = c
-        .wording
-        .iter()
-        .map(|w| (w.key.text.as_str(), w.text.value.as_str()))
-        .collect();
-    fields.sort();
-    for (key, text) in fields {
-        wording.insert(key.to_string(), json!(text));
-    }
-    let faq: Vec<Value> = c
-        .faq
-        .iter()
-        .map(|e| json!({ "question": e.question.value, "answer": e.answer.value }))
-        .collect();
-    json!({
-        "name": c.name.text,
-        "title": c.title.as_ref().map(|t| t.value.clone()),
-        "issuer": c.issuer.as_ref().map(|i| i.text.clone()),
-        "regions": regions,
-        "window": { "start": fact.start.to_string(), "end": c.window.and_then(|w| w.end).map(|e| e.to_string()) },
-        "audience": audience,
-        "offer": {
-            "product": fact.offer,
-            "title": product.and_then(|p| p.item.title.as_ref()).map(|t| t.value.clone()),
-            "kind": product.and_then(|p| p.item.kind).map(|k| k.node.as_str()),
-            "list_price": list_price.map_or(Value::Null, |l| money(l.value, l.unit.as_str())),
-            "final_price": final_price.map_or(Value::Null, |(v, u)| money(v, u.as_str())),
+    audience.sort_by(|a, b| a.dimension.cmp(&b.dimension));
+    BundleCampaign {
+        name: c.name.text.clone(),
+        title: c.title.as_ref().map(|t| t.value.clone()),
+        issuer: c.issuer.as_ref().map(|i| i.text.clone()),
+        regions,
+        window: DateSpan {
+            start: fact.start,
+            end: c.window.and_then(|w| w.end),
         },
-        "benefit": benefit,
-        "channels": sorted(fact.channels.iter().map(|c| c.to_string())),
-        "stacking": stacking,
-        "extends": c.extends.as_ref().map(|e| e.text.clone()),
-        "requires": sorted(c.requires.iter().map(|r| r.text.clone())),
-        "wording": wording,
-        "faq": faq,
-    })
+        audience,
+        offer: Offer {
+            product: fact.offer.to_string(),
+            title: product
+                .and_then(|p| p.title.as_ref())
+                .map(|t| t.value.clone()),
+            kind: product.and_then(|p| p.kind).map(|k| product_kind(k.node)),
+            final_price: BundleBenefit::final_price(benefit.as_ref(), list_price.as_ref()),
+            list_price,
+            supply_price: product.and_then(|p| p.supply_price).map(|s| Money {
+                amount: Number::new(s.node.value),
+                unit: s.node.unit.as_str().to_string(),
+            }),
+        },
+        benefit,
+        channels: sorted(fact.channels.iter().map(|c| c.to_string())),
+        stacking,
+        extends: c.extends.as_ref().map(|e| e.text.clone()),
+        requires: sorted(c.requires.iter().map(|r| r.text.clone())),
+        wording: sorted(
+            c.wording
+                .iter()
+                .map(|w| (w.key.text.clone(), w.text.value.clone())),
+        )
+        .into_iter()
+        .collect(),
+        faq: c
+            .faq
+            .iter()
+            .map(|e| QuestionAnswer {
+                question: e.question.value.clone(),
+                answer: e.answer.value.clone(),
+            })
+            .collect(),
+    }
 }
 
+/// The whole file.
 pub fn campaigns(
     index: &Index<'_>,
     facts: &[CampaignFact<'_>],
     conflict_groups: &[Vec<String>],
-) -> Value {
+) -> CampaignsFile {
     let mut list: Vec<&CampaignFact<'_>> = facts.iter().collect();
     list.sort_by(|a, b| a.name().cmp(b.name()));
     // What a runtime needs to validate a query: the region tree, every
     // channel, every dimension.
-    let region_tree: Vec<Value> = index
+    let region_tree: Vec<RegionEntry> = index
         .regions
         .iter()
-        .map(|r| {
-            json!({
-                "name": r.name.text,
-                "parent": r.parent.and_then(|p| index.regions.get(p)).map(|p| p.name.text.clone()),
-            })
+        .map(|r| RegionEntry {
+            name: r.name.text.clone(),
+            parent: r
+                .parent
+                .and_then(|p| index.regions.get(p))
+                .map(|p| p.name.text.clone()),
         })
         .collect();
-    let mut channels: Vec<&str> = index.channels.names().collect();
+    let mut channels: Vec<String> = index.channels.names().map(str::to_string).collect();
     channels.sort_unstable();
-    let mut dimensions: Vec<Value> = index
+    let mut dimensions: Vec<Dimension> = index
         .dimensions
         .defs
         .iter()
-        .map(|d| {
-            json!({
-                "name": d.item.name.text,
-                "values": d.item.values.as_ref().map(|v| v.iter().map(|x| x.text.clone()).collect::<Vec<_>>()),
-                "unit": d.item.unit.map(|u| u.node.as_str()),
-            })
+        .map(|d| Dimension {
+            name: d.item.name.text.clone(),
+            values: d
+                .item
+                .values
+                .as_ref()
+                .map(|v| v.iter().map(|x| x.text.clone()).collect()),
+            unit: d.item.unit.map(|u| u.node.as_str().to_string()),
+            // Filled when the language gives a dimension's direction (v2).
+            direction: None,
         })
         .collect();
-    dimensions.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
-    json!({
-        "format": 1,
-        "campaigns": list.iter().map(|f| campaign(index, f)).collect::<Vec<_>>(),
-        "conflict_groups": conflict_groups,
-        "region_tree": region_tree,
-        "channels": channels,
-        "dimensions": dimensions,
-    })
+    dimensions.sort_by(|a, b| a.name.cmp(&b.name));
+    CampaignsFile {
+        format: FORMAT,
+        campaigns: list.iter().map(|f| campaign(index, f)).collect(),
+        conflict_groups: conflict_groups.to_vec(),
+        region_tree,
+        channels,
+        dimensions,
+    }
 }

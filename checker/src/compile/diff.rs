@@ -3,6 +3,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use koujing_bundle::campaigns::Campaign;
+use koujing_bundle::commission::Condition;
+use koujing_bundle::{Bundle, CampaignsFile, CommissionFile, GradingFile, KnowledgeFile};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -15,35 +18,75 @@ pub enum Change {
     Changed,
 }
 
+/// What kind of thing changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Campaign,
+    CommissionRow,
+    GradingWeight,
+    Faq,
+}
+
+impl Kind {
+    /// (zh-CN, en) words for a reviewer.
+    fn words(self) -> (&'static str, &'static str) {
+        match self {
+            Kind::Campaign => ("活动", "campaign"),
+            Kind::CommissionRow => ("酬金规则", "commission row"),
+            Kind::GradingWeight => ("评分权重", "grading weight"),
+            Kind::Faq => ("FAQ", "FAQ entry"),
+        }
+    }
+}
+
+/// One changed field: its name in the bundle file, the old and new values, compact.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub old: String,
+    pub new: String,
+}
+
 /// One difference.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Difference {
-    /// `campaign`, `commission_row`, `grading_weight` or `faq`.
-    pub kind: &'static str,
+    pub kind: Kind,
     pub change: Change,
     /// The campaign name, `table: conditions`, `model: path`, or the question.
     pub name: String,
-    /// For `changed`: field → (old, new), compact.
-    pub fields: Vec<(String, String, String)>,
+    /// For `changed`: the fields that differ.
+    pub fields: Vec<FieldChange>,
+}
+
+/// One difference as `diff --format json` writes it: with its sentence.
+#[derive(Serialize)]
+pub struct Described<'a> {
+    #[serde(flatten)]
+    pub difference: &'a Difference,
+    pub message: String,
 }
 
 impl Difference {
+    /// The difference with its sentence, for JSON output.
+    pub fn described(&self, zh: bool) -> Described<'_> {
+        Described {
+            difference: self,
+            message: self.describe(zh),
+        }
+    }
+
     /// One line for a reviewer.
     pub fn describe(&self, zh: bool) -> String {
-        let (what_zh, what_en) = match self.kind {
-            "campaign" => ("活动", "campaign"),
-            "commission_row" => ("酬金规则", "commission row"),
-            "grading_weight" => ("评分权重", "grading weight"),
-            _ => ("FAQ", "FAQ entry"),
-        };
+        let (what_zh, what_en) = self.kind.words();
         let fields = |zh: bool| -> String {
             self.fields
                 .iter()
-                .map(|(f, a, b)| {
+                .map(|f| {
                     if zh {
-                        format!("{f}:{a} → {b}")
+                        format!("{}:{} → {}", f.field, f.old, f.new)
                     } else {
-                        format!("{f}: {a} → {b}")
+                        format!("{}: {} → {}", f.field, f.old, f.new)
                     }
                 })
                 .collect::<Vec<_>>()
@@ -62,170 +105,119 @@ impl Difference {
     }
 }
 
+/// A value as a reviewer reads it, never as JSON: a window
+/// `2026-12-01 .. 2026-12-31`, a list `a, b`, an object `key: value; …`.
 fn compact(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
+        Value::Null => "—".to_string(),
+        Value::Array(items) => items.iter().map(compact).collect::<Vec<_>>().join(", "),
+        Value::Object(map) => match (map.get("start"), map.get("end"), map.len()) {
+            (Some(start), Some(end), 2) => format!("{} .. {}", compact(start), compact(end)),
+            _ => map
+                .iter()
+                .map(|(k, v)| format!("{k}: {}", compact(v)))
+                .collect::<Vec<_>>()
+                .join("; "),
+        },
         other => other.to_string(),
     }
 }
 
-fn compare(
-    kind: &'static str,
-    old: BTreeMap<String, Value>,
-    new: BTreeMap<String, Value>,
+/// The fields whose values differ: (field, old, new). Field names come from
+/// the bundle types' serialisation, so they are the names in the files.
+fn changed_fields<T: Serialize>(old: &T, new: &T) -> Vec<FieldChange> {
+    let (a, b) = (
+        serde_json::to_value(old).unwrap_or(Value::Null),
+        serde_json::to_value(new).unwrap_or(Value::Null),
+    );
+    match (&a, &b) {
+        (Value::Object(x), Value::Object(y)) => {
+            let keys: BTreeSet<&String> = x.keys().chain(y.keys()).collect();
+            let show = |v: Option<&Value>| v.map_or_else(|| "—".to_string(), compact);
+            keys.into_iter()
+                .filter(|k| x.get(k.as_str()) != y.get(k.as_str()))
+                .map(|k| FieldChange {
+                    field: k.clone(),
+                    old: show(x.get(k.as_str())),
+                    new: show(y.get(k.as_str())),
+                })
+                .collect()
+        }
+        _ => vec![FieldChange {
+            field: "value".to_string(),
+            old: compact(&a),
+            new: compact(&b),
+        }],
+    }
+}
+
+fn compare<T: Serialize + PartialEq>(
+    kind: Kind,
+    old: BTreeMap<String, T>,
+    new: BTreeMap<String, T>,
     out: &mut Vec<Difference>,
 ) {
     let names: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
     for name in names {
-        match (old.get(name), new.get(name)) {
-            (None, Some(_)) => out.push(Difference {
-                kind,
-                change: Change::Added,
-                name: name.clone(),
-                fields: Vec::new(),
-            }),
-            (Some(_), None) => out.push(Difference {
-                kind,
-                change: Change::Removed,
-                name: name.clone(),
-                fields: Vec::new(),
-            }),
-            (Some(a), Some(b)) if a != b => {
-                let fields = match (a, b) {
-                    (Value::Object(x), Value::Object(y)) => {
-                        let keys: BTreeSet<&String> = x.keys().chain(y.keys()).collect();
-                        keys.into_iter()
-                            .filter(|k| x.get(k.as_str()) != y.get(k.as_str()))
-                            .map(|k| {
-                                let show =
-                                    |v: Option<&Value>| v.map_or_else(|| "—".to_string(), compact);
-                                (k.clone(), show(x.get(k.as_str())), show(y.get(k.as_str())))
-                            })
-                            .collect()
-                    }
-                    _ => vec![("value".to_string(), compact(a), compact(b))],
-                };
-                out.push(Difference {
-                    kind,
-                    change: Change::Changed,
-                    name: name.clone(),
-                    fields,
-                });
-            }
-            _ => {}
-        }
+        let (change, fields) = match (old.get(name), new.get(name)) {
+            (None, Some(_)) => (Change::Added, Vec::new()),
+            (Some(_), None) => (Change::Removed, Vec::new()),
+            (Some(a), Some(b)) if a != b => (Change::Changed, changed_fields(a, b)),
+            _ => continue,
+        };
+        out.push(Difference {
+            kind,
+            change,
+            name: name.clone(),
+            fields,
+        });
     }
 }
 
-fn json_file(files: &BTreeMap<String, Vec<u8>>, name: &str) -> Result<Value, String> {
-    let bytes = files
-        .get(name)
-        .ok_or_else(|| format!("{name} 缺失 / is missing"))?;
-    serde_json::from_slice(bytes).map_err(|e| format!("{name}: {e}"))
+fn campaigns(file: &CampaignsFile) -> BTreeMap<String, &Campaign> {
+    file.campaigns.iter().map(|c| (c.name.clone(), c)).collect()
 }
 
-fn toml_file(files: &BTreeMap<String, Vec<u8>>, name: &str) -> Result<Value, String> {
-    let bytes = files
-        .get(name)
-        .ok_or_else(|| format!("{name} 缺失 / is missing"))?;
-    let text = std::str::from_utf8(bytes).map_err(|e| format!("{name}: {e}"))?;
-    let value: toml::Value = toml::from_str(text).map_err(|e| format!("{name}: {e}"))?;
-    serde_json::to_value(value).map_err(|e| format!("{name}: {e}"))
-}
-
-fn campaigns(v: &Value) -> BTreeMap<String, Value> {
-    at(v, "campaigns")
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|c| (compact(at(c, "name")), c.clone()))
-        .collect()
-}
-
-fn rows(v: &Value) -> BTreeMap<String, Value> {
+/// Each row by its table and conditions (`table: grade=五星|四星, tenure∈[1, 6]`),
+/// its output as the value.
+fn rows(file: &CommissionFile) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
-    for table in at(v, "commission").as_array().into_iter().flatten() {
-        for row in at(table, "rows").as_array().into_iter().flatten() {
-            let conditions: Vec<String> = at(row, "conditions")
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|c| {
-                    let key = compact(at(c, "key"));
-                    match c.get("values") {
-                        Some(values) => format!(
-                            "{key}={}",
-                            values
-                                .as_array()
-                                .into_iter()
-                                .flatten()
-                                .map(compact)
-                                .collect::<Vec<_>>()
-                                .join("|")
-                        ),
-                        None => format!(
-                            "{key}∈{}{}, {}{}",
-                            if at(c, "min_inclusive") == &Value::Bool(true) {
-                                "["
-                            } else {
-                                "("
-                            },
-                            c.get("min").map_or("-∞".to_string(), compact),
-                            c.get("max").map_or("+∞".to_string(), compact),
-                            if at(c, "max_inclusive") == &Value::Bool(true) {
-                                "]"
-                            } else {
-                                ")"
-                            },
-                        ),
-                    }
-                })
-                .collect();
+    for table in &file.commission {
+        for row in &table.rows {
+            let conditions: Vec<String> = row.conditions.iter().map(Condition::identity).collect();
             let name = format!(
                 "{}: {}",
-                compact(at(table, "name")),
+                table.name,
                 if conditions.is_empty() {
                     "*".to_string()
                 } else {
                     conditions.join(", ")
                 }
             );
-            let output = format!(
-                "{} {}",
-                compact(at(at(row, "output"), "amount")),
-                compact(at(at(row, "output"), "unit"))
-            );
-            out.insert(name, Value::String(output));
+            out.insert(name, row.output.show());
         }
     }
     out
 }
 
-fn weights(v: &Value) -> BTreeMap<String, Value> {
+fn weights(file: &GradingFile) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
-    for model in at(v, "grading").as_array().into_iter().flatten() {
-        for factor in at(model, "factors").as_array().into_iter().flatten() {
-            let path: Vec<String> = at(factor, "path")
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(compact)
-                .collect();
+    for model in &file.grading {
+        for factor in &model.factors {
             out.insert(
-                format!("{}: {}", compact(at(model, "name")), path.join(" / ")),
-                Value::String(format!("{}%", compact(at(factor, "weight")))),
+                format!("{}: {}", model.name, factor.path.join(" / ")),
+                format!("{}%", factor.weight),
             );
         }
     }
     out
 }
 
-fn faq(v: &Value) -> BTreeMap<String, Value> {
-    at(v, "faq")
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|e| (compact(at(e, "question")), at(e, "answer").clone()))
+fn faq(file: &KnowledgeFile) -> BTreeMap<String, String> {
+    file.faq
+        .iter()
+        .map(|e| (e.question.clone(), e.answer.clone()))
         .collect()
 }
 
@@ -234,36 +226,32 @@ pub fn diff(
     old: &BTreeMap<String, Vec<u8>>,
     new: &BTreeMap<String, Vec<u8>>,
 ) -> Result<Vec<Difference>, String> {
+    let old = Bundle::read(old).map_err(|e| e.to_string())?;
+    let new = Bundle::read(new).map_err(|e| e.to_string())?;
     let mut out = Vec::new();
     compare(
-        "campaign",
-        campaigns(&json_file(old, "campaigns.json")?),
-        campaigns(&json_file(new, "campaigns.json")?),
+        Kind::Campaign,
+        campaigns(&old.campaigns),
+        campaigns(&new.campaigns),
         &mut out,
     );
     compare(
-        "commission_row",
-        rows(&toml_file(old, "commission.toml")?),
-        rows(&toml_file(new, "commission.toml")?),
+        Kind::CommissionRow,
+        rows(&old.commission),
+        rows(&new.commission),
         &mut out,
     );
     compare(
-        "grading_weight",
-        weights(&toml_file(old, "grading.toml")?),
-        weights(&toml_file(new, "grading.toml")?),
+        Kind::GradingWeight,
+        weights(&old.grading),
+        weights(&new.grading),
         &mut out,
     );
     compare(
-        "faq",
-        faq(&json_file(old, "knowledge.json")?),
-        faq(&json_file(new, "knowledge.json")?),
+        Kind::Faq,
+        faq(&old.knowledge),
+        faq(&new.knowledge),
         &mut out,
     );
     Ok(out)
-}
-
-/// `value[key]` without the index operator: `Null` when absent.
-fn at<'a>(value: &'a Value, key: &str) -> &'a Value {
-    static NULL: Value = Value::Null;
-    value.get(key).unwrap_or(&NULL)
 }

@@ -3,7 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::{json, Value};
+use koujing_bundle::knowledge::{FaqEntry, GlossaryEntry, KnowledgeFile};
+use koujing_bundle::{DateSpan, FORMAT};
 
 use crate::resolve::Index;
 use crate::text::normalise;
@@ -15,25 +16,26 @@ struct Entry {
     campaigns: BTreeSet<String>,
     terms: BTreeSet<String>,
     channels: BTreeSet<String>,
-    windows: BTreeSet<(String, Option<String>)>,
+    windows: BTreeSet<DateSpan>,
 }
 
-pub fn knowledge(index: &Index<'_>) -> Value {
-    let mut glossary: Vec<Value> = index
+/// The whole file.
+pub fn knowledge(index: &Index<'_>) -> KnowledgeFile {
+    let mut glossary: Vec<GlossaryEntry> = index
         .terms
         .defs
         .iter()
         .map(|d| {
             let t = d.item;
-            json!({
-                "term": t.name.text,
-                "aliases": t.aliases.iter().map(|a| a.value.clone()).collect::<Vec<_>>(),
-                "plain": t.plain.as_ref().map(|p| p.value.clone()),
-                "jargon": t.jargon,
-            })
+            GlossaryEntry {
+                term: t.name.text.clone(),
+                aliases: t.aliases.iter().map(|a| a.value.clone()).collect(),
+                plain: t.plain.as_ref().map(|p| p.value.clone()),
+                jargon: t.jargon,
+            }
         })
         .collect();
-    glossary.sort_by(|a, b| a["term"].as_str().cmp(&b["term"].as_str()));
+    glossary.sort_by(|a, b| a.term.cmp(&b.term));
 
     // One entry per (question, answer) after normalisation.
     let mut entries: BTreeMap<(String, String), Entry> = BTreeMap::new();
@@ -58,9 +60,10 @@ pub fn knowledge(index: &Index<'_>) -> Value {
     for def in &index.campaigns.defs {
         let c = def.item;
         for e in &c.faq {
-            let window = c
-                .window
-                .map(|w| (w.start.to_string(), w.end.map(|d| d.to_string())));
+            let window = c.window.map(|w| DateSpan {
+                start: w.start,
+                end: w.end,
+            });
             uses.push((
                 add(&e.question.value, &e.answer.value),
                 Use::Campaign(
@@ -86,29 +89,26 @@ pub fn knowledge(index: &Index<'_>) -> Value {
             }
         }
     }
-    let mut faq: Vec<Value> = entries
+    let mut faq: Vec<FaqEntry> = entries
         .into_values()
-        .map(|e| {
-            json!({
-                "question": e.question,
-                "answer": e.answer,
-                "campaigns": e.campaigns,
-                "terms": e.terms,
-                "channels": e.channels,
-                "dates": e.windows.into_iter().map(|(s, end)| json!({ "start": s, "end": end })).collect::<Vec<_>>(),
-            })
+        .map(|e| FaqEntry {
+            question: e.question,
+            answer: e.answer,
+            campaigns: e.campaigns.into_iter().collect(),
+            terms: e.terms.into_iter().collect(),
+            channels: e.channels.into_iter().collect(),
+            dates: e.windows.into_iter().collect(),
         })
         .collect();
-    faq.sort_by(|a, b| {
-        a["question"]
-            .as_str()
-            .cmp(&b["question"].as_str())
-            .then(a["answer"].as_str().cmp(&b["answer"].as_str()))
-    });
-    json!({ "format": 1, "glossary": glossary, "faq": faq })
+    faq.sort_by(|a, b| a.question.cmp(&b.question).then(a.answer.cmp(&b.answer)));
+    KnowledgeFile {
+        format: FORMAT,
+        glossary,
+        faq,
+    }
 }
 
 enum Use {
     Term(String),
-    Campaign(String, Vec<String>, Option<(String, Option<String>)>),
+    Campaign(String, Vec<String>, Option<DateSpan>),
 }

@@ -3,15 +3,14 @@
 use std::collections::BTreeMap;
 
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
-use serde_json::{json, Value};
+use koujing_bundle::manifest::{Manifest, OutputFile, SourceFile, Tool};
+use koujing_bundle::{ReadError, FORMAT};
+pub use koujing_bundle::{MANIFEST, SIGNATURE};
 use sha2::{Digest, Sha256};
 
-use super::{json_bytes, BuildOptions};
+use super::BuildOptions;
 use crate::diagnostic::LocalText;
 use crate::workspace::Workspace;
-
-pub const MANIFEST: &str = "manifest.json";
-pub const SIGNATURE: &str = "manifest.sig";
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
@@ -44,40 +43,46 @@ pub fn manifest(
     options: &BuildOptions,
     outputs: &BTreeMap<String, Vec<u8>>,
 ) -> Vec<u8> {
-    let mut sources: Vec<(String, String)> = workspace
+    let mut sources: Vec<SourceFile> = workspace
         .files
         .iter()
         .enumerate()
-        .map(|(i, f)| {
-            let path = options
+        .map(|(i, f)| SourceFile {
+            path: options
                 .source_paths
                 .get(i)
                 .cloned()
-                .unwrap_or_else(|| f.path.clone());
-            (path, sha256_hex(f.text.as_bytes()))
+                .unwrap_or_else(|| f.path.clone()),
+            sha256: sha256_hex(f.text.as_bytes()),
         })
         .collect();
     sources.sort();
-    let listing: String = sources.iter().map(|(p, h)| format!("{p}\0{h}\n")).collect();
-    let mut manifest = json!({
-        "format": 1,
-        "tool": { "name": "koujing", "version": env!("CARGO_PKG_VERSION") },
-        "revision": sha256_hex(listing.as_bytes()),
-        "sources": sources.iter().map(|(p, h)| json!({ "path": p, "sha256": h })).collect::<Vec<_>>(),
-        "outputs": outputs
+    let listing: String = sources
+        .iter()
+        .map(|s| format!("{}\0{}\n", s.path, s.sha256))
+        .collect();
+    let manifest = Manifest {
+        format: FORMAT,
+        tool: Tool {
+            name: "koujing".to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        },
+        revision: sha256_hex(listing.as_bytes()),
+        sources,
+        outputs: outputs
             .iter()
-            .map(|(p, b)| json!({ "path": p, "sha256": sha256_hex(b), "bytes": b.len() }))
-            .collect::<Vec<_>>(),
-    });
-    if let (Some(epoch), Some(object)) = (options.source_date_epoch, manifest.as_object_mut()) {
-        let created = chrono::DateTime::from_timestamp(epoch, 0)
-            .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string());
-        object.insert(
-            "created".to_string(),
-            created.map_or(Value::Null, Value::String),
-        );
-    }
-    json_bytes(&manifest)
+            .map(|(path, bytes)| OutputFile {
+                path: path.clone(),
+                sha256: sha256_hex(bytes),
+                bytes: bytes.len() as u64,
+            })
+            .collect(),
+        created: options.source_date_epoch.and_then(|epoch| {
+            chrono::DateTime::from_timestamp(epoch, 0)
+                .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        }),
+    };
+    koujing_bundle::to_json(&manifest)
 }
 
 /// Sign the exact bytes of the manifest.
@@ -116,44 +121,43 @@ pub fn verify(files: &BTreeMap<String, Vec<u8>>, public_key: Option<&[u8; 32]>) 
             "manifest.json is missing",
         )];
     };
-    let manifest: Value = match serde_json::from_slice(manifest_bytes) {
-        Ok(v) => v,
+    let manifest: Manifest = match koujing_bundle::decode(MANIFEST, manifest_bytes) {
+        Ok(m) => m,
+        Err(ReadError::Newer { found, .. }) => {
+            return vec![LocalText::new(
+                format!("manifest.json 是第 {found} 版产物格式,比本工具支持的第 {FORMAT} 版新,请升级 koujing"),
+                format!("manifest.json is bundle format {found}, newer than the format {FORMAT} this koujing reads; upgrade koujing"),
+            )]
+        }
         Err(e) => {
+            let e = match e {
+                ReadError::Invalid { message, .. } => message,
+                other => other.to_string(),
+            };
             return vec![LocalText::new(
                 format!("manifest.json 无法解析:{e}"),
                 format!("manifest.json cannot be read: {e}"),
             )]
         }
     };
-    let outputs = at(&manifest, "outputs")
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    let mut listed: Vec<String> = Vec::new();
-    for output in &outputs {
-        let (Some(path), Some(hash)) = (at(output, "path").as_str(), output["sha256"].as_str())
-        else {
-            problems.push(LocalText::new(
-                "manifest.json 的 outputs 条目不完整",
-                "an entry of outputs in manifest.json is incomplete",
-            ));
-            continue;
-        };
-        listed.push(path.to_string());
+    let mut listed: Vec<&str> = Vec::new();
+    for output in &manifest.outputs {
+        let path = output.path.as_str();
+        listed.push(path);
         match files.get(path) {
             None => problems.push(LocalText::new(
                 format!("缺少文件 {path}"),
                 format!("file {path} is missing"),
             )),
             Some(bytes) => {
-                if sha256_hex(bytes) != hash {
+                if sha256_hex(bytes) != output.sha256 {
                     problems.push(LocalText::new(
                         format!("{path} 的 SHA-256 与清单不符(文件被改动)"),
                         format!(
                             "{path} does not match its SHA-256 in the manifest (it was changed)"
                         ),
                     ));
-                } else if at(output, "bytes").as_u64() != Some(bytes.len() as u64) {
+                } else if output.bytes != bytes.len() as u64 {
                     problems.push(LocalText::new(
                         format!("{path} 的大小与清单不符"),
                         format!("{path} has another size than the manifest says"),
@@ -163,7 +167,7 @@ pub fn verify(files: &BTreeMap<String, Vec<u8>>, public_key: Option<&[u8; 32]>) 
         }
     }
     for path in files.keys() {
-        if path != MANIFEST && path != SIGNATURE && !listed.contains(path) {
+        if path != MANIFEST && path != SIGNATURE && !listed.contains(&path.as_str()) {
             problems.push(LocalText::new(
                 format!("多余的文件 {path}(不在清单中)"),
                 format!("extra file {path} (not in the manifest)"),
@@ -199,10 +203,14 @@ pub fn verify(files: &BTreeMap<String, Vec<u8>>, public_key: Option<&[u8; 32]>) 
     problems
 }
 
-/// `value[key]` without the index operator: `Null` when absent.
-fn at<'a>(value: &'a Value, key: &str) -> &'a Value {
-    static NULL: Value = Value::Null;
-    value.get(key).unwrap_or(&NULL)
+/// The note for a bundle older than the current format (its manifest says
+/// so), to print beside the answer of `verify`, `query` or `test`.
+pub fn older_format_note(files: &BTreeMap<String, Vec<u8>>) -> Option<LocalText> {
+    let manifest: Manifest = koujing_bundle::read(files, MANIFEST).ok()?;
+    (manifest.format < FORMAT).then(|| {
+        let (zh, en) = koujing_bundle::older_note(manifest.format);
+        LocalText::new(zh, en)
+    })
 }
 
 #[cfg(test)]
@@ -214,7 +222,7 @@ mod tests {
         let (secret, public) = key_files([7; 32]);
         let secret = read_secret(&secret).unwrap();
         let public = read_public(&public).unwrap();
-        let manifest = json_bytes(&json!({ "outputs": [] }));
+        let manifest = koujing_bundle::to_json(&Manifest::default());
         let mut files = BTreeMap::new();
         files.insert(SIGNATURE.to_string(), sign(&secret, &manifest));
         files.insert(MANIFEST.to_string(), manifest);

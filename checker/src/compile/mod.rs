@@ -14,8 +14,8 @@ pub mod tables;
 
 use std::collections::BTreeMap;
 
-use rust_decimal::Decimal;
-use serde_json::Value;
+use koujing_bundle::{Exact, Interval};
+use koujing_grammar::ast::{self, Unit};
 
 use crate::resolve::build_index;
 use crate::workspace::Workspace;
@@ -38,17 +38,24 @@ pub struct BuildOptions {
     pub signing_key: Option<[u8; 32]>,
 }
 
-/// An exact decimal as a JSON number (`9.9`, never `9.900000000000002`).
-pub fn number(value: Decimal) -> Value {
-    let text = value.normalize().to_string();
-    serde_json::from_str::<serde_json::Number>(&text).map_or(Value::String(text), Value::Number)
+/// A bundle interval from an AST interval (whose lower end, when there is
+/// one, is always inclusive), in `unit`.
+pub(crate) fn interval<N: Exact>(i: &ast::Interval, unit: Unit) -> Interval<N> {
+    Interval {
+        min: i.lo.map(N::new),
+        min_inclusive: i.lo.is_some(),
+        max: i.hi.map(|h| N::new(h.value)),
+        max_inclusive: i.hi.is_some_and(|h| h.inclusive),
+        unit: unit.as_str().to_string(),
+    }
 }
 
-/// Pretty JSON with a final newline.
-pub fn json_bytes(value: &Value) -> Vec<u8> {
-    let mut bytes = serde_json::to_vec_pretty(value).unwrap_or_default();
-    bytes.push(b'\n');
-    bytes
+/// Sorted, without repeats.
+pub(crate) fn sorted<T: Ord>(items: impl Iterator<Item = T>) -> Vec<T> {
+    let mut list: Vec<T> = items.collect();
+    list.sort();
+    list.dedup();
+    list
 }
 
 /// Compile a workspace that has no error-level diagnostic.
@@ -57,42 +64,64 @@ pub fn build(workspace: &Workspace, options: &BuildOptions) -> Bundle {
     let limits = crate::limits::LimitsTable::build(&index);
     let facts = crate::model::campaign_facts(&index);
     let analysis = crate::checks::campaigns::analyse(&index, &facts, &limits);
-    let mut files = BTreeMap::new();
-    files.insert(
-        "campaigns.json".to_string(),
-        json_bytes(&campaigns::campaigns(
-            &index,
-            &facts,
-            &analysis.conflict_groups,
-        )),
-    );
-    files.insert(
-        "commission.toml".to_string(),
-        tables::commission(&index, &|file, offset| {
-            let path = options
-                .source_paths
-                .get(file)
-                .cloned()
-                .or_else(|| workspace.file(file).map(|f| f.path.clone()));
-            let line = workspace
-                .file(file)
-                .map_or(0, |f| f.char_position(offset).line);
-            format!("{}:{line}", path.unwrap_or_default())
-        })
-        .into_bytes(),
-    );
-    files.insert(
-        "grading.toml".to_string(),
-        tables::grading(&index).into_bytes(),
-    );
-    files.insert(
-        "knowledge.json".to_string(),
-        json_bytes(&knowledge::knowledge(&index)),
-    );
+    let source_of = |file: usize, offset: usize| {
+        let path = options
+            .source_paths
+            .get(file)
+            .cloned()
+            .or_else(|| workspace.file(file).map(|f| f.path.clone()));
+        let line = workspace
+            .file(file)
+            .map_or(0, |f| f.char_position(offset).line);
+        format!("{}:{line}", path.unwrap_or_default())
+    };
+    let typed = koujing_bundle::Bundle {
+        campaigns: campaigns::campaigns(&index, &facts, &analysis.conflict_groups),
+        commission: tables::commission(&index, &source_of),
+        grading: tables::grading(&index),
+        knowledge: knowledge::knowledge(&index),
+    };
+    let mut files = typed.encode();
     let manifest = manifest::manifest(workspace, options, &files);
     if let Some(key) = &options.signing_key {
         files.insert("manifest.sig".to_string(), manifest::sign(key, &manifest));
     }
     files.insert("manifest.json".to_string(), manifest);
     Bundle { files }
+}
+
+#[cfg(test)]
+mod tests {
+    use koujing_bundle::{DecimalText, Number};
+    use koujing_grammar::ast::Upper;
+    use proptest::prelude::*;
+    use rust_decimal::Decimal;
+
+    use super::*;
+
+    fn decimal() -> impl Strategy<Value = Decimal> {
+        (-2000i64..2000, 0u32..3).prop_map(|(n, scale)| Decimal::new(n, scale))
+    }
+
+    proptest! {
+        /// The bundle's interval holds exactly the numbers the source's does,
+        /// in both number encodings: the evaluator answers as the checker.
+        #[test]
+        fn bundle_interval_contains_what_the_source_interval_does(
+            lo in proptest::option::of(decimal()),
+            hi in proptest::option::of((decimal(), any::<bool>())),
+            x in decimal(),
+        ) {
+            let source = ast::Interval {
+                lo,
+                hi: hi.map(|(value, inclusive)| Upper { value, inclusive }),
+                unit: Unit::Plain,
+            };
+            let json: Interval<Number> = interval(&source, Unit::Plain);
+            let toml: Interval<DecimalText> = interval(&source, Unit::Plain);
+            prop_assert_eq!(json.contains(x), source.contains(x));
+            prop_assert_eq!(toml.contains(x), source.contains(x));
+            prop_assert_eq!(json.math(), toml.math());
+        }
+    }
 }

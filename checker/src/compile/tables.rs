@@ -1,193 +1,280 @@
-//! `commission.toml` and `grading.toml`. Decimals are TOML strings (`"9.9"`):
-//! TOML floats are binary, and settlement needs exact values.
+//! `commission.toml` and `grading.toml`.
 
-use koujing_grammar::ast::{ConditionValue, Interval, Unit};
-use rust_decimal::Decimal;
-use toml::{Table, Value};
+use koujing_bundle::commission::{
+    CommissionFile, CommissionTable, Condition, ConditionTest, Mix, MixReference, Per, Row, SimCard,
+};
+use koujing_bundle::grading::{Factor, Grade, GradingFile, GradingModel};
+use koujing_bundle::{DateSpan, DecimalText, Direction, Exact, Money, FORMAT};
+use koujing_grammar::ast::{self, ConditionValue, ProductKind, ReferenceValue, Unit};
+use koujing_grammar::tree::Quantity;
 
+use super::{interval, sorted};
 use crate::checks::grading::leaf_weights;
+use crate::mixref;
 use crate::resolve::Index;
 
-fn dec(value: Decimal) -> Value {
-    Value::String(value.normalize().to_string())
-}
-
-fn strings(list: impl Iterator<Item = String>) -> Value {
-    let mut items: Vec<String> = list.collect();
-    items.sort();
-    items.dedup();
-    Value::Array(items.into_iter().map(Value::String).collect())
-}
-
-fn interval_into(table: &mut Table, i: &Interval, unit: Unit) {
-    if let Some(lo) = i.lo {
-        table.insert("min".into(), dec(lo));
+fn money(q: Quantity) -> Money<DecimalText> {
+    Money {
+        amount: DecimalText::new(q.value),
+        unit: q.unit.as_str().to_string(),
     }
-    table.insert("min_inclusive".into(), Value::Boolean(i.lo.is_some()));
-    if let Some(hi) = i.hi {
-        table.insert("max".into(), dec(hi.value));
-    }
-    table.insert(
-        "max_inclusive".into(),
-        Value::Boolean(i.hi.is_some_and(|h| h.inclusive)),
-    );
-    table.insert("unit".into(), Value::String(unit.as_str().to_string()));
 }
 
-fn period(range: Option<koujing_grammar::ast::DateRange>) -> Value {
-    let mut table = Table::new();
-    if let Some(range) = range {
-        table.insert("start".into(), Value::String(range.start.to_string()));
-        if let Some(end) = range.end {
-            table.insert("end".into(), Value::String(end.to_string()));
-        }
-    }
-    Value::Table(table)
+/// The leaves where a table applies, sorted: its `regions`, else its
+/// issuer's subtree, else every leaf.
+fn table_leaves(index: &Index<'_>, c: &ast::Commission, all: &[String]) -> Vec<String> {
+    let names: Vec<&str> = match (&c.regions, &c.issuer) {
+        (Some(regions), _) => regions.iter().map(|r| r.text.as_str()).collect(),
+        (None, Some(issuer)) => vec![issuer.text.as_str()],
+        (None, None) => return all.to_vec(),
+    };
+    sorted(
+        names
+            .into_iter()
+            .filter_map(|n| index.region(n))
+            .flat_map(|r| r.leaves.clone())
+            .filter_map(|leaf| index.leaves.get(leaf))
+            .filter_map(|r| index.regions.get(*r))
+            .map(|r| r.name.text.clone())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter(),
+    )
 }
 
-fn document(mut root: Table) -> String {
-    root.insert("format".into(), Value::Integer(1));
-    toml::to_string_pretty(&root).unwrap_or_default()
+/// The province: the one region without a parent (the default `issuer` of
+/// a commission table).
+fn province(index: &Index<'_>) -> Option<String> {
+    let mut roots = index.regions.iter().filter(|r| r.parent.is_none());
+    match (roots.next(), roots.next()) {
+        (Some(root), None) => Some(root.name.text.clone()),
+        _ => None,
+    }
+}
+
+/// Every leaf region, sorted (the default `regions` of a commission table).
+fn all_leaves(index: &Index<'_>) -> Vec<String> {
+    sorted(
+        index
+            .leaves
+            .iter()
+            .filter_map(|r| index.regions.get(*r))
+            .map(|r| r.name.text.clone()),
+    )
 }
 
 /// `commission.toml`; `source_of(file, offset)` names a row's source
 /// location (`path:line`, the path relative to the workspace root).
-pub fn commission(index: &Index<'_>, source_of: &dyn Fn(usize, usize) -> String) -> String {
-    let mut tables: Vec<Value> = Vec::new();
+pub fn commission(index: &Index<'_>, source_of: &dyn Fn(usize, usize) -> String) -> CommissionFile {
     let mut defs: Vec<_> = index.commissions.defs.iter().collect();
     defs.sort_by(|a, b| a.item.name.text.cmp(&b.item.name.text));
-    for def in defs {
-        let c = def.item;
-        let mut table = Table::new();
-        table.insert("name".into(), Value::String(c.name.text.clone()));
-        if let Some(title) = &c.title {
-            table.insert("title".into(), Value::String(title.value.clone()));
-        }
-        if let Some(kind) = c.kind {
-            table.insert("kind".into(), Value::String(kind.node.as_str().to_string()));
-        }
-        table.insert("period".into(), period(c.period));
-        table.insert(
-            "channels".into(),
-            strings(c.channels.iter().map(|ch| ch.text.clone())),
-        );
-        let mut rows = Vec::new();
-        for row in &c.rows {
-            let Some(output) = row.output else { continue };
-            let mut conditions = Vec::new();
-            let mut conds: Vec<_> = row.conditions.iter().collect();
-            conds.sort_by(|a, b| a.key.text.cmp(&b.key.text));
-            for cond in conds {
-                let mut t = Table::new();
-                t.insert("key".into(), Value::String(cond.key.text.clone()));
-                match &cond.value {
-                    ConditionValue::Names(names) => {
-                        t.insert(
-                            "values".into(),
-                            strings(names.iter().map(|n| n.text.clone())),
-                        );
-                    }
-                    ConditionValue::Interval(i) => {
-                        let unit = if cond.key.text == "tenure" && i.unit == Unit::Plain {
-                            Unit::Month
-                        } else {
-                            i.unit
-                        };
-                        interval_into(&mut t, i, unit);
-                    }
-                }
-                conditions.push(Value::Table(t));
+    let (issuer, leaves) = (province(index), all_leaves(index));
+    let commission = defs
+        .into_iter()
+        .map(|def| {
+            let c = def.item;
+            let rows = c
+                .rows
+                .iter()
+                .filter_map(|row| {
+                    let output = row.output?;
+                    let mut conds: Vec<_> = row.conditions.iter().collect();
+                    conds.sort_by(|a, b| a.key.text.cmp(&b.key.text));
+                    let conditions = conds
+                        .into_iter()
+                        .map(|cond| Condition {
+                            key: cond.key.text.clone(),
+                            test: match &cond.value {
+                                ConditionValue::Names(names) => ConditionTest::Values {
+                                    values: sorted(names.iter().map(|n| n.text.clone())),
+                                },
+                                ConditionValue::Interval(i) => {
+                                    // Tenure is in months even when written bare.
+                                    let unit = if cond.key.text == "tenure" && i.unit == Unit::Plain
+                                    {
+                                        Unit::Month
+                                    } else {
+                                        i.unit
+                                    };
+                                    ConditionTest::Interval(interval(i, unit))
+                                }
+                            },
+                        })
+                        .collect();
+                    Some(Row {
+                        conditions,
+                        output: Money {
+                            amount: DecimalText::new(output.node.value),
+                            unit: output.node.unit.as_str().to_string(),
+                        },
+                        source: source_of(def.file, row.span.start),
+                    })
+                })
+                .collect();
+            let kind = c.kind.map(|k| k.node.as_str().to_string());
+            CommissionTable {
+                name: c.name.text.clone(),
+                title: c.title.as_ref().map(|t| t.value.clone()),
+                period: c.period.map(|p| DateSpan {
+                    start: p.start,
+                    end: p.end,
+                }),
+                channels: sorted(c.channels.iter().map(|ch| ch.text.clone())),
+                rows,
+                // v2: the province issues a table unless it names its
+                // issuer; it applies in its issuer's subtree unless it
+                // names its regions (written as leaves).
+                issuer: c
+                    .issuer
+                    .as_ref()
+                    .map(|i| i.text.clone())
+                    .or_else(|| issuer.clone()),
+                regions: table_leaves(index, c, &leaves),
+                overrides: c.overrides.as_ref().map(|o| o.text.clone()),
+                additive: c.is_additive(),
+                per: Some(match c.per() {
+                    ast::Per::Once => Per::Once,
+                    ast::Per::Month => Per::Month,
+                }),
+                kind,
             }
-            let mut out = Table::new();
-            out.insert("amount".into(), dec(output.node.value));
-            out.insert(
-                "unit".into(),
-                Value::String(output.node.unit.as_str().to_string()),
-            );
-            let mut r = Table::new();
-            r.insert("conditions".into(), Value::Array(conditions));
-            r.insert("output".into(), Value::Table(out));
-            r.insert(
-                "source".into(),
-                Value::String(source_of(def.file, row.span.start)),
-            );
-            rows.push(Value::Table(r));
-        }
-        table.insert("rows".into(), Value::Array(rows));
-        tables.push(Value::Table(table));
-    }
-    let mut mixes: Vec<Value> = Vec::new();
+        })
+        .collect();
     let mut mix_defs: Vec<_> = index.mixes.defs.iter().collect();
     mix_defs.sort_by(|a, b| a.item.name.text.cmp(&b.item.name.text));
-    for def in mix_defs {
-        let mut shares = Table::new();
-        for share in &def.item.shares {
-            shares.insert(share.kind.node.as_str().to_string(), dec(share.share.node));
-        }
-        let mut table = Table::new();
-        table.insert("name".into(), Value::String(def.item.name.text.clone()));
-        table.insert("shares".into(), Value::Table(shares));
-        mixes.push(Value::Table(table));
+    let mix = mix_defs
+        .into_iter()
+        .map(|def| Mix {
+            name: def.item.name.text.clone(),
+            shares: def
+                .item
+                .shares
+                .iter()
+                .map(|s| {
+                    (
+                        s.kind.node.as_str().to_string(),
+                        DecimalText::new(s.share.node),
+                    )
+                })
+                .collect(),
+            tolerance: def.item.tolerance.map(|t| DecimalText::new(t.node)),
+            reference: def.item.reference.as_ref().map(|r| {
+                let computed = mixref::compute(index, def.item);
+                let by_kind = |f: &dyn Fn(&mixref::KindShare) -> DecimalText| {
+                    computed
+                        .iter()
+                        .flat_map(|c| &c.kinds)
+                        .map(|k| (k.kind.as_str().to_string(), f(k)))
+                        .collect()
+                };
+                MixReference {
+                    date: r.date.map(|d| d.node),
+                    channel: r.channel.as_ref().map(|c| c.text.clone()),
+                    product: r.product.as_ref().map(|p| p.text.clone()),
+                    grade: r.grade.as_ref().map(|g| g.text.clone()),
+                    months: r.months.map(|m| m.node),
+                    monthly_revenue: r.monthly_revenue.map(|m| money(m.node)),
+                    values: r
+                        .dimensions
+                        .iter()
+                        .map(|s| {
+                            let value = match &s.value {
+                                ReferenceValue::Name(n) => n.text.clone(),
+                                ReferenceValue::Quantity(q) => q.node.value.normalize().to_string(),
+                            };
+                            (s.key.text.clone(), value)
+                        })
+                        .collect(),
+                    shares: by_kind(&|k| DecimalText::new(k.share.round_dp(2).normalize())),
+                    totals: by_kind(&|k| DecimalText::new(k.total.round_dp(2).normalize())),
+                    parts: computed
+                        .iter()
+                        .flat_map(|c| &c.kinds)
+                        .map(|k| {
+                            let parts = k
+                                .parts
+                                .iter()
+                                .map(|p| {
+                                    (
+                                        p.table.clone(),
+                                        DecimalText::new(p.amount.round_dp(2).normalize()),
+                                    )
+                                })
+                                .collect();
+                            (k.kind.as_str().to_string(), parts)
+                        })
+                        .collect(),
+                }
+            }),
+        })
+        .collect();
+    let mut sim_cards: Vec<SimCard> = index
+        .products
+        .defs
+        .iter()
+        .map(|d| d.item)
+        .filter(|p| p.kind.is_some_and(|k| k.node == ProductKind::SimCard))
+        .map(|p| SimCard {
+            name: p.name.text.clone(),
+            face_value: p.face_value.map(|f| money(f.node)),
+            supply_price: p.supply_price.map(|s| money(s.node)),
+        })
+        .collect();
+    sim_cards.sort_by(|a, b| a.name.cmp(&b.name));
+    CommissionFile {
+        format: FORMAT,
+        commission,
+        mix,
+        sim_cards,
     }
-    let mut root = Table::new();
-    root.insert("commission".into(), Value::Array(tables));
-    root.insert("mix".into(), Value::Array(mixes));
-    document(root)
 }
 
-pub fn grading(index: &Index<'_>) -> String {
-    let mut models = Vec::new();
+/// `grading.toml`.
+pub fn grading(index: &Index<'_>) -> GradingFile {
     let mut defs: Vec<_> = index.gradings.defs.iter().collect();
     defs.sort_by(|a, b| a.item.name.text.cmp(&b.item.name.text));
-    for def in defs {
-        let g = def.item;
-        let mut table = Table::new();
-        table.insert("name".into(), Value::String(g.name.text.clone()));
-        if let Some(title) = &g.title {
-            table.insert("title".into(), Value::String(title.value.clone()));
-        }
-        let factors: Vec<Value> = leaf_weights(g)
-            .into_iter()
-            .map(|leaf| {
-                let mut t = Table::new();
-                t.insert(
-                    "path".into(),
-                    Value::Array(leaf.path.into_iter().map(Value::String).collect()),
-                );
-                t.insert("weight".into(), dec(leaf.weight));
-                if let Some(source) = leaf.source {
-                    t.insert("source".into(), Value::String(source));
-                }
-                Value::Table(t)
-            })
-            .collect();
-        table.insert("factors".into(), Value::Array(factors));
-        // Rank order: the highest band first.
-        let mut bands: Vec<_> = g.grades.iter().collect();
-        bands.sort_by(|a, b| {
-            b.band
-                .lo
-                .cmp(&a.band.lo)
-                .then(a.name.text.cmp(&b.name.text))
-        });
-        let grades: Vec<Value> = bands
-            .into_iter()
-            .enumerate()
-            .map(|(rank, band)| {
-                let mut t = Table::new();
-                t.insert("name".into(), Value::String(band.name.text.clone()));
-                t.insert(
-                    "rank".into(),
-                    Value::Integer(i64::try_from(rank + 1).unwrap_or(i64::MAX)),
-                );
-                interval_into(&mut t, &band.band, band.band.unit);
-                Value::Table(t)
-            })
-            .collect();
-        table.insert("grades".into(), Value::Array(grades));
-        models.push(Value::Table(table));
+    let grading = defs
+        .into_iter()
+        .map(|def| {
+            let g = def.item;
+            let factors = leaf_weights(g)
+                .into_iter()
+                .map(|leaf| Factor {
+                    path: leaf.path,
+                    weight: DecimalText::new(leaf.weight),
+                    source: leaf.source,
+                    direction: leaf.direction.map(|d| match d {
+                        ast::Direction::HigherBetter => Direction::HigherBetter,
+                        ast::Direction::LowerBetter => Direction::LowerBetter,
+                    }),
+                })
+                .collect();
+            // Rank order: the highest band first.
+            let mut bands: Vec<_> = g.grades.iter().collect();
+            bands.sort_by(|a, b| {
+                b.band
+                    .lo
+                    .cmp(&a.band.lo)
+                    .then(a.name.text.cmp(&b.name.text))
+            });
+            let grades = bands
+                .into_iter()
+                .zip(1u32..)
+                .map(|(band, rank)| Grade {
+                    name: band.name.text.clone(),
+                    rank,
+                    band: interval(&band.band, band.band.unit),
+                })
+                .collect();
+            GradingModel {
+                name: g.name.text.clone(),
+                title: g.title.as_ref().map(|t| t.value.clone()),
+                factors,
+                grades,
+            }
+        })
+        .collect();
+    GradingFile {
+        format: FORMAT,
+        grading,
     }
-    let mut root = Table::new();
-    root.insert("grading".into(), Value::Array(models));
-    document(root)
 }

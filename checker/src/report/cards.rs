@@ -76,10 +76,9 @@ fn row(out: &mut String, cx: &Ctx<'_, '_>, fact: &CampaignFact<'_>, i: usize) {
                 .join("、")
         },
     );
-    let price = crate::checks::wording::final_price(cx.index, c)
-        .map_or_else(String::new, |(value, unit)| {
-            format!(" → {}", koujing_grammar::ast::Quantity { value, unit })
-        });
+    let price = final_price(cx.index, c).map_or_else(String::new, |(value, unit)| {
+        format!(" → {}", koujing_grammar::ast::Quantity { value, unit })
+    });
     let wording: Vec<String> = c.wording.iter().map(|w| esc(&w.text.value)).collect();
     let name = esc(fact.name());
     let _ = writeln!(
@@ -238,7 +237,7 @@ fn card(
     if let Some(b) = &c.benefit {
         field(cx.t("优惠", "Benefit"), esc(&benefit(cx, &b.node)));
     }
-    if let Some((value, unit)) = crate::checks::wording::final_price(cx.index, c) {
+    if let Some((value, unit)) = final_price(cx.index, c) {
         field(
             cx.t("到手价", "Final price"),
             format!(
@@ -539,4 +538,25 @@ fn highlighted(
     }
     out.push_str(&piece(pos, value.len()));
     out
+}
+
+/// The price the customer pays, when the fields say: the special price, or
+/// the product's list price less the discount (checked arithmetic, `None`
+/// past the decimal range, as the bundle computes it).
+fn final_price(
+    index: &crate::resolve::Index<'_>,
+    campaign: &koujing_grammar::ast::Campaign,
+) -> Option<(rust_decimal::Decimal, koujing_grammar::ast::Unit)> {
+    match &campaign.benefit.as_ref()?.node {
+        Benefit::Price(q) => Some((q.value, q.unit)),
+        Benefit::Discount(p) => {
+            let product = index.products.get(&campaign.offer.as_ref()?.text)?;
+            let price = product.item.price?.node;
+            Some((
+                koujing_bundle::domain::discounted(price.value, *p)?,
+                price.unit,
+            ))
+        }
+        _ => None,
+    }
 }

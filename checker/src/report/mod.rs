@@ -219,7 +219,7 @@ pub fn render(workspace: &Workspace, report: &Report, options: &Options) -> Stri
             .submission
             .iter()
             .flat_map(|s| s.differences.iter())
-            .filter(|d| d.kind == "campaign")
+            .filter(|d| d.kind == crate::compile::diff::Kind::Campaign)
             .filter_map(|d| fact_of.get(d.name.as_str()).copied())
             .collect(),
         fact_of,

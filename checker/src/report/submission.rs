@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 use super::{esc, findings, Ctx};
-use crate::compile::diff::{diff, Change, Difference};
+use crate::compile::diff::{diff, Change, Difference, FieldChange, Kind};
 use crate::compile::{build, BuildOptions};
 use crate::diagnostic::FileId;
 use crate::workspace::Workspace;
@@ -65,17 +65,22 @@ impl Submission {
     }
 }
 
-fn kind_label(cx: &Ctx<'_, '_>, kind: &str) -> &'static str {
-    match (kind, cx.zh()) {
-        ("campaign", true) => "活动",
-        ("campaign", false) => "Campaigns",
-        ("commission_row", true) => "酬金规则行",
-        ("commission_row", false) => "Commission rows",
-        ("grading_weight", true) => "评分权重",
-        ("grading_weight", false) => "Grading weights",
-        (_, true) => "FAQ",
-        (_, false) => "FAQ entries",
+fn kind_label(cx: &Ctx<'_, '_>, kind: Kind) -> &'static str {
+    match kind {
+        Kind::Campaign => cx.t("活动", "Campaigns"),
+        Kind::CommissionRow => cx.t("酬金规则行", "Commission rows"),
+        Kind::GradingWeight => cx.t("评分权重", "Grading weights"),
+        Kind::Faq => cx.t("FAQ", "FAQ entries"),
     }
+}
+
+/// A serialised enum's name as the bundle diff writes it (`commission_row`,
+/// `added`), for `data-` attributes.
+fn serial<T: serde::Serialize>(value: T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
 pub(super) fn section(out: &mut String, cx: &Ctx<'_, '_>, submission: &Submission) {
@@ -106,7 +111,7 @@ pub(super) fn section(out: &mut String, cx: &Ctx<'_, '_>, submission: &Submissio
             cx.t("没有改动", "no changes")
         );
     }
-    let mut by_kind: BTreeMap<&str, Vec<&Difference>> = BTreeMap::new();
+    let mut by_kind: BTreeMap<Kind, Vec<&Difference>> = BTreeMap::new();
     for d in &submission.differences {
         by_kind.entry(d.kind).or_default().push(d);
     }
@@ -114,7 +119,7 @@ pub(super) fn section(out: &mut String, cx: &Ctx<'_, '_>, submission: &Submissio
         let _ = write!(
             out,
             "<h3>{} ({})</h3><ul class=\"changes\">",
-            kind_label(cx, kind),
+            kind_label(cx, *kind),
             list.len()
         );
         for d in list {
@@ -123,7 +128,7 @@ pub(super) fn section(out: &mut String, cx: &Ctx<'_, '_>, submission: &Submissio
                 Change::Removed => ("−", cx.t("删除", "removed")),
                 Change::Changed => ("~", cx.t("修改", "changed")),
             };
-            let name = if d.kind == "campaign" && cx.fact_of.contains_key(d.name.as_str()) {
+            let name = if d.kind == Kind::Campaign && cx.fact_of.contains_key(d.name.as_str()) {
                 format!("<a href=\"#{}\">{}</a>", cx.anchor(&d.name), esc(&d.name))
             } else {
                 esc(&d.name)
@@ -131,16 +136,13 @@ pub(super) fn section(out: &mut String, cx: &Ctx<'_, '_>, submission: &Submissio
             let _ = write!(
                 out,
                 "<li class=\"change {}\" data-kind=\"{}\" data-name=\"{}\"><span class=\"mark\">{mark} {word}</span> {name}",
-                serde_json::to_value(d.change)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default(),
-                d.kind,
+                serial(d.change),
+                serial(d.kind),
                 esc(&d.name),
             );
             if !d.fields.is_empty() {
                 out.push_str("<ul>");
-                for (field, old, new) in &d.fields {
+                for FieldChange { field, old, new } in &d.fields {
                     let _ = write!(
                         out,
                         "<li><b>{}</b>: <del>{}</del> → <ins>{}</ins></li>",
@@ -160,7 +162,7 @@ pub(super) fn section(out: &mut String, cx: &Ctx<'_, '_>, submission: &Submissio
     let changed: BTreeSet<&str> = submission
         .differences
         .iter()
-        .filter(|d| d.kind == "campaign" && d.change != Change::Removed)
+        .filter(|d| d.kind == Kind::Campaign && d.change != Change::Removed)
         .map(|d| d.name.as_str())
         .collect();
     let brought: Vec<usize> = cx

@@ -56,7 +56,13 @@ pub(super) fn commission(out: &mut String, cx: &Ctx<'_, '_>) {
             let output = row.output.map_or_else(String::new, |o| o.node.to_string());
             let width = row
                 .output
-                .map_or(Decimal::ZERO, |o| o.node.value * Decimal::from(200) / max)
+                .and_then(|o| {
+                    o.node
+                        .value
+                        .checked_div(max)
+                        .and_then(|r| r.checked_mul(Decimal::from(200)))
+                })
+                .unwrap_or(Decimal::ZERO)
                 .round();
             let _ = writeln!(
                 out,
@@ -109,7 +115,11 @@ fn tree(out: &mut String, cx: &Ctx<'_, '_>, factors: &[Factor], share: Decimal) 
     out.push_str("<ul class=\"tree\">");
     for f in factors {
         let own = f.weight.map_or(Decimal::ZERO, |w| w.node);
-        let effective = (share * own / Decimal::ONE_HUNDRED).normalize();
+        let effective = share
+            .checked_mul(own)
+            .and_then(|p| p.checked_div(Decimal::ONE_HUNDRED))
+            .unwrap_or(Decimal::ZERO)
+            .normalize();
         let _ = write!(
             out,
             "<li data-factor=\"{}\" data-effective=\"{effective}\"><span class=\"factor\">{}</span> <span class=\"weight\">{}% → <b>{effective}%</b></span>{}<div class=\"tier\" style=\"width:{}px\"></div>",
@@ -119,7 +129,10 @@ fn tree(out: &mut String, cx: &Ctx<'_, '_>, factors: &[Factor], share: Decimal) 
             f.source
                 .as_ref()
                 .map_or_else(String::new, |s| format!(" <small>{} {}</small>", cx.t("来源", "source"), esc(&s.value))),
-            (effective * Decimal::from(4)).round(),
+            effective
+                .checked_mul(Decimal::from(4))
+                .unwrap_or(Decimal::ZERO)
+                .round(),
         );
         if !f.children.is_empty() {
             tree(out, cx, &f.children, effective);

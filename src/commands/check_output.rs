@@ -1,0 +1,137 @@
+//! The output of `koujing check` in each format, with baseline states when
+//! a baseline is in use: JSON gets a `baseline` field per finding and a
+//! summary, SARIF a `baselineState` per result (and the `absent` ones), and
+//! the text formats show only the new findings plus a count of the others.
+
+use koujing_checker::{render, Lang, Report, Severity};
+use serde_json::{json, Value};
+
+use super::Format;
+use crate::baseline::{Key, State};
+use crate::load::Loaded;
+
+/// Each finding's state and the baseline findings no longer present.
+type Compared = (Vec<State>, Vec<Key>);
+
+/// Render `report` in `format`.
+pub fn render(
+    loaded: &Loaded,
+    mut report: Report,
+    compared: Option<&Compared>,
+    format: Format,
+    lang: Lang,
+    threshold: Severity,
+    color: bool,
+) -> Result<String, String> {
+    let workspace = &loaded.workspace;
+    let pretty = |v: &Value| serde_json::to_string_pretty(v).map_err(|e| e.to_string());
+    match format {
+        Format::Json => {
+            let mut value = render::json(workspace, &report, lang);
+            if let Some((states, absent)) = compared {
+                mark(&mut value, "diagnostics", "baseline", states);
+                if let Some(object) = value.as_object_mut() {
+                    object.insert("baseline".into(), summary(states, absent));
+                }
+            }
+            Ok(pretty(&value)? + "\n")
+        }
+        Format::Sarif => {
+            let mut value = koujing_checker::ci::sarif(workspace, &report, lang);
+            if let Some((states, absent)) = compared {
+                if let Some(run) = value.pointer_mut("/runs/0") {
+                    mark(run, "results", "baselineState", states);
+                    if let Some(results) = run.get_mut("results").and_then(Value::as_array_mut) {
+                        results.extend(absent.iter().map(|k| absent_result(loaded, k, lang)));
+                    }
+                }
+            }
+            Ok(pretty(&value)? + "\n")
+        }
+        Format::Github | Format::Junit | Format::Human => {
+            let mut note = String::new();
+            if let Some((states, absent)) = compared {
+                let mut state = states.iter();
+                report
+                    .diagnostics
+                    .retain(|_| state.next() == Some(&State::New));
+                let unchanged = states.iter().filter(|s| **s == State::Unchanged).count();
+                note = if lang.is_zh() {
+                    format!(
+                        "基线中已有 {unchanged} 个问题(未显示),{} 个已修复\n",
+                        absent.len()
+                    )
+                } else {
+                    format!(
+                        "{unchanged} existing {} from the baseline not shown, {} fixed\n",
+                        plural(unchanged, "finding", "findings"),
+                        absent.len()
+                    )
+                };
+            }
+            let text = match format {
+                Format::Github => koujing_checker::ci::github(workspace, &report, lang),
+                Format::Junit => koujing_checker::ci::junit(workspace, &report, lang, threshold),
+                _ => render::human(workspace, &report, lang, color),
+            };
+            if format == Format::Human {
+                Ok(text + &note)
+            } else {
+                eprint!("{note}");
+                Ok(text)
+            }
+        }
+    }
+}
+
+/// `one` or `many` after a count.
+pub fn plural<'a>(count: usize, one: &'a str, many: &'a str) -> &'a str {
+    if count == 1 {
+        one
+    } else {
+        many
+    }
+}
+
+/// Set `field` on each element of the array `key` of `value` to its state.
+fn mark(value: &mut Value, key: &str, field: &str, states: &[State]) {
+    if let Some(list) = value.get_mut(key).and_then(Value::as_array_mut) {
+        for (item, state) in list.iter_mut().zip(states) {
+            if let Some(object) = item.as_object_mut() {
+                object.insert(field.into(), json!(state.as_str()));
+            }
+        }
+    }
+}
+
+fn summary(states: &[State], absent: &[Key]) -> Value {
+    let count = |s: State| states.iter().filter(|x| **x == s).count();
+    json!({
+        "new": count(State::New),
+        "unchanged": count(State::Unchanged),
+        "absent": absent,
+    })
+}
+
+/// A SARIF result for a baseline finding that is gone.
+fn absent_result(loaded: &Loaded, key: &Key, lang: Lang) -> Value {
+    // The file as the other results name it, when it is still there.
+    let uri = loaded
+        .relative
+        .iter()
+        .zip(&loaded.workspace.files)
+        .find(|(relative, _)| **relative == key.file)
+        .map_or(key.file.as_str(), |(_, file)| file.path.as_str());
+    let text = if lang.is_zh() {
+        format!("{} 在 {} 中已不再出现", key.code, key.item)
+    } else {
+        format!("{} in {} is gone", key.code, key.item)
+    };
+    json!({
+        "ruleId": key.code,
+        "level": "none",
+        "message": { "text": text },
+        "locations": [{ "physicalLocation": { "artifactLocation": { "uri": uri } } }],
+        "baselineState": "absent",
+    })
+}
