@@ -17,7 +17,6 @@
 //! here only sends its chunks to pest (slower, same result).
 
 use rust_decimal::Decimal;
-use std::str::FromStr;
 
 use crate::span::Span;
 use crate::tree::*;
@@ -325,11 +324,11 @@ impl Reader<'_> {
         }
         let text = self.text.get(start..self.pos).ok_or(GiveUp)?;
         let value = if underscore {
-            Decimal::from_str(&text.replace('_', ""))
+            Decimal::from_str_exact(&text.replace('_', ""))
         } else {
-            Decimal::from_str(text)
+            Decimal::from_str_exact(text)
         };
-        // Out of range: pest's walker reports it.
+        // Out of range or not exact: pest's walker reports it (KJ1008).
         value.map(Some).map_err(|_| GiveUp)
     }
 

@@ -117,9 +117,13 @@ impl Server {
 
     /// Is `path` a `.kj` file under one of the workspace roots?
     fn in_workspace(&self, path: &Path) -> bool {
+        // A deleted file counts by its folder.
+        let real = std::fs::canonicalize(path).ok().or_else(|| {
+            let folder = std::fs::canonicalize(path.parent()?).ok()?;
+            Some(folder.join(path.file_name()?))
+        });
         path.extension().is_some_and(|e| e == "kj")
-            && std::fs::canonicalize(path)
-                .is_ok_and(|real| self.ws_roots.iter().any(|root| real.starts_with(root)))
+            && real.is_some_and(|real| self.ws_roots.iter().any(|root| real.starts_with(root)))
     }
 
     /// Read a file of the workspace from disk by the walker's rules: inside
