@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # All tests, on a fresh machine: installs what the tests need and the machine
-# lacks (Chromium and CJK fonts for the browser test of the HTML report),
+# lacks (Chromium, CJK fonts and pdftotext for the browser test of the HTML report),
 # then runs the whole workspace's tests with that test required, not skipped.
 # (The SARIF schema is vendored in tests/fixtures/; nothing is fetched.)
 set -euo pipefail
@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 need=()
 command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || need+=(chromium)
 fc-list 2>/dev/null | grep -qi "cjk" || need+=(fonts-noto-cjk)
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 if [ ${#need[@]} -gt 0 ]; then
   echo "== installing: ${need[*]}"
   SUDO=""

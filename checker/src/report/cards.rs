@@ -1,0 +1,562 @@
+//! One card per campaign: its fields in reviewer words, its customer text
+//! and FAQ with the exact spans findings point at highlighted (the finding
+//! and its fix show on hover and keyboard focus), jargon underlined with its
+//! plain explanation, and its supports' effective ready dates against the
+//! start date.
+
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
+
+use koujing_grammar::ast::{AudienceValue, Benefit, Stacking, StrLit};
+
+use super::{esc, Ctx};
+use crate::lexicon::Matcher;
+use crate::model::{show_end, CampaignFact};
+
+/// The cards section.
+pub(super) fn section(out: &mut String, cx: &Ctx<'_, '_>) {
+    let _ = writeln!(
+        out,
+        "<section id=\"cards\"><h2>{}</h2>",
+        cx.t("活动卡片", "Campaign cards")
+    );
+    let matcher = Matcher::new(cx.index);
+    let mut order: Vec<(&CampaignFact<'_>, usize)> =
+        cx.facts.iter().enumerate().map(|(i, f)| (f, i)).collect();
+    order.sort_by_key(|(f, _)| (f.file, f.campaign.span.start));
+    let dense = cx.facts.len() > DENSE;
+    let mut compact: Vec<(&CampaignFact<'_>, usize)> = Vec::new();
+    for (fact, i) in order {
+        let clean = cx.by_fact.get(i).is_none_or(Vec::is_empty) && !cx.featured.contains(&i);
+        if dense && clean {
+            compact.push((fact, i));
+        } else {
+            card(out, cx, &matcher, fact, i);
+        }
+    }
+    if !compact.is_empty() {
+        let _ = writeln!(
+            out,
+            "<h3>{} ({})</h3><p class=\"legend\">{}</p><table class=\"compact\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+            cx.t("没有发现的活动", "Campaigns without findings"),
+            compact.len(),
+            cx.t(
+                "活动超过 2000 个时,没有发现且不属于本次提交的活动以一行列出。",
+                "Above 2,000 campaigns, those without findings and outside the submission take one row each.",
+            ),
+            cx.t("活动", "campaign"),
+            cx.t("地区", "where"),
+            cx.t("时间", "when"),
+            cx.t("产品 → 到手价", "offer → final price"),
+            cx.t("渠道", "channels"),
+            cx.t("文案", "wording"),
+        );
+        for (fact, i) in compact {
+            row(out, cx, fact, i);
+        }
+        out.push_str("</tbody></table>\n");
+    }
+    out.push_str("</section>\n");
+}
+
+/// Above this many campaigns, clean ones take one table row each (the
+/// report stays under 10 MB at 10,000 campaigns).
+const DENSE: usize = 2000;
+
+/// A clean campaign as one row: enough to find it and read its offer.
+fn row(out: &mut String, cx: &Ctx<'_, '_>, fact: &CampaignFact<'_>, i: usize) {
+    let c = fact.campaign;
+    let regions = c.regions.as_ref().map_or_else(
+        || c.issuer.as_ref().map_or_else(String::new, |r| esc(&r.text)),
+        |list| {
+            list.iter()
+                .map(|r| esc(&r.text))
+                .collect::<Vec<_>>()
+                .join("、")
+        },
+    );
+    let price = final_price(cx.index, c).map_or_else(String::new, |(value, unit)| {
+        format!(" → {}", koujing_grammar::ast::Quantity { value, unit })
+    });
+    let wording: Vec<String> = c.wording.iter().map(|w| esc(&w.text.value)).collect();
+    let name = esc(fact.name());
+    let _ = writeln!(
+        out,
+        "<tr id=\"c{i}\" data-campaign=\"{name}\"><th scope=\"row\">{name}</th><td>{regions}</td><td>{} ~ {}</td><td>{}{price}</td><td>{}</td><td>{}</td></tr>",
+        fact.start,
+        show_end(fact.end),
+        esc(fact.offer),
+        fact.channels.iter().map(|c| esc(c)).collect::<Vec<_>>().join("、"),
+        wording.join(" / "),
+    );
+}
+
+/// The customer pays, in words.
+fn benefit(cx: &Ctx<'_, '_>, benefit: &Benefit) -> String {
+    match (benefit, cx.zh()) {
+        (Benefit::Discount(p), true) => format!(
+            "优惠 {}%(客户付原价的 {}%)",
+            p.normalize(),
+            (rust_decimal::Decimal::ONE_HUNDRED - p).normalize()
+        ),
+        (Benefit::Discount(p), false) => format!(
+            "{}% off (the customer pays {}% of the price)",
+            p.normalize(),
+            (rust_decimal::Decimal::ONE_HUNDRED - p).normalize()
+        ),
+        (Benefit::Price(q), true) => format!("特价 {q}"),
+        (Benefit::Price(q), false) => format!("special price {q}"),
+        (Benefit::Gift(g), true) => format!("赠送:{g}"),
+        (Benefit::Gift(g), false) => format!("gift: {g}"),
+        (Benefit::Bonus(q), true) => format!("加送 {q}"),
+        (Benefit::Bonus(q), false) => format!("bonus {q}"),
+        (Benefit::Points(x), true) => format!("积分 ×{}", x.normalize()),
+        (Benefit::Points(x), false) => format!("points ×{}", x.normalize()),
+    }
+}
+
+fn link(name: &str, cx: &Ctx<'_, '_>) -> String {
+    if cx.fact_of.contains_key(name) {
+        format!("<a href=\"#{}\">{}</a>", cx.anchor(name), esc(name))
+    } else {
+        esc(name)
+    }
+}
+
+fn card(
+    out: &mut String,
+    cx: &Ctx<'_, '_>,
+    matcher: &Matcher<'_>,
+    fact: &CampaignFact<'_>,
+    i: usize,
+) {
+    let c = fact.campaign;
+    let own = cx.by_fact.get(i).map_or(&[][..], Vec::as_slice);
+    let mut badge = String::new();
+    for sev in [
+        crate::Severity::Error,
+        crate::Severity::Warning,
+        crate::Severity::Info,
+    ] {
+        let n = own
+            .iter()
+            .filter_map(|&d| cx.diagnostic(d))
+            .filter(|d| d.severity == sev)
+            .count();
+        if n > 0 {
+            let _ = write!(
+                badge,
+                " <span class=\"badge sev-{}\">{} {n}</span>",
+                sev.as_str(),
+                cx.severity(sev)
+            );
+        }
+    }
+    let source = cx.ws.file(fact.file).map_or("", |f| &f.text);
+    let mut terms: BTreeSet<usize> = BTreeSet::new();
+    let mut text =
+        |lit: &StrLit| -> String { highlighted(cx, matcher, source, lit, own, &mut terms) };
+    let title = c.title.as_ref().map_or_else(String::new, |t| {
+        format!(
+            " · <span class=\"copy\" data-field=\"title\">{}</span>",
+            text(t)
+        )
+    });
+    let _ = write!(
+        out,
+        "<article class=\"card\" id=\"{}\" data-campaign=\"{}\"><h3>{}{title} <small>{}</small>{badge}</h3>\n<dl class=\"fields\">",
+        cx.anchor(fact.name()),
+        esc(fact.name()),
+        esc(fact.name()),
+        esc(cx.path(fact.file)),
+    );
+    let mut field = |label: &str, value: String| {
+        let _ = write!(out, "<dt>{label}</dt><dd>{value}</dd>");
+    };
+    let issuer = c.issuer.as_ref().map_or("", |i| i.text.as_str());
+    let regions = match &c.regions {
+        Some(list) => list
+            .iter()
+            .map(|r| esc(&r.text))
+            .collect::<Vec<_>>()
+            .join("、"),
+        None => format!("{}{}", esc(issuer), cx.t("全部", " (all of it)")),
+    };
+    field(
+        cx.t("地区", "Where"),
+        format!(
+            "{regions} <span class=\"muted\">({} {})</span>",
+            cx.t("发起:", "issued by"),
+            esc(issuer)
+        ),
+    );
+    field(
+        cx.t("时间", "When"),
+        format!("{} ~ {}", fact.start, show_end(fact.end)),
+    );
+    let who: Vec<String> = c
+        .audience
+        .iter()
+        .map(|a| match &a.value {
+            AudienceValue::Values(v) => format!(
+                "{}: {}",
+                esc(&a.dimension.text),
+                v.iter()
+                    .map(|x| esc(&x.text))
+                    .collect::<Vec<_>>()
+                    .join("、")
+            ),
+            AudienceValue::Range(r) => format!("{}: {}", esc(&a.dimension.text), r.node.math()),
+        })
+        .collect();
+    field(
+        cx.t("对象", "Who"),
+        if who.is_empty() {
+            cx.t("所有客户", "every customer").to_string()
+        } else {
+            who.join("; ")
+        },
+    );
+    let product = cx.index.products.get(fact.offer);
+    let offer = product.map_or_else(
+        || esc(fact.offer),
+        |p| {
+            let title = p
+                .item
+                .title
+                .as_ref()
+                .map_or_else(String::new, |t| format!(" {}", esc(&t.value)));
+            let price = p.item.price.map_or_else(String::new, |q| {
+                format!(" · {} {}", cx.t("原价", "list price"), q.node)
+            });
+            format!("{}{title}{price}", esc(fact.offer))
+        },
+    );
+    field(cx.t("产品", "Offer"), offer);
+    if let Some(b) = &c.benefit {
+        field(cx.t("优惠", "Benefit"), esc(&benefit(cx, &b.node)));
+    }
+    if let Some((value, unit)) = final_price(cx.index, c) {
+        field(
+            cx.t("到手价", "Final price"),
+            format!(
+                "<b class=\"price\">{}</b>",
+                koujing_grammar::ast::Quantity { value, unit }
+            ),
+        );
+    }
+    field(
+        cx.t("渠道", "Channels"),
+        fact.channels
+            .iter()
+            .map(|c| esc(c))
+            .collect::<Vec<_>>()
+            .join("、"),
+    );
+    field(
+        cx.t("叠加", "Stacking"),
+        match &c.stacking.node {
+            Stacking::Exclusive => cx
+                .t("互斥(不与其他优惠叠加)", "exclusive (stacks with nothing)")
+                .to_string(),
+            Stacking::Stackable => cx.t("可与任何优惠叠加", "stacks with anything").to_string(),
+            Stacking::With(list) => format!(
+                "{} {}",
+                cx.t("仅可叠加:", "stacks only with"),
+                list.iter()
+                    .map(|n| link(&n.text, cx))
+                    .collect::<Vec<_>>()
+                    .join("、")
+            ),
+        },
+    );
+    if let Some(e) = &c.extends {
+        field(cx.t("延续", "Extends"), link(&e.text, cx));
+    }
+    out.push_str("</dl>\n");
+
+    // Customer text and FAQ.
+    if !c.wording.is_empty() {
+        out.push_str("<div class=\"wording\">");
+        for w in &c.wording {
+            let body = text(&w.text);
+            let _ = write!(
+                out,
+                "<p data-field=\"{key}\"><i>{key}</i> <span class=\"copy\">{body}</span></p>",
+                key = esc(&w.key.text),
+            );
+        }
+        out.push_str("</div>\n");
+    }
+    if c.faq.is_empty() {
+        let _ = writeln!(
+            out,
+            "<p class=\"faq-none\">✖ {}</p>",
+            cx.t("没有 FAQ", "no FAQ")
+        );
+    } else {
+        out.push_str("<dl class=\"faq\">");
+        for e in &c.faq {
+            let q = text(&e.question);
+            let a = text(&e.answer);
+            let _ = write!(out, "<dt>{} {q}</dt><dd>{a}</dd>", cx.t("问", "Q"));
+        }
+        out.push_str("</dl>\n");
+    }
+    if !terms.is_empty() {
+        let _ = write!(
+            out,
+            "<p class=\"terms\"><span class=\"key\">{}</span> ",
+            cx.t("术语", "Terms")
+        );
+        for &t in &terms {
+            if let Some(term) = matcher.terms.get(t) {
+                let _ = write!(
+                    out,
+                    "<span class=\"term\"><b>{}</b> — {}</span> ",
+                    esc(&term.name),
+                    esc(term.plain.as_deref().unwrap_or("—"))
+                );
+            }
+        }
+        out.push_str("</p>\n");
+    }
+    supports(out, cx, fact);
+    if !own.is_empty() {
+        out.push_str("<ul class=\"card-findings\">");
+        for &d in own {
+            let Some(diag) = cx.diagnostic(d) else {
+                continue;
+            };
+            let _ = write!(
+                out,
+                "<li class=\"sev-{}\"><a href=\"#f-{d}\">{} {}</a> {}</li>",
+                diag.severity.as_str(),
+                cx.severity(diag.severity),
+                diag.code,
+                esc(diag.message.get(cx.lang))
+            );
+        }
+        out.push_str("</ul>\n");
+    }
+    out.push_str("</article>\n");
+}
+
+/// The supports the campaign requires: effective ready date against the
+/// day they must be ready (`support_lead` before the start).
+fn supports(out: &mut String, cx: &Ctx<'_, '_>, fact: &CampaignFact<'_>) {
+    let c = fact.campaign;
+    if c.requires.is_empty() {
+        return;
+    }
+    let lead = cx.limits.region(fact.issuer).support_lead;
+    let deadline = lead.before(fact.start);
+    let _ = write!(
+        out,
+        "<p class=\"supports\"><i>{}</i> {} {}: ",
+        cx.t("支撑", "Supports"),
+        cx.t("须就绪于", "due"),
+        deadline.map_or_else(|| "—".to_string(), |d| d.to_string()),
+    );
+    for r in &c.requires {
+        let i = cx.index.supports.index_of(&r.text);
+        let ready = i.and_then(|i| cx.readiness.effective.get(i).copied().flatten());
+        let (class, status) = match (i, ready, deadline) {
+            (None, _, _) => ("unknown", format!("✖ {}", cx.t("未定义", "not defined"))),
+            (_, Some(ready), Some(deadline)) if ready > deadline => (
+                "late",
+                format!(
+                    "✖ {ready}, {} {} {}",
+                    cx.t("晚", "late by"),
+                    (ready - deadline).num_days(),
+                    cx.t("天", "days")
+                ),
+            ),
+            (_, Some(ready), Some(_)) => ("ok", format!("✔ {ready}")),
+            _ => ("unknown", "?".to_string()),
+        };
+        let _ = write!(
+            out,
+            "<span class=\"{class}\" data-support=\"{name}\">{name} {status}</span> ",
+            name = esc(&r.text),
+        );
+    }
+    out.push_str("</p>\n");
+}
+
+/// An interval of a string's value to wrap: findings (diagnostic indexes)
+/// or a jargon term.
+struct Interval {
+    start: usize,
+    end: usize,
+    findings: Vec<usize>,
+    term: Option<usize>,
+}
+
+/// The literal's value with findings marked and jargon underlined.
+fn highlighted(
+    cx: &Ctx<'_, '_>,
+    matcher: &Matcher<'_>,
+    source: &str,
+    lit: &StrLit,
+    own: &[usize],
+    terms: &mut BTreeSet<usize>,
+) -> String {
+    let value = lit.value.as_str();
+    let exact = source.get(lit.span.start + 1..lit.span.end.saturating_sub(1)) == Some(value);
+    let base = lit.span.start + 1;
+    let mut by_range: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
+    for &d in own {
+        let Some(diag) = cx.diagnostic(d) else {
+            continue;
+        };
+        if !(lit.span.contains(diag.span)) {
+            continue;
+        }
+        let (s, e) = if exact && diag.span.start >= base && diag.span.end <= base + value.len() {
+            (diag.span.start - base, diag.span.end - base)
+        } else {
+            (0, value.len())
+        };
+        let (s, e) = if s == e { (0, value.len()) } else { (s, e) };
+        by_range.entry((s, e)).or_default().push(d);
+    }
+    let mut intervals: Vec<Interval> = by_range
+        .into_iter()
+        .map(|((start, end), findings)| Interval {
+            start,
+            end,
+            findings,
+            term: None,
+        })
+        .collect();
+    for hit in matcher.find(value) {
+        terms.insert(hit.term);
+        intervals.push(Interval {
+            start: hit.start,
+            end: hit.end,
+            findings: Vec::new(),
+            term: Some(hit.term),
+        });
+    }
+    intervals.retain(|i| {
+        i.start < i.end && value.is_char_boundary(i.start) && value.is_char_boundary(i.end)
+    });
+    intervals.sort_by_key(|i| (i.start, Reverse(i.end), i.term.is_some()));
+
+    let mut out = String::with_capacity(value.len() * 2);
+    let mut pos = 0;
+    let mut stack: Vec<(usize, String)> = Vec::new();
+    let piece = |from: usize, to: usize| esc(value.get(from..to).unwrap_or_default());
+    for iv in &intervals {
+        while let Some((end, _)) = stack.last() {
+            if *end > iv.start {
+                break;
+            }
+            let end = *end;
+            out.push_str(&piece(pos, end));
+            pos = end;
+            if let Some((_, close)) = stack.pop() {
+                out.push_str(&close);
+            }
+        }
+        let end = stack.last().map_or(iv.end, |(e, _)| iv.end.min(*e));
+        if iv.start < pos || end <= iv.start {
+            continue;
+        }
+        out.push_str(&piece(pos, iv.start));
+        pos = iv.start;
+        if let Some(t) = iv.term {
+            let plain = matcher
+                .terms
+                .get(t)
+                .and_then(|t| t.plain.as_deref())
+                .unwrap_or("");
+            let _ = write!(
+                out,
+                "<abbr class=\"jargon\" tabindex=\"0\" title=\"{}\">",
+                esc(plain)
+            );
+            stack.push((end, "</abbr>".to_string()));
+        } else {
+            let diags: Vec<&crate::Diagnostic> = iv
+                .findings
+                .iter()
+                .filter_map(|&d| cx.diagnostic(d))
+                .collect();
+            let severity = diags
+                .iter()
+                .map(|d| d.severity)
+                .max()
+                .unwrap_or(crate::Severity::Info);
+            let codes: Vec<String> = diags.iter().map(|d| d.code.to_string()).collect();
+            let first = iv.findings.first().copied().unwrap_or(0);
+            let mut tip = String::new();
+            for d in &diags {
+                let _ = write!(
+                    tip,
+                    "<b>{} {}</b> {}",
+                    cx.severity(d.severity),
+                    d.code,
+                    esc(d.message.get(cx.lang))
+                );
+                let fix = d
+                    .fix
+                    .as_ref()
+                    .map(|f| {
+                        if cx.zh() {
+                            f.zh.as_str()
+                        } else {
+                            f.en.as_str()
+                        }
+                    })
+                    .or_else(|| d.help.as_ref().map(|h| h.get(cx.lang)));
+                if let Some(fix) = fix {
+                    let _ = write!(tip, "<br>{} {}", cx.t("修改:", "Fix:"), esc(fix));
+                }
+                tip.push_str("<br>");
+            }
+            let _ = write!(
+                out,
+                "<mark class=\"hl sev-{}\" tabindex=\"0\" data-code=\"{}\" aria-describedby=\"tip-{first}\">",
+                severity.as_str(),
+                codes.join(" "),
+            );
+            stack.push((
+                end,
+                format!(
+                    "</mark><span class=\"tip\" role=\"tooltip\" id=\"tip-{first}\">{tip}</span>"
+                ),
+            ));
+        }
+    }
+    while let Some((end, close)) = stack.pop() {
+        out.push_str(&piece(pos, end));
+        pos = end;
+        out.push_str(&close);
+    }
+    out.push_str(&piece(pos, value.len()));
+    out
+}
+
+/// The price the customer pays, when the fields say: the special price, or
+/// the product's list price less the discount (checked arithmetic, `None`
+/// past the decimal range, as the bundle computes it).
+fn final_price(
+    index: &crate::resolve::Index<'_>,
+    campaign: &koujing_grammar::ast::Campaign,
+) -> Option<(rust_decimal::Decimal, koujing_grammar::ast::Unit)> {
+    match &campaign.benefit.as_ref()?.node {
+        Benefit::Price(q) => Some((q.value, q.unit)),
+        Benefit::Discount(p) => {
+            let product = index.products.get(&campaign.offer.as_ref()?.text)?;
+            let price = product.item.price?.node;
+            Some((
+                koujing_bundle::domain::discounted(price.value, *p)?,
+                price.unit,
+            ))
+        }
+        _ => None,
+    }
+}

@@ -1,0 +1,236 @@
+//! Every finding, grouped by code and by campaign, filterable by severity
+//! and code (a few lines of inline script), each linked to its campaign's
+//! card; and the counts by city.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use super::{esc, Ctx};
+use crate::codes::{Code, Severity};
+use crate::model::CampaignFact;
+
+const SEVERITIES: [Severity; 3] = [Severity::Error, Severity::Warning, Severity::Info];
+
+/// The city (or the province) a campaign belongs to: its issuer, or the
+/// issuer's ancestor one level below the root.
+fn city<'w>(cx: &Ctx<'_, 'w>, fact: &CampaignFact<'w>) -> &'w str {
+    let mut at = fact.issuer;
+    while let Some(region) = cx.index.regions.get(at) {
+        match region.parent {
+            Some(parent) if region.depth > 1 => at = parent,
+            _ => return region.name.text.as_str(),
+        }
+    }
+    ""
+}
+
+/// One table row per finding.
+pub(super) fn row(out: &mut String, cx: &Ctx<'_, '_>, i: usize, with_id: bool) {
+    let Some(d) = cx.diagnostic(i) else { return };
+    let campaign = cx
+        .owner
+        .get(i)
+        .copied()
+        .flatten()
+        .and_then(|f| cx.facts.get(f))
+        .map(|f| format!("<a href=\"#{}\">{}</a>", cx.anchor(f.name()), esc(f.name())))
+        .unwrap_or_default();
+    let fix = d
+        .fix
+        .as_ref()
+        .map(|f| {
+            if cx.zh() {
+                f.zh.as_str()
+            } else {
+                f.en.as_str()
+            }
+        })
+        .or_else(|| d.help.as_ref().map(|h| h.get(cx.lang)))
+        .map_or_else(String::new, |f| {
+            format!(
+                "<div class=\"fix\">{} {}</div>",
+                cx.t("修改:", "Fix:"),
+                esc(f)
+            )
+        });
+    let _ = writeln!(
+        out,
+        "<tr class=\"finding {}\"{} data-code=\"{}\"><td class=\"sev\">{}</td><td>{}</td><td>{}</td><td>{campaign}</td><td>{}{fix}</td></tr>",
+        d.severity.as_str(),
+        if with_id { format!(" id=\"f-{i}\"") } else { String::new() },
+        d.code,
+        cx.severity(d.severity),
+        d.code,
+        esc(&cx.location(d.file, d.span)),
+        esc(d.message.get(cx.lang)),
+    );
+}
+
+/// The table head shared by the findings tables.
+pub(super) fn head(out: &mut String, cx: &Ctx<'_, '_>) {
+    let _ = writeln!(
+        out,
+        "<thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>",
+        cx.t("级别", "severity"),
+        cx.t("代码", "code"),
+        cx.t("位置", "location"),
+        cx.t("活动", "campaign"),
+        cx.t("说明", "message"),
+    );
+}
+
+pub(super) fn section(out: &mut String, cx: &Ctx<'_, '_>) {
+    let _ = writeln!(
+        out,
+        "<section id=\"findings\"><h2>{}</h2>",
+        cx.t("审查发现", "Findings")
+    );
+    let mut by_code: BTreeMap<Code, Vec<usize>> = BTreeMap::new();
+    for (i, d) in cx.report.diagnostics.iter().enumerate() {
+        by_code.entry(d.code).or_default().push(i);
+    }
+    // Counts by city.
+    let mut cities: BTreeMap<&str, [usize; 3]> = BTreeMap::new();
+    for (i, d) in cx.report.diagnostics.iter().enumerate() {
+        let name = cx
+            .owner
+            .get(i)
+            .copied()
+            .flatten()
+            .and_then(|f| cx.facts.get(f))
+            .map_or("—", |f| city(cx, f));
+        let counts = cities.entry(name).or_default();
+        if let Some(slot) = SEVERITIES
+            .iter()
+            .position(|s| *s == d.severity)
+            .and_then(|p| counts.get_mut(p))
+        {
+            *slot += 1;
+        }
+    }
+    let _ = write!(
+        out,
+        "<h3>{}</h3><table class=\"cities\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+        cx.t("按地市统计", "Counts by city"),
+        cx.t("地市", "city"),
+        cx.severity(Severity::Error),
+        cx.severity(Severity::Warning),
+        cx.severity(Severity::Info),
+    );
+    for (name, counts) in &cities {
+        let _ = write!(
+            out,
+            "<tr data-city=\"{}\"><th scope=\"row\">{}</th>",
+            esc(name),
+            esc(name)
+        );
+        for n in counts {
+            let _ = write!(out, "<td>{n}</td>");
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</tbody></table>\n");
+
+    // Filters.
+    let _ = write!(
+        out,
+        "<div class=\"filters\" role=\"group\" aria-label=\"{}\">",
+        cx.t("筛选", "filter")
+    );
+    for sev in SEVERITIES {
+        let _ = write!(
+            out,
+            "<button type=\"button\" data-severity=\"{}\" aria-pressed=\"true\">{} ({})</button> ",
+            sev.as_str(),
+            cx.severity(sev),
+            cx.report.count(sev)
+        );
+    }
+    let _ = write!(
+        out,
+        "<label>{} <select id=\"code-filter\"><option value=\"\">{}</option>",
+        cx.t("代码", "code"),
+        cx.t("全部", "all"),
+    );
+    for (code, list) in &by_code {
+        let _ = write!(
+            out,
+            "<option value=\"{code}\">{code} ({})</option>",
+            list.len()
+        );
+    }
+    let _ = writeln!(
+        out,
+        "</select></label> <span class=\"muted\">{} <span id=\"finding-count\">{}</span></span></div>",
+        cx.t("显示:", "shown:"),
+        cx.report.diagnostics.len()
+    );
+
+    // By code.
+    let _ = write!(
+        out,
+        "<h3>{}</h3><table class=\"findings\">",
+        cx.t("按代码", "By code")
+    );
+    head(out, cx);
+    for (code, list) in &by_code {
+        let info = code.info();
+        let _ = writeln!(
+            out,
+            "<tbody data-code=\"{code}\"><tr class=\"group\"><th colspan=\"5\" scope=\"rowgroup\">{code} {} ({})</th></tr>",
+            esc(if cx.zh() { info.summary_zh } else { info.summary_en }),
+            list.len()
+        );
+        for &i in list {
+            row(out, cx, i, true);
+        }
+        out.push_str("</tbody>\n");
+    }
+    out.push_str("</table>\n");
+
+    // By campaign: how many of each severity, linked to the card.
+    let mut campaigns: Vec<(&str, usize)> = cx
+        .by_fact
+        .iter()
+        .enumerate()
+        .filter(|(_, list)| !list.is_empty())
+        .filter_map(|(f, _)| cx.facts.get(f).map(|fact| (fact.name(), f)))
+        .collect();
+    campaigns.sort_unstable();
+    let _ = write!(
+        out,
+        "<h3>{}</h3><table class=\"by-campaign\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+        cx.t("按活动", "By campaign"),
+        cx.t("活动", "campaign"),
+        cx.severity(Severity::Error),
+        cx.severity(Severity::Warning),
+        cx.severity(Severity::Info),
+        cx.t("代码", "codes"),
+    );
+    for (name, f) in campaigns {
+        let list = cx.by_fact.get(f).map_or(&[][..], Vec::as_slice);
+        let diags: Vec<&crate::Diagnostic> =
+            list.iter().filter_map(|&d| cx.diagnostic(d)).collect();
+        let _ = write!(
+            out,
+            "<tr><th scope=\"row\"><a href=\"#{}\">{}</a></th>",
+            cx.anchor(name),
+            esc(name)
+        );
+        for sev in SEVERITIES {
+            let _ = write!(
+                out,
+                "<td>{}</td>",
+                diags.iter().filter(|d| d.severity == sev).count()
+            );
+        }
+        let codes: std::collections::BTreeSet<String> =
+            diags.iter().map(|d| d.code.to_string()).collect();
+        let _ = write!(
+            out,
+            "<td>{}</td></tr>",
+            codes.into_iter().collect::<Vec<_>>().join(" ")
+        );
+    }
+    out.push_str("</tbody></table></section>\n");
+}

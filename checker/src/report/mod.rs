@@ -1,0 +1,284 @@
+//! `koujing report`: one self-contained HTML file a province reviewer can
+//! approve a city submission from (no network: inline CSS, JS and SVG).
+//!
+//! Sections, in order: what the submission changes and the findings it
+//! brings ([`submission`]), the pictures — support readiness, the county ×
+//! week load map, the conflict matrix, commission tables and grading trees
+//! ([`pictures`], [`tables`]) — every finding grouped by code with filters
+//! and counts by city ([`findings`]), then one card per campaign with its
+//! customer text highlighted where findings point ([`cards`]).
+//!
+//! Everything is computed from the campaign model, not read back from the
+//! findings' messages, so a picture and a finding can be compared.
+
+mod cards;
+mod findings;
+mod pictures;
+mod submission;
+mod tables;
+
+use std::collections::HashMap;
+use std::fmt::Write;
+
+use koujing_grammar::Span;
+
+use crate::checks::support::{readiness, Readiness};
+use crate::codes::Severity;
+use crate::diagnostic::{Diagnostic, FileId, Lang};
+use crate::limits::LimitsTable;
+use crate::model::{campaign_facts, CampaignFact};
+use crate::resolve::{build_index, Index};
+use crate::workspace::Workspace;
+use crate::Report;
+
+pub use submission::Submission;
+
+/// How to render the report.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub lang: Lang,
+    /// Each file's path as shown, relative to its workspace root, in
+    /// `workspace.files` order. Missing entries fall back to the file's path.
+    pub paths: Vec<String>,
+    /// The submission under review, shown first.
+    pub submission: Option<Submission>,
+}
+
+/// The report in `lang`, with the workspace's own paths and no submission.
+pub fn html(workspace: &Workspace, report: &Report, lang: Lang) -> String {
+    render(
+        workspace,
+        report,
+        &Options {
+            lang,
+            paths: Vec::new(),
+            submission: None,
+        },
+    )
+}
+
+/// HTML-escape text for element content and attribute values.
+pub(crate) fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// What every section reads: the workspace, its index and campaign model,
+/// the findings and which campaign each one belongs to.
+pub(crate) struct Ctx<'a, 'w> {
+    pub ws: &'w Workspace,
+    pub report: &'a Report,
+    pub index: &'a Index<'w>,
+    pub facts: &'a [CampaignFact<'w>],
+    pub limits: LimitsTable,
+    pub lang: Lang,
+    pub paths: &'a [String],
+    /// Diagnostic index → the campaign (fact index) its primary span lies in.
+    pub owner: Vec<Option<usize>>,
+    /// Fact index → its diagnostics (primary span inside the campaign).
+    pub by_fact: Vec<Vec<usize>>,
+    /// Campaign name → fact index.
+    pub fact_of: HashMap<&'w str, usize>,
+    /// Which campaign a location lies in.
+    pub spans: CampaignSpans,
+    /// Campaigns the submission adds or changes (always shown in full).
+    pub featured: std::collections::BTreeSet<usize>,
+    /// Effective ready dates of the supports.
+    pub readiness: Readiness,
+}
+
+impl<'a, 'w> Ctx<'a, 'w> {
+    /// The element id of a campaign's card: `c` and its position in the
+    /// campaign model (stable: the model follows the sorted files).
+    pub fn anchor(&self, name: &str) -> String {
+        self.fact_of
+            .get(name)
+            .map_or_else(|| "missing".to_string(), |i| format!("c{i}"))
+    }
+
+    pub fn zh(&self) -> bool {
+        self.lang.is_zh()
+    }
+
+    /// The zh-CN or en text.
+    pub fn t<'s>(&self, zh: &'s str, en: &'s str) -> &'s str {
+        if self.zh() {
+            zh
+        } else {
+            en
+        }
+    }
+
+    /// A file's path as shown (relative).
+    pub fn path(&self, file: FileId) -> &str {
+        self.paths
+            .get(file)
+            .map(String::as_str)
+            .or_else(|| self.ws.file(file).map(|f| f.path.as_str()))
+            .unwrap_or_default()
+    }
+
+    /// `path:line:column` of a span (characters).
+    pub fn location(&self, file: FileId, span: Span) -> String {
+        let at = self
+            .ws
+            .file(file)
+            .map(|f| f.char_position(span.start))
+            .map_or((0, 0), |p| (p.line, p.column));
+        format!("{}:{}:{}", self.path(file), at.0, at.1)
+    }
+
+    pub fn diagnostic(&self, i: usize) -> Option<&'a Diagnostic> {
+        self.report.diagnostics.get(i)
+    }
+
+    /// Severity as a word (colour is never the only signal).
+    pub fn severity(&self, severity: Severity) -> &'static str {
+        match (severity, self.zh()) {
+            (Severity::Error, true) => "✖ 错误",
+            (Severity::Warning, true) => "▲ 警告",
+            (Severity::Info, true) => "● 提示",
+            (Severity::Error, false) => "✖ error",
+            (Severity::Warning, false) => "▲ warning",
+            (Severity::Info, false) => "● info",
+        }
+    }
+}
+
+/// Campaign spans per file, sorted, for finding which campaign a location
+/// lies in without comparing it with every campaign.
+pub(crate) struct CampaignSpans {
+    by_file: HashMap<FileId, Vec<(usize, usize, usize)>>,
+}
+
+impl CampaignSpans {
+    pub fn new(facts: &[CampaignFact<'_>]) -> CampaignSpans {
+        let mut by_file: HashMap<FileId, Vec<(usize, usize, usize)>> = HashMap::new();
+        for (i, f) in facts.iter().enumerate() {
+            by_file.entry(f.file).or_default().push((
+                f.campaign.span.start,
+                f.campaign.span.end,
+                i,
+            ));
+        }
+        for list in by_file.values_mut() {
+            list.sort_unstable();
+        }
+        CampaignSpans { by_file }
+    }
+
+    pub fn find(&self, file: FileId, span: Span) -> Option<usize> {
+        let list = self.by_file.get(&file)?;
+        let after = list.partition_point(|&(start, _, _)| start <= span.start);
+        let &(start, end, i) = list.get(after.checked_sub(1)?)?;
+        (start <= span.start && span.end <= end).then_some(i)
+    }
+}
+
+/// Render the report.
+pub fn render(workspace: &Workspace, report: &Report, options: &Options) -> String {
+    let (index, _) = build_index(workspace);
+    let facts = campaign_facts(&index);
+    let spans = CampaignSpans::new(&facts);
+    let owner: Vec<Option<usize>> = report
+        .diagnostics
+        .iter()
+        .map(|d| spans.find(d.file, d.span))
+        .collect();
+    let mut by_fact: Vec<Vec<usize>> = vec![Vec::new(); facts.len()];
+    for (i, o) in owner.iter().enumerate() {
+        if let Some(list) = o.and_then(|f| by_fact.get_mut(f)) {
+            list.push(i);
+        }
+    }
+    let fact_of: HashMap<&str, usize> = facts
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.name(), i))
+        .collect();
+    let cx = Ctx {
+        ws: workspace,
+        report,
+        index: &index,
+        facts: &facts,
+        limits: LimitsTable::build(&index),
+        lang: options.lang,
+        paths: &options.paths,
+        owner,
+        by_fact,
+        featured: options
+            .submission
+            .iter()
+            .flat_map(|s| s.differences.iter())
+            .filter(|d| d.kind == crate::compile::diff::Kind::Campaign)
+            .filter_map(|d| fact_of.get(d.name.as_str()).copied())
+            .collect(),
+        fact_of,
+        spans,
+        readiness: readiness(&index),
+    };
+
+    let mut out = String::with_capacity(256 * 1024);
+    let title = cx.t("口径审查报告", "Koujing review report");
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>{title}</title><style>{CSS}</style></head><body>\n<header><h1>{title}</h1>\n",
+        if cx.zh() { "zh-CN" } else { "en" }
+    );
+    let _ = writeln!(
+        out,
+        "<p class=\"summary\">{} {} · {} {} · {} {} · {} {} · {} {}</p>",
+        workspace.files.len(),
+        cx.t("个文件", "files"),
+        facts.len(),
+        cx.t("个活动", "campaigns"),
+        report.count(Severity::Error),
+        cx.t("个错误", "errors"),
+        report.count(Severity::Warning),
+        cx.t("个警告", "warnings"),
+        report.count(Severity::Info),
+        cx.t("个提示", "infos"),
+    );
+    let mut nav: Vec<(&str, &str)> = Vec::new();
+    if options.submission.is_some() {
+        nav.push(("submission", cx.t("本次提交", "This submission")));
+    }
+    nav.extend([
+        ("readiness", cx.t("支撑到位", "Support readiness")),
+        ("load", cx.t("扎堆负荷", "County load")),
+        ("conflicts", cx.t("冲突", "Conflicts")),
+        ("commission", cx.t("酬金", "Commission")),
+        ("grading", cx.t("网点分级", "Grading")),
+        ("findings", cx.t("审查发现", "Findings")),
+        ("cards", cx.t("活动卡片", "Campaign cards")),
+    ]);
+    out.push_str("<nav aria-label=\"sections\"><ul>");
+    for (id, label) in nav {
+        let _ = write!(out, "<li><a href=\"#{id}\">{label}</a></li>");
+    }
+    out.push_str("</ul></nav></header>\n<main>\n");
+    if let Some(submission) = &options.submission {
+        submission::section(&mut out, &cx, submission);
+    }
+    pictures::readiness(&mut out, &cx);
+    pictures::load(&mut out, &cx);
+    pictures::conflicts(&mut out, &cx);
+    tables::commission(&mut out, &cx);
+    tables::grading(&mut out, &cx);
+    findings::section(&mut out, &cx);
+    cards::section(&mut out, &cx);
+    let _ = write!(out, "</main>\n<script>{JS}</script>\n</body></html>\n");
+    out
+}
+
+const CSS: &str = include_str!("report.css");
+const JS: &str = include_str!("report.js");

@@ -1,0 +1,143 @@
+//! Commission tables with tier bars, and grading models as weight trees
+//! (each factor's weight within its parent and its effective weight in the
+//! whole score).
+
+use std::fmt::Write;
+
+use koujing_grammar::ast::{ConditionValue, Factor};
+use rust_decimal::Decimal;
+
+use super::{esc, Ctx};
+
+/// Commission tables: conditions, output and a bar scaled to the table's
+/// highest output.
+pub(super) fn commission(out: &mut String, cx: &Ctx<'_, '_>) {
+    let _ = writeln!(
+        out,
+        "<section id=\"commission\"><h2>{}</h2>",
+        cx.t("酬金规则", "Commission tables")
+    );
+    for def in &cx.index.commissions.defs {
+        let c = def.item;
+        let max = c
+            .rows
+            .iter()
+            .filter_map(|r| r.output.map(|o| o.node.value))
+            .max()
+            .unwrap_or(Decimal::ONE)
+            .max(Decimal::ONE);
+        let _ = write!(
+            out,
+            "<h3>{} <small>{} · {} · {}</small></h3>\n<table class=\"rates\"><tr><th>{}</th><th>{}</th><th></th></tr>\n",
+            esc(c.title.as_ref().map_or(&c.name.text, |t| &t.value)),
+            c.kind.map_or("", |k| k.node.as_str()),
+            esc(&c.channels.iter().map(|ch| ch.text.as_str()).collect::<Vec<_>>().join("、")),
+            esc(cx.path(def.file)),
+            cx.t("条件", "conditions"),
+            cx.t("酬金", "output"),
+        );
+        for row in &c.rows {
+            let conditions: Vec<String> = row
+                .conditions
+                .iter()
+                .map(|cond| match &cond.value {
+                    ConditionValue::Names(names) => format!(
+                        "{} {}",
+                        cond.key.text,
+                        names
+                            .iter()
+                            .map(|n| n.text.as_str())
+                            .collect::<Vec<_>>()
+                            .join("/")
+                    ),
+                    ConditionValue::Interval(i) => format!("{} {}", cond.key.text, i.math()),
+                })
+                .collect();
+            let output = row.output.map_or_else(String::new, |o| o.node.to_string());
+            let width = row
+                .output
+                .and_then(|o| {
+                    o.node
+                        .value
+                        .checked_div(max)
+                        .and_then(|r| r.checked_mul(Decimal::from(200)))
+                })
+                .unwrap_or(Decimal::ZERO)
+                .round();
+            let _ = writeln!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td><div class=\"tier\" style=\"width:{width}px\"></div></td></tr>",
+                esc(&conditions.join(", ")),
+                esc(&output)
+            );
+        }
+        out.push_str("</table>\n");
+    }
+    out.push_str("</section>\n");
+}
+
+/// Grading models: the factor tree with each weight within its parent and
+/// its effective weight (the product along the path), and the grade bands.
+pub(super) fn grading(out: &mut String, cx: &Ctx<'_, '_>) {
+    let _ = writeln!(
+        out,
+        "<section id=\"grading\"><h2>{}</h2><p class=\"legend\">{}</p>",
+        cx.t("网点分级模型", "Grading models"),
+        cx.t(
+            "每个因子:占上级的权重 → 在总分中的实际权重(条形)",
+            "Each factor: weight within its parent → effective weight in the whole score (bar)",
+        )
+    );
+    for def in &cx.index.gradings.defs {
+        let g = def.item;
+        let _ = writeln!(
+            out,
+            "<h3>{} <small>{}</small></h3>",
+            esc(g.title.as_ref().map_or(&g.name.text, |t| &t.value)),
+            esc(cx.path(def.file)),
+        );
+        tree(out, cx, &g.factors, Decimal::ONE_HUNDRED);
+        out.push_str("<p>");
+        for band in &g.grades {
+            let _ = write!(
+                out,
+                "<span class=\"band\">{} {}</span> ",
+                esc(&band.name.text),
+                band.band.math()
+            );
+        }
+        out.push_str("</p>\n");
+    }
+    out.push_str("</section>\n");
+}
+
+fn tree(out: &mut String, cx: &Ctx<'_, '_>, factors: &[Factor], share: Decimal) {
+    out.push_str("<ul class=\"tree\">");
+    for f in factors {
+        let own = f.weight.map_or(Decimal::ZERO, |w| w.node);
+        let effective = share
+            .checked_mul(own)
+            .and_then(|p| p.checked_div(Decimal::ONE_HUNDRED))
+            .unwrap_or(Decimal::ZERO)
+            .normalize();
+        let _ = write!(
+            out,
+            "<li data-factor=\"{}\" data-effective=\"{effective}\"><span class=\"factor\">{}</span> <span class=\"weight\">{}% → <b>{effective}%</b></span>{}<div class=\"tier\" style=\"width:{}px\"></div>",
+            esc(&f.name.text),
+            esc(&f.name.text),
+            own.normalize(),
+            f.source
+                .as_ref()
+                .map_or_else(String::new, |s| format!(" <small>{} {}</small>", cx.t("来源", "source"), esc(&s.value))),
+            effective
+                .checked_mul(Decimal::from(4))
+                .unwrap_or(Decimal::ZERO)
+                .round(),
+        );
+        if !f.children.is_empty() {
+            tree(out, cx, &f.children, effective);
+        }
+        out.push_str("</li>");
+    }
+    out.push_str("</ul>\n");
+}
