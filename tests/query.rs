@@ -309,5 +309,5 @@ fn kjtest_passes_on_policies_and_reports_a_wrong_expectation() {
         ],
     );
     let xml = String::from_utf8_lossy(&junit.stdout);
-    assert!(xml.contains("tests=\"13\" failures=\"2\""), "{xml}");
+    assert!(xml.contains("tests=\"22\" failures=\"2\""), "{xml}");
 }
