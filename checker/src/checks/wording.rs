@@ -3,6 +3,7 @@
 //! [`crate::reading`] (DIAGNOSTICS.md rules 1–12); and the same FAQ question
 //! answered differently within a scope (KJ3003 v2).
 
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, NaiveDate};
@@ -44,41 +45,50 @@ pub fn analyse(workspace: &Workspace, index: &Index<'_>) -> Vec<Diagnostic> {
         .flat_map(|d| d.item.values.iter().flatten().map(|v| v.text.as_str()))
         .collect();
     let reader = Reader::new(&products, &values);
-    let mut diagnostics = Vec::new();
-    for def in &index.campaigns.defs {
-        let Some(file) = workspace.file(def.file) else {
-            continue;
-        };
-        let campaign = def.item;
-        let offer_def = campaign
-            .offer
-            .as_ref()
-            .and_then(|o| product_index.get(o.text.as_str()).copied());
-        let product = offer_def
-            .and_then(|i| index.products.defs.get(i))
-            .map(|d| d.item);
-        let offer = Offer {
-            product: offer_def,
-            kind: product.and_then(|p| p.kind.map(|k| k.node)),
-            name: product.map_or("", |p| p.name.text.as_str()),
-            title: product
-                .and_then(|p| p.title.as_ref())
-                .map_or("", |t| t.value.as_str()),
-        };
-        let facts = Facts::new(campaign, product.and_then(|p| p.price.map(|q| q.node)));
-        for lit in customer_texts(campaign) {
-            let at = Place {
-                source: &file.text,
-                file: def.file,
-                lit,
+    // Campaigns are read independently, on every core; `collect` keeps their
+    // order, so the result does not depend on the number of threads.
+    let per_campaign: Vec<Vec<Diagnostic>> = index
+        .campaigns
+        .defs
+        .par_iter()
+        .map(|def| {
+            let mut diagnostics = Vec::new();
+            let Some(file) = workspace.file(def.file) else {
+                return diagnostics;
             };
-            for statement in gifts_to_compare(reader.read(&lit.value, offer)) {
-                if let Some(d) = facts.compare(&statement, &at) {
-                    diagnostics.push(d);
+            let campaign = def.item;
+            let offer_def = campaign
+                .offer
+                .as_ref()
+                .and_then(|o| product_index.get(o.text.as_str()).copied());
+            let product = offer_def
+                .and_then(|i| index.products.defs.get(i))
+                .map(|d| d.item);
+            let offer = Offer {
+                product: offer_def,
+                kind: product.and_then(|p| p.kind.map(|k| k.node)),
+                name: product.map_or("", |p| p.name.text.as_str()),
+                title: product
+                    .and_then(|p| p.title.as_ref())
+                    .map_or("", |t| t.value.as_str()),
+            };
+            let facts = Facts::new(campaign, product.and_then(|p| p.price.map(|q| q.node)));
+            for lit in customer_texts(campaign) {
+                let at = Place {
+                    source: &file.text,
+                    file: def.file,
+                    lit,
+                };
+                for statement in gifts_to_compare(reader.read(&lit.value, offer)) {
+                    if let Some(d) = facts.compare(&statement, &at) {
+                        diagnostics.push(d);
+                    }
                 }
             }
-        }
-    }
+            diagnostics
+        })
+        .collect();
+    let mut diagnostics: Vec<Diagnostic> = per_campaign.into_iter().flatten().collect();
     diagnostics.extend(same_question(index));
     diagnostics
 }
