@@ -720,10 +720,7 @@ impl<'w> RefChecker<'_, 'w> {
             }
         }
         for setting in &reference.dimensions {
-            if !self.expect(&setting.key, Kind::Dimension) {
-                continue;
-            }
-            let Some(dimension) = self.index.dimensions.get(&setting.key.text) else {
+            let Some(dimension) = self.expect_dimension(&setting.key) else {
                 continue;
             };
             match &setting.value {
@@ -778,10 +775,7 @@ impl<'w> RefChecker<'_, 'w> {
             self.expect_all(partners, Kind::Campaign);
         }
         for constraint in &campaign.audience {
-            if !self.expect(&constraint.dimension, Kind::Dimension) {
-                continue;
-            }
-            let Some(dimension) = self.index.dimensions.get(&constraint.dimension.text) else {
+            let Some(dimension) = self.expect_dimension(&constraint.dimension) else {
                 continue;
             };
             match &constraint.value {
@@ -796,6 +790,15 @@ impl<'w> RefChecker<'_, 'w> {
     }
 
     /// Values of an enumerated dimension (KJ1009), or KJ1005 on a numeric one.
+    /// A reference that must name a dimension: recorded and checked
+    /// (KJ1001/KJ1003), then the dimension when it is one.
+    fn expect_dimension(&mut self, key: &Ident) -> Option<Def<'w, Dimension>> {
+        if !self.expect(key, Kind::Dimension) {
+            return None;
+        }
+        self.index.dimensions.get(&key.text)
+    }
+
     fn enum_values(&mut self, dimension: &Dimension, values: &[Ident], span: Span) {
         let Some(allowed) = &dimension.values else {
             self.diagnostics.push(Diagnostic::new(

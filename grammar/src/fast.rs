@@ -52,20 +52,6 @@ const UNITS: [(&str, bool); 21] = [
     ("MB", true),
 ];
 
-const ITEM_KEYWORDS: [&str; 11] = [
-    "channel",
-    "dimension",
-    "product",
-    "support",
-    "term",
-    "campaign",
-    "commission",
-    "mix",
-    "grading",
-    "limits",
-    "regions",
-];
-
 const TAG_KEYWORDS: [&str; 6] = ["discount", "price", "gift", "bonus", "points", "with"];
 
 /// The items of one chunk (`slice` starts at byte `offset` of the file),
@@ -716,7 +702,9 @@ impl Reader<'_> {
                 span: self.span(start),
             });
         }
-        let keyword = self.keyword(&ITEM_KEYWORDS)?.ok_or(GiveUp)?;
+        let keyword = self
+            .keyword(&crate::prescan::ITEM_KEYWORDS)?
+            .ok_or(GiveUp)?;
         self.skip();
         let name = self.ident()?;
         self.skip();
