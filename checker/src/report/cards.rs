@@ -28,8 +28,7 @@ pub(super) fn section(out: &mut String, cx: &Ctx<'_, '_>) {
     let dense = cx.facts.len() > DENSE;
     let mut compact: Vec<(&CampaignFact<'_>, usize)> = Vec::new();
     for (fact, i) in order {
-        let clean = cx.by_fact.get(i).is_none_or(Vec::is_empty) && !cx.featured.contains(&i);
-        if dense && clean {
+        if dense && !needs_card(cx, fact, i) {
             compact.push((fact, i));
         } else {
             card(out, cx, &matcher, fact, i);
@@ -38,24 +37,36 @@ pub(super) fn section(out: &mut String, cx: &Ctx<'_, '_>) {
     if !compact.is_empty() {
         let _ = writeln!(
             out,
-            "<h3>{} ({})</h3><p class=\"legend\">{}</p><table class=\"compact\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-            cx.t("没有发现的活动", "Campaigns without findings"),
+            "<h3>{} ({})</h3><p class=\"legend\">{}</p>",
+            cx.t("其余活动(一行一个)", "Other campaigns (one row each)"),
             compact.len(),
             cx.t(
-                "活动超过 2000 个时,没有发现且不属于本次提交的活动以一行列出。",
-                "Above 2,000 campaigns, those without findings and outside the submission take one row each.",
+                "活动超过 2000 个时,不属于本次提交、没有错误、文案和 FAQ 中也没有发现的活动以一行列出;行末链接到它的发现(如扎堆警告,见负荷图)。",
+                "Above 2,000 campaigns, those outside the submission with no error and no finding in their customer text or FAQ take one row each; the row links to its findings (such as clustering warnings, shown in the load map).",
             ),
+        );
+        let head = format!(
+            "<thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>",
             cx.t("活动", "campaign"),
             cx.t("地区", "where"),
             cx.t("时间", "when"),
             cx.t("产品 → 到手价", "offer → final price"),
             cx.t("渠道", "channels"),
             cx.t("文案", "wording"),
+            cx.t("发现", "findings"),
         );
-        for (fact, i) in compact {
-            row(out, cx, fact, i);
+        // Tables of CHUNK rows, each laid out only when scrolled to
+        // (`content-visibility: auto` in the style sheet).
+        for chunk in compact.chunks(CHUNK) {
+            let _ = writeln!(
+                out,
+                "<div class=\"chunk\"><table class=\"compact\">{head}<tbody>"
+            );
+            for &(fact, i) in chunk {
+                row(out, cx, fact, i);
+            }
+            out.push_str("</tbody></table></div>\n");
         }
-        out.push_str("</tbody></table>\n");
     }
     out.push_str("</section>\n");
 }
@@ -64,7 +75,32 @@ pub(super) fn section(out: &mut String, cx: &Ctx<'_, '_>) {
 /// report stays under 10 MB at 10,000 campaigns).
 const DENSE: usize = 2000;
 
-/// A clean campaign as one row: enough to find it and read its offer.
+/// Rows per table of the one-row listing (the browser lays out a table
+/// only when it comes into view).
+const CHUNK: usize = 250;
+
+/// Does a campaign keep its full card above [`DENSE`] campaigns? When it is
+/// part of the submission, has an error, or has a finding inside its
+/// customer text or FAQ (the card highlights it there).
+fn needs_card(cx: &Ctx<'_, '_>, fact: &CampaignFact<'_>, i: usize) -> bool {
+    let c = fact.campaign;
+    let own = cx.by_fact.get(i).map_or(&[][..], Vec::as_slice);
+    let in_text = |span: koujing_grammar::Span| {
+        c.title
+            .iter()
+            .chain(c.wording.iter().map(|w| &w.text))
+            .chain(c.faq.iter().flat_map(|e| [&e.question, &e.answer]))
+            .any(|lit| lit.span.contains(span))
+    };
+    cx.featured.contains(&i)
+        || own
+            .iter()
+            .filter_map(|&d| cx.diagnostic(d))
+            .any(|d| d.severity == crate::Severity::Error || in_text(d.span))
+}
+
+/// A campaign as one row: enough to find it and read its offer, and links
+/// to its findings.
 fn row(out: &mut String, cx: &Ctx<'_, '_>, fact: &CampaignFact<'_>, i: usize) {
     let c = fact.campaign;
     let regions = c.regions.as_ref().map_or_else(
@@ -81,14 +117,30 @@ fn row(out: &mut String, cx: &Ctx<'_, '_>, fact: &CampaignFact<'_>, i: usize) {
     });
     let wording: Vec<String> = c.wording.iter().map(|w| esc(&w.text.value)).collect();
     let name = esc(fact.name());
+    let findings: Vec<String> = cx
+        .by_fact
+        .get(i)
+        .map_or(&[][..], Vec::as_slice)
+        .iter()
+        .filter_map(|&d| cx.diagnostic(d).map(|diag| (d, diag)))
+        .map(|(d, diag)| {
+            format!(
+                "<a class=\"sev-{}\" href=\"#f-{d}\">{} {}</a>",
+                diag.severity.as_str(),
+                cx.severity(diag.severity),
+                diag.code
+            )
+        })
+        .collect();
     let _ = writeln!(
         out,
-        "<tr id=\"c{i}\" data-campaign=\"{name}\"><th scope=\"row\">{name}</th><td>{regions}</td><td>{} ~ {}</td><td>{}{price}</td><td>{}</td><td>{}</td></tr>",
+        "<tr id=\"c{i}\" data-campaign=\"{name}\"><th scope=\"row\">{name}</th><td>{regions}</td><td>{} ~ {}</td><td>{}{price}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
         fact.start,
         show_end(fact.end),
         esc(fact.offer),
         fact.channels.iter().map(|c| esc(c)).collect::<Vec<_>>().join("、"),
         wording.join(" / "),
+        findings.join(" "),
     );
 }
 
