@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""How long headless Chromium takes to open a `koujing report` HTML file.
+"""A `koujing report` HTML file in headless Chromium: how long it takes to
+open, or a screenshot of it.
 
-usage: scripts/report-open-time.py REPORT.html [RUNS]
+usage: scripts/report-chromium.py time REPORT.html [RUNS]
+       scripts/report-chromium.py shot REPORT.html[#ID] OUT.png [WIDTH HEIGHT]
 
 Chromium is driven over the DevTools protocol on a pipe
 (`--remote-debugging-pipe`: no network port, no Python packages needed).
@@ -12,10 +14,19 @@ painted). It prints, per run and as the median and the worst:
 - open: wall time from the navigate command to the second frame after load;
 - load: the page's own navigation timing (start to the end of the load
   event: parse, style, the inline script);
-- fcp: first contentful paint.
+- fcp: first contentful paint;
+- busy: the page's main-thread task time (parse, style, layout, script,
+  paint) up to then, which other load on the machine inflates less than the
+  wall times.
+
+`shot` waits for the same point, scrolls to the element `#ID` when given
+(the report lays sections out only when they come into view, so Chromium's
+own `--screenshot` may catch them blank) and captures the viewport.
 
 Run it on an idle machine; it starts and stops its own Chromium.
 """
+
+import base64
 
 import fcntl
 import json
@@ -139,6 +150,7 @@ def run_once(browser, url):
         "sessionId"
     ]
     browser.call("Page.enable", session=session)
+    browser.call("Performance.enable", session=session)
     start = time.perf_counter()
     browser.call("Page.navigate", {"url": url}, session=session)
     browser.wait_event("Page.loadEventFired", session)
@@ -149,35 +161,82 @@ def run_once(browser, url):
     )
     opened = (time.perf_counter() - start) * 1000
     page = json.loads(result["result"]["value"])
+    metrics = browser.call("Performance.getMetrics", session=session)["metrics"]
+    page["busy"] = 1000 * next((m["value"] for m in metrics if m["name"] == "TaskDuration"), 0)
     browser.call("Target.closeTarget", {"targetId": target})
     return opened, page
 
 
-def main():
-    if len(sys.argv) < 2:
-        sys.exit(__doc__)
-    path = os.path.abspath(sys.argv[1])
-    runs = int(sys.argv[2]) if len(sys.argv) > 2 else 5
-    binary = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+def timing(path, runs, binary):
     browser = Browser(binary)
     try:
         url = "file://" + path
-        opens, loads = [], []
+        opens, loads, busy = [], [], []
         for i in range(runs):
             opened, page = run_once(browser, url)
             opens.append(opened)
             loads.append(page["load"])
+            busy.append(page["busy"])
             print(
                 f"run {i + 1}: open {opened:.0f} ms, load {page['load']:.0f} ms, "
-                f"fcp {page['fcp'] or 0:.0f} ms, {page['elements']} elements"
+                f"fcp {page['fcp'] or 0:.0f} ms, busy {page['busy']:.0f} ms, "
+                f"{page['elements']} elements"
             )
         size = os.path.getsize(path)
         print(
             f"{path}: {size / 1e6:.2f} MB; open median {statistics.median(opens):.0f} ms, "
-            f"worst {max(opens):.0f} ms; load median {statistics.median(loads):.0f} ms"
+            f"worst {max(opens):.0f} ms; load median {statistics.median(loads):.0f} ms; "
+            f"busy median {statistics.median(busy):.0f} ms; load average {os.getloadavg()[0]:.1f}"
         )
     finally:
         browser.close()
+
+
+def shot(target, out, width, height, binary):
+    path, _, anchor = target.partition("#")
+    browser = Browser(binary)
+    try:
+        tab = browser.call("Target.createTarget", {"url": "about:blank"})["targetId"]
+        session = browser.call("Target.attachToTarget", {"targetId": tab, "flatten": True})[
+            "sessionId"
+        ]
+        browser.call("Page.enable", session=session)
+        browser.call(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+            session=session,
+        )
+        browser.call("Page.navigate", {"url": "file://" + os.path.abspath(path)}, session=session)
+        browser.wait_event("Page.loadEventFired", session)
+        if anchor:
+            browser.call(
+                "Runtime.evaluate",
+                {"expression": f"document.getElementById({json.dumps(anchor)}).scrollIntoView()"},
+                session=session,
+            )
+        browser.call(
+            "Runtime.evaluate",
+            {"expression": RENDERED, "awaitPromise": True, "returnByValue": True},
+            session=session,
+        )
+        data = browser.call("Page.captureScreenshot", {"format": "png"}, session=session)["data"]
+        with open(out, "wb") as f:
+            f.write(base64.b64decode(data))
+        print(out)
+    finally:
+        browser.close()
+
+
+def main():
+    binary = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    args = sys.argv[1:]
+    if len(args) >= 2 and args[0] == "time":
+        timing(os.path.abspath(args[1]), int(args[2]) if len(args) > 2 else 5, binary)
+    elif len(args) >= 3 and args[0] == "shot":
+        size = [int(a) for a in args[3:5]] or [1400, 2000]
+        shot(args[1], args[2], size[0], size[1], binary)
+    else:
+        sys.exit(__doc__)
 
 
 if __name__ == "__main__":
