@@ -55,18 +55,35 @@ pub(super) fn section(out: &mut String, cx: &Ctx<'_, '_>) {
             cx.t("文案", "wording"),
             cx.t("发现", "findings"),
         );
-        // Tables of CHUNK rows, each laid out only when scrolled to
-        // (`content-visibility: auto` in the style sheet).
-        for chunk in compact.chunks(CHUNK) {
+        // Empty tables of CHUNK rows; the report's script fills each from
+        // the listing below when it comes near the view (or its row is
+        // linked to, or the page is printed).
+        for (k, _) in compact.chunks(CHUNK).enumerate() {
             let _ = writeln!(
                 out,
-                "<div class=\"chunk\"><table class=\"compact\">{head}<tbody>"
+                "<div class=\"chunk\" data-chunk=\"{k}\"><table class=\"compact\">{head}<tbody></tbody></table></div>"
             );
-            for &(fact, i) in chunk {
-                row(out, cx, fact, i);
-            }
-            out.push_str("</tbody></table></div>\n");
         }
+        let listing = Listing {
+            chunk: CHUNK,
+            severity: [
+                crate::Severity::Error,
+                crate::Severity::Warning,
+                crate::Severity::Info,
+            ]
+            .into_iter()
+            .map(|s| (s.as_str(), cx.severity(s)))
+            .collect(),
+            rows: compact.iter().map(|&(fact, i)| row(cx, fact, i)).collect(),
+        };
+        let json = serde_json::to_string(&listing).unwrap_or_default();
+        // No `<` inside the script element (it could end it): `<` only
+        // occurs inside JSON strings, where `\u003c` means the same.
+        let _ = writeln!(
+            out,
+            "<script type=\"application/json\" id=\"listing\">{}</script>",
+            json.replace('<', "\\u003c")
+        );
     }
     out.push_str("</section>\n");
 }
@@ -99,15 +116,44 @@ fn needs_card(cx: &Ctx<'_, '_>, fact: &CampaignFact<'_>, i: usize) -> bool {
             .any(|d| d.severity == crate::Severity::Error || in_text(d.span))
 }
 
+/// The one-row listing, as the report's script reads it.
+#[derive(serde::Serialize)]
+struct Listing {
+    /// Rows per table.
+    chunk: usize,
+    /// Severity (`error`…) → its sign and word.
+    severity: BTreeMap<&'static str, &'static str>,
+    rows: Vec<Row>,
+}
+
+/// A campaign as one row (text, not HTML: the script escapes it): anchor
+/// number, name, where, when, offer → final price, channels, wording, and
+/// its findings as (finding number, severity, code).
+#[derive(serde::Serialize)]
+struct Row(
+    usize,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Vec<(usize, &'static str, String)>,
+);
+
 /// A campaign as one row: enough to find it and read its offer, and links
 /// to its findings.
-fn row(out: &mut String, cx: &Ctx<'_, '_>, fact: &CampaignFact<'_>, i: usize) {
+fn row(cx: &Ctx<'_, '_>, fact: &CampaignFact<'_>, i: usize) -> Row {
     let c = fact.campaign;
     let regions = c.regions.as_ref().map_or_else(
-        || c.issuer.as_ref().map_or_else(String::new, |r| esc(&r.text)),
+        || {
+            c.issuer
+                .as_ref()
+                .map_or_else(String::new, |r| r.text.clone())
+        },
         |list| {
             list.iter()
-                .map(|r| esc(&r.text))
+                .map(|r| r.text.as_str())
                 .collect::<Vec<_>>()
                 .join("、")
         },
@@ -115,33 +161,27 @@ fn row(out: &mut String, cx: &Ctx<'_, '_>, fact: &CampaignFact<'_>, i: usize) {
     let price = final_price(cx.index, c).map_or_else(String::new, |(value, unit)| {
         format!(" → {}", koujing_grammar::ast::Quantity { value, unit })
     });
-    let wording: Vec<String> = c.wording.iter().map(|w| esc(&w.text.value)).collect();
-    let name = esc(fact.name());
-    let findings: Vec<String> = cx
+    let wording: Vec<&str> = c.wording.iter().map(|w| w.text.value.as_str()).collect();
+    let findings = cx
         .by_fact
         .get(i)
         .map_or(&[][..], Vec::as_slice)
         .iter()
-        .filter_map(|&d| cx.diagnostic(d).map(|diag| (d, diag)))
-        .map(|(d, diag)| {
-            format!(
-                "<a class=\"sev-{}\" href=\"#f-{d}\">{} {}</a>",
-                diag.severity.as_str(),
-                cx.severity(diag.severity),
-                diag.code
-            )
+        .filter_map(|&d| {
+            cx.diagnostic(d)
+                .map(|diag| (d, diag.severity.as_str(), diag.code.to_string()))
         })
         .collect();
-    let _ = writeln!(
-        out,
-        "<tr id=\"c{i}\" data-campaign=\"{name}\"><th scope=\"row\">{name}</th><td>{regions}</td><td>{} ~ {}</td><td>{}{price}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-        fact.start,
-        show_end(fact.end),
-        esc(fact.offer),
-        fact.channels.iter().map(|c| esc(c)).collect::<Vec<_>>().join("、"),
+    Row(
+        i,
+        fact.name().to_string(),
+        regions,
+        format!("{} ~ {}", fact.start, show_end(fact.end)),
+        format!("{}{price}", fact.offer),
+        fact.channels.join("、"),
         wording.join(" / "),
-        findings.join(" "),
-    );
+        findings,
+    )
 }
 
 /// The customer pays, in words.

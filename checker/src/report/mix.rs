@@ -201,13 +201,14 @@ fn table(
 ) {
     let _ = writeln!(
         out,
-        "<table class=\"mixtable\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+        "<table class=\"mixtable\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{} ±{}</th><th>{}</th></tr></thead><tbody>",
         cx.t("类别", "kind"),
         cx.t("计算金额", "paid"),
         cx.t("计算占比", "computed"),
         cx.t("声明占比", "declared"),
         cx.t("差(百分点)", "difference (points)"),
-        format!("{} ±{}", cx.t("容差", "tolerance"), pct(computed.tolerance)),
+        cx.t("容差", "tolerance"),
+        pct(computed.tolerance),
         cx.t("支付的费率表", "tables that paid"),
     );
     for k in &computed.kinds {
