@@ -206,12 +206,17 @@ def shot(target, out, width, height, binary):
             {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
             session=session,
         )
-        browser.call("Page.navigate", {"url": "file://" + os.path.abspath(path)}, session=session)
+        url = "file://" + os.path.abspath(path) + ("#" + anchor if anchor else "")
+        browser.call("Page.navigate", {"url": url}, session=session)
         browser.wait_event("Page.loadEventFired", session)
         if anchor:
+            # Again once loaded: sections above may have grown meanwhile.
             browser.call(
                 "Runtime.evaluate",
-                {"expression": f"document.getElementById({json.dumps(anchor)}).scrollIntoView()"},
+                {
+                    "expression": "(e => e && e.scrollIntoView())"
+                    f"(document.getElementById({json.dumps(anchor)}))"
+                },
                 session=session,
             )
         browser.call(
