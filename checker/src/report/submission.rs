@@ -198,7 +198,7 @@ pub(super) fn section(out: &mut String, cx: &Ctx<'_, '_>, submission: &Submissio
         findings::head(out, cx);
         out.push_str("<tbody>");
         for i in brought {
-            findings::row(out, cx, i, false);
+            findings::row(out, cx, i, false, true);
         }
         out.push_str("</tbody></table>\n");
     }
