@@ -225,6 +225,80 @@ fn card(
 ) {
     let c = fact.campaign;
     let own = cx.by_fact.get(i).map_or(&[][..], Vec::as_slice);
+    let badge = badges(cx, own);
+    let source = cx.ws.file(fact.file).map_or("", |f| &f.text);
+    let mut terms: BTreeSet<usize> = BTreeSet::new();
+    let mut text =
+        |lit: &StrLit| -> String { highlighted(cx, matcher, source, lit, own, &mut terms) };
+    let title = c.title.as_ref().map_or_else(String::new, |t| {
+        format!(
+            " · <span class=\"copy\" data-field=\"title\">{}</span>",
+            text(t)
+        )
+    });
+    let _ = write!(
+        out,
+        "<article class=\"card\" id=\"{}\" data-campaign=\"{}\"><h3>{}{title} <small>{}</small>{badge}</h3>\n<dl class=\"fields\">",
+        cx.anchor(fact.name()),
+        esc(fact.name()),
+        esc(fact.name()),
+        esc(cx.path(fact.file)),
+    );
+    fields(out, cx, fact);
+
+    // Customer text and FAQ.
+    if !c.wording.is_empty() {
+        out.push_str("<div class=\"wording\">");
+        for w in &c.wording {
+            let body = text(&w.text);
+            let _ = write!(
+                out,
+                "<p data-field=\"{key}\"><i>{key}</i> <span class=\"copy\">{body}</span></p>",
+                key = esc(&w.key.text),
+            );
+        }
+        out.push_str("</div>\n");
+    }
+    if c.faq.is_empty() {
+        let _ = writeln!(
+            out,
+            "<p class=\"faq-none\">✖ {}</p>",
+            cx.t("没有 FAQ", "no FAQ")
+        );
+    } else {
+        out.push_str("<dl class=\"faq\">");
+        for e in &c.faq {
+            let q = text(&e.question);
+            let a = text(&e.answer);
+            let _ = write!(out, "<dt>{} {q}</dt><dd>{a}</dd>", cx.t("问", "Q"));
+        }
+        out.push_str("</dl>\n");
+    }
+    if !terms.is_empty() {
+        let _ = write!(
+            out,
+            "<p class=\"terms\"><span class=\"key\">{}</span> ",
+            cx.t("术语", "Terms")
+        );
+        for &t in &terms {
+            if let Some(term) = matcher.terms.get(t) {
+                let _ = write!(
+                    out,
+                    "<span class=\"term\"><b>{}</b> — {}</span> ",
+                    esc(&term.name),
+                    esc(term.plain.as_deref().unwrap_or("—"))
+                );
+            }
+        }
+        out.push_str("</p>\n");
+    }
+    supports(out, cx, fact);
+    findings(out, cx, own);
+    out.push_str("</article>\n");
+}
+
+/// Counts of the campaign's findings by severity, as badges.
+fn badges(cx: &Ctx<'_, '_>, own: &[usize]) -> String {
     let mut badge = String::new();
     for sev in [
         crate::Severity::Error,
@@ -245,24 +319,13 @@ fn card(
             );
         }
     }
-    let source = cx.ws.file(fact.file).map_or("", |f| &f.text);
-    let mut terms: BTreeSet<usize> = BTreeSet::new();
-    let mut text =
-        |lit: &StrLit| -> String { highlighted(cx, matcher, source, lit, own, &mut terms) };
-    let title = c.title.as_ref().map_or_else(String::new, |t| {
-        format!(
-            " · <span class=\"copy\" data-field=\"title\">{}</span>",
-            text(t)
-        )
-    });
-    let _ = write!(
-        out,
-        "<article class=\"card\" id=\"{}\" data-campaign=\"{}\"><h3>{}{title} <small>{}</small>{badge}</h3>\n<dl class=\"fields\">",
-        cx.anchor(fact.name()),
-        esc(fact.name()),
-        esc(fact.name()),
-        esc(cx.path(fact.file)),
-    );
+    badge
+}
+
+/// The campaign's fields in reviewer words: where, when, who, offer, final
+/// price, channels, stacking, extends.
+fn fields(out: &mut String, cx: &Ctx<'_, '_>, fact: &CampaignFact<'_>) {
+    let c = fact.campaign;
     let mut field = |label: &str, value: String| {
         let _ = write!(out, "<dt>{label}</dt><dd>{value}</dd>");
     };
@@ -367,54 +430,10 @@ fn card(
         field(cx.t("延续", "Extends"), link(&e.text, cx));
     }
     out.push_str("</dl>\n");
+}
 
-    // Customer text and FAQ.
-    if !c.wording.is_empty() {
-        out.push_str("<div class=\"wording\">");
-        for w in &c.wording {
-            let body = text(&w.text);
-            let _ = write!(
-                out,
-                "<p data-field=\"{key}\"><i>{key}</i> <span class=\"copy\">{body}</span></p>",
-                key = esc(&w.key.text),
-            );
-        }
-        out.push_str("</div>\n");
-    }
-    if c.faq.is_empty() {
-        let _ = writeln!(
-            out,
-            "<p class=\"faq-none\">✖ {}</p>",
-            cx.t("没有 FAQ", "no FAQ")
-        );
-    } else {
-        out.push_str("<dl class=\"faq\">");
-        for e in &c.faq {
-            let q = text(&e.question);
-            let a = text(&e.answer);
-            let _ = write!(out, "<dt>{} {q}</dt><dd>{a}</dd>", cx.t("问", "Q"));
-        }
-        out.push_str("</dl>\n");
-    }
-    if !terms.is_empty() {
-        let _ = write!(
-            out,
-            "<p class=\"terms\"><span class=\"key\">{}</span> ",
-            cx.t("术语", "Terms")
-        );
-        for &t in &terms {
-            if let Some(term) = matcher.terms.get(t) {
-                let _ = write!(
-                    out,
-                    "<span class=\"term\"><b>{}</b> — {}</span> ",
-                    esc(&term.name),
-                    esc(term.plain.as_deref().unwrap_or("—"))
-                );
-            }
-        }
-        out.push_str("</p>\n");
-    }
-    supports(out, cx, fact);
+/// The campaign's findings, each linking to its entry in the findings list.
+fn findings(out: &mut String, cx: &Ctx<'_, '_>, own: &[usize]) {
     if !own.is_empty() {
         out.push_str("<ul class=\"card-findings\">");
         for &d in own {
@@ -432,7 +451,6 @@ fn card(
         }
         out.push_str("</ul>\n");
     }
-    out.push_str("</article>\n");
 }
 
 /// The supports the campaign requires: effective ready date against the

@@ -97,47 +97,7 @@ pub(super) fn section(out: &mut String, cx: &Ctx<'_, '_>) {
     for (i, d) in cx.report.diagnostics.iter().enumerate() {
         by_code.entry(d.code).or_default().push(i);
     }
-    // Counts by city.
-    let mut cities: BTreeMap<&str, [usize; 3]> = BTreeMap::new();
-    for (i, d) in cx.report.diagnostics.iter().enumerate() {
-        let name = cx
-            .owner
-            .get(i)
-            .copied()
-            .flatten()
-            .and_then(|f| cx.facts.get(f))
-            .map_or("—", |f| city(cx, f));
-        let counts = cities.entry(name).or_default();
-        if let Some(slot) = SEVERITIES
-            .iter()
-            .position(|s| *s == d.severity)
-            .and_then(|p| counts.get_mut(p))
-        {
-            *slot += 1;
-        }
-    }
-    let _ = write!(
-        out,
-        "<h3>{}</h3><table class=\"cities\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-        cx.t("按地市统计", "Counts by city"),
-        cx.t("地市", "city"),
-        cx.severity(Severity::Error),
-        cx.severity(Severity::Warning),
-        cx.severity(Severity::Info),
-    );
-    for (name, counts) in &cities {
-        let _ = write!(
-            out,
-            "<tr data-city=\"{}\"><th scope=\"row\">{}</th>",
-            esc(name),
-            esc(name)
-        );
-        for n in counts {
-            let _ = write!(out, "<td>{n}</td>");
-        }
-        out.push_str("</tr>");
-    }
-    out.push_str("</tbody></table>\n");
+    by_city(out, cx);
 
     // Filters.
     let _ = write!(
@@ -208,7 +168,55 @@ pub(super) fn section(out: &mut String, cx: &Ctx<'_, '_>) {
     }
     out.push_str("</table>\n");
 
-    // By campaign: how many of each severity, linked to the card.
+    by_campaign(out, cx);
+}
+
+/// Counts of findings by city.
+fn by_city(out: &mut String, cx: &Ctx<'_, '_>) {
+    let mut cities: BTreeMap<&str, [usize; 3]> = BTreeMap::new();
+    for (i, d) in cx.report.diagnostics.iter().enumerate() {
+        let name = cx
+            .owner
+            .get(i)
+            .copied()
+            .flatten()
+            .and_then(|f| cx.facts.get(f))
+            .map_or("—", |f| city(cx, f));
+        let counts = cities.entry(name).or_default();
+        if let Some(slot) = SEVERITIES
+            .iter()
+            .position(|s| *s == d.severity)
+            .and_then(|p| counts.get_mut(p))
+        {
+            *slot += 1;
+        }
+    }
+    let _ = write!(
+        out,
+        "<h3>{}</h3><table class=\"cities\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+        cx.t("按地市统计", "Counts by city"),
+        cx.t("地市", "city"),
+        cx.severity(Severity::Error),
+        cx.severity(Severity::Warning),
+        cx.severity(Severity::Info),
+    );
+    for (name, counts) in &cities {
+        let _ = write!(
+            out,
+            "<tr data-city=\"{}\"><th scope=\"row\">{}</th>",
+            esc(name),
+            esc(name)
+        );
+        for n in counts {
+            let _ = write!(out, "<td>{n}</td>");
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</tbody></table>\n");
+}
+
+/// How many findings of each severity each campaign has, linked to its card.
+fn by_campaign(out: &mut String, cx: &Ctx<'_, '_>) {
     let mut campaigns: Vec<(&str, usize)> = cx
         .by_fact
         .iter()
