@@ -618,13 +618,15 @@ impl<'a> Facts<'a> {
             }
             (Said::Bonus { value, unit, .. }, Benefit::Bonus(q)) => {
                 let mega = Decimal::from(1024);
-                let (stated_mb, expected_mb) = match (unit, q.unit) {
+                // In MB for data, in minutes for call time.
+                let (stated_base, expected_base) = match (unit, q.unit) {
                     (Volume::Gb, Unit::Gb) | (Volume::Mb, Unit::Mb) => (value, q.value),
                     (Volume::Gb, Unit::Mb) => (value.checked_mul(mega)?, q.value),
                     (Volume::Mb, Unit::Gb) => (value, q.value.checked_mul(mega)?),
+                    (Volume::Minutes, Unit::Minute) => (value, q.value),
                     _ => return None,
                 };
-                if stated_mb == expected_mb {
+                if stated_base == expected_base {
                     return None;
                 }
                 let unit_text = match unit {
