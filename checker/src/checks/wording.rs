@@ -859,7 +859,9 @@ pub fn scope_groups(campaigns: &[ScopeKey]) -> Vec<usize> {
 /// of related campaigns. An answer has at most one finding. Linear in the
 /// answers (hashing).
 pub fn inconsistent(groups: &[usize], answers: &[AnswerKey]) -> Vec<(usize, usize)> {
-    let mut by_question: HashMap<&str, Vec<usize>> = HashMap::new();
+    // Never iterated in hash order (the questions are sorted below).
+    let mut by_question: HashMap<&str, Vec<usize>, foldhash::fast::RandomState> =
+        HashMap::with_capacity_and_hasher(answers.len(), foldhash::fast::RandomState::default());
     for (i, a) in answers.iter().enumerate() {
         by_question.entry(a.question.as_str()).or_default().push(i);
     }
@@ -918,7 +920,7 @@ fn classes(
 
 /// KJ3003 (v2): the same question answered differently within a scope.
 fn same_question(index: &Index<'_>) -> Vec<Diagnostic> {
-    let position: HashMap<&str, usize> = index
+    let position: HashMap<&str, usize, foldhash::fast::RandomState> = index
         .campaigns
         .defs
         .iter()
@@ -971,7 +973,7 @@ fn same_question(index: &Index<'_>) -> Vec<Diagnostic> {
     }
     answers.sort_by_key(|a| a.order);
     let answer_keys: Vec<AnswerKey> = answers
-        .iter()
+        .par_iter()
         .map(|a| AnswerKey {
             campaign: a.campaign,
             question: normalise(&a.question.value),

@@ -31,10 +31,7 @@ impl Words {
         } else {
             MatchKind::Standard
         };
-        let automaton = AhoCorasick::builder()
-            .match_kind(kind)
-            .build(&words)
-            .ok();
+        let automaton = AhoCorasick::builder().match_kind(kind).build(&words).ok();
         Words {
             words,
             automaton,
