@@ -31,7 +31,7 @@ pub fn analyse(workspace: &Workspace, index: &Index<'_>) -> Vec<Diagnostic> {
             title: d.item.title.as_ref().map(|t| t.value.as_str()),
         })
         .collect();
-    let product_index: HashMap<&str, usize> = index
+    let product_index: HashMap<&str, usize, foldhash::fast::RandomState> = index
         .products
         .defs
         .iter()
@@ -49,14 +49,12 @@ pub fn analyse(workspace: &Workspace, index: &Index<'_>) -> Vec<Diagnostic> {
     // many campaigns (the same FAQ answer) are read once. Each distinct
     // (text, offer) gets a slot, in the campaigns' order (a fast hash: the
     // map is never iterated).
-    let count = index.campaigns.defs.len() * 4;
-    let mut slots: HashMap<(&str, Option<usize>), usize, foldhash::fast::RandomState> =
-        HashMap::with_capacity_and_hasher(count, foldhash::fast::RandomState::default());
-    let mut distinct: Vec<(&str, Option<usize>)> = Vec::new();
-    let texts: Vec<Texts<'_>> = index
+    // Texts that cannot state anything (most FAQ questions) are left out
+    // first, on every core.
+    let candidates: Vec<(Option<usize>, Vec<&StrLit>)> = index
         .campaigns
         .defs
-        .iter()
+        .par_iter()
         .map(|def| {
             let offer = def
                 .item
@@ -64,6 +62,20 @@ pub fn analyse(workspace: &Workspace, index: &Index<'_>) -> Vec<Diagnostic> {
                 .as_ref()
                 .and_then(|o| product_index.get(o.text.as_str()).copied());
             let texts = customer_texts(def.item)
+                .into_iter()
+                .filter(|lit| Reader::may_state(&lit.value))
+                .collect();
+            (offer, texts)
+        })
+        .collect();
+    let count = candidates.iter().map(|(_, t)| t.len()).sum();
+    let mut slots: HashMap<(&str, Option<usize>), usize, foldhash::fast::RandomState> =
+        HashMap::with_capacity_and_hasher(count, foldhash::fast::RandomState::default());
+    let mut distinct: Vec<(&str, Option<usize>)> = Vec::new();
+    let texts: Vec<Texts<'_>> = candidates
+        .into_iter()
+        .map(|(offer, lits)| {
+            let texts = lits
                 .into_iter()
                 .map(|lit| {
                     let key = (lit.value.as_str(), offer);
@@ -930,7 +942,7 @@ fn same_question(index: &Index<'_>) -> Vec<Diagnostic> {
     let keys: Vec<ScopeKey> = index
         .campaigns
         .defs
-        .iter()
+        .par_iter()
         .map(|d| ScopeKey {
             offer: d.item.offer.as_ref().map(|o| o.text.clone()),
             window: d.item.window.map(|w| (w.start, w.end)),

@@ -199,6 +199,14 @@ impl Reader {
         }
     }
 
+    /// Whether `text` may state anything at all: `false` only when no
+    /// clause of it has a cue of a statement (see `read`), so reading it
+    /// would find nothing. Checked on the text as written, without
+    /// normalising it.
+    pub fn may_state(text: &str) -> bool {
+        statements::Cues::of_written(text).any()
+    }
+
     /// Everything `text` states about `offer` (rules 1–12).
     pub fn read(&self, text: &str, offer: Offer<'_>) -> Vec<Statement> {
         let normalised = Normalised::new(text);

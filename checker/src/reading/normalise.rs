@@ -50,7 +50,7 @@ pub fn is_cjk(c: char) -> bool {
 /// ASCII, the CJK Unified Ideographs, the CJK punctuation `、。〃〈〉《》「」『』
 /// 【】…` and the curly quotes (no decomposition; a test checks every one).
 /// Most customer text is made of them only.
-fn unchanged_by_nfkc(c: char) -> bool {
+pub(crate) fn unchanged_by_nfkc(c: char) -> bool {
     c.is_ascii()
         || matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3001}'..='\u{3035}' | '\u{2018}'..='\u{201F}')
 }
@@ -63,7 +63,7 @@ fn is_normal(original: &str) -> bool {
         .all(|c| unchanged_by_nfkc(c) && !is_space(c) && !QUOTES.iter().any(|(open, _)| *open == c))
 }
 
-fn is_space(c: char) -> bool {
+pub(crate) fn is_space(c: char) -> bool {
     c.is_whitespace() || matches!(c, '\u{200B}' | '\u{FEFF}')
 }
 

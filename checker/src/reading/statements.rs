@@ -8,6 +8,7 @@ use std::sync::LazyLock;
 use rust_decimal::Decimal;
 
 use super::dates::{date_at, skip_time, DateExpr, Mention};
+use super::normalise::{is_space, unchanged_by_nfkc};
 use super::number::{cn_digit, digit, is_cn_numeral, number_before, read_number};
 use super::words::Words;
 use super::{Money, Period, Role, Said, Volume};
@@ -301,6 +302,28 @@ impl Cues {
 
     fn gifts(self) -> bool {
         self.number && self.gift
+    }
+
+    /// The cues of a whole text as written, before normalising: every cue
+    /// of any of its clauses (all cues when it has a character that
+    /// normalising may change; `五` counts as `五一`, which removing white
+    /// space may join).
+    pub fn of_written(text: &str) -> Cues {
+        if text.chars().any(|c| !unchanged_by_nfkc(c) && !is_space(c)) {
+            return Cues {
+                number: true,
+                money: true,
+                threshold: true,
+                discount: true,
+                date: true,
+                holiday: true,
+                gift: true,
+                points: true,
+            };
+        }
+        let mut cues = Cues::of(text);
+        cues.holiday |= text.contains('五');
+        cues
     }
 
     /// Whether any reader may find a statement in the clause.
