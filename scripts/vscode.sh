@@ -6,7 +6,8 @@ command -v npm >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=nonint
 npm ci --no-audit --no-fund
 npm run compile          # type-check, then bundle with esbuild into out/extension.js
 npm test                 # the TextMate grammar on every fixture
-npx vsce package --no-dependencies --out koujing.vsix
+# No public repository address exists yet; none is invented.
+npx vsce package --no-dependencies --allow-missing-repository --out koujing.vsix
 # The package holds the bundled client, the grammar, the language
 # configuration and the licence, and no node_modules.
 python3 - <<'PY'

@@ -86,6 +86,7 @@ fn user_facing_files() -> Vec<PathBuf> {
         root().join("README.md"),
         root().join(".pre-commit-hooks.yaml"),
         root().join("lsp/vscode/README.md"),
+        root().join("lsp/vscode/package.json"),
         root().join("checker/src/codes.rs"),
         root().join("examples/README.md"),
     ];
@@ -100,10 +101,9 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
         let path = entry.unwrap().path();
         if path.is_dir() {
             collect(&path, out);
-        } else if path
-            .extension()
-            .is_some_and(|e| ["md", "yml", "yaml", "rs", "txt"].contains(&e.to_str().unwrap()))
-        {
+        } else if path.extension().is_some_and(|e| {
+            ["md", "yml", "yaml", "rs", "txt", "json"].contains(&e.to_str().unwrap())
+        }) {
             out.push(path);
         }
     }

@@ -15,7 +15,9 @@ fn schema_of<T: JsonSchema>(file: &'static str) -> Vec<u8> {
         .into_root_schema_for::<T>();
     schema.insert(
         "$id".to_string(),
-        format!("https://koujing.example/schema/{file}").into(),
+        // A name, not an address: the schemas ship in the repository and in
+        // no web site, so no URL is invented for them.
+        format!("urn:koujing:schema:{file}").into(),
     );
     crate::to_json(&schema)
 }
