@@ -35,10 +35,13 @@ pub fn locate(source: &str, lit: &StrLit, start: usize, end: usize) -> (Span, bo
 /// Normalise for comparison (KJ3003): drop white space and punctuation
 /// (ASCII and full width), fold ASCII case.
 pub fn normalise(text: &str) -> String {
-    text.chars()
-        .filter(|c| !c.is_whitespace() && !is_punctuation(*c))
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    out.extend(
+        text.chars()
+            .filter(|c| !c.is_whitespace() && !is_punctuation(*c))
+            .map(|c| c.to_ascii_lowercase()),
+    );
+    out
 }
 
 fn is_punctuation(c: char) -> bool {

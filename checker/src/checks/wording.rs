@@ -31,7 +31,7 @@ pub fn analyse(workspace: &Workspace, index: &Index<'_>) -> Vec<Diagnostic> {
             title: d.item.title.as_ref().map(|t| t.value.as_str()),
         })
         .collect();
-    let product_index: HashMap<&str, usize> = index
+    let product_index: HashMap<&str, usize, foldhash::fast::RandomState> = index
         .products
         .defs
         .iter()
@@ -45,52 +45,126 @@ pub fn analyse(workspace: &Workspace, index: &Index<'_>) -> Vec<Diagnostic> {
         .flat_map(|d| d.item.values.iter().flatten().map(|v| v.text.as_str()))
         .collect();
     let reader = Reader::new(&products, &values);
-    // Campaigns are read independently, on every core; `collect` keeps their
-    // order, so the result does not depend on the number of threads.
-    let per_campaign: Vec<Vec<Diagnostic>> = index
+    // A reading depends on the text and the offer only: texts shared by
+    // many campaigns (the same FAQ answer) are read once. Each distinct
+    // (text, offer) gets a slot, in the campaigns' order (a fast hash: the
+    // map is never iterated).
+    // Texts that cannot state anything (most FAQ questions) are left out
+    // first, on every core.
+    let candidates: Vec<(Option<usize>, Vec<&StrLit>)> = index
         .campaigns
         .defs
         .par_iter()
         .map(|def| {
+            let offer = def
+                .item
+                .offer
+                .as_ref()
+                .and_then(|o| product_index.get(o.text.as_str()).copied());
+            let texts = customer_texts(def.item)
+                .into_iter()
+                .filter(|lit| Reader::may_state(&lit.value))
+                .collect();
+            (offer, texts)
+        })
+        .collect();
+    let count = candidates.iter().map(|(_, t)| t.len()).sum();
+    let mut slots: HashMap<(&str, Option<usize>), usize, foldhash::fast::RandomState> =
+        HashMap::with_capacity_and_hasher(count, foldhash::fast::RandomState::default());
+    let mut distinct: Vec<(&str, Option<usize>)> = Vec::new();
+    let texts: Vec<Texts<'_>> = candidates
+        .into_iter()
+        .map(|(offer, lits)| {
+            let texts = lits
+                .into_iter()
+                .map(|lit| {
+                    let key = (lit.value.as_str(), offer);
+                    let slot = *slots.entry(key).or_insert_with(|| {
+                        distinct.push(key);
+                        distinct.len() - 1
+                    });
+                    (lit, slot)
+                })
+                .collect();
+            Texts { offer, texts }
+        })
+        .collect();
+    // KJ3003 runs beside the reading. Texts and campaigns are read
+    // independently, on every core; `collect` keeps their order, so the
+    // result does not depend on the number of threads.
+    let (per_campaign, same) = rayon::join(
+        || read_and_compare(workspace, index, &reader, &distinct, &texts),
+        || same_question(index),
+    );
+    let mut diagnostics: Vec<Diagnostic> = per_campaign.into_iter().flatten().collect();
+    diagnostics.extend(same);
+    diagnostics
+}
+
+/// A campaign's offer (index into the products) and customer texts, each
+/// with the slot of its reading.
+struct Texts<'w> {
+    offer: Option<usize>,
+    texts: Vec<(&'w StrLit, usize)>,
+}
+
+/// KJ3001, KJ3002, KJ3004: read each distinct (text, offer) once, then
+/// compare what each campaign's texts say with its fields.
+fn read_and_compare(
+    workspace: &Workspace,
+    index: &Index<'_>,
+    reader: &Reader,
+    distinct: &[(&str, Option<usize>)],
+    texts: &[Texts<'_>],
+) -> Vec<Vec<Diagnostic>> {
+    let offer = |offer_def: Option<usize>| {
+        let product = offer_def
+            .and_then(|i| index.products.defs.get(i))
+            .map(|d| d.item);
+        Offer {
+            product: offer_def,
+            kind: product.and_then(|p| p.kind.map(|k| k.node)),
+            name: product.map_or("", |p| p.name.text.as_str()),
+            title: product
+                .and_then(|p| p.title.as_ref())
+                .map_or("", |t| t.value.as_str()),
+        }
+    };
+    let readings: Vec<Vec<Statement>> = distinct
+        .par_iter()
+        .map(|(text, offer_def)| gifts_to_compare(reader.read(text, offer(*offer_def))))
+        .collect();
+    index
+        .campaigns
+        .defs
+        .par_iter()
+        .zip(texts.par_iter())
+        .map(|(def, texts)| {
             let mut diagnostics = Vec::new();
             let Some(file) = workspace.file(def.file) else {
                 return diagnostics;
             };
             let campaign = def.item;
-            let offer_def = campaign
+            let product = texts
                 .offer
-                .as_ref()
-                .and_then(|o| product_index.get(o.text.as_str()).copied());
-            let product = offer_def
                 .and_then(|i| index.products.defs.get(i))
                 .map(|d| d.item);
-            let offer = Offer {
-                product: offer_def,
-                kind: product.and_then(|p| p.kind.map(|k| k.node)),
-                name: product.map_or("", |p| p.name.text.as_str()),
-                title: product
-                    .and_then(|p| p.title.as_ref())
-                    .map_or("", |t| t.value.as_str()),
-            };
             let facts = Facts::new(campaign, product.and_then(|p| p.price.map(|q| q.node)));
-            for lit in customer_texts(campaign) {
+            for (lit, slot) in &texts.texts {
                 let at = Place {
                     source: &file.text,
                     file: def.file,
                     lit,
                 };
-                for statement in gifts_to_compare(reader.read(&lit.value, offer)) {
-                    if let Some(d) = facts.compare(&statement, &at) {
+                for statement in readings.get(*slot).into_iter().flatten() {
+                    if let Some(d) = facts.compare(statement, &at) {
                         diagnostics.push(d);
                     }
                 }
             }
             diagnostics
         })
-        .collect();
-    let mut diagnostics: Vec<Diagnostic> = per_campaign.into_iter().flatten().collect();
-    diagnostics.extend(same_question(index));
-    diagnostics
+        .collect()
 }
 
 /// Rules 11 and 12 (gifts): when a text gives a total (`共返50元`), the
@@ -556,13 +630,15 @@ impl<'a> Facts<'a> {
             }
             (Said::Bonus { value, unit, .. }, Benefit::Bonus(q)) => {
                 let mega = Decimal::from(1024);
-                let (stated_mb, expected_mb) = match (unit, q.unit) {
+                // In MB for data, in minutes for call time.
+                let (stated_base, expected_base) = match (unit, q.unit) {
                     (Volume::Gb, Unit::Gb) | (Volume::Mb, Unit::Mb) => (value, q.value),
                     (Volume::Gb, Unit::Mb) => (value.checked_mul(mega)?, q.value),
                     (Volume::Mb, Unit::Gb) => (value, q.value.checked_mul(mega)?),
+                    (Volume::Minutes, Unit::Minute) => (value, q.value),
                     _ => return None,
                 };
-                if stated_mb == expected_mb {
+                if stated_base == expected_base {
                     return None;
                 }
                 let unit_text = match unit {
@@ -795,7 +871,9 @@ pub fn scope_groups(campaigns: &[ScopeKey]) -> Vec<usize> {
 /// of related campaigns. An answer has at most one finding. Linear in the
 /// answers (hashing).
 pub fn inconsistent(groups: &[usize], answers: &[AnswerKey]) -> Vec<(usize, usize)> {
-    let mut by_question: HashMap<&str, Vec<usize>> = HashMap::new();
+    // Never iterated in hash order (the questions are sorted below).
+    let mut by_question: HashMap<&str, Vec<usize>, foldhash::fast::RandomState> =
+        HashMap::with_capacity_and_hasher(answers.len(), foldhash::fast::RandomState::default());
     for (i, a) in answers.iter().enumerate() {
         by_question.entry(a.question.as_str()).or_default().push(i);
     }
@@ -854,7 +932,7 @@ fn classes(
 
 /// KJ3003 (v2): the same question answered differently within a scope.
 fn same_question(index: &Index<'_>) -> Vec<Diagnostic> {
-    let position: HashMap<&str, usize> = index
+    let position: HashMap<&str, usize, foldhash::fast::RandomState> = index
         .campaigns
         .defs
         .iter()
@@ -864,7 +942,7 @@ fn same_question(index: &Index<'_>) -> Vec<Diagnostic> {
     let keys: Vec<ScopeKey> = index
         .campaigns
         .defs
-        .iter()
+        .par_iter()
         .map(|d| ScopeKey {
             offer: d.item.offer.as_ref().map(|o| o.text.clone()),
             window: d.item.window.map(|w| (w.start, w.end)),
@@ -907,7 +985,7 @@ fn same_question(index: &Index<'_>) -> Vec<Diagnostic> {
     }
     answers.sort_by_key(|a| a.order);
     let answer_keys: Vec<AnswerKey> = answers
-        .iter()
+        .par_iter()
         .map(|a| AnswerKey {
             campaign: a.campaign,
             question: normalise(&a.question.value),

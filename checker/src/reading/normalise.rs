@@ -34,8 +34,11 @@ pub struct Normalised {
     /// The normalised text.
     pub text: String,
     /// For each character of `text`: its byte offset in `text` and the byte
-    /// range of the original character(s) it came from.
+    /// range of the original character(s) it came from. Empty when `text` is
+    /// the original itself (`identity`).
     origin: Vec<(usize, Range<usize>)>,
+    /// `text` is the original, character for character.
+    identity: bool,
 }
 
 /// A CJK ideograph.
@@ -43,18 +46,48 @@ pub fn is_cjk(c: char) -> bool {
     matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}')
 }
 
-fn is_space(c: char) -> bool {
+/// Characters NFKC leaves as they are, known without asking the tables:
+/// ASCII, the CJK Unified Ideographs, the CJK punctuation `、。〃〈〉《》「」『』
+/// 【】…` and the curly quotes (no decomposition; a test checks every one).
+/// Most customer text is made of them only.
+pub(crate) fn unchanged_by_nfkc(c: char) -> bool {
+    c.is_ascii()
+        || matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3001}'..='\u{3035}' | '\u{2018}'..='\u{201F}')
+}
+
+/// Whether normalising leaves `original` as it is: no white space, no
+/// quotation and nothing NFKC changes.
+fn is_normal(original: &str) -> bool {
+    original
+        .chars()
+        .all(|c| unchanged_by_nfkc(c) && !is_space(c) && !QUOTES.iter().any(|(open, _)| *open == c))
+}
+
+pub(crate) fn is_space(c: char) -> bool {
     c.is_whitespace() || matches!(c, '\u{200B}' | '\u{FEFF}')
 }
 
 impl Normalised {
     /// Normalise `original` (rule 1).
     pub fn new(original: &str) -> Normalised {
+        if is_normal(original) {
+            return Normalised {
+                text: original.to_owned(),
+                origin: Vec::new(),
+                identity: true,
+            };
+        }
+        Normalised::mapped(original)
+    }
+
+    /// Normalise `original`, keeping a map of every character.
+    fn mapped(original: &str) -> Normalised {
         let chars: Vec<(usize, char)> = original.char_indices().collect();
         let masked = masked_ranges(&chars);
         let mut out = Normalised {
             text: String::with_capacity(original.len()),
             origin: Vec::with_capacity(chars.len()),
+            identity: false,
         };
         let mut i = 0;
         while let Some(&(at, c)) = chars.get(i) {
@@ -84,6 +117,8 @@ impl Normalised {
             let next = chars.get(i + 1).map_or(original.len(), |(b, _)| *b);
             if masked.iter().any(|r| r.contains(&i)) {
                 out.push(MASK, at..next);
+            } else if unchanged_by_nfkc(c) {
+                out.push(c, at..next);
             } else {
                 for n in std::iter::once(c).nfkc() {
                     out.push(n, at..next);
@@ -101,6 +136,17 @@ impl Normalised {
 
     /// The original byte range of the normalised bytes `range`.
     pub fn original(&self, range: Range<usize>) -> Range<usize> {
+        if self.identity {
+            // What the map would say: from the character holding the first
+            // byte to the end of the one holding the last.
+            let Some(first) = self.char_at(range.start) else {
+                return 0..0;
+            };
+            let last = self
+                .char_at(range.end.saturating_sub(1).max(range.start))
+                .unwrap_or(first.clone());
+            return first.start..last.end.max(first.start);
+        }
         let index = |byte: usize| match self.origin.binary_search_by_key(&byte, |(b, _)| *b) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
@@ -113,6 +159,19 @@ impl Normalised {
             (Some((_, a)), Some((_, b))) => a.start..b.end.max(a.start),
             _ => 0..0,
         }
+    }
+}
+
+impl Normalised {
+    /// The bytes of the character of `text` holding byte `at` (the last
+    /// character when `at` is past the end).
+    fn char_at(&self, at: usize) -> Option<Range<usize>> {
+        let mut start = at.min(self.text.len().checked_sub(1)?);
+        while !self.text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let len = self.text.get(start..)?.chars().next()?.len_utf8();
+        Some(start..start + len)
     }
 }
 
@@ -164,6 +223,31 @@ mod tests {
         );
         assert_eq!(Normalised::new("12 月 5 日起").text, "12月5日起");
         assert_eq!(Normalised::new("free WiFi").text, "free WiFi");
+    }
+
+    #[test]
+    fn the_fast_path_agrees_with_nfkc() {
+        let ranges = [
+            '\0'..='\u{7F}',
+            '\u{4E00}'..='\u{9FFF}',
+            '\u{3001}'..='\u{3035}',
+            '\u{2018}'..='\u{201F}',
+        ];
+        for c in ranges.into_iter().flatten() {
+            assert!(unchanged_by_nfkc(c));
+            assert_eq!(std::iter::once(c).nfkc().collect::<String>(), c.to_string());
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_identity_map_is_the_map(text in "[a-z0-9 流量包优惠、。“”]{0,12}", a in 0usize..40, b in 0usize..40) {
+            let fast = Normalised::new(&text);
+            let mapped = Normalised::mapped(&text);
+            proptest::prop_assert_eq!(&fast.text, &mapped.text);
+            proptest::prop_assert_eq!(fast.original(a..b), mapped.original(a..b));
+            proptest::prop_assert_eq!(fast.original(a..a), mapped.original(a..a));
+        }
     }
 
     #[test]

@@ -3,11 +3,14 @@
 //! role (rules 7, 8, 11, 12), gifts, bonus and points (rules 10–12).
 
 use std::ops::Range;
+use std::sync::LazyLock;
 
 use rust_decimal::Decimal;
 
 use super::dates::{date_at, skip_time, DateExpr, Mention};
-use super::number::{cn_digit, digit, number_before, read_number};
+use super::normalise::{is_space, unchanged_by_nfkc};
+use super::number::{cn_digit, digit, is_cn_numeral, number_before, read_number};
+use super::words::Words;
 use super::{Money, Period, Role, Said, Volume};
 
 /// A statement in clause coordinates.
@@ -207,6 +210,12 @@ const PRICE_WORDS: [&str; 17] = [
 /// Saving triggers (rule 4).
 const SAVING_WORDS: [&str; 8] = ["立减", "直降", "减免", "优惠", "便宜", "立省", "节省", "省"];
 
+/// [`PRICE_WORDS`]; `现` alone is a trigger only after `原价A` (rule 12).
+static PRICES_AFTER_ORIGINAL: LazyLock<Words> = LazyLock::new(|| Words::leftmost(PRICE_WORDS));
+static PRICES: LazyLock<Words> =
+    LazyLock::new(|| Words::leftmost(PRICE_WORDS.into_iter().filter(|w| *w != "现")));
+static SAVINGS: LazyLock<Words> = LazyLock::new(|| Words::leftmost(SAVING_WORDS));
+
 /// Words that may stand between a trigger and its amount.
 fn short_between(between: &str, max: usize) -> bool {
     between.chars().count() <= max
@@ -230,14 +239,117 @@ fn amount_after(s: &str, from: usize, max: usize) -> Option<(Amount, &str)> {
     None
 }
 
-/// Read every statement of one clause.
-pub fn read_clause(clause: &str, context: &mut TextContext) -> Vec<Raw> {
+/// The characters of a clause that the statement readers need: a reader
+/// whose cue is missing reads nothing in the clause, so it is not run. A
+/// pre-filter only: every cue is a necessary condition of the reader's code
+/// below, never a rule of its own.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Cues {
+    /// An ASCII digit or a Chinese numeral (every amount, threshold, gift
+    /// and date written with digits).
+    number: bool,
+    /// `元`, `块`, `毛`, `角`, `¥`, `RMB`, `rmb`, `人民币`: money (rule 2).
+    money: bool,
+    /// `满`: a threshold (rule 4).
+    threshold: bool,
+    /// `折`, `半`, `免`, `收`, `%` (rules 3, 12).
+    discount: bool,
+    /// `年`, `月`, `日`, `号`, `-`, `/`, `.`: what follows the number of a
+    /// date (rule 7).
+    date: bool,
+    /// A holiday or a month end without digits: `元旦`, `…节`, `国庆`,
+    /// `中秋`, `五一`, `月底` (rule 7).
+    holiday: bool,
+    /// A gift verb: `送`, `赠`, `返`, `额外`, `奖励` (rule 10).
+    gift: bool,
+    /// `倍`: points (rule 10).
+    points: bool,
+}
+
+impl Cues {
+    /// Scan a clause once.
+    pub fn of(clause: &str) -> Cues {
+        let mut cues = Cues::default();
+        let mut previous = None;
+        for c in clause.chars() {
+            match c {
+                '0'..='9' => cues.number = true,
+                '元' | '块' | '毛' | '角' | '¥' | 'R' | 'r' | '人' => cues.money = true,
+                '满' => cues.threshold = true,
+                '折' | '半' | '免' | '收' | '%' => cues.discount = true,
+                '年' | '月' | '日' | '号' | '-' | '/' | '.' => cues.date = true,
+                '旦' | '节' | '庆' | '秋' | '底' => cues.holiday = true,
+                '送' | '赠' | '返' | '额' | '奖' => cues.gift = true,
+                '倍' => cues.points = true,
+                _ => {}
+            }
+            if is_cn_numeral(c) {
+                cues.number = true;
+                cues.holiday |= previous == Some('五') && c == '一';
+            }
+            previous = Some(c);
+        }
+        cues
+    }
+
+    fn prices(self) -> bool {
+        self.number && (self.money || self.threshold)
+    }
+
+    fn dates(self) -> bool {
+        self.holiday || (self.number && self.date)
+    }
+
+    fn gifts(self) -> bool {
+        self.number && self.gift
+    }
+
+    /// The cues of a whole text as written, before normalising: every cue
+    /// of any of its clauses (all cues when it has a character that
+    /// normalising may change; `五` counts as `五一`, which removing white
+    /// space may join).
+    pub fn of_written(text: &str) -> Cues {
+        if text.chars().any(|c| !unchanged_by_nfkc(c) && !is_space(c)) {
+            return Cues {
+                number: true,
+                money: true,
+                threshold: true,
+                discount: true,
+                date: true,
+                holiday: true,
+                gift: true,
+                points: true,
+            };
+        }
+        let mut cues = Cues::of(text);
+        cues.holiday |= text.contains('五');
+        cues
+    }
+
+    /// Whether any reader may find a statement in the clause.
+    pub fn any(self) -> bool {
+        self.prices() || self.discount || self.dates() || self.gifts() || self.points
+    }
+}
+
+/// Read every statement of one clause (`cues`: [`Cues::of`] the clause).
+pub fn read_clause(clause: &str, cues: Cues, context: &mut TextContext) -> Vec<Raw> {
     let mut out: Vec<Raw> = Vec::new();
-    prices(clause, context, &mut out);
-    discounts(clause, &mut out);
-    dates(clause, &mut out);
-    gifts(clause, &mut out);
-    points(clause, &mut out);
+    if cues.prices() {
+        prices(clause, context, &mut out);
+    }
+    if cues.discount {
+        discounts(clause, &mut out);
+    }
+    if cues.dates() {
+        dates(clause, &mut out);
+    }
+    if cues.gifts() {
+        gifts(clause, &mut out);
+    }
+    if cues.points {
+        points(clause, &mut out);
+    }
     out.sort_by_key(|r| (r.span.start, r.span.end));
     out
 }
@@ -364,12 +476,12 @@ fn prices(s: &str, context: &mut TextContext, out: &mut Vec<Raw>) {
     // Price triggers.
     let mut at = 0;
     while let Some(rest) = s.get(at..) {
-        let Some((offset, word)) = PRICE_WORDS
-            .iter()
-            .filter(|w| **w != "现" || context.original_price_seen)
-            .filter_map(|w| rest.find(w).map(|i| (i, *w)))
-            .min_by_key(|(i, w)| (*i, usize::MAX - w.len()))
-        else {
+        let triggers = if context.original_price_seen {
+            &PRICES_AFTER_ORIGINAL
+        } else {
+            &PRICES
+        };
+        let Some((offset, word)) = triggers.first(rest) else {
             break;
         };
         let start = at + offset;
@@ -416,11 +528,7 @@ fn prices(s: &str, context: &mut TextContext, out: &mut Vec<Raw>) {
     // Saving triggers.
     let mut at = 0;
     while let Some(rest) = s.get(at..) {
-        let Some((offset, word)) = SAVING_WORDS
-            .iter()
-            .filter_map(|w| rest.find(w).map(|i| (i, *w)))
-            .min_by_key(|(i, w)| (*i, usize::MAX - w.len()))
-        else {
+        let Some((offset, word)) = SAVINGS.first(rest) else {
             break;
         };
         let start = at + offset;
@@ -740,12 +848,10 @@ const NOT_WINDOW: [&str; 27] = [
     "恢复原价前",
 ];
 
+static NOT_WINDOW_WORDS: LazyLock<Words> = LazyLock::new(|| Words::overlapping(NOT_WINDOW));
+
 /// Rules 7, 8, 11, 12: dates with their role.
 fn dates(s: &str, out: &mut Vec<Raw>) {
-    let cleaned = s.replace("办理有效", "").replace("参与有效", "");
-    if NOT_WINDOW.iter().any(|w| cleaned.contains(w)) {
-        return;
-    }
     // Every mention.
     let mut mentions: Vec<(usize, Mention)> = Vec::new();
     let mut at = 0;
@@ -764,6 +870,13 @@ fn dates(s: &str, out: &mut Vec<Raw>) {
             .get(at..)
             .and_then(|r| r.chars().next())
             .map_or(1, char::len_utf8);
+    }
+    if mentions.is_empty() {
+        return;
+    }
+    let cleaned = s.replace("办理有效", "").replace("参与有效", "");
+    if NOT_WINDOW_WORDS.any_in(&cleaned) {
+        return;
     }
     let mut roles: Vec<Option<(Role, i64)>> = vec![None; mentions.len()];
     for (i, (start, m)) in mentions.iter().enumerate() {
@@ -919,6 +1032,8 @@ const GIFT_VERBS: [&str; 12] = [
     "奖励",
 ];
 
+static GIFT_VERB_WORDS: LazyLock<Words> = LazyLock::new(|| Words::leftmost(GIFT_VERBS));
+
 /// Rules 10–12: gift money and bonus quantities after a gift verb.
 fn gifts(s: &str, out: &mut Vec<Raw>) {
     let deposit_return =
@@ -928,11 +1043,7 @@ fn gifts(s: &str, out: &mut Vec<Raw>) {
     }
     let mut at = 0;
     while let Some(rest) = s.get(at..) {
-        let Some((offset, verb)) = GIFT_VERBS
-            .iter()
-            .filter_map(|w| rest.find(w).map(|i| (i, *w)))
-            .min_by_key(|(i, w)| (*i, usize::MAX - w.len()))
-        else {
+        let Some((offset, verb)) = GIFT_VERB_WORDS.first(rest) else {
             break;
         };
         let start = at + offset;

@@ -260,6 +260,17 @@ proptest! {
     }
 
     #[test]
+    fn a_text_that_may_state_nothing_reads_nothing(
+        text in "[0-9０-９一二五十月日年号底旦节元折%送返倍积分满免收仅需 　“”「」\n,。、:.a-z流量包宽带手机另商户已结束全球通用户¥①]{0,24}"
+    ) {
+        if !Reader::may_state(&text) {
+            prop_assert!(reader().read(&text, offer()).is_empty());
+            let broadband = Offer { product: Some(1), kind: Some(ProductKind::Broadband), name: "家庭宽带", title: "" };
+            prop_assert!(reader().read(&text, broadband).is_empty());
+        }
+    }
+
+    #[test]
     fn any_text_reads_without_panic(text in "\\PC{0,60}") {
         let _ = reader().read(&text, offer());
         let _ = gift_amount(&text);
