@@ -141,8 +141,45 @@ pub fn generate_shape(seed: u64, shape: &Shape) -> Files {
             })
             .collect(),
     };
+    files.extend(province(&cities));
+
+    // Density: keep most lanes under the limit, a few findings.
+    let leaves: usize = cities.iter().map(|c| c.1.len()).sum();
+    let per_city = leaves as f64 / cities.len().max(1) as f64;
+    // Mean leaves per campaign (1% province, 9% city, 90% 1–2 counties),
+    // mean channels ≈ 1.9, mean length 35 days.
+    let mean_leaves = 0.01 * leaves as f64 + 0.09 * per_city + 0.9 * 1.5;
+    let density = (campaigns as f64 * mean_leaves * 1.9 * 35.0) / (leaves as f64 * 9.0 * 365.0);
+    let limit = shape
+        .limit
+        .unwrap_or_else(|| (density * 3.0).ceil().max(3.0) as u32);
+    files.push((
+        "province/limits.kj".to_string(),
+        format!("limits {{ max_concurrent: {limit}; support_lead: 3 天 }}\n"),
+    ));
+
+    let per_file = shape.per_file.max(1);
+    let mut text = String::new();
+    let mut file_no = 0;
+    for c in 0..campaigns {
+        campaign(&mut rng, shape, &cities, c, &mut text);
+        if (c + 1) % per_file == 0 || c + 1 == campaigns {
+            files.push((
+                format!("cities/submission{file_no:04}.kj"),
+                std::mem::take(&mut text),
+            ));
+            file_no += 1;
+        }
+    }
+    files
+}
+
+/// The province's files: regions, channels and products, the glossary, the
+/// grading model and commission tables.
+fn province(cities: &[(String, Vec<String>)]) -> Files {
+    let mut files = Vec::new();
     let mut regions = String::from("regions 江西 {\n");
-    for (city, names) in &cities {
+    for (city, names) in cities {
         let _ = writeln!(regions, "  {city} {{ {} }}", names.join(", "));
     }
     regions.push_str("}\n");
@@ -215,108 +252,90 @@ pub fn generate_shape(seed: u64, shape: &Shape) -> Files {
     }
     grading.push_str("  }\n}\nmix 结构 { first_return: 30%; revenue_share: 70% }\n");
     files.push(("province/commission.kj".to_string(), grading));
-
-    // Density: keep most lanes under the limit, a few findings.
-    let leaves: usize = cities.iter().map(|c| c.1.len()).sum();
-    let per_city = leaves as f64 / cities.len().max(1) as f64;
-    // Mean leaves per campaign (1% province, 9% city, 90% 1–2 counties),
-    // mean channels ≈ 1.9, mean length 35 days.
-    let mean_leaves = 0.01 * leaves as f64 + 0.09 * per_city + 0.9 * 1.5;
-    let density = (campaigns as f64 * mean_leaves * 1.9 * 35.0) / (leaves as f64 * 9.0 * 365.0);
-    let limit = shape
-        .limit
-        .unwrap_or_else(|| (density * 3.0).ceil().max(3.0) as u32);
-    files.push((
-        "province/limits.kj".to_string(),
-        format!("limits {{ max_concurrent: {limit}; support_lead: 3 天 }}\n"),
-    ));
-
-    let per_file = shape.per_file.max(1);
-    let mut text = String::new();
-    let mut file_no = 0;
-    for c in 0..campaigns {
-        let (city, counties) = &cities[rng.usize(..cities.len())];
-        let (issuer, regions, start, end, channels) = match shape.spread {
-            Spread::Realistic => {
-                let scope = rng.u32(..100);
-                let (issuer, regions) = if scope < 1 {
-                    ("江西".to_string(), String::new())
-                } else if scope < 10 {
-                    (city.clone(), String::new())
-                } else {
-                    let first = rng.usize(..counties.len());
-                    let second = rng.usize(..counties.len());
-                    let mut list = vec![counties[first].as_str()];
-                    if second != first {
-                        list.push(&counties[second]);
-                    }
-                    (city.clone(), format!("regions: [{}]; ", list.join(", ")))
-                };
-                let day = rng.u32(0..330);
-                let end = day + 7 * rng.u32(1..=8) - 1;
-                let mut channels: Vec<&str> = Vec::new();
-                for _ in 0..rng.usize(1..=3) {
-                    let ch = CHANNELS[rng.usize(..CHANNELS.len())].0;
-                    if !channels.contains(&ch) {
-                        channels.push(ch);
-                    }
-                }
-                (issuer, regions, day, end, channels)
-            }
-            Spread::Dense => {
-                let mut pool: Vec<&str> = counties.iter().map(String::as_str).collect();
-                rng.shuffle(&mut pool);
-                pool.truncate(rng.usize(1..=3));
-                let mut channels: Vec<&str> = CHANNELS.iter().map(|c| c.0).collect();
-                rng.shuffle(&mut channels);
-                channels.truncate(rng.usize(1..=3));
-                let days = 7 * rng.u32(1..=8);
-                let day = rng.u32(0..=365 - days);
-                (
-                    city.clone(),
-                    format!("regions: [{}]; ", pool.join(", ")),
-                    day,
-                    day + days - 1,
-                    channels,
-                )
-            }
-        };
-        let (start, end) = (chrono_like(start), chrono_like(end));
-        let stacking = if rng.u32(..100) < 97 {
-            "stackable"
-        } else {
-            "exclusive"
-        };
-        let brand = ["全球通", "神州行", "动感地带"][rng.usize(..3)];
-        let discount = 5 * rng.u32(1..=10);
-        // Province campaigns offer products 0–19, cities 20–199: a city
-        // campaign refining a province one would say `extends`.
-        let offer = if issuer == "江西" {
-            rng.usize(..20)
-        } else {
-            rng.usize(20..200)
-        };
-        let shared = if shape.shared_faq {
-            format!("; \"优惠怎么办理?\": \"产品{offer}的优惠到营业厅或手机应用办理。\"")
-        } else {
-            String::new()
-        };
-        let _ = writeln!(
-            text,
-            "campaign 活动{c} \"活动{c}流量包优惠\" {{\n  issuer: {issuer}; {regions}window: {start} .. {end}\n  audience {{ 品牌: [{brand}] }}\n  offer: 产品{}\n  benefit: discount {discount}%\n  channels: [{}]\n  stacking: {stacking}\n  requires: [系统配置, 知识库]\n  wording {{ headline: \"活动期间办理享优惠,术语{}说明见FAQ\" }}\n  faq {{ \"活动{c}怎么参加?\": \"到营业厅或手机应用办理。\"{shared} }}\n}}",
-            offer,
-            channels.join(", "),
-            rng.usize(..100),
-        );
-        if (c + 1) % per_file == 0 || c + 1 == campaigns {
-            files.push((
-                format!("cities/submission{file_no:04}.kj"),
-                std::mem::take(&mut text),
-            ));
-            file_no += 1;
-        }
-    }
     files
+}
+
+/// One campaign of the shape, appended to `text`.
+fn campaign(
+    rng: &mut fastrand::Rng,
+    shape: &Shape,
+    cities: &[(String, Vec<String>)],
+    c: usize,
+    text: &mut String,
+) {
+    let (city, counties) = &cities[rng.usize(..cities.len())];
+    let (issuer, regions, start, end, channels) = match shape.spread {
+        Spread::Realistic => {
+            let scope = rng.u32(..100);
+            let (issuer, regions) = if scope < 1 {
+                ("江西".to_string(), String::new())
+            } else if scope < 10 {
+                (city.clone(), String::new())
+            } else {
+                let first = rng.usize(..counties.len());
+                let second = rng.usize(..counties.len());
+                let mut list = vec![counties[first].as_str()];
+                if second != first {
+                    list.push(&counties[second]);
+                }
+                (city.clone(), format!("regions: [{}]; ", list.join(", ")))
+            };
+            let day = rng.u32(0..330);
+            let end = day + 7 * rng.u32(1..=8) - 1;
+            let mut channels: Vec<&str> = Vec::new();
+            for _ in 0..rng.usize(1..=3) {
+                let ch = CHANNELS[rng.usize(..CHANNELS.len())].0;
+                if !channels.contains(&ch) {
+                    channels.push(ch);
+                }
+            }
+            (issuer, regions, day, end, channels)
+        }
+        Spread::Dense => {
+            let mut pool: Vec<&str> = counties.iter().map(String::as_str).collect();
+            rng.shuffle(&mut pool);
+            pool.truncate(rng.usize(1..=3));
+            let mut channels: Vec<&str> = CHANNELS.iter().map(|c| c.0).collect();
+            rng.shuffle(&mut channels);
+            channels.truncate(rng.usize(1..=3));
+            let days = 7 * rng.u32(1..=8);
+            let day = rng.u32(0..=365 - days);
+            (
+                city.clone(),
+                format!("regions: [{}]; ", pool.join(", ")),
+                day,
+                day + days - 1,
+                channels,
+            )
+        }
+    };
+    let (start, end) = (chrono_like(start), chrono_like(end));
+    let stacking = if rng.u32(..100) < 97 {
+        "stackable"
+    } else {
+        "exclusive"
+    };
+    let brand = ["全球通", "神州行", "动感地带"][rng.usize(..3)];
+    let discount = 5 * rng.u32(1..=10);
+    // Province campaigns offer products 0–19, cities 20–199: a city
+    // campaign refining a province one would say `extends`.
+    let offer = if issuer == "江西" {
+        rng.usize(..20)
+    } else {
+        rng.usize(20..200)
+    };
+    let shared = if shape.shared_faq {
+        format!("; \"优惠怎么办理?\": \"产品{offer}的优惠到营业厅或手机应用办理。\"")
+    } else {
+        String::new()
+    };
+    let _ = writeln!(
+        text,
+        "campaign 活动{c} \"活动{c}流量包优惠\" {{\n  issuer: {issuer}; {regions}window: {start} .. {end}\n  audience {{ 品牌: [{brand}] }}\n  offer: 产品{}\n  benefit: discount {discount}%\n  channels: [{}]\n  stacking: {stacking}\n  requires: [系统配置, 知识库]\n  wording {{ headline: \"活动期间办理享优惠,术语{}说明见FAQ\" }}\n  faq {{ \"活动{c}怎么参加?\": \"到营业厅或手机应用办理。\"{shared} }}\n}}",
+        offer,
+        channels.join(", "),
+        rng.usize(..100),
+    );
 }
 
 /// Day `n` of 2026 as `YYYY-MM-DD` (n may run into 2027).
