@@ -287,6 +287,10 @@ fn zhe(p: Decimal) -> Option<String> {
     }
 }
 
+/// What a statement implies and what the fields say (each in zh and en),
+/// and the replacement that would fix the statement, if one would.
+type Mismatch = ((String, String), (String, String), Option<String>);
+
 /// What the fields say, for comparing statements.
 struct Facts<'a> {
     campaign: &'a Campaign,
@@ -362,177 +366,14 @@ impl<'a> Facts<'a> {
     fn price(&self, statement: &Statement, at: &Place<'_>) -> Option<Diagnostic> {
         let benefit = self.benefit?;
         let priced = matches!(benefit, Benefit::Discount(_) | Benefit::Price(_));
-        let (implies, actual, fix): ((String, String), (String, String), Option<String>) =
-            match statement.said {
-                Said::Discount(d) => match benefit {
-                    Benefit::Discount(p) => {
-                        if d == *p {
-                            return None;
-                        }
-                        let right = zhe(*p);
-                        let replacement = if at.quote(statement).contains('%') {
-                            Some(format!("{}%", show(*p)))
-                        } else {
-                            right.clone()
-                        };
-                        (
-                            (
-                                format!("优惠 {}%", show(d)),
-                                format!("a {}% discount", show(d)),
-                            ),
-                            (
-                                format!(
-                                    "benefit 为 discount {}%{}",
-                                    show(*p),
-                                    right.as_ref().map_or(String::new(), |r| format!("(即{r})"))
-                                ),
-                                format!(
-                                    "benefit is discount {}%{}",
-                                    show(*p),
-                                    right.as_ref().map_or(String::new(), |r| format!(" ({r})"))
-                                ),
-                            ),
-                            replacement,
-                        )
-                    }
-                    Benefit::Price(_) => {
-                        let list = self.list?;
-                        let target = self.final_price?;
-                        let implied = list
-                            .value
-                            .checked_mul(Decimal::ONE_HUNDRED.checked_sub(d)?)?
-                            .checked_div(Decimal::ONE_HUNDRED)?;
-                        let target = convert(
-                            Money {
-                                value: target.value,
-                                period: period_of(target.per),
-                            },
-                            list.per,
-                        )?;
-                        if implied == target {
-                            return None;
-                        }
-                        let implied = Rate {
-                            value: implied,
-                            per: list.per,
-                        };
-                        (
-                            (
-                                format!("优惠 {}%,即价格 {}", show(d), implied.show()),
-                                format!("a {}% discount, a price of {}", show(d), implied.show()),
-                            ),
-                            final_text(self.final_price?),
-                            None,
-                        )
-                    }
-                    _ => return None,
-                },
-                Said::Price(money) => {
-                    if !priced {
-                        return None;
-                    }
-                    let target = self.final_price?;
-                    let value = convert(money, target.per)?;
-                    if value == target.value {
-                        return None;
-                    }
-                    (
-                        (
-                            format!("价格 {}", stated(money, target.per)),
-                            format!("a price of {}", stated(money, target.per)),
-                        ),
-                        final_text(target),
-                        same_period(money, target.per).then(|| show(target.value)),
-                    )
-                }
-                Said::Saving(money) => {
-                    if !priced {
-                        return None;
-                    }
-                    let list = self.list?;
-                    let target = self.final_price?;
-                    let final_value = convert(
-                        Money {
-                            value: target.value,
-                            period: period_of(target.per),
-                        },
-                        list.per,
-                    )?;
-                    let saving = list.value.checked_sub(final_value)?;
-                    let value = convert(money, list.per)?;
-                    if value == saving {
-                        return None;
-                    }
-                    let saving = Rate {
-                        value: saving,
-                        per: list.per,
-                    };
-                    (
-                        (
-                            format!("节省 {}", stated(money, list.per)),
-                            format!("a saving of {}", stated(money, list.per)),
-                        ),
-                        (
-                            format!("按字段计算节省 {}(原价 {})", saving.show(), list.show()),
-                            format!(
-                                "the fields give a saving of {} (list price {})",
-                                saving.show(),
-                                list.show()
-                            ),
-                        ),
-                        same_period(money, list.per).then(|| show(saving.value)),
-                    )
-                }
-                Said::ListPrice(money) => {
-                    let list = self.list?;
-                    let value = convert(money, list.per)?;
-                    if value == list.value {
-                        return None;
-                    }
-                    (
-                        (
-                            format!("原价 {}", stated(money, list.per)),
-                            format!("a list price of {}", stated(money, list.per)),
-                        ),
-                        (
-                            format!("产品价格为 {}", list.show()),
-                            format!("the product's price is {}", list.show()),
-                        ),
-                        same_period(money, list.per).then(|| show(list.value)),
-                    )
-                }
-                Said::Threshold { spend, off } => {
-                    let expected = match benefit {
-                        Benefit::Discount(p) => {
-                            spend.checked_mul(*p)?.checked_div(Decimal::ONE_HUNDRED)?
-                        }
-                        Benefit::Price(_) => {
-                            let list = self.list?;
-                            let target = self.final_price?;
-                            if spend != list.value || target.per != list.per {
-                                return None;
-                            }
-                            list.value.checked_sub(target.value)?
-                        }
-                        _ => return None,
-                    };
-                    if off == expected {
-                        return None;
-                    }
-                    (
-                        (
-                            format!("满 {} 元减 {} 元", show(spend), show(off)),
-                            format!("{} off a spend of {} 元", show(off), show(spend)),
-                        ),
-                        (
-                            format!("按字段计算应减 {} 元", show(expected)),
-                            format!("the fields give {} off", show(expected)),
-                        ),
-                        Some(show(expected)),
-                    )
-                }
-                _ => return None,
-            };
+        let (implies, actual, fix): Mismatch = match statement.said {
+            Said::Discount(d) => self.said_discount(d, benefit, statement, at)?,
+            Said::Price(money) if priced => self.said_price(money)?,
+            Said::Saving(money) if priced => self.said_saving(money)?,
+            Said::ListPrice(money) => self.said_list_price(money)?,
+            Said::Threshold { spend, off } => self.said_threshold(spend, off, benefit)?,
+            _ => return None,
+        };
         let quote = at.quote(statement);
         let (span, exact) = at.span(&statement.span);
         let mut diagnostic = Diagnostic::new(
@@ -557,6 +398,183 @@ impl<'a> Facts<'a> {
             });
         }
         Some(diagnostic)
+    }
+
+    /// KJ3001 for a stated discount.
+    fn said_discount(
+        &self,
+        d: Decimal,
+        benefit: &Benefit,
+        statement: &Statement,
+        at: &Place<'_>,
+    ) -> Option<Mismatch> {
+        Some(match benefit {
+            Benefit::Discount(p) => {
+                if d == *p {
+                    return None;
+                }
+                let right = zhe(*p);
+                let replacement = if at.quote(statement).contains('%') {
+                    Some(format!("{}%", show(*p)))
+                } else {
+                    right.clone()
+                };
+                (
+                    (
+                        format!("优惠 {}%", show(d)),
+                        format!("a {}% discount", show(d)),
+                    ),
+                    (
+                        format!(
+                            "benefit 为 discount {}%{}",
+                            show(*p),
+                            right.as_ref().map_or(String::new(), |r| format!("(即{r})"))
+                        ),
+                        format!(
+                            "benefit is discount {}%{}",
+                            show(*p),
+                            right.as_ref().map_or(String::new(), |r| format!(" ({r})"))
+                        ),
+                    ),
+                    replacement,
+                )
+            }
+            Benefit::Price(_) => {
+                let list = self.list?;
+                let target = self.final_price?;
+                let implied = list
+                    .value
+                    .checked_mul(Decimal::ONE_HUNDRED.checked_sub(d)?)?
+                    .checked_div(Decimal::ONE_HUNDRED)?;
+                let target = convert(
+                    Money {
+                        value: target.value,
+                        period: period_of(target.per),
+                    },
+                    list.per,
+                )?;
+                if implied == target {
+                    return None;
+                }
+                let implied = Rate {
+                    value: implied,
+                    per: list.per,
+                };
+                (
+                    (
+                        format!("优惠 {}%,即价格 {}", show(d), implied.show()),
+                        format!("a {}% discount, a price of {}", show(d), implied.show()),
+                    ),
+                    final_text(self.final_price?),
+                    None,
+                )
+            }
+            _ => return None,
+        })
+    }
+
+    /// KJ3001 for a stated price.
+    fn said_price(&self, money: Money) -> Option<Mismatch> {
+        let target = self.final_price?;
+        let value = convert(money, target.per)?;
+        if value == target.value {
+            return None;
+        }
+        Some((
+            (
+                format!("价格 {}", stated(money, target.per)),
+                format!("a price of {}", stated(money, target.per)),
+            ),
+            final_text(target),
+            same_period(money, target.per).then(|| show(target.value)),
+        ))
+    }
+
+    /// KJ3001 for a stated saving.
+    fn said_saving(&self, money: Money) -> Option<Mismatch> {
+        let list = self.list?;
+        let target = self.final_price?;
+        let final_value = convert(
+            Money {
+                value: target.value,
+                period: period_of(target.per),
+            },
+            list.per,
+        )?;
+        let saving = list.value.checked_sub(final_value)?;
+        let value = convert(money, list.per)?;
+        if value == saving {
+            return None;
+        }
+        let saving = Rate {
+            value: saving,
+            per: list.per,
+        };
+        Some((
+            (
+                format!("节省 {}", stated(money, list.per)),
+                format!("a saving of {}", stated(money, list.per)),
+            ),
+            (
+                format!("按字段计算节省 {}(原价 {})", saving.show(), list.show()),
+                format!(
+                    "the fields give a saving of {} (list price {})",
+                    saving.show(),
+                    list.show()
+                ),
+            ),
+            same_period(money, list.per).then(|| show(saving.value)),
+        ))
+    }
+
+    /// KJ3001 for a stated list price.
+    fn said_list_price(&self, money: Money) -> Option<Mismatch> {
+        let list = self.list?;
+        let value = convert(money, list.per)?;
+        if value == list.value {
+            return None;
+        }
+        Some((
+            (
+                format!("原价 {}", stated(money, list.per)),
+                format!("a list price of {}", stated(money, list.per)),
+            ),
+            (
+                format!("产品价格为 {}", list.show()),
+                format!("the product's price is {}", list.show()),
+            ),
+            same_period(money, list.per).then(|| show(list.value)),
+        ))
+    }
+
+    /// KJ3001 for a stated threshold (满A减B).
+    fn said_threshold(&self, spend: Decimal, off: Decimal, benefit: &Benefit) -> Option<Mismatch> {
+        let expected = match benefit {
+            Benefit::Discount(p) => spend.checked_mul(*p)?.checked_div(Decimal::ONE_HUNDRED)?,
+            Benefit::Price(_) => {
+                let list = self.list?;
+                let target = self.final_price?;
+                if spend != list.value || target.per != list.per {
+                    return None;
+                }
+                list.value.checked_sub(target.value)?
+            }
+            _ => return None,
+        };
+        if off == expected {
+            return None;
+        }
+        Some((
+            (
+                format!("满 {} 元减 {} 元", show(spend), show(off)),
+                format!("{} off a spend of {} 元", show(off), show(spend)),
+            ),
+            (
+                format!("按字段计算应减 {} 元", show(expected)),
+                format!("the fields give {} off", show(expected)),
+            ),
+            Some(show(expected)),
+        ))
     }
 
     /// KJ3002 (rules 7–9, 11, 12).

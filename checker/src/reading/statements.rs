@@ -359,10 +359,21 @@ fn overlaps(out: &[Raw], range: &Range<usize>) -> bool {
         .any(|r| r.span.start < range.end && range.start < r.span.end)
 }
 
-/// Rules 2, 4, 11, 12: price, saving, list-price and threshold statements.
+/// Rules 2, 4, 11, 12: price, saving, list-price and threshold statements,
+/// read in this order (a later reader skips what an earlier one took).
 fn prices(s: &str, context: &mut TextContext, out: &mut Vec<Raw>) {
     let gift_clause = ["送", "赠", "返"].iter().any(|v| s.contains(v));
-    // 满A减B.
+    thresholds(s, out);
+    fee_words(s, context, out);
+    monthly_rent(s, out);
+    price_triggers(s, context, out);
+    saving_triggers(s, out);
+    enjoyed_saving(s, out);
+    bare_zero(s, gift_clause, out);
+}
+
+/// 满A减B: a threshold discount.
+fn thresholds(s: &str, out: &mut Vec<Raw>) {
     for (at, _) in s.match_indices('满') {
         let Some((spend, sl)) = s.get(at + 3..).and_then(read_number) else {
             continue;
@@ -388,7 +399,10 @@ fn prices(s: &str, context: &mut TextContext, out: &mut Vec<Raw>) {
             value: value_start..value_start + ol,
         });
     }
-    // 原价A / 原月费A / 原资费A, 标准资费A, 月费A, A元月租.
+}
+
+/// 原价A / 原月费A / 原资费A, 标准资费A, 月费A: list and fee prices.
+fn fee_words(s: &str, context: &mut TextContext, out: &mut Vec<Raw>) {
     for (word, original) in [
         ("原价", true),
         ("原月费", true),
@@ -454,6 +468,10 @@ fn prices(s: &str, context: &mut TextContext, out: &mut Vec<Raw>) {
             });
         }
     }
+}
+
+/// A元月租: a monthly rent.
+fn monthly_rent(s: &str, out: &mut Vec<Raw>) {
     for (at, _) in s.match_indices("元月租").chain(s.match_indices("元的月租")) {
         let Some((start, _)) = number_before(s.get(..at).unwrap_or_default()) else {
             continue;
@@ -473,7 +491,10 @@ fn prices(s: &str, context: &mut TextContext, out: &mut Vec<Raw>) {
             });
         }
     }
-    // Price triggers.
+}
+
+/// Price triggers (仅需, 只要, 现价 …) followed by an amount.
+fn price_triggers(s: &str, context: &TextContext, out: &mut Vec<Raw>) {
     let mut at = 0;
     while let Some(rest) = s.get(at..) {
         let triggers = if context.original_price_seen {
@@ -525,7 +546,10 @@ fn prices(s: &str, context: &mut TextContext, out: &mut Vec<Raw>) {
         });
         at = amount.end;
     }
-    // Saving triggers.
+}
+
+/// Saving triggers (立减, 直降, 省 …) followed by an amount.
+fn saving_triggers(s: &str, out: &mut Vec<Raw>) {
     let mut at = 0;
     while let Some(rest) = s.get(at..) {
         let Some((offset, word)) = SAVINGS.first(rest) else {
@@ -567,7 +591,10 @@ fn prices(s: &str, context: &mut TextContext, out: &mut Vec<Raw>) {
         });
         at = amount.end;
     }
-    // 享受N元/月的优惠.
+}
+
+/// 享受N元/月的优惠: a saving stated before its word.
+fn enjoyed_saving(s: &str, out: &mut Vec<Raw>) {
     for (at, _) in s.match_indices("优惠") {
         let head = s.get(..at).unwrap_or_default();
         let head = head.strip_suffix('的').unwrap_or(head);
@@ -599,7 +626,10 @@ fn prices(s: &str, context: &mut TextContext, out: &mut Vec<Raw>) {
             value: amount.number,
         });
     }
-    // A bare 0元 / 零元 about the offer (rule 3), not next to a fee word.
+}
+
+/// A bare 0元 / 零元 about the offer (rule 3), not next to a fee word.
+fn bare_zero(s: &str, gift_clause: bool, out: &mut Vec<Raw>) {
     for word in ["0元", "零元"] {
         for (at, _) in s.match_indices(word) {
             let span = at..at + word.len();
