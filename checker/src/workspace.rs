@@ -52,6 +52,23 @@ impl SourceFile {
         }
     }
 
+    /// Drop what only an editor needs once the file is lowered: the syntax
+    /// tree's items (most of a parse's memory; kept when a `koujing:`
+    /// comment needs them to find its target) and the records that let an
+    /// edit re-parse only the chunks it touched.
+    fn drop_syntax(&mut self) {
+        let directive = self
+            .parsed
+            .syntax
+            .comments
+            .iter()
+            .any(|c| crate::suppress::is_directive(&c.text));
+        if !directive {
+            self.parsed.syntax.items = Vec::new();
+        }
+        self.parsed.chunks = Vec::new();
+    }
+
     /// Clamp an offset to the text and back to a character boundary.
     fn clamp(&self, offset: usize) -> usize {
         let mut at = offset.min(self.text.len());
@@ -141,6 +158,22 @@ impl Workspace {
     /// Parse every file (in parallel; the result does not depend on it).
     /// Duplicate paths keep the last bytes given.
     pub fn new(sources: impl IntoIterator<Item = (String, Vec<u8>)>) -> Workspace {
+        Workspace::parse_all(sources, true)
+    }
+
+    /// [`Workspace::new`] for one check (the command line): each file's
+    /// syntax tree is dropped once it is lowered, unless a suppression
+    /// comment needs it. The checker's results are the same; what is lost
+    /// is what an editor uses — the formatter's tree and re-parsing only
+    /// the edited chunks in [`Workspace::set_file`] (it re-parses the file).
+    pub fn new_for_check(sources: impl IntoIterator<Item = (String, Vec<u8>)>) -> Workspace {
+        Workspace::parse_all(sources, false)
+    }
+
+    fn parse_all(
+        sources: impl IntoIterator<Item = (String, Vec<u8>)>,
+        keep_syntax: bool,
+    ) -> Workspace {
         use rayon::prelude::*;
         let mut unique: std::collections::BTreeMap<String, Vec<u8>> =
             std::collections::BTreeMap::new();
@@ -149,7 +182,13 @@ impl Workspace {
         }
         let files: Vec<SourceFile> = unique
             .into_par_iter()
-            .map(|(path, bytes)| SourceFile::new(path, &bytes))
+            .map(|(path, bytes)| {
+                let mut file = SourceFile::new(path, &bytes);
+                if !keep_syntax {
+                    file.drop_syntax();
+                }
+                file
+            })
             .collect();
         // A BTreeMap iterates in path order and `collect` keeps that order.
         Workspace {
