@@ -9,9 +9,11 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use koujing_checker::{Diagnostic, Workspace};
+use koujing_checker::{Diagnostic, Msg, Workspace};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+
+use crate::commands::say;
 
 /// What identifies one finding across edits.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -96,22 +98,26 @@ pub fn write(path: &Path, keys: &[Key]) -> Result<(), String> {
         findings,
     })
     .map_err(|e| e.to_string())?;
-    std::fs::write(path, text + "\n")
-        .map_err(|e| format!("无法写入 / cannot write {}: {e}", path.display()))
+    std::fs::write(path, text + "\n").map_err(|e| {
+        say(
+            Msg::CannotWrite,
+            &[("path", &path.display()), ("error", &e)],
+        )
+    })
 }
 
 /// Read a baseline written by `--write-baseline`.
 pub fn read(path: &Path) -> Result<Vec<Key>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| {
-        format!(
-            "无法读取基线 / cannot read baseline {}: {e}",
-            path.display()
+        say(
+            Msg::CannotReadBaseline,
+            &[("path", &path.display()), ("error", &e)],
         )
     })?;
     let file: BaselineFile = serde_json::from_str(&text).map_err(|e| {
-        format!(
-            "{}: 不是 koujing 基线文件 / not a koujing baseline file: {e}",
-            path.display()
+        say(
+            Msg::NotBaseline,
+            &[("path", &path.display()), ("error", &e)],
         )
     })?;
     Ok(file.findings)

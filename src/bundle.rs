@@ -19,7 +19,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use koujing_checker::compile::Bundle;
-use koujing_checker::LocalText;
+use koujing_checker::{LocalText, Msg};
+
+use crate::commands::{lang, say};
 
 /// Largest bundle file read (`verify`, `diff`, `--bundle`).
 const MAX_BUNDLE_FILE: u64 = 256 * 1024 * 1024;
@@ -117,7 +119,7 @@ fn lock(dir: &Path) -> Result<Lock, String> {
     let file = File::open(dir).map_err(|e| failed(dir, e))?;
     #[cfg(unix)]
     rustix::fs::flock(&file, rustix::fs::FlockOperation::LockExclusive)
-        .map_err(|e| failed(dir, format!("cannot lock: {e}")))?;
+        .map_err(|e| failed(dir, say(Msg::CannotLock, &[("error", &e)])))?;
     Ok(Lock { _file: file })
 }
 
@@ -149,9 +151,9 @@ fn exchange(a: &Path, b: &Path) -> Result<bool, String> {
 /// (it is neither empty nor a bundle that verifies).
 fn replaceable(dir: &Path) -> Result<bool, String> {
     let refuse = |why: String| {
-        format!(
-            "{}: 已存在且不是可验证的 Koujing 产物目录,拒绝覆盖,未写入任何文件(请换一个 --out,或先移走它)/ exists and is not a Koujing bundle that verifies; refusing to replace it, nothing was written (choose another --out, or move it away): {why}",
-            koujing_fs::display(dir)
+        say(
+            Msg::NotABundleToReplace,
+            &[("path", &koujing_fs::display(dir)), ("why", &why)],
         )
     };
     let meta = match std::fs::symlink_metadata(dir) {
@@ -160,7 +162,7 @@ fn replaceable(dir: &Path) -> Result<bool, String> {
         Err(e) => return Err(failed(dir, e)),
     };
     if !meta.is_dir() {
-        return Err(refuse("not a folder".into()));
+        return Err(refuse(say(Msg::NotAFolder, &[])));
     }
     let empty = std::fs::read_dir(dir)
         .map_err(|e| failed(dir, e))?
@@ -172,7 +174,7 @@ fn replaceable(dir: &Path) -> Result<bool, String> {
     let files = read(dir).map_err(refuse)?;
     match verify(&files, None).first() {
         None => Ok(true),
-        Some(problem) => Err(refuse(problem.en.clone())),
+        Some(problem) => Err(refuse(problem.get(lang()).to_string())),
     }
 }
 
@@ -217,8 +219,12 @@ pub fn write(bundle: &Bundle, dir: &Path) -> Result<(), String> {
 /// so that `verify` names them as extra; a symbolic link, FIFO, socket or
 /// device is refused without being opened.
 pub fn read(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>, String> {
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| format!("无法读取 / cannot read {}: {e}", koujing_fs::display(dir)))?;
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        say(
+            Msg::CannotRead,
+            &[("path", &koujing_fs::display(dir)), ("error", &e)],
+        )
+    })?;
     let mut names = Vec::new();
     for entry in entries {
         let entry = entry.map_err(|e| failed(dir, e))?;
@@ -233,26 +239,31 @@ pub fn read(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>, String> {
         if meta.is_dir() {
             files.insert(format!("{shown}/"), Vec::new());
         } else if meta.file_type().is_symlink() {
-            return Err(format!(
-                "{}: 产物中的符号链接,未读取 / a symbolic link in a bundle; not read",
-                koujing_fs::display(&path)
+            return Err(say(
+                Msg::BundleSymlink,
+                &[("path", &koujing_fs::display(&path))],
             ));
         } else if !meta.is_file() {
-            return Err(format!(
-                "{}: 产物中的特殊文件(管道、套接字或设备),未读取 / a FIFO, socket or device in a bundle; not read",
-                koujing_fs::display(&path)
+            return Err(say(
+                Msg::BundleSpecial,
+                &[("path", &koujing_fs::display(&path))],
             ));
         } else {
             let bytes = koujing_fs::read_regular(&path, MAX_BUNDLE_FILE + 1).map_err(|r| {
                 let (zh, en) = r.text();
-                format!("{}: {zh} / {en}", koujing_fs::display(&path))
+                let why = if lang().is_zh() { zh } else { en };
+                say(
+                    Msg::NotRead,
+                    &[("path", &koujing_fs::display(&path)), ("why", &why)],
+                )
             })?;
             if bytes.len() as u64 > MAX_BUNDLE_FILE {
-                return Err(format!(
-                    "{}: 超过 {} MiB / larger than {} MiB",
-                    koujing_fs::display(&path),
-                    MAX_BUNDLE_FILE >> 20,
-                    MAX_BUNDLE_FILE >> 20
+                return Err(say(
+                    Msg::BundleFileTooLarge,
+                    &[
+                        ("path", &koujing_fs::display(&path)),
+                        ("mib", &(MAX_BUNDLE_FILE >> 20)),
+                    ],
                 ));
             }
             files.insert(shown, bytes);
@@ -293,15 +304,7 @@ fn schema_problems(files: &BTreeMap<String, Vec<u8>>) -> Vec<LocalText> {
                 return validator
                     .iter_errors(&manifest)
                     .take(5)
-                    .map(|e| {
-                        LocalText::new(
-                            format!("manifest.json 不符合其格式({}):{e}", e.instance_path),
-                            format!(
-                                "manifest.json does not follow its schema (at `{}`): {e}",
-                                e.instance_path
-                            ),
-                        )
-                    })
+                    .map(|e| Msg::ManifestSchema.text(&[("at", &e.instance_path), ("error", &e)]))
                     .collect();
             }
             Err(e) => return vec![LocalText::new(e.to_string(), e.to_string())],
@@ -319,10 +322,7 @@ pub fn keygen(name: &Path) -> Result<(PathBuf, PathBuf), String> {
     let pub_path = PathBuf::from(format!("{}.pub", name.display()));
     for path in [&key_path, &pub_path] {
         if std::fs::symlink_metadata(path).is_ok() {
-            return Err(format!(
-                "{} 已存在,不会覆盖 / already exists; not overwritten",
-                path.display()
-            ));
+            return Err(say(Msg::KeyExists, &[("path", &path.display())]));
         }
     }
     let mut seed = [0u8; 32];
@@ -363,9 +363,9 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
     let existing = match std::fs::metadata(&target) {
         Ok(meta) if meta.is_file() => Some(meta),
         Ok(_) => {
-            return Err(format!(
-                "{}: 不是普通文件,未写入 / not a regular file; nothing written",
-                koujing_fs::display(path)
+            return Err(say(
+                Msg::NotRegularNothingWritten,
+                &[("path", &koujing_fs::display(path))],
             ))
         }
         Err(_) => None,

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use koujing_checker::query::{CommissionQuery, GradeQuery, OfferQuery, Runtime};
+use koujing_checker::query::{CommissionQuery, GradeQuery, OfferQuery, QueryError, Runtime};
 use koujing_checker::Lang;
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -129,45 +129,83 @@ pub fn run_file(
 ) -> Result<Vec<Outcome>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{shown}: {e}"))?;
     let file: TestFile = toml::from_str(&text).map_err(|e| format!("{shown}: {e}"))?;
-    let zh = lang.is_zh();
     let mut outcomes = Vec::new();
-    for (i, case) in file.offers.iter().enumerate() {
-        let name = case
-            .name
-            .clone()
-            .unwrap_or_else(|| format!("offers #{}", i + 1));
+    let mut run = |kind: &str, cases: Vec<(Option<&String>, Case<'_>)>| -> Result<(), String> {
+        for (i, (name, case)) in cases.into_iter().enumerate() {
+            let name = name
+                .cloned()
+                .unwrap_or_else(|| format!("{kind} #{}", i + 1));
+            let diff = match case(runtime, lang) {
+                Ok(Ok(diff)) => diff,
+                Ok(Err(e)) => vec![format!("! {}", e.0.get(lang))],
+                Err(why) => return Err(format!("{shown}: {name}: {why}")),
+            };
+            outcomes.push(Outcome {
+                file: shown.to_string(),
+                name,
+                diff,
+            });
+        }
+        Ok(())
+    };
+    run(
+        "offers",
+        file.offers
+            .iter()
+            .map(|c| (c.name.as_ref(), offers(c)))
+            .collect(),
+    )?;
+    run(
+        "commission",
+        file.commission
+            .iter()
+            .map(|c| (c.name.as_ref(), commission(c)))
+            .collect(),
+    )?;
+    run(
+        "mix",
+        file.mix.iter().map(|c| (c.name.as_ref(), mix(c))).collect(),
+    )?;
+    run(
+        "grade",
+        file.grade
+            .iter()
+            .map(|c| (c.name.as_ref(), grade(c)))
+            .collect(),
+    )?;
+    Ok(outcomes)
+}
+
+/// One case, ready to run: the lines where the answer differs from the
+/// expectation, the evaluator's refusal, or why the case itself is wrong.
+type Case<'a> =
+    Box<dyn FnOnce(&Runtime, Lang) -> Result<Result<Vec<String>, QueryError>, String> + 'a>;
+
+fn offers(case: &OffersCase) -> Case<'_> {
+    Box::new(move |runtime, lang| {
         let query = OfferQuery {
             date: date(&case.date)?,
             region: case.region.clone(),
             channel: case.channel.clone(),
             set: set(&case.set),
         };
-        let diff = match runtime.offers(&query) {
-            Ok(offers) => {
-                let mut actual: Vec<String> = offers.into_iter().map(|o| o.campaign).collect();
-                actual.sort();
-                let mut expected = case.expect.clone();
-                expected.sort();
-                list_diff(&expected, &actual, zh)
-            }
-            Err(e) => vec![format!("! {}", e.0.get(lang))],
-        };
-        outcomes.push(Outcome {
-            file: shown.to_string(),
-            name,
-            diff,
-        });
-    }
-    for (i, case) in file.commission.iter().enumerate() {
-        let name = case
-            .name
-            .clone()
-            .unwrap_or_else(|| format!("commission #{}", i + 1));
+        Ok(runtime.offers(&query).map(|offers| {
+            let mut actual: Vec<String> = offers.into_iter().map(|o| o.campaign).collect();
+            actual.sort();
+            let mut expected = case.expect.clone();
+            expected.sort();
+            list_diff(&expected, &actual, lang.is_zh())
+        }))
+    })
+}
+
+fn commission(case: &CommissionCase) -> Case<'_> {
+    Box::new(move |runtime, _| {
         let tenure = match &case.tenure {
             Some(t) => Some(
                 plain(t)
                     .parse::<Decimal>()
-                    .map_err(|_| format!("{shown}: {name}: tenure must be a number"))?,
+                    .map_err(|_| "tenure must be a number".to_string())?,
             ),
             None => None,
         };
@@ -180,114 +218,87 @@ pub fn run_file(
             set: set(&case.set),
             region: case.region.clone(),
         };
-        let diff = match runtime.commission(&query) {
-            Ok(answer) => {
-                let mut actual = answer.by_kind();
-                if let Some(net) = &answer.net_cost {
-                    actual.insert("net_cost".to_string(), net.net.clone());
-                }
-                let mut lines = Vec::new();
-                let kinds: std::collections::BTreeSet<&String> =
-                    actual.keys().chain(case.expect.keys()).collect();
-                for kind in kinds {
-                    match (case.expect.get(kind), actual.get(kind)) {
-                        (Some(e), Some(a)) if e == a => {}
-                        (Some(e), a) => lines.push(format!(
-                            "- {kind} = {e}\n+ {kind} = {}",
-                            a.map_or("—", String::as_str)
-                        )),
-                        (None, Some(a)) => lines.push(format!("+ {kind} = {a}")),
-                        (None, None) => {}
-                    }
-                }
-                lines
+        Ok(runtime.commission(&query).map(|answer| {
+            let mut actual = answer.by_kind();
+            if let Some(net) = &answer.net_cost {
+                actual.insert("net_cost".to_string(), net.net.clone());
             }
-            Err(e) => vec![format!("! {}", e.0.get(lang))],
-        };
-        outcomes.push(Outcome {
-            file: shown.to_string(),
-            name,
-            diff,
-        });
-    }
-    for (i, case) in file.mix.iter().enumerate() {
-        let name = case
-            .name
-            .clone()
-            .unwrap_or_else(|| format!("mix #{}", i + 1));
-        let diff = match runtime.mix(&case.mix) {
-            Ok(answer) => {
-                let mut lines = Vec::new();
-                for (kind, expected) in &case.expect {
-                    let actual = answer
-                        .kinds
-                        .iter()
-                        .find(|k| k.kind == *kind)
-                        .map(|k| format!("{}%", k.share));
-                    if actual.as_deref() != Some(expected.as_str()) {
-                        lines.push(format!(
-                            "- {kind} = {expected}\n+ {kind} = {}",
-                            actual.as_deref().unwrap_or("—")
-                        ));
-                    }
+            let mut lines = Vec::new();
+            let kinds: std::collections::BTreeSet<&String> =
+                actual.keys().chain(case.expect.keys()).collect();
+            for kind in kinds {
+                match (case.expect.get(kind), actual.get(kind)) {
+                    (Some(e), Some(a)) if e == a => {}
+                    (Some(e), a) => lines.push(format!(
+                        "- {kind} = {e}\n+ {kind} = {}",
+                        a.map_or("—", String::as_str)
+                    )),
+                    (None, Some(a)) => lines.push(format!("+ {kind} = {a}")),
+                    (None, None) => {}
                 }
-                for k in answer.kinds.iter().filter(|k| !k.within) {
-                    lines.push(format!("! {}: {}% / {}%", k.kind, k.share, k.declared));
-                }
-                lines
             }
-            Err(e) => vec![format!("! {}", e.0.get(lang))],
-        };
-        outcomes.push(Outcome {
-            file: shown.to_string(),
-            name,
-            diff,
-        });
-    }
-    for (i, case) in file.grade.iter().enumerate() {
-        let name = case
-            .name
-            .clone()
-            .unwrap_or_else(|| format!("grade #{}", i + 1));
+            lines
+        }))
+    })
+}
+
+fn mix(case: &MixCase) -> Case<'_> {
+    Box::new(move |runtime, _| {
+        Ok(runtime.mix(&case.mix).map(|answer| {
+            let mut lines = Vec::new();
+            for (kind, expected) in &case.expect {
+                let actual = answer
+                    .kinds
+                    .iter()
+                    .find(|k| k.kind == *kind)
+                    .map(|k| format!("{}%", k.share));
+                if actual.as_deref() != Some(expected.as_str()) {
+                    lines.push(format!(
+                        "- {kind} = {expected}\n+ {kind} = {}",
+                        actual.as_deref().unwrap_or("—")
+                    ));
+                }
+            }
+            for k in answer.kinds.iter().filter(|k| !k.within) {
+                lines.push(format!("! {}: {}% / {}%", k.kind, k.share, k.declared));
+            }
+            lines
+        }))
+    })
+}
+
+fn grade(case: &GradeCase) -> Case<'_> {
+    Box::new(move |runtime, _| {
         let mut scores = Vec::new();
         for (factor, value) in &case.scores {
             let score = plain(value)
                 .parse::<Decimal>()
-                .map_err(|_| format!("{shown}: {name}: score of {factor} must be a number"))?;
+                .map_err(|_| format!("score of {factor} must be a number"))?;
             scores.push((factor.clone(), score));
         }
-        let diff = match runtime.grade(&GradeQuery {
+        let query = GradeQuery {
             model: case.model.clone(),
             scores,
-        }) {
-            Ok(answer) => {
-                let mut lines = Vec::new();
-                if let Some(grade) = &case.expect.grade {
-                    if answer.grade.as_ref() != Some(grade) {
-                        lines.push(format!(
-                            "- grade = {grade}\n+ grade = {}",
-                            answer.grade.as_deref().unwrap_or("—")
-                        ));
-                    }
-                }
-                if let Some(score) = &case.expect.score {
-                    let same =
-                        score.parse::<Decimal>().ok() == answer.score.parse::<Decimal>().ok();
-                    if !same {
-                        lines.push(format!("- score = {score}\n+ score = {}", answer.score));
-                    }
-                }
-                lines
-            }
-            Err(e) => vec![format!("! {}", e.0.get(lang))],
         };
-        outcomes.push(Outcome {
-            file: shown.to_string(),
-            name,
-            diff,
-        });
-    }
-    Ok(outcomes)
+        Ok(runtime.grade(&query).map(|answer| {
+            let mut lines = Vec::new();
+            if let Some(grade) = &case.expect.grade {
+                if answer.grade.as_ref() != Some(grade) {
+                    lines.push(format!(
+                        "- grade = {grade}\n+ grade = {}",
+                        answer.grade.as_deref().unwrap_or("—")
+                    ));
+                }
+            }
+            if let Some(score) = &case.expect.score {
+                let same = score.parse::<Decimal>().ok() == answer.score.parse::<Decimal>().ok();
+                if !same {
+                    lines.push(format!("- score = {score}\n+ score = {}", answer.score));
+                }
+            }
+            lines
+        }))
+    })
 }
 
 fn xml(text: &str) -> String {

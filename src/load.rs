@@ -6,7 +6,9 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use koujing_checker::{Config, Workspace};
+use koujing_checker::{Config, Msg, Workspace};
+
+use crate::commands::{lang, say, workspace_lang};
 
 /// A workspace read from disk.
 pub struct Loaded {
@@ -37,7 +39,7 @@ pub enum Empty {
 fn current_dir() -> Result<PathBuf, String> {
     std::env::current_dir()
         .and_then(std::fs::canonicalize)
-        .map_err(|e| format!("无法读取当前目录 / cannot read the current folder: {e}"))
+        .map_err(|e| say(Msg::CannotReadCurrentFolder, &[("error", &e)]))
 }
 
 /// A path as shown: relative to the current folder when below it.
@@ -53,18 +55,18 @@ fn shown(path: &Path, cwd: &Path) -> String {
 /// `.kj` file (or has the extension `also`).
 fn check_argument(path: &Path, also: Option<&str>) -> Result<(), String> {
     let meta = std::fs::metadata(path).map_err(|e| {
-        format!(
-            "无法读取路径 / cannot read path {}: {e}",
-            koujing_fs::display(path)
+        say(
+            Msg::CannotReadPath,
+            &[("path", &koujing_fs::display(path)), ("error", &e)],
         )
     })?;
     let ext = path.extension().and_then(|e| e.to_str());
     if meta.is_dir() || (meta.is_file() && (ext == Some("kj") || (ext.is_some() && ext == also))) {
         return Ok(());
     }
-    Err(format!(
-        "{}: 不是 .kj 文件或文件夹 / not a .kj file or a folder",
-        koujing_fs::display(path)
+    Err(say(
+        Msg::NotKjFileOrFolder,
+        &[("path", &koujing_fs::display(path))],
     ))
 }
 
@@ -79,9 +81,9 @@ pub fn load(paths: &[PathBuf], empty: Empty) -> Result<Loaded, String> {
     }
     let start = paths.first().cloned().unwrap_or_else(|| cwd.clone());
     let root = koujing_fs::find_root(&start).map_err(|e| {
-        format!(
-            "无法读取路径 / cannot read path {}: {e}",
-            koujing_fs::display(&start)
+        say(
+            Msg::CannotReadPath,
+            &[("path", &koujing_fs::display(&start)), ("error", &e)],
         )
     })?;
     let root_shown = shown(&root, &cwd);
@@ -89,12 +91,14 @@ pub fn load(paths: &[PathBuf], empty: Empty) -> Result<Loaded, String> {
     for path in paths {
         let other = koujing_fs::find_root(path).map_err(|e| format!("{}: {e}", path.display()))?;
         if other != root {
-            return Err(format!(
-                "{} 与 {} 属于不同的工作区 / belong to different workspaces: {} and {}",
-                koujing_fs::display(&start),
-                koujing_fs::display(path),
-                root_shown,
-                shown(&other, &cwd)
+            return Err(say(
+                Msg::DifferentWorkspaces,
+                &[
+                    ("first", &koujing_fs::display(&start)),
+                    ("second", &koujing_fs::display(path)),
+                    ("root", &root_shown),
+                    ("other", &shown(&other, &cwd)),
+                ],
             ));
         }
         canonical.push((
@@ -105,14 +109,14 @@ pub fn load(paths: &[PathBuf], empty: Empty) -> Result<Loaded, String> {
     let discovery =
         koujing_checker::timing::time("walk + read files", || koujing_fs::walk_root(&root));
     if let Some(why) = &discovery.config_error {
-        return Err(why.clone());
+        return Err(why.get(lang()).to_string());
     }
+    workspace_lang(discovery.config.lang);
     let (workspace, refused) = koujing_checker::timing::time("parse + lower + line index", || {
         koujing_fs::workspace(&discovery, |rel| shown(&root.join(rel), &cwd))
     });
     if let Some(unread) = refused.first() {
-        let (zh, en) = unread.reason.text();
-        return Err(format!("{}: {zh} / {en}", shown(&unread.path, &cwd)));
+        return Err(not_read(&unread.path, &unread.reason, &cwd));
     }
     // Where each file shown came from: relative path, walked and real path.
     let mut origin: HashMap<String, (String, PathBuf, Option<PathBuf>)> = HashMap::new();
@@ -183,10 +187,17 @@ pub fn load(paths: &[PathBuf], empty: Empty) -> Result<Loaded, String> {
 }
 
 fn no_files(path: &Path, root: &str) -> String {
-    format!(
-        "{}: 没有找到工作区的 .kj 文件(工作区根目录 {root})/ no .kj file of the workspace found here (workspace root: {root})",
-        koujing_fs::display(path)
+    say(
+        Msg::NoKjFiles,
+        &[("path", &koujing_fs::display(path)), ("root", &root)],
     )
+}
+
+/// A file that was not read, and why.
+fn not_read(path: &Path, reason: &koujing_fs::Reason, cwd: &Path) -> String {
+    let (zh, en) = reason.text();
+    let why = if lang().is_zh() { zh } else { en };
+    say(Msg::NotRead, &[("path", &shown(path, cwd)), ("why", &why)])
 }
 
 /// The workspace files named by `paths` (for `--only`); an error names a
@@ -201,12 +212,7 @@ pub fn file_ids(workspace: &Workspace, paths: &[PathBuf]) -> Result<Vec<usize>, 
             .and_then(|name| workspace.files.iter().position(|f| f.path == name));
         match found {
             Some(id) => ids.push(id),
-            None => {
-                return Err(format!(
-                    "--only {}: 不是本工作区的 .kj 文件 / not a .kj file of this workspace",
-                    path.display()
-                ))
-            }
+            None => return Err(say(Msg::OnlyNotInWorkspace, &[("path", &path.display())])),
         }
     }
     Ok(ids)
@@ -248,8 +254,7 @@ pub fn kjtest_files(paths: &[PathBuf]) -> Result<Vec<(PathBuf, String)>, String>
             let (found, unread) = koujing_fs::find_under(start, "kjtest")
                 .map_err(|e| format!("{}: {e}", koujing_fs::display(start)))?;
             if let Some(unread) = unread.first() {
-                let (zh, en) = unread.reason.text();
-                return Err(format!("{}: {zh} / {en}", shown(&unread.path, &cwd)));
+                return Err(not_read(&unread.path, &unread.reason, &cwd));
             }
             out.extend(found.into_iter().map(|f| {
                 let name = shown(&f.path, &cwd);

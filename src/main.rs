@@ -15,6 +15,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand};
+use koujing_checker::Msg;
 
 use commands::{build, check, diff, explain, fmt, keygen, lsp, man, query, report, test, verify};
 
@@ -104,7 +105,9 @@ fn ignore_file_size_signal() {
 
 fn main() -> ExitCode {
     ignore_file_size_signal();
-    let cli = Cli::parse();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    commands::init_lang(&args);
+    let cli = Cli::parse_from(args);
     // A large stack: parsing is bounded by the depth limit, but rendering and
     // the analyses should never be the thing that runs out.
     let worker = std::thread::Builder::new()
@@ -113,8 +116,8 @@ fn main() -> ExitCode {
     let outcome = match worker {
         Ok(handle) => handle
             .join()
-            .unwrap_or_else(|_| Err("internal error: the checker panicked".to_string())),
-        Err(e) => Err(format!("cannot start: {e}")),
+            .unwrap_or_else(|_| Err(commands::say(Msg::InternalError, &[]))),
+        Err(e) => Err(commands::say(Msg::CannotStart, &[("error", &e)])),
     };
     match outcome {
         Ok(code) => code,

@@ -264,3 +264,55 @@ fn shipped_policies_are_formatted() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+fn both(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// Messages come from the catalogue in one language, chosen in the
+/// documented order: `--lang` (even for an error about the path itself,
+/// before any workspace is read), then the workspace's `koujing.toml`, then
+/// the environment.
+#[test]
+fn messages_are_in_one_language_chosen_in_the_documented_order() {
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let missing = koujing(&root, &["check", "no-such-folder", "--lang", "zh-CN"]);
+    let zh = both(&missing);
+    assert!(zh.contains("无法读取路径 no-such-folder"), "{zh}");
+    assert!(!zh.contains("cannot read"), "{zh}");
+    let missing = koujing(&root, &["check", "--lang=en", "no-such-folder"]);
+    let en = both(&missing);
+    assert!(en.contains("cannot read path no-such-folder"), "{en}");
+    assert!(!en.contains("无法"), "{en}");
+    // The environment says English, policies/koujing.toml says zh-CN: the
+    // workspace wins once it is read.
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("a.key"), "not a key").unwrap();
+    let key = tmp.path().join("a.key");
+    let out = tmp.path().join("out");
+    let args = [
+        "build",
+        "policies",
+        "--out",
+        out.to_str().unwrap(),
+        "--sign-key",
+        key.to_str().unwrap(),
+    ];
+    let refused = both(&koujing(&root, &args));
+    assert!(
+        refused.contains("不是 koujing keygen 生成的私钥"),
+        "{refused}"
+    );
+    let mut with_flag = args.to_vec();
+    with_flag.extend(["--lang", "en"]);
+    let refused = both(&koujing(&root, &with_flag));
+    assert!(
+        refused.contains("not a key from `koujing keygen`"),
+        "{refused}"
+    );
+    assert!(!out.exists());
+}

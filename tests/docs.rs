@@ -101,10 +101,9 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
         let path = entry.unwrap().path();
         if path.is_dir() {
             collect(&path, out);
-        } else if path
-            .extension()
-            .is_some_and(|e| ["md", "yml", "yaml", "rs", "txt", "json"].contains(&e.to_str().unwrap()))
-        {
+        } else if path.extension().is_some_and(|e| {
+            ["md", "yml", "yaml", "rs", "txt", "json"].contains(&e.to_str().unwrap())
+        }) {
             out.push(path);
         }
     }

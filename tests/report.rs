@@ -194,6 +194,12 @@ fn seeded_problems_show_in_pictures_and_text() {
         "ready: 2027-01-05",
         "ready: 2027-02-19",
     );
+    // A commission mix declared 6:4 where the tables pay about 3:7 (KJ6008).
+    edit(
+        &ws.join("commission/social.kj"),
+        "  first_return: 30%\n  revenue_share: 70%\n",
+        "  first_return: 60%\n  revenue_share: 40%\n",
+    );
     // A conflict (KJ2001 with the province's exclusive campaign) and 扎堆
     // (a fourth campaign on 临川区's own shops in December).
     let mut text = std::fs::read_to_string(&fuzhou).unwrap();
@@ -206,7 +212,7 @@ fn seeded_problems_show_in_pictures_and_text() {
     let of = |code: &str| -> Vec<&serde_json::Value> {
         diags.iter().filter(|d| d["code"] == code).collect()
     };
-    for code in ["KJ3001", "KJ4002", "KJ2002", "KJ2001", "KJ5001"] {
+    for code in ["KJ3001", "KJ4002", "KJ2002", "KJ2001", "KJ5001", "KJ6008"] {
         assert!(
             !of(code).is_empty(),
             "the seed for {code} did not take: {diags:?}"
@@ -273,6 +279,27 @@ fn seeded_problems_show_in_pictures_and_text() {
             .any(|p| p.contains("抚州崇仁网厅流量半价") && p.contains("全省冬季流量关怀")),
         "{pairs:?}"
     );
+
+    // The mix bar marks both kinds of the 3:7 mix off, each linked to its
+    // KJ6008 finding; the other mix stays within.
+    let mix = &dom[dom
+        .find("<figure class=\"mix\" data-mix=\"放号酬金结构\">")
+        .unwrap()..];
+    let mix = &mix[..mix.find("</figure>").unwrap()];
+    assert_eq!(mix.matches("<g class=\"seg off\"").count(), 2, "{mix}");
+    for kind in ["first_return", "revenue_share"] {
+        assert!(
+            mix.contains(&format!("<tr class=\"off\" data-kind=\"{kind}\"")),
+            "{mix}"
+        );
+    }
+    assert_eq!(
+        mix.matches("✖ 超出容差 (KJ6008)</a>").count(),
+        of("KJ6008").len()
+    );
+    let other = &dom[dom.find("data-mix=\"酬金长期激励结构\"").unwrap()..];
+    let other = &other[..other.find("</figure>").unwrap()];
+    assert!(other.contains("<tr class=\"within\"") && !other.contains("<tr class=\"off\""));
 
     // Findings: one row per finding, each linked to its card; the script ran.
     assert_eq!(dom.matches("<tr class=\"finding ").count(), diags.len());
@@ -395,6 +422,58 @@ fn policies_report_has_every_section_and_prints_to_a4() {
     assert_eq!(dom.matches("<article class=\"card\"").count(), 14);
     assert!(dom.contains("data-effective=\""));
 
+    // The 3:7 mix: declared and computed bars, and each kind's numbers are
+    // those `koujing query mix` prints (the computation KJ6008 checks).
+    let query = koujing(
+        &root(),
+        &[
+            "query",
+            "mix",
+            "放号酬金结构",
+            "policies",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(
+        query.status.success(),
+        "{}",
+        String::from_utf8_lossy(&query.stderr)
+    );
+    let answer: serde_json::Value = serde_json::from_slice(&query.stdout).unwrap();
+    let mix = &dom[dom
+        .find("<figure class=\"mix\" data-mix=\"放号酬金结构\">")
+        .unwrap()..];
+    let mix = &mix[..mix.find("</figure>").unwrap()];
+    assert!(mix.contains(">declared</text>") && mix.contains(">computed</text>"));
+    let kinds = answer["kinds"].as_array().unwrap();
+    assert_eq!(kinds.len(), 2);
+    for k in kinds {
+        let kind = k["kind"].as_str().unwrap();
+        let class = if k["within"].as_bool().unwrap() {
+            "within"
+        } else {
+            "off"
+        };
+        let row = format!(
+            "<tr class=\"{class}\" data-kind=\"{kind}\" data-computed=\"{}\" data-declared=\"{}\">",
+            k["share"].as_str().unwrap(),
+            k["declared"].as_str().unwrap()
+        );
+        assert!(mix.contains(&row), "{row} not in {mix}");
+    }
+    assert!(mix.contains("data-declared=\"30\"") && mix.contains("data-declared=\"70\""));
+
+    // Grading factors show their direction: 投诉率 counts against.
+    let factor = &dom[dom.find("<li data-factor=\"投诉率\"").unwrap()..];
+    let factor = &factor[..factor.find("</li>").unwrap()];
+    assert!(
+        factor.contains("data-direction=\"lower_better\"") && factor.contains("↓ lower is better"),
+        "{factor}"
+    );
+    let factor = &dom[dom.find("<li data-factor=\"业务量\"").unwrap()..];
+    assert!(factor[..factor.find("</li>").unwrap()].contains("↑ higher is better"));
+
     let pdf = tmp.path().join("policies.pdf");
     let profile = tempfile::tempdir().unwrap();
     let printed = headless(&browser, profile.path())
@@ -420,4 +499,94 @@ fn policies_report_has_every_section_and_prints_to_a4() {
     assert!(pages.len() >= 2, "{} pages", pages.len());
     assert!(text.contains("Koujing review report"));
     assert!(text.contains("Campaign cards"));
+}
+
+/// Write the report of a generated workspace of `shape` and check that
+/// every campaign is reachable: a full card, or a row of the listing the
+/// script builds when it is scrolled to or linked to (the last row, far
+/// down the page, is opened by its link in Chromium). Returns the size.
+fn generated_report(dir: &Path, name: &str, shape: &koujing_bench::Shape) -> u64 {
+    let ws = dir.join(name);
+    for (path, text) in koujing_bench::generate_shape(1, shape) {
+        let full = ws.join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, text).unwrap();
+    }
+    let html = dir.join(format!("{name}.html"));
+    let out = koujing(
+        &ws,
+        &[
+            "report",
+            ".",
+            "--lang",
+            "en",
+            "--out",
+            html.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&html).unwrap();
+    assert!(
+        text.contains(&format!("{} campaigns", shape.campaigns)),
+        "{name}"
+    );
+    let at = text
+        .find("<script type=\"application/json\" id=\"listing\">")
+        .unwrap();
+    let body = &text[text[at..].find('>').unwrap() + at + 1..];
+    let listing: serde_json::Value =
+        serde_json::from_str(&body[..body.find("</script>").unwrap()]).unwrap();
+    let rows = listing["rows"].as_array().unwrap();
+    assert!(!rows.is_empty());
+    assert_eq!(
+        text.matches("<article class=\"card\" id=\"c").count() + rows.len(),
+        shape.campaigns,
+        "{name}"
+    );
+    if let Some(browser) = chromium() {
+        let last = rows.last().unwrap()[0].as_u64().unwrap();
+        let profile = tempfile::tempdir().unwrap();
+        let dom = headless(&browser, profile.path())
+            .arg("--dump-dom")
+            .arg(format!("file://{}#c{last}", html.display()))
+            .output()
+            .unwrap();
+        assert!(dom.status.success());
+        let dom = String::from_utf8_lossy(&dom.stdout);
+        assert!(dom.contains("<span id=\"finding-count\">"), "{name}");
+        assert!(
+            dom.contains(&format!("<tr id=\"c{last}\" data-campaign=")),
+            "{name}: the linked row was not built"
+        );
+    }
+    std::fs::metadata(&html).unwrap().len()
+}
+
+/// Above 2,000 campaigns, campaigns without errors or text findings are
+/// listed one row each, built by the script; a link to one builds it.
+#[test]
+fn a_large_workspace_lists_campaigns_in_rows_built_on_demand() {
+    let tmp = tempfile::tempdir().unwrap();
+    generated_report(tmp.path(), "w2100", &koujing_bench::Shape::realistic(2_100));
+}
+
+/// The report of a 10,000-campaign workspace, realistic and dense, stays
+/// under 10 MB (`cargo test --release --test report -- --ignored`; the open
+/// time is measured by `scripts/report-chromium.py time`, see
+/// docs/PERFORMANCE.md).
+#[test]
+#[ignore = "writes two 10,000-campaign workspaces; run in release"]
+fn report_at_10000_campaigns_stays_under_10_mb() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (name, shape) in [
+        ("realistic", koujing_bench::Shape::realistic(10_000)),
+        ("dense", koujing_bench::Shape::dense(10_000)),
+    ] {
+        let size = generated_report(tmp.path(), name, &shape);
+        assert!(size <= 10_000_000, "{name}: {size} bytes");
+    }
 }

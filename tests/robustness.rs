@@ -75,7 +75,15 @@ fn codes(report: &Value) -> Vec<String> {
 fn build_policies(out: &Path) -> Output {
     koujing(
         &root(),
-        &["build", "policies", "--out", out.to_str().unwrap()],
+        // policies/koujing.toml says zh-CN; these tests read the English.
+        &[
+            "build",
+            "policies",
+            "--lang",
+            "en",
+            "--out",
+            out.to_str().unwrap(),
+        ],
     )
 }
 
@@ -926,5 +934,68 @@ fn cli_and_lsp_load_the_same_files() {
         let lsp = lsp_files(folder, &base);
         assert_eq!(cli.len(), *expected, "{folder:?}: {cli:?}");
         assert_eq!(cli, lsp, "{folder:?}");
+    }
+}
+
+/// Key files named on the command line are read like workspace files: a
+/// FIFO or a device is refused at once (not waited on, not read until memory
+/// runs out), and an oversized file is not taken for a key.
+#[test]
+fn key_files_that_are_not_small_regular_files_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    mkfifo(&tmp.path().join("fifo.key"));
+    std::fs::write(tmp.path().join("big.pub"), vec![b'a'; 1 << 20]).unwrap();
+    let bundle = tmp.path().join("bundle");
+    let built = koujing(
+        &root(),
+        &["build", "policies", "--out", bundle.to_str().unwrap()],
+    );
+    assert!(built.status.success(), "{}", text(&built));
+    for (args, why) in [
+        (
+            vec![
+                "build",
+                "policies",
+                "--lang",
+                "en",
+                "--out",
+                "x",
+                "--sign-key",
+                "fifo.key",
+            ],
+            "not a regular file",
+        ),
+        (
+            vec![
+                "build",
+                "policies",
+                "--lang",
+                "en",
+                "--out",
+                "x",
+                "--sign-key",
+                "/dev/zero",
+            ],
+            "not a regular file",
+        ),
+        (
+            vec!["verify", "bundle", "--pubkey", "fifo.key"],
+            "not a regular file",
+        ),
+        (
+            vec!["verify", "bundle", "--pubkey", "big.pub"],
+            "too large to be a key",
+        ),
+    ] {
+        let mut args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        // `policies` lives in the repository; everything else in the temp dir.
+        if let Some(p) = args.iter_mut().find(|a| *a == "policies") {
+            *p = root().join("policies").display().to_string();
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = koujing_within(tmp.path(), &args, &[], 60);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out));
+        assert!(text(&out).contains(why), "{args:?}: {}", text(&out));
+        assert!(!tmp.path().join("x").exists(), "{args:?} wrote a bundle");
     }
 }

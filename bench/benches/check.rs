@@ -96,11 +96,13 @@ fn parse_10k_pest_only(bencher: divan::Bencher) {
 
 #[divan::bench(sample_count = 3, sample_size = 1)]
 fn build_10k(bencher: divan::Bencher) {
-    // The compiler itself, on the parsed workspace (the CLI refuses to build
-    // while errors exist; the generated workspace has a few on purpose).
+    // The compiler itself, on the checked workspace, reusing the check's
+    // results as `koujing build` does (the CLI refuses to build while errors
+    // exist; the generated workspace has a few on purpose).
     let workspace = Workspace::new(sources(10_000));
+    let report = koujing_checker::check(&workspace, &Default::default());
     bencher.bench(|| {
-        koujing_checker::compile::build(&workspace, &Default::default())
+        koujing_checker::compile::build(&workspace, &report, &Default::default())
             .files
             .len()
     });

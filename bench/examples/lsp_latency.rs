@@ -1,5 +1,7 @@
 //! LSP latency on a generated workspace (20,000 campaigns unless a count is
 //! given): `cargo run -p koujing-bench --release --example lsp_latency [N]`.
+//! With `conflicts` instead of a count: the dense case of the editor issue,
+//! 212 files whose 318 campaigns all overlap (50,403 KJ2001 pairs).
 //!
 //! Measures, over 60 rounds each, didChange → the first publishDiagnostics
 //! for the edited file (the provisional one), didChange → the end of the full
@@ -21,13 +23,52 @@ fn percentile(samples: &mut [Duration], p: f64) -> f64 {
     samples.get(at).map_or(0.0, |d| d.as_secs_f64() * 1e3)
 }
 
+/// One definitions file and 211 city files of one or two campaigns each, all
+/// offering one product in one county, window and channel, none stackable:
+/// every pair conflicts. The edit in `main` puts a digit before each
+/// one-digit discount, which keeps it valid.
+fn conflicting_workspace() -> Vec<(String, String)> {
+    let mut files = vec![(
+        "base.kj".to_string(),
+        "regions 江西 {\n  抚州 { 临川区, 崇仁县 }\n}\n\
+         channel 自有营业厅 { type: owned }\n\
+         product 流量包10元 { kind: data; price: 10 元/月 }\n"
+            .to_string(),
+    )];
+    let mut n = 0;
+    for city in 0..211 {
+        let mut text = String::new();
+        for _ in 0..(1 + city % 2 + usize::from(city == 0)) {
+            n += 1;
+            text.push_str(&format!(
+                "campaign 活动{n:04} {{ issuer: 抚州; regions: [临川区]; window: 2026-12-01 .. 2026-12-31; \
+                 offer: 流量包10元; benefit: discount {}%; channels: [自有营业厅] }}\n",
+                1 + n % 9
+            ));
+        }
+        files.push((format!("cities/city{city:04}.kj"), text));
+    }
+    files
+}
+
 fn main() {
-    let campaigns: usize = std::env::args()
-        .nth(1)
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(20_000);
+    let arg = std::env::args().nth(1).unwrap_or_default();
     let dir = tempfile::tempdir().expect("temp dir");
-    for (path, text) in koujing_bench::generate(1, campaigns) {
+    let (files, edited_file, label) = if arg == "conflicts" {
+        (
+            conflicting_workspace(),
+            "cities/city0003.kj",
+            "212 files, 318 campaigns that all overlap".to_string(),
+        )
+    } else {
+        let campaigns: usize = arg.parse().unwrap_or(20_000);
+        (
+            koujing_bench::generate(1, campaigns),
+            "cities/submission0003.kj",
+            format!("{campaigns} campaigns"),
+        )
+    };
+    for (path, text) in files {
         let full = dir.path().join(path);
         std::fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
         std::fs::write(full, text).expect("write");
@@ -63,7 +104,7 @@ fn main() {
         "initialize",
         json!({ "capabilities": {}, "rootUri": root }),
     );
-    let file = dir.path().join("cities/submission0003.kj");
+    let file = dir.path().join(edited_file);
     let uri = lsp_types::Url::from_file_path(&file)
         .expect("url")
         .to_string();
@@ -126,7 +167,7 @@ fn main() {
         ));
         completion.push(request(&client, "textDocument/completion", position));
     }
-    println!("workspace: {campaigns} campaigns; 60 rounds each");
+    println!("workspace: {label}; 60 rounds each");
     for (name, samples) in [
         ("didChange → diagnostics", &mut change),
         ("didChange → full re-check", &mut complete),

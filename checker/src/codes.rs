@@ -248,6 +248,17 @@ impl Code {
 
 /// Replace every `{name}` in `template` with the argument of that name.
 pub fn fill(template: &str, zh: bool, args: &[(&'static str, koujing_grammar::Arg)]) -> String {
+    fill_with(template, |name| {
+        args.iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, value)| value.get(zh).to_string())
+    })
+}
+
+/// Replace every `{name}` in `template` with `value(name)`; a name without a
+/// value stays as written. The one template filler of diagnostics and the
+/// message catalogue.
+pub fn fill_with(template: &str, value: impl Fn(&str) -> Option<String>) -> String {
     let mut out = String::with_capacity(template.len() + 32);
     let mut rest = template;
     while let Some(open) = rest.find('{') {
@@ -257,8 +268,8 @@ pub fn fill(template: &str, zh: bool, args: &[(&'static str, koujing_grammar::Ar
         match close {
             Some(close) => {
                 let name = after.get(1..close).unwrap_or_default();
-                match args.iter().find(|(n, _)| *n == name) {
-                    Some((_, value)) => out.push_str(value.get(zh)),
+                match value(name) {
+                    Some(text) => out.push_str(&text),
                     None => out.push_str(after.get(..=close).unwrap_or_default()),
                 }
                 rest = after.get(close + 1..).unwrap_or_default();

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use crate::codes::{Code, Severity};
-use crate::diagnostic::Lang;
+use crate::diagnostic::{Lang, LocalText};
+use crate::messages::Msg;
 
 /// What a lint level in `[lints]` may say.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,24 +36,37 @@ struct RawConfig {
 impl Config {
     /// Read the text of a `koujing.toml`; the error says what is wrong, in
     /// both languages.
-    pub fn parse(text: &str) -> Result<Config, String> {
+    pub fn parse(text: &str) -> Result<Config, LocalText> {
         let raw: RawConfig = toml::from_str(text)
-            .map_err(|e| format!("koujing.toml 无法解析 / cannot be read: {e}"))?;
+            .map_err(|e| Msg::ConfigUnreadable.text(&[("error", &e.to_string().trim_end())]))?;
         let lang = match raw.lang {
             None => None,
-            Some(l) => Some(Lang::parse(&l).ok_or_else(|| {
-                format!("koujing.toml: lang = \"{l}\" 应为 \"zh-CN\" 或 \"en\" / must be \"zh-CN\" or \"en\"")
-            })?),
+            Some(l) => {
+                Some(Lang::parse(&l).ok_or_else(|| Msg::ConfigBadLang.text(&[("lang", &l)]))?)
+            }
         };
         let mut lints = BTreeMap::new();
         for (code_text, level_text) in raw.lints {
-            let code: Code = code_text.parse().map_err(|()| {
-                format!("koujing.toml [lints]: 未知代码 / unknown code `{code_text}`")
-            })?;
-            let level = parse_level(&level_text).map_err(|hint| {
-                format!(
-                    "koujing.toml [lints] {code_text} = \"{level_text}\": 应为 / must be allow | info | warning | error{hint}"
-                )
+            let code: Code = code_text
+                .parse()
+                .map_err(|()| Msg::ConfigUnknownCode.text(&[("code", &code_text)]))?;
+            let level = parse_level(&level_text).map_err(|guess| {
+                let hint = |lang| {
+                    guess.map_or_else(String::new, |g| {
+                        Msg::ConfigLevelHint.get(lang, &[("level", &g)])
+                    })
+                };
+                let args = |lang| {
+                    Msg::ConfigBadLevel.get(
+                        lang,
+                        &[
+                            ("code", &code_text),
+                            ("level", &level_text),
+                            ("hint", &hint(lang)),
+                        ],
+                    )
+                };
+                LocalText::new(args(Lang::Zh), args(Lang::En))
             })?;
             lints.insert(code, level);
         }
@@ -67,10 +81,10 @@ impl Config {
 /// The documented levels, in the order the docs list them.
 const LEVELS: [&str; 4] = ["allow", "info", "warning", "error"];
 
-/// Read one level; the error is a did-you-mean hint (possibly empty).
+/// Read one level; the error is a did-you-mean guess, if there is one.
 /// Only the documented spellings are accepted: `off`, `warn` and `deny`
 /// are what other linters call them, so they get a suggestion, not a pass.
-fn parse_level(text: &str) -> Result<Level, String> {
+fn parse_level(text: &str) -> Result<Level, Option<&'static str>> {
     match text {
         "allow" => return Ok(Level::Allow),
         "info" => return Ok(Level::Set(Severity::Info)),
@@ -95,9 +109,7 @@ fn parse_level(text: &str) -> Result<Level, String> {
             .min()
             .map(|(_, l)| l)
     });
-    Err(guess
-        .map(|g| format!(";你是想写 / did you mean \"{g}\"?"))
-        .unwrap_or_default())
+    Err(guess)
 }
 
 #[cfg(test)]
@@ -136,11 +148,15 @@ mod tests {
         ] {
             let error = Config::parse(&format!("[lints]\nKJ2002 = \"{given}\"\n")).unwrap_err();
             assert!(
-                error.contains(&format!("did you mean \"{suggested}\"")),
-                "{given}: {error}"
+                error.en.contains(&format!("did you mean \"{suggested}\"")),
+                "{given}: {error:?}"
+            );
+            assert!(
+                error.zh.contains(&format!("你是想写 \"{suggested}\"")),
+                "{given}: {error:?}"
             );
         }
         let error = Config::parse("[lints]\nKJ2002 = \"loud\"\n").unwrap_err();
-        assert!(!error.contains("did you mean"), "{error}");
+        assert!(!error.en.contains("did you mean"), "{error:?}");
     }
 }

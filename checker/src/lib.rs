@@ -13,6 +13,7 @@ pub mod diagnostic;
 pub mod leafset;
 pub mod lexicon;
 pub mod limits;
+pub mod messages;
 pub mod mixref;
 pub mod model;
 pub mod query;
@@ -31,6 +32,7 @@ use chrono::NaiveDate;
 pub use codes::{Code, Severity};
 pub use config::{Config, Level};
 pub use diagnostic::{Diagnostic, FileId, Lang, LocalText, Related};
+pub use messages::Msg;
 pub use suppress::Suppression;
 pub use workspace::{Position, SourceFile, Workspace};
 
@@ -64,6 +66,10 @@ pub struct Report {
     pub suppressions: Vec<Suppression>,
     /// What resolution found: definitions, references, file paths by id.
     pub model: std::sync::Arc<semantic::Model>,
+    /// Campaigns that share an offer in overlapping windows and are declared
+    /// stackable, as the campaign analysis grouped them (each group sorted
+    /// by name, groups sorted): the bundle compiler reuses them.
+    pub conflict_groups: Vec<Vec<String>>,
 }
 
 impl Report {
@@ -140,6 +146,7 @@ pub fn check(workspace: &Workspace, options: &Options) -> Report {
     analysing.done();
     let _finishing = timing::Phase::start("suppress, levels, sort");
     diagnostics.extend(campaigns.diagnostics);
+    let conflict_groups = campaigns.conflict_groups;
     for found in [commission, grading, wording, support, jargon] {
         diagnostics.extend(found);
     }
@@ -170,6 +177,7 @@ pub fn check(workspace: &Workspace, options: &Options) -> Report {
         diagnostics,
         suppressions,
         model: std::sync::Arc::new(model),
+        conflict_groups,
     }
 }
 

@@ -55,9 +55,13 @@ pub struct MixComputation {
 impl MixComputation {
     /// Kinds whose computed share is off the declared one by more than the tolerance.
     pub fn off(&self) -> impl Iterator<Item = &KindShare> {
-        self.kinds
-            .iter()
-            .filter(|k| (k.share - k.declared).abs() > self.tolerance)
+        self.kinds.iter().filter(|k| self.is_off(k))
+    }
+
+    /// Is `kind`'s computed share off the declared one by more than the
+    /// tolerance (what KJ6008 reports)?
+    pub fn is_off(&self, kind: &KindShare) -> bool {
+        (kind.share - kind.declared).abs() > self.tolerance
     }
 
     /// Kinds no row paid.

@@ -33,6 +33,21 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Every kind, in declaration order.
+    pub const ALL: [Kind; 11] = [
+        Kind::Region,
+        Kind::Channel,
+        Kind::Dimension,
+        Kind::Product,
+        Kind::Support,
+        Kind::Term,
+        Kind::Campaign,
+        Kind::Commission,
+        Kind::Mix,
+        Kind::Grading,
+        Kind::Limits,
+    ];
+
     /// The kind's name in messages.
     pub fn text(self) -> Arg {
         let (zh, en) = match self {
@@ -66,6 +81,30 @@ impl Kind {
         }
     }
 }
+
+/// What every named item has: a name, a span and an optional title.
+pub trait Named {
+    fn name(&self) -> &Ident;
+    fn span(&self) -> Span;
+    fn title(&self) -> Option<&StrLit>;
+}
+
+macro_rules! named {
+    ($($t:ty),*) => {$(
+        impl Named for $t {
+            fn name(&self) -> &Ident {
+                &self.name
+            }
+            fn span(&self) -> Span {
+                self.span
+            }
+            fn title(&self) -> Option<&StrLit> {
+                self.title.as_ref()
+            }
+        }
+    )*};
+}
+named!(Channel, Dimension, Product, Support, Term, Campaign, Commission, Mix, Grading);
 
 /// An item and the file it is in.
 #[derive(Debug)]
@@ -178,61 +217,67 @@ impl<'w> Index<'w> {
         self.region_by_name.get(name).copied()
     }
 
+    /// The names of one kind, behind one dispatch that the look-ups share.
+    fn table(&self, kind: Kind) -> Option<&dyn NameTable<'w>> {
+        Some(match kind {
+            Kind::Region => &self.region_by_name,
+            Kind::Channel => &self.channels,
+            Kind::Dimension => &self.dimensions,
+            Kind::Product => &self.products,
+            Kind::Support => &self.supports,
+            Kind::Term => &self.terms,
+            Kind::Campaign => &self.campaigns,
+            Kind::Commission => &self.commissions,
+            Kind::Mix => &self.mixes,
+            Kind::Grading => &self.gradings,
+            Kind::Limits => return None,
+        })
+    }
+
     /// Which kinds have an item of this name.
     fn kinds_of(&self, name: &str) -> Vec<Kind> {
-        let mut kinds = Vec::new();
-        let checks: [(Kind, bool); 10] = [
-            (Kind::Region, self.region_by_name.contains_key(name)),
-            (Kind::Channel, self.channels.get(name).is_some()),
-            (Kind::Dimension, self.dimensions.get(name).is_some()),
-            (Kind::Product, self.products.get(name).is_some()),
-            (Kind::Support, self.supports.get(name).is_some()),
-            (Kind::Term, self.terms.get(name).is_some()),
-            (Kind::Campaign, self.campaigns.get(name).is_some()),
-            (Kind::Commission, self.commissions.get(name).is_some()),
-            (Kind::Mix, self.mixes.get(name).is_some()),
-            (Kind::Grading, self.gradings.get(name).is_some()),
-        ];
-        for (kind, present) in checks {
-            if present {
-                kinds.push(kind);
-            }
-        }
-        kinds
+        Kind::ALL
+            .iter()
+            .copied()
+            .filter(|&kind| self.has(kind, name))
+            .collect()
     }
 
     fn has(&self, kind: Kind, name: &str) -> bool {
-        match kind {
-            Kind::Region => self.region_by_name.contains_key(name),
-            Kind::Channel => self.channels.get(name).is_some(),
-            Kind::Dimension => self.dimensions.get(name).is_some(),
-            Kind::Product => self.products.get(name).is_some(),
-            Kind::Support => self.supports.get(name).is_some(),
-            Kind::Term => self.terms.get(name).is_some(),
-            Kind::Campaign => self.campaigns.get(name).is_some(),
-            Kind::Commission => self.commissions.get(name).is_some(),
-            Kind::Mix => self.mixes.get(name).is_some(),
-            Kind::Grading => self.gradings.get(name).is_some(),
-            Kind::Limits => false,
-        }
+        self.table(kind).is_some_and(|table| table.contains(name))
     }
 
     fn names_of(&self, kind: Kind) -> Vec<&'w str> {
-        let mut names: Vec<&str> = match kind {
-            Kind::Region => self.region_by_name.keys().copied().collect(),
-            Kind::Channel => self.channels.names().collect(),
-            Kind::Dimension => self.dimensions.names().collect(),
-            Kind::Product => self.products.names().collect(),
-            Kind::Support => self.supports.names().collect(),
-            Kind::Term => self.terms.names().collect(),
-            Kind::Campaign => self.campaigns.names().collect(),
-            Kind::Commission => self.commissions.names().collect(),
-            Kind::Mix => self.mixes.names().collect(),
-            Kind::Grading => self.gradings.names().collect(),
-            Kind::Limits => Vec::new(),
-        };
+        let mut names = self
+            .table(kind)
+            .map(|table| table.all_names())
+            .unwrap_or_default();
         names.sort_unstable();
         names
+    }
+}
+
+/// What name look-up needs of a table, whatever it holds.
+trait NameTable<'w> {
+    fn contains(&self, name: &str) -> bool;
+    fn all_names(&self) -> Vec<&'w str>;
+}
+
+impl<'w, T> NameTable<'w> for Table<'w, T> {
+    fn contains(&self, name: &str) -> bool {
+        self.by_name.contains_key(name)
+    }
+    fn all_names(&self) -> Vec<&'w str> {
+        self.names().collect()
+    }
+}
+
+impl<'w> NameTable<'w> for HashMap<&'w str, usize> {
+    fn contains(&self, name: &str) -> bool {
+        self.contains_key(name)
+    }
+    fn all_names(&self) -> Vec<&'w str> {
+        self.keys().copied().collect()
     }
 }
 
@@ -292,20 +337,18 @@ impl<'w> Builder<'w> {
         );
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn add<T>(
+    /// Add a named item to its table; a second item of that name is KJ1002.
+    fn add<T: Named>(
         &mut self,
         kind: Kind,
         file: FileId,
-        name: &'w Ident,
         item: &'w T,
-        (span, title): (Span, Option<&StrLit>),
         table: for<'x> fn(&'x mut Index<'w>) -> &'x mut Table<'w, T>,
-        name_of: fn(&T) -> &Ident,
     ) {
-        self.symbol(kind, name, span, title);
+        let name = item.name();
+        self.symbol(kind, name, item.span(), item.title());
         if let Err(first) = table(&mut self.index).insert(&name.text, Def { file, item }) {
-            let first_span = name_of(first.item).span;
+            let first_span = first.item.name().span;
             self.duplicate(kind, file, name, first.file, first_span);
         }
     }
@@ -336,27 +379,37 @@ impl<'w> Builder<'w> {
         Some(at)
     }
 
-    fn region_tree(&mut self, file: FileId, nodes: &'w [RegionNode], parent: usize, depth: usize) {
-        for node in nodes {
-            let Some(at) = self.add_region(
+    /// A region node and, below it, its children; records the node's leaves.
+    fn region_node(
+        &mut self,
+        file: FileId,
+        name: &'w Ident,
+        children: &'w [RegionNode],
+        parent: Option<usize>,
+        depth: usize,
+        place: (Span, Option<&StrLit>),
+    ) {
+        let Some(at) = self.add_region(file, name, parent, depth, place) else {
+            return;
+        };
+        let first_leaf = self.index.leaves.len();
+        if children.is_empty() {
+            self.index.leaves.push(at);
+        }
+        for child in children {
+            let place = (child.name.span, None);
+            self.region_node(
                 file,
-                &node.name,
-                Some(parent),
-                depth,
-                (node.name.span, None),
-            ) else {
-                continue;
-            };
-            let first_leaf = self.index.leaves.len();
-            if node.children.is_empty() {
-                self.index.leaves.push(at);
-            } else {
-                self.region_tree(file, &node.children, at, depth + 1);
-            }
-            let end = self.index.leaves.len();
-            if let Some(region) = self.index.regions.get_mut(at) {
-                region.leaves = first_leaf..end;
-            }
+                &child.name,
+                &child.children,
+                Some(at),
+                depth + 1,
+                place,
+            );
+        }
+        let end = self.index.leaves.len();
+        if let Some(region) = self.index.regions.get_mut(at) {
+            region.leaves = first_leaf..end;
         }
     }
 }
@@ -374,108 +427,25 @@ pub fn build_index(workspace: &Workspace) -> (Index<'_>, Vec<Diagnostic>) {
         builder.path = Arc::from(source.path.as_str());
         for item in &source.parsed.module.items {
             match item {
-                Item::Regions(regions) => {
-                    let Some(root) = builder.add_region(
-                        file,
-                        &regions.name,
-                        None,
-                        0,
-                        (regions.span, regions.title.as_ref()),
-                    ) else {
-                        continue;
-                    };
-                    let first_leaf = builder.index.leaves.len();
-                    if regions.children.is_empty() {
-                        builder.index.leaves.push(root);
-                    } else {
-                        builder.region_tree(file, &regions.children, root, 1);
-                    }
-                    let end = builder.index.leaves.len();
-                    if let Some(region) = builder.index.regions.get_mut(root) {
-                        region.leaves = first_leaf..end;
-                    }
+                Item::Regions(regions) => builder.region_node(
+                    file,
+                    &regions.name,
+                    &regions.children,
+                    None,
+                    0,
+                    (regions.span, regions.title.as_ref()),
+                ),
+                Item::Channel(x) => builder.add(Kind::Channel, file, x, |i| &mut i.channels),
+                Item::Dimension(x) => builder.add(Kind::Dimension, file, x, |i| &mut i.dimensions),
+                Item::Product(x) => builder.add(Kind::Product, file, x, |i| &mut i.products),
+                Item::Support(x) => builder.add(Kind::Support, file, x, |i| &mut i.supports),
+                Item::Term(x) => builder.add(Kind::Term, file, x, |i| &mut i.terms),
+                Item::Campaign(x) => builder.add(Kind::Campaign, file, &**x, |i| &mut i.campaigns),
+                Item::Commission(x) => {
+                    builder.add(Kind::Commission, file, x, |i| &mut i.commissions)
                 }
-                Item::Channel(x) => builder.add(
-                    Kind::Channel,
-                    file,
-                    &x.name,
-                    x,
-                    (x.span, x.title.as_ref()),
-                    |i| &mut i.channels,
-                    |x| &x.name,
-                ),
-                Item::Dimension(x) => builder.add(
-                    Kind::Dimension,
-                    file,
-                    &x.name,
-                    x,
-                    (x.span, x.title.as_ref()),
-                    |i| &mut i.dimensions,
-                    |x| &x.name,
-                ),
-                Item::Product(x) => builder.add(
-                    Kind::Product,
-                    file,
-                    &x.name,
-                    x,
-                    (x.span, x.title.as_ref()),
-                    |i| &mut i.products,
-                    |x| &x.name,
-                ),
-                Item::Support(x) => builder.add(
-                    Kind::Support,
-                    file,
-                    &x.name,
-                    x,
-                    (x.span, x.title.as_ref()),
-                    |i| &mut i.supports,
-                    |x| &x.name,
-                ),
-                Item::Term(x) => builder.add(
-                    Kind::Term,
-                    file,
-                    &x.name,
-                    x,
-                    (x.span, x.title.as_ref()),
-                    |i| &mut i.terms,
-                    |x| &x.name,
-                ),
-                Item::Campaign(x) => builder.add(
-                    Kind::Campaign,
-                    file,
-                    &x.name,
-                    &**x,
-                    (x.span, x.title.as_ref()),
-                    |i| &mut i.campaigns,
-                    |x| &x.name,
-                ),
-                Item::Commission(x) => builder.add(
-                    Kind::Commission,
-                    file,
-                    &x.name,
-                    x,
-                    (x.span, x.title.as_ref()),
-                    |i| &mut i.commissions,
-                    |x| &x.name,
-                ),
-                Item::Mix(x) => builder.add(
-                    Kind::Mix,
-                    file,
-                    &x.name,
-                    x,
-                    (x.span, x.title.as_ref()),
-                    |i| &mut i.mixes,
-                    |x| &x.name,
-                ),
-                Item::Grading(x) => builder.add(
-                    Kind::Grading,
-                    file,
-                    &x.name,
-                    x,
-                    (x.span, x.title.as_ref()),
-                    |i| &mut i.gradings,
-                    |x| &x.name,
-                ),
+                Item::Mix(x) => builder.add(Kind::Mix, file, x, |i| &mut i.mixes),
+                Item::Grading(x) => builder.add(Kind::Grading, file, x, |i| &mut i.gradings),
                 Item::Limits(x) => {
                     // v2: the blocks of one scope merge; only a field set in
                     // two blocks of the same scope is KJ1002, on the later.

@@ -289,6 +289,18 @@ proptest! {
     }
 
     #[test]
+    fn build_reusing_the_check_equals_a_build_from_scratch(camps in proptest::collection::vec(camp(), 1..7)) {
+        // `koujing build` compiles from the check's results (its stackable
+        // groups) instead of analysing again: the bundle must be the same.
+        let ws = workspace(&camps, "");
+        let report = check(&ws, &options());
+        let options = koujing_checker::compile::BuildOptions::default();
+        let reused = koujing_checker::compile::build(&ws, &report, &options);
+        let scratch = koujing_checker::compile::build_unchecked(&ws, &options);
+        prop_assert_eq!(reused.files, scratch.files);
+    }
+
+    #[test]
     fn fmt_is_idempotent_and_keeps_meaning(camps in proptest::collection::vec(camp(), 0..6)) {
         let text: String = camps.iter().enumerate().map(|(i, c)| c.text(&name(i))).collect();
         let source = format!("// 生成的工作区\n{BASE}{text}");

@@ -187,8 +187,8 @@ pub struct Discovery {
     pub has_config: bool,
     /// The configuration (the default when there is none or it is broken).
     pub config: Config,
-    /// Why `koujing.toml` could not be used, if so.
-    pub config_error: Option<String>,
+    /// Why `koujing.toml` could not be used, if so, in both languages.
+    pub config_error: Option<koujing_checker::LocalText>,
     /// The files read, in walk order.
     pub files: Vec<Found>,
     /// What was not read.
@@ -234,12 +234,24 @@ pub fn walk_root(root: &Path) -> Discovery {
     if is_regular(&config_path) {
         discovery.has_config = true;
         let parsed = read_regular(&config_path, CONFIG_CAP)
-            .map_err(|r| r.text().1)
-            .and_then(|bytes| String::from_utf8(bytes).map_err(|e| e.to_string()))
-            .and_then(|text| Config::parse(&text).map_err(|e| e.to_string()));
+            .map_err(|r| {
+                let (zh, en) = r.text();
+                koujing_checker::LocalText::new(zh, en)
+            })
+            .and_then(|bytes| {
+                String::from_utf8(bytes)
+                    .map_err(|e| koujing_checker::LocalText::new(e.to_string(), e.to_string()))
+            })
+            .and_then(|text| Config::parse(&text));
         match parsed {
             Ok(config) => discovery.config = config,
-            Err(why) => discovery.config_error = Some(format!("{}: {why}", display(&config_path))),
+            Err(why) => {
+                let path = display(&config_path);
+                discovery.config_error = Some(koujing_checker::LocalText::new(
+                    format!("{path}：{}", why.zh),
+                    format!("{path}: {}", why.en),
+                ));
+            }
         }
     }
     let mut walker = Walker::new(root, "kj");

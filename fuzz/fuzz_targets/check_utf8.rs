@@ -16,7 +16,7 @@ fuzz_target!(|text: &str| {
     let _ = koujing_checker::ci::sarif(&workspace, &report, koujing_checker::Lang::Zh);
     let _ = koujing_checker::report::html(&workspace, &report, koujing_checker::Lang::Zh);
     if report.count(koujing_checker::Severity::Error) == 0 {
-        let bundle = koujing_checker::compile::build(&workspace, &Default::default());
+        let bundle = koujing_checker::compile::build(&workspace, &report, &Default::default());
         if let Ok(runtime) = koujing_checker::query::Runtime::from_files(&bundle.files) {
             let _ = runtime.offers(&koujing_checker::query::OfferQuery::default());
         }

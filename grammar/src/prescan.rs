@@ -187,105 +187,10 @@ pub fn prescan(source: &str) -> Prescan {
         }
         match c {
             '/' if chars.peek().is_some_and(|&(_, n)| n == '/') => {
-                let end = source[i..].find('\n').map_or(source.len(), |n| i + n);
-                let end_trimmed = if source[..end].ends_with('\r') {
-                    end - 1
-                } else {
-                    end
-                };
-                result.comments.push(Comment {
-                    span: Span::new(i, end_trimmed),
-                    text: source
-                        .get(i + 2..end_trimmed)
-                        .unwrap_or_default()
-                        .to_string(),
-                });
-                while chars.peek().is_some_and(|&(j, _)| j < end) {
-                    chars.next();
-                }
+                comment(source, i, &mut chars, &mut result);
             }
-            '"' => {
-                let mut closed = false;
-                while let Some(&(j, n)) = chars.peek() {
-                    match n {
-                        '\n' => break,
-                        '\\' => {
-                            chars.next();
-                            if chars.peek().is_some_and(|&(_, e)| e != '\n') {
-                                chars.next();
-                            }
-                        }
-                        '"' => {
-                            chars.next();
-                            closed = true;
-                            let _ = j;
-                            break;
-                        }
-                        _ => {
-                            chars.next();
-                        }
-                    }
-                }
-                if !closed {
-                    let end = chars.peek().map_or(source.len(), |&(j, _)| j);
-                    let end = if source[..end].ends_with('\r') {
-                        end - 1
-                    } else {
-                        end
-                    };
-                    result.issues.push(
-                        Issue::new(IssueCode::Unterminated, Span::new(i, end)).text(
-                            "what",
-                            "字符串",
-                            "string",
-                        ),
-                    );
-                }
-            }
-            '“' | '「' => {
-                let close = closing_quote(c).unwrap_or('”');
-                let line_end = source[i..].find('\n').map_or(source.len(), |n| i + n);
-                let close_at = source[i + c.len_utf8()..line_end]
-                    .find(close)
-                    .map(|n| i + c.len_utf8() + n);
-                match close_at {
-                    Some(close_at) => {
-                        let inner = &source[i + c.len_utf8()..close_at];
-                        let end = close_at + close.len_utf8();
-                        // Read as an ASCII string of the same length.
-                        pad(&mut out, i, c.len_utf8(), "\"", false);
-                        pad(&mut out, close_at, close.len_utf8(), "\"", true);
-                        let mut issue = Issue::new(IssueCode::TypographicQuote, Span::new(i, end))
-                            .plain("quote", format!("{c}{close}"));
-                        if !inner.contains('"') && !inner.contains('\\') {
-                            issue = issue.with_fix(Fix {
-                                zh: "改用 ASCII 双引号 \"".into(),
-                                en: "use ASCII double quotes \"".into(),
-                                edits: vec![
-                                    Edit {
-                                        span: Span::new(i, i + c.len_utf8()),
-                                        replacement: "\"".into(),
-                                    },
-                                    Edit {
-                                        span: Span::new(close_at, end),
-                                        replacement: "\"".into(),
-                                    },
-                                ],
-                            });
-                        }
-                        result.issues.push(issue);
-                        while chars.peek().is_some_and(|&(j, _)| j < end) {
-                            chars.next();
-                        }
-                    }
-                    None => {
-                        result.issues.push(
-                            Issue::new(IssueCode::TypographicQuote, Span::new(i, i + c.len_utf8()))
-                                .plain("quote", c.to_string()),
-                        );
-                    }
-                }
-            }
+            '"' => string(source, i, &mut chars, &mut result),
+            '“' | '「' => typographic_quote(source, i, c, &mut chars, &mut result, &mut out),
             '{' | '[' | '(' => {
                 depth += 1;
                 if depth > MAX_DEPTH && !chunk_too_deep {
@@ -300,22 +205,7 @@ pub fn prescan(source: &str) -> Prescan {
             '}' | ']' | ')' => depth = depth.saturating_sub(1),
             _ => {
                 if let Some(twin) = full_width_twin(c) {
-                    let len = c.len_utf8();
-                    pad(&mut out, i, len, twin, true);
-                    let twin_shown = if twin == " " { "空格 / space" } else { twin };
-                    result.issues.push(
-                        Issue::new(IssueCode::FullWidth, Span::new(i, i + len))
-                            .plain("char", c.to_string())
-                            .plain("twin", twin_shown)
-                            .with_fix(Fix {
-                                zh: format!("改为 `{twin}`"),
-                                en: format!("replace with `{twin}`"),
-                                edits: vec![Edit {
-                                    span: Span::new(i, i + len),
-                                    replacement: twin.to_string(),
-                                }],
-                            }),
-                    );
+                    full_width(i, c, twin, &mut result, &mut out);
                     match twin {
                         "{" | "[" | "(" => depth += 1,
                         "}" | "]" | ")" => depth = depth.saturating_sub(1),
@@ -333,6 +223,143 @@ pub fn prescan(source: &str) -> Prescan {
     // so the bytes stay UTF-8; fall back to the original text if not.
     result.text = String::from_utf8(out).unwrap_or_else(|_| source.to_string());
     result
+}
+
+type Chars<'a> = std::iter::Peekable<std::str::CharIndices<'a>>;
+
+/// A `//` comment: into the side table, skipped.
+fn comment(source: &str, i: usize, chars: &mut Chars<'_>, result: &mut Prescan) {
+    let end = source[i..].find('\n').map_or(source.len(), |n| i + n);
+    let end_trimmed = if source[..end].ends_with('\r') {
+        end - 1
+    } else {
+        end
+    };
+    result.comments.push(Comment {
+        span: Span::new(i, end_trimmed),
+        text: source
+            .get(i + 2..end_trimmed)
+            .unwrap_or_default()
+            .to_string(),
+    });
+    while chars.peek().is_some_and(|&(j, _)| j < end) {
+        chars.next();
+    }
+}
+
+/// An ASCII string: skipped; one that does not end on its line is reported.
+fn string(source: &str, i: usize, chars: &mut Chars<'_>, result: &mut Prescan) {
+    let mut closed = false;
+    while let Some(&(j, n)) = chars.peek() {
+        match n {
+            '\n' => break,
+            '\\' => {
+                chars.next();
+                if chars.peek().is_some_and(|&(_, e)| e != '\n') {
+                    chars.next();
+                }
+            }
+            '"' => {
+                chars.next();
+                closed = true;
+                let _ = j;
+                break;
+            }
+            _ => {
+                chars.next();
+            }
+        }
+    }
+    if !closed {
+        let end = chars.peek().map_or(source.len(), |&(j, _)| j);
+        let end = if source[..end].ends_with('\r') {
+            end - 1
+        } else {
+            end
+        };
+        result
+            .issues
+            .push(Issue::new(IssueCode::Unterminated, Span::new(i, end)).text(
+                "what",
+                "字符串",
+                "string",
+            ));
+    }
+}
+
+/// A typographic quote (`“…”`, `「…」`): read as an ASCII string of the same
+/// length, reported with a fix when one replacement is safe.
+fn typographic_quote(
+    source: &str,
+    i: usize,
+    c: char,
+    chars: &mut Chars<'_>,
+    result: &mut Prescan,
+    out: &mut [u8],
+) {
+    let close = closing_quote(c).unwrap_or('”');
+    let line_end = source[i..].find('\n').map_or(source.len(), |n| i + n);
+    let close_at = source[i + c.len_utf8()..line_end]
+        .find(close)
+        .map(|n| i + c.len_utf8() + n);
+    match close_at {
+        Some(close_at) => {
+            let inner = &source[i + c.len_utf8()..close_at];
+            let end = close_at + close.len_utf8();
+            // Read as an ASCII string of the same length.
+            pad(out, i, c.len_utf8(), "\"", false);
+            pad(out, close_at, close.len_utf8(), "\"", true);
+            let mut issue = Issue::new(IssueCode::TypographicQuote, Span::new(i, end))
+                .plain("quote", format!("{c}{close}"));
+            if !inner.contains('"') && !inner.contains('\\') {
+                issue = issue.with_fix(Fix {
+                    zh: "改用 ASCII 双引号 \"".into(),
+                    en: "use ASCII double quotes \"".into(),
+                    edits: vec![
+                        Edit {
+                            span: Span::new(i, i + c.len_utf8()),
+                            replacement: "\"".into(),
+                        },
+                        Edit {
+                            span: Span::new(close_at, end),
+                            replacement: "\"".into(),
+                        },
+                    ],
+                });
+            }
+            result.issues.push(issue);
+            while chars.peek().is_some_and(|&(j, _)| j < end) {
+                chars.next();
+            }
+        }
+        None => {
+            result.issues.push(
+                Issue::new(IssueCode::TypographicQuote, Span::new(i, i + c.len_utf8()))
+                    .plain("quote", c.to_string()),
+            );
+        }
+    }
+}
+
+/// A full-width twin of an ASCII punctuation character: rewritten byte for
+/// byte, reported with its fix.
+fn full_width(i: usize, c: char, twin: &'static str, result: &mut Prescan, out: &mut [u8]) {
+    let len = c.len_utf8();
+    pad(out, i, len, twin, true);
+    let twin_shown = if twin == " " { "空格 / space" } else { twin };
+    result.issues.push(
+        Issue::new(IssueCode::FullWidth, Span::new(i, i + len))
+            .plain("char", c.to_string())
+            .plain("twin", twin_shown)
+            .with_fix(Fix {
+                zh: format!("改为 `{twin}`"),
+                en: format!("replace with `{twin}`"),
+                edits: vec![Edit {
+                    span: Span::new(i, i + len),
+                    replacement: twin.to_string(),
+                }],
+            }),
+    );
 }
 
 #[cfg(test)]

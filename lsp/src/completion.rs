@@ -216,24 +216,10 @@ fn names(server: &Server, kind: Kind, listed: &[String]) -> Vec<CompletionItem> 
         .collect()
 }
 
-const ALL_KINDS: [Kind; 11] = [
-    Kind::Region,
-    Kind::Channel,
-    Kind::Dimension,
-    Kind::Product,
-    Kind::Support,
-    Kind::Term,
-    Kind::Campaign,
-    Kind::Commission,
-    Kind::Mix,
-    Kind::Grading,
-    Kind::Limits,
-];
-
 /// Add the hover text of a name as the item's documentation.
 pub fn resolve(server: &Server, mut item: CompletionItem) -> CompletionItem {
     let found = item.data.as_ref().and_then(|data| {
-        let kind = ALL_KINDS
+        let kind = Kind::ALL
             .into_iter()
             .find(|k| data["kind"].as_str() == Some(&format!("{k:?}")))?;
         hover::text(server, kind, data["name"].as_str()?)

@@ -153,7 +153,7 @@ impl Server {
             }
             let discovery = koujing_fs::walk_root(&root);
             if let Some(why) = &discovery.config_error {
-                eprintln!("koujing lsp: {why}");
+                eprintln!("koujing lsp: {}", why.en);
             } else if discovery.has_config && config.is_none() {
                 config = Some(discovery.config.clone());
             }

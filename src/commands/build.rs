@@ -4,9 +4,9 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use koujing_checker::{render, Severity};
+use koujing_checker::{render, Msg, Severity};
 
-use super::{auto_color, check_paths, pick_lang, read_text, LangArg, TodayArg};
+use super::{auto_color, check_paths, pick_lang, read_text, say, LangArg, TodayArg};
 use crate::bundle;
 use crate::progress::Progress;
 
@@ -37,14 +37,8 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
     let lang = pick_lang(args.lang.lang, loaded.config.lang);
     let signing_key = match &args.sign_key {
         Some(path) => Some(
-            koujing_checker::compile::manifest::read_secret(&read_text(path)?).ok_or_else(
-                || {
-                    format!(
-                        "{}: 不是 koujing keygen 生成的私钥 / not a key from `koujing keygen`",
-                        path.display()
-                    )
-                },
-            )?,
+            koujing_checker::compile::manifest::read_secret(&read_text(path)?)
+                .ok_or_else(|| say(Msg::NotSecretKey, &[("path", &path.display())]))?,
         ),
         None => None,
     };
@@ -54,15 +48,7 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
         let mut stdout = std::io::stdout().lock();
         let _ = stdout
             .write_all(render::human(&loaded.workspace, &report, lang, auto_color()).as_bytes());
-        let _ = writeln!(
-            stdout,
-            "{}",
-            if lang.is_zh() {
-                format!("构建已取消:有 {errors} 个错误,未写入任何文件")
-            } else {
-                format!("build refused: {errors} errors; nothing was written")
-            }
-        );
+        let _ = writeln!(stdout, "{}", say(Msg::BuildRefused, &[("errors", &errors)]));
         return Ok(ExitCode::from(1));
     }
     let source_date_epoch = std::env::var("SOURCE_DATE_EPOCH")
@@ -74,18 +60,17 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
         signing_key,
     };
     progress.step("compiling the bundle");
-    let built = koujing_checker::compile::build(&loaded.workspace, &build_options);
+    let built = koujing_checker::compile::build(&loaded.workspace, &report, &build_options);
     bundle::write(&built, &args.out)?;
     progress.finish();
     let mut stdout = std::io::stdout().lock();
     let _ = writeln!(
         stdout,
         "{}",
-        if lang.is_zh() {
-            format!("已生成 {}:{} 个文件", args.out.display(), built.files.len())
-        } else {
-            format!("built {}: {} files", args.out.display(), built.files.len())
-        }
+        say(
+            Msg::Built,
+            &[("path", &args.out.display()), ("files", &built.files.len())],
+        )
     );
     Ok(ExitCode::SUCCESS)
 }

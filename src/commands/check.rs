@@ -118,10 +118,12 @@ fn workspace_of(files: &[PathBuf]) -> Result<Option<PathBuf>, String> {
         }
         match &found {
             Some(a) if *a != root => {
-                return Err(format!(
-                    "--only: 文件属于不同的工作区 / the files belong to different workspaces: {} and {}",
-                    koujing_fs::display(a),
-                    koujing_fs::display(&root)
+                return Err(super::say(
+                    koujing_checker::Msg::OnlyDifferentWorkspaces,
+                    &[
+                        ("root", &koujing_fs::display(a)),
+                        ("other", &koujing_fs::display(&root)),
+                    ],
                 ))
             }
             None => found = Some(root),
@@ -187,11 +189,10 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
             let _ = writeln!(
                 std::io::stderr(),
                 "{}",
-                if lang.is_zh() {
-                    format!("已写入基线 {}:{} 个问题", path.display(), keys.len())
-                } else {
-                    format!("wrote baseline {}: {} findings", path.display(), keys.len())
-                }
+                super::say(
+                    koujing_checker::Msg::WroteBaseline,
+                    &[("path", &path.display()), ("findings", &keys.len())],
+                )
             );
             Some(keys.clone())
         }

@@ -3,7 +3,9 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use koujing_checker::Code;
+use koujing_checker::{Code, Msg};
+
+use super::say;
 
 /// Arguments of `koujing explain`.
 #[derive(clap::Args)]
@@ -16,9 +18,14 @@ pub struct Args {
 /// Run `koujing explain`.
 pub fn run(args: Args) -> Result<ExitCode, String> {
     let code: Code = args.code.parse().map_err(|()| {
-        format!(
-            "未知的诊断代码 / unknown code `{}` (KJ0001 … KJ7003)",
-            args.code
+        let (first, last) = (Code::ALL.first(), Code::ALL.last());
+        say(
+            Msg::UnknownCode,
+            &[
+                ("code", &args.code),
+                ("first", &first.map_or("", |c| c.as_str())),
+                ("last", &last.map_or("", |c| c.as_str())),
+            ],
         )
     })?;
     let info = code.info();
@@ -33,6 +40,10 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
         info.summary_en
     );
     let _ = writeln!(out, "{}", info.explanation);
-    let _ = writeln!(out, "所有代码 / every code: docs/reference/diagnostics.md");
+    let every = say(
+        Msg::EveryCode,
+        &[("path", &"docs/reference/diagnostics.md")],
+    );
+    let _ = writeln!(out, "{every}");
     Ok(ExitCode::SUCCESS)
 }

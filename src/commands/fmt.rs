@@ -4,8 +4,10 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use koujing_checker::Msg;
 use koujing_grammar::format::{format, FormatError};
 
+use super::say;
 use crate::{bundle, load};
 
 /// Arguments of `koujing fmt`.
@@ -29,12 +31,14 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
         // rules again (it may have changed since the walk).
         let bytes = koujing_fs::read_regular(&path, koujing_fs::READ_CAP).map_err(|r| {
             let (zh, en) = r.text();
-            format!("{shown}: {zh} / {en}")
+            let why = if super::lang().is_zh() { zh } else { en };
+            say(Msg::NotRead, &[("path", &shown), ("why", &why)])
         })?;
         let Ok(text) = String::from_utf8(bytes) else {
             let _ = writeln!(
                 stdout,
-                "{shown}: 不是 UTF-8,未格式化 / not UTF-8; not formatted"
+                "{}",
+                say(Msg::NotUtf8NotFormatted, &[("path", &shown)])
             );
             refused += 1;
             continue;
@@ -52,14 +56,13 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
             }
             Err(FormatError::Syntax) => {
                 refused += 1;
-                let _ = writeln!(stdout, "{shown}: 有语法错误,未格式化 / has syntax errors; not formatted (koujing check)");
+                let why = say(Msg::SyntaxErrorsNotFormatted, &[("path", &shown)]);
+                let _ = writeln!(stdout, "{why}");
             }
             Err(FormatError::Unstable(why)) => {
                 refused += 1;
-                let _ = writeln!(
-                    stdout,
-                    "{shown}: 格式化结果不安全,未写入 / not formatted: {why}"
-                );
+                let why = say(Msg::UnsafeNotFormatted, &[("path", &shown), ("why", &why)]);
+                let _ = writeln!(stdout, "{why}");
             }
         }
     }

@@ -6,6 +6,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use koujing_checker::Msg;
+
+use super::say;
+
 /// Arguments of `koujing man`.
 #[derive(clap::Args)]
 pub struct Args {
@@ -94,8 +98,12 @@ fn collect(command: &clap::Command, out: &mut Vec<clap::Command>) {
 pub fn run(args: Args, root: clap::Command) -> Result<ExitCode, String> {
     let pages = pages(root)?;
     if let Some(dir) = &args.out {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| format!("无法创建 / cannot create {}: {e}", dir.display()))?;
+        std::fs::create_dir_all(dir).map_err(|e| {
+            say(
+                Msg::CannotCreate,
+                &[("path", &dir.display()), ("error", &e)],
+            )
+        })?;
         for (name, text) in &pages {
             write(&dir.join(name), text)?;
         }
@@ -109,17 +117,16 @@ pub fn run(args: Args, root: clap::Command) -> Result<ExitCode, String> {
     let (_, text) = pages
         .iter()
         .find(|(name, _)| *name == wanted)
-        .ok_or_else(|| {
-            format!(
-                "没有这个子命令 / no such subcommand: {}",
-                args.command.join(" ")
-            )
-        })?;
+        .ok_or_else(|| say(Msg::NoSuchSubcommand, &[("name", &args.command.join(" "))]))?;
     let _ = std::io::stdout().lock().write_all(text);
     Ok(ExitCode::SUCCESS)
 }
 
 fn write(path: &Path, text: &[u8]) -> Result<(), String> {
-    std::fs::write(path, text)
-        .map_err(|e| format!("无法写入 / cannot write {}: {e}", path.display()))
+    std::fs::write(path, text).map_err(|e| {
+        say(
+            Msg::CannotWrite,
+            &[("path", &path.display()), ("error", &e)],
+        )
+    })
 }

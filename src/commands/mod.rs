@@ -17,9 +17,11 @@ pub mod verify;
 
 use std::path::{Path, PathBuf};
 
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+
 use chrono::NaiveDate;
 use clap::ValueEnum;
-use koujing_checker::{check, Lang, Options, Severity};
+use koujing_checker::{check, Lang, Msg, Options, Severity};
 
 use crate::progress::Progress;
 use crate::{bundle, load};
@@ -67,19 +69,69 @@ pub struct TodayArg {
 }
 
 fn parse_lang(text: &str) -> Result<Lang, String> {
-    Lang::parse(text)
-        .ok_or_else(|| format!("应为 zh-CN 或 en / must be zh-CN or en, found `{text}`"))
+    Lang::parse(text).ok_or_else(|| say(Msg::BadLang, &[("text", &text)]))
 }
 
 /// Parse `YYYY-MM-DD`.
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|_| format!("expected a date YYYY-MM-DD, found `{text}`"))
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| say(Msg::BadDate, &[("text", &text)]))
 }
 
-/// Message language from the flag, the config, then the environment.
+/// The language of the process's messages: 0 until chosen, then 1 zh, 2 en.
+static LANG: AtomicU8 = AtomicU8::new(0);
+/// Whether `--lang` was given (then `koujing.toml` does not override it).
+static LANG_FLAG: AtomicBool = AtomicBool::new(false);
+
+fn set_lang(lang: Lang) {
+    LANG.store(if lang.is_zh() { 1 } else { 2 }, Ordering::Relaxed);
+}
+
+/// The language messages are printed in: `--lang`, then the workspace's
+/// `koujing.toml` once it is read, then the environment, then zh-CN.
+pub fn lang() -> Lang {
+    match LANG.load(Ordering::Relaxed) {
+        1 => Lang::Zh,
+        2 => Lang::En,
+        _ => env_lang().unwrap_or(Lang::Zh),
+    }
+}
+
+/// Choose the language at start, from `--lang` (wherever it stands on the
+/// command line) or the environment; messages before the workspace is read
+/// use it.
+pub fn init_lang(args: &[std::ffi::OsString]) {
+    let flag = args.iter().enumerate().find_map(|(i, arg)| {
+        let arg = arg.to_str()?;
+        let value = match arg.strip_prefix("--lang=") {
+            Some(value) => value,
+            None if arg == "--lang" => args.get(i + 1)?.to_str()?,
+            None => return None,
+        };
+        Lang::parse(value)
+    });
+    LANG_FLAG.store(flag.is_some(), Ordering::Relaxed);
+    set_lang(flag.or_else(env_lang).unwrap_or(Lang::Zh));
+}
+
+/// The workspace's `koujing.toml` was read: its language applies unless
+/// `--lang` was given.
+pub fn workspace_lang(config: Option<Lang>) {
+    if let (false, Some(lang)) = (LANG_FLAG.load(Ordering::Relaxed), config) {
+        set_lang(lang);
+    }
+}
+
+/// A message of the catalogue in the chosen language.
+pub fn say(msg: Msg, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+    msg.get(lang(), args)
+}
+
+/// Message language from the flag, the config, then the environment; the
+/// choice also applies to every later message of the process.
 pub fn pick_lang(flag: Option<Lang>, config: Option<Lang>) -> Lang {
-    flag.or(config).or_else(env_lang).unwrap_or(Lang::Zh)
+    let lang = flag.or(config).or_else(env_lang).unwrap_or(Lang::Zh);
+    set_lang(lang);
+    lang
 }
 
 /// The language of the process environment (`LC_ALL`, `LC_MESSAGES`, `LANG`).
@@ -92,10 +144,37 @@ pub fn env_lang() -> Option<Lang> {
     })
 }
 
-/// Read a text file, with a bilingual error naming it.
+/// Bytes read from a key file at most: keys are a few dozen bytes.
+const KEY_FILE_CAP: u64 = 64 * 1024;
+
+/// Read a small text file named on the command line (a key): symbolic links
+/// are followed, but a FIFO, device or socket is refused without waiting on
+/// it, and at most 64 KiB are read — `--sign-key /dev/zero` cannot hang or
+/// fill memory.
 pub fn read_text(path: &Path) -> Result<String, String> {
-    std::fs::read_to_string(path)
-        .map_err(|e| format!("无法读取 / cannot read {}: {e}", path.display()))
+    use std::io::Read;
+    let cannot = |e: &dyn std::fmt::Display| {
+        say(Msg::CannotRead, &[("path", &path.display()), ("error", e)])
+    };
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(|e| cannot(&e))?;
+    if !file.metadata().map_err(|e| cannot(&e))?.is_file() {
+        return Err(cannot(&say(Msg::NotRegularFile, &[])));
+    }
+    let mut bytes = Vec::new();
+    file.take(KEY_FILE_CAP + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| cannot(&e))?;
+    if bytes.len() as u64 > KEY_FILE_CAP {
+        return Err(cannot(&say(Msg::TooLargeForKey, &[])));
+    }
+    String::from_utf8(bytes).map_err(|e| cannot(&e))
 }
 
 /// Load a workspace and check it: the shared start of `check`, `build`,
@@ -150,16 +229,14 @@ pub fn runtime(
     let (loaded, report) = check_paths(&sources, None, false, &Progress::start(false, 0, ""))?;
     let errors = report.count(Severity::Error);
     if errors > 0 {
-        return Err(format!(
-            "工作区有 {errors} 个错误,先运行 koujing check / the workspace has {errors} errors; run koujing check first"
-        ));
+        return Err(say(Msg::WorkspaceHasErrors, &[("errors", &errors)]));
     }
     let build_options = koujing_checker::compile::BuildOptions {
         source_paths: loaded.relative.clone(),
         source_date_epoch: None,
         signing_key: None,
     };
-    let built = koujing_checker::compile::build(&loaded.workspace, &build_options);
+    let built = koujing_checker::compile::build(&loaded.workspace, &report, &build_options);
     Ok((
         koujing_checker::query::Runtime::from_files(&built.files)?,
         loaded.config.lang,

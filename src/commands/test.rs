@@ -45,7 +45,7 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
     let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
     let files = kjtest::find(&args.paths)?;
     if files.is_empty() {
-        return Err("没有找到 .kjtest 文件 / no .kjtest files found".into());
+        return Err(super::say(koujing_checker::Msg::NoKjtestFiles, &[]));
     }
     let mut outcomes = Vec::new();
     for file in &files {

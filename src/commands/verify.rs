@@ -31,7 +31,12 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
     let public = match &args.pubkey {
         Some(path) => Some(
             koujing_checker::compile::manifest::read_public(&read_text(path)?).ok_or_else(
-                || format!("{}: 不是公钥文件 / not a public key file", path.display()),
+                || {
+                    super::say(
+                        koujing_checker::Msg::NotPublicKey,
+                        &[("path", &path.display())],
+                    )
+                },
             )?,
         ),
         None => None,

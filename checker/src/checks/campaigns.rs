@@ -572,9 +572,35 @@ fn clustering(
 
     let tree = RegionTree::new(index);
     let fact_of = |rank: u32| ranked.get(rank as usize).and_then(|&i| facts.get(i));
-    let mut diagnostics = Vec::new();
-    for (rank, mut found) in over {
-        let Some(fact) = fact_of(rank) else { continue };
+    let lanes = Lanes {
+        index,
+        tree: &tree,
+        channel_names: &channel_names,
+        classes: &classes,
+    };
+    over.into_iter()
+        .filter_map(|(rank, found)| Some(lanes.finding(fact_of(rank)?, found, &fact_of)))
+        .collect()
+}
+
+/// What a KJ2002 finding needs to describe the lanes it is over in.
+struct Lanes<'a, 'w> {
+    index: &'a Index<'w>,
+    tree: &'a RegionTree,
+    channel_names: &'a [&'a str],
+    classes: &'a [LeafSet],
+}
+
+impl Lanes<'_, '_> {
+    /// The KJ2002 finding of one campaign over the limit.
+    fn finding<'f>(
+        &self,
+        fact: &CampaignFact<'_>,
+        mut found: Over,
+        fact_of: &dyn Fn(u32) -> Option<&'f CampaignFact<'f>>,
+    ) -> Diagnostic {
+        let (index, tree, channel_names, classes) =
+            (self.index, self.tree, self.channel_names, self.classes);
         found.days.sort_unstable();
         let mut runs: Vec<(NaiveDate, NaiveDate)> = Vec::new();
         for (from, until) in found.days {
@@ -668,12 +694,11 @@ fn clustering(
                 ),
             );
         }
-        diagnostics.push(diagnostic.help(LocalText::new(
+        diagnostic.help(LocalText::new(
             "错开活动时间或渠道,或经省公司批准后用 `// koujing: allow(KJ2002) reason=\"…\"` 说明",
             "spread the campaigns over time or channels, or, with the province's approval, record it with `// koujing: allow(KJ2002) reason=\"…\"`",
-        )));
+        ))
     }
-    diagnostics
 }
 
 /// The related campaigns a KJ2002 lists; the message counts the rest.

@@ -110,7 +110,23 @@ fn campaign(
         .filter_map(|r| index.supports.index_of(&r.text).map(|i| (i, r)))
         .collect();
 
-    // KJ4001 and KJ4003, per channel.
+    per_channel(index, effective, &required, file, campaign, out);
+    per_support(index, readiness, effective, &required, file, campaign, out);
+}
+
+/// The supports a campaign names, as (index in the support table, the name).
+type Required<'a> = [(usize, &'a koujing_grammar::ast::Ident)];
+
+/// KJ4001 (a channel lacks a required kind of support) and KJ4003 (the
+/// channel cannot sell the offer), per channel.
+fn per_channel(
+    index: &Index<'_>,
+    effective: &crate::limits::Effective,
+    required: &Required<'_>,
+    file: FileId,
+    campaign: &Campaign,
+    out: &mut Vec<Diagnostic>,
+) {
     let offer_kind = campaign
         .offer
         .as_ref()
@@ -172,14 +188,25 @@ fn campaign(
             }
         }
     }
+}
 
-    // KJ4002 and KJ4005, per required support.
+/// KJ4002 (a support ready too late) and KJ4005 (one that ends before the
+/// campaign), per required support.
+fn per_support(
+    index: &Index<'_>,
+    readiness: &Readiness,
+    effective: &crate::limits::Effective,
+    required: &Required<'_>,
+    file: FileId,
+    campaign: &Campaign,
+    out: &mut Vec<Diagnostic>,
+) {
     let Some(window) = campaign.window else {
         return;
     };
     let lead = effective.support_lead;
     let deadline = lead.before(window.start);
-    for (i, ident) in &required {
+    for (i, ident) in required {
         let Some(def) = index.supports.defs.get(*i) else {
             continue;
         };

@@ -58,12 +58,38 @@ pub(crate) fn sorted<T: Ord>(items: impl Iterator<Item = T>) -> Vec<T> {
     list
 }
 
-/// Compile a workspace that has no error-level diagnostic.
-pub fn build(workspace: &Workspace, options: &BuildOptions) -> Bundle {
+/// Compile a workspace that has no error-level diagnostic, reusing what its
+/// check found (`koujing build` checks first, then compiles).
+pub fn build(workspace: &Workspace, report: &crate::Report, options: &BuildOptions) -> Bundle {
+    let (index, _) = build_index(workspace);
+    let facts = crate::model::campaign_facts(&index);
+    assemble(workspace, &index, &facts, &report.conflict_groups, options)
+}
+
+/// Compile a workspace that was not checked (the "before" of a submission):
+/// runs the one analysis the bundle needs, the grouping of stackable
+/// campaigns.
+pub fn build_unchecked(workspace: &Workspace, options: &BuildOptions) -> Bundle {
     let (index, _) = build_index(workspace);
     let limits = crate::limits::LimitsTable::build(&index);
     let facts = crate::model::campaign_facts(&index);
     let analysis = crate::checks::campaigns::analyse(&index, &facts, &limits);
+    assemble(
+        workspace,
+        &index,
+        &facts,
+        &analysis.conflict_groups,
+        options,
+    )
+}
+
+fn assemble(
+    workspace: &Workspace,
+    index: &crate::resolve::Index<'_>,
+    facts: &[crate::model::CampaignFact<'_>],
+    conflict_groups: &[Vec<String>],
+    options: &BuildOptions,
+) -> Bundle {
     let source_of = |file: usize, offset: usize| {
         let path = options
             .source_paths
@@ -76,10 +102,10 @@ pub fn build(workspace: &Workspace, options: &BuildOptions) -> Bundle {
         format!("{}:{line}", path.unwrap_or_default())
     };
     let typed = koujing_bundle::Bundle {
-        campaigns: campaigns::campaigns(&index, &facts, &analysis.conflict_groups),
-        commission: tables::commission(&index, &source_of),
-        grading: tables::grading(&index),
-        knowledge: knowledge::knowledge(&index),
+        campaigns: campaigns::campaigns(index, facts, conflict_groups),
+        commission: tables::commission(index, &source_of),
+        grading: tables::grading(index),
+        knowledge: knowledge::knowledge(index),
     };
     let mut files = typed.encode();
     let manifest = manifest::manifest(workspace, options, &files);

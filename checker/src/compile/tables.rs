@@ -11,7 +11,7 @@ use koujing_grammar::tree::Quantity;
 use super::{interval, sorted};
 use crate::checks::grading::leaf_weights;
 use crate::mixref;
-use crate::resolve::Index;
+use crate::resolve::{Def, Index};
 
 fn money(q: Quantity) -> Money<DecimalText> {
     Money {
@@ -70,143 +70,11 @@ pub fn commission(index: &Index<'_>, source_of: &dyn Fn(usize, usize) -> String)
     let (issuer, leaves) = (province(index), all_leaves(index));
     let commission = defs
         .into_iter()
-        .map(|def| {
-            let c = def.item;
-            let rows = c
-                .rows
-                .iter()
-                .filter_map(|row| {
-                    let output = row.output?;
-                    let mut conds: Vec<_> = row.conditions.iter().collect();
-                    conds.sort_by(|a, b| a.key.text.cmp(&b.key.text));
-                    let conditions = conds
-                        .into_iter()
-                        .map(|cond| Condition {
-                            key: cond.key.text.clone(),
-                            test: match &cond.value {
-                                ConditionValue::Names(names) => ConditionTest::Values {
-                                    values: sorted(names.iter().map(|n| n.text.clone())),
-                                },
-                                ConditionValue::Interval(i) => {
-                                    // Tenure is in months even when written bare.
-                                    let unit = if cond.key.text == "tenure" && i.unit == Unit::Plain
-                                    {
-                                        Unit::Month
-                                    } else {
-                                        i.unit
-                                    };
-                                    ConditionTest::Interval(interval(i, unit))
-                                }
-                            },
-                        })
-                        .collect();
-                    Some(Row {
-                        conditions,
-                        output: Money {
-                            amount: DecimalText::new(output.node.value),
-                            unit: output.node.unit.as_str().to_string(),
-                        },
-                        source: source_of(def.file, row.span.start),
-                    })
-                })
-                .collect();
-            let kind = c.kind.map(|k| k.node.as_str().to_string());
-            CommissionTable {
-                name: c.name.text.clone(),
-                title: c.title.as_ref().map(|t| t.value.clone()),
-                period: c.period.map(|p| DateSpan {
-                    start: p.start,
-                    end: p.end,
-                }),
-                channels: sorted(c.channels.iter().map(|ch| ch.text.clone())),
-                rows,
-                // v2: the province issues a table unless it names its
-                // issuer; it applies in its issuer's subtree unless it
-                // names its regions (written as leaves).
-                issuer: c
-                    .issuer
-                    .as_ref()
-                    .map(|i| i.text.clone())
-                    .or_else(|| issuer.clone()),
-                regions: table_leaves(index, c, &leaves),
-                overrides: c.overrides.as_ref().map(|o| o.text.clone()),
-                additive: c.is_additive(),
-                per: Some(match c.per() {
-                    ast::Per::Once => Per::Once,
-                    ast::Per::Month => Per::Month,
-                }),
-                kind,
-            }
-        })
+        .map(|def| table(index, def, &issuer, &leaves, source_of))
         .collect();
     let mut mix_defs: Vec<_> = index.mixes.defs.iter().collect();
     mix_defs.sort_by(|a, b| a.item.name.text.cmp(&b.item.name.text));
-    let mix = mix_defs
-        .into_iter()
-        .map(|def| Mix {
-            name: def.item.name.text.clone(),
-            shares: def
-                .item
-                .shares
-                .iter()
-                .map(|s| {
-                    (
-                        s.kind.node.as_str().to_string(),
-                        DecimalText::new(s.share.node),
-                    )
-                })
-                .collect(),
-            tolerance: def.item.tolerance.map(|t| DecimalText::new(t.node)),
-            reference: def.item.reference.as_ref().map(|r| {
-                let computed = mixref::compute(index, def.item);
-                let by_kind = |f: &dyn Fn(&mixref::KindShare) -> DecimalText| {
-                    computed
-                        .iter()
-                        .flat_map(|c| &c.kinds)
-                        .map(|k| (k.kind.as_str().to_string(), f(k)))
-                        .collect()
-                };
-                MixReference {
-                    date: r.date.map(|d| d.node),
-                    channel: r.channel.as_ref().map(|c| c.text.clone()),
-                    product: r.product.as_ref().map(|p| p.text.clone()),
-                    grade: r.grade.as_ref().map(|g| g.text.clone()),
-                    months: r.months.map(|m| m.node),
-                    monthly_revenue: r.monthly_revenue.map(|m| money(m.node)),
-                    values: r
-                        .dimensions
-                        .iter()
-                        .map(|s| {
-                            let value = match &s.value {
-                                ReferenceValue::Name(n) => n.text.clone(),
-                                ReferenceValue::Quantity(q) => q.node.value.normalize().to_string(),
-                            };
-                            (s.key.text.clone(), value)
-                        })
-                        .collect(),
-                    shares: by_kind(&|k| DecimalText::new(k.share.round_dp(2).normalize())),
-                    totals: by_kind(&|k| DecimalText::new(k.total.round_dp(2).normalize())),
-                    parts: computed
-                        .iter()
-                        .flat_map(|c| &c.kinds)
-                        .map(|k| {
-                            let parts = k
-                                .parts
-                                .iter()
-                                .map(|p| {
-                                    (
-                                        p.table.clone(),
-                                        DecimalText::new(p.amount.round_dp(2).normalize()),
-                                    )
-                                })
-                                .collect();
-                            (k.kind.as_str().to_string(), parts)
-                        })
-                        .collect(),
-                }
-            }),
-        })
-        .collect();
+    let mix = mix_defs.into_iter().map(|def| mix(index, def)).collect();
     let mut sim_cards: Vec<SimCard> = index
         .products
         .defs
@@ -225,6 +93,155 @@ pub fn commission(index: &Index<'_>, source_of: &dyn Fn(usize, usize) -> String)
         commission,
         mix,
         sim_cards,
+    }
+}
+
+/// One row of a commission table; a row without an output is left out.
+fn row(
+    def: &Def<'_, ast::Commission>,
+    row: &ast::RateRow,
+    source_of: &dyn Fn(usize, usize) -> String,
+) -> Option<Row> {
+    let output = row.output?;
+    let mut conds: Vec<_> = row.conditions.iter().collect();
+    conds.sort_by(|a, b| a.key.text.cmp(&b.key.text));
+    let conditions = conds
+        .into_iter()
+        .map(|cond| Condition {
+            key: cond.key.text.clone(),
+            test: match &cond.value {
+                ConditionValue::Names(names) => ConditionTest::Values {
+                    values: sorted(names.iter().map(|n| n.text.clone())),
+                },
+                ConditionValue::Interval(i) => {
+                    // Tenure is in months even when written bare.
+                    let unit = if cond.key.text == "tenure" && i.unit == Unit::Plain {
+                        Unit::Month
+                    } else {
+                        i.unit
+                    };
+                    ConditionTest::Interval(interval(i, unit))
+                }
+            },
+        })
+        .collect();
+    Some(Row {
+        conditions,
+        output: Money {
+            amount: DecimalText::new(output.node.value),
+            unit: output.node.unit.as_str().to_string(),
+        },
+        source: source_of(def.file, row.span.start),
+    })
+}
+
+/// One commission table as the bundle writes it.
+fn table(
+    index: &Index<'_>,
+    def: &Def<'_, ast::Commission>,
+    province: &Option<String>,
+    leaves: &[String],
+    source_of: &dyn Fn(usize, usize) -> String,
+) -> CommissionTable {
+    let c = def.item;
+    let rows = c
+        .rows
+        .iter()
+        .filter_map(|r| row(def, r, source_of))
+        .collect();
+    let kind = c.kind.map(|k| k.node.as_str().to_string());
+    CommissionTable {
+        name: c.name.text.clone(),
+        title: c.title.as_ref().map(|t| t.value.clone()),
+        period: c.period.map(|p| DateSpan {
+            start: p.start,
+            end: p.end,
+        }),
+        channels: sorted(c.channels.iter().map(|ch| ch.text.clone())),
+        rows,
+        // v2: the province issues a table unless it names its
+        // issuer; it applies in its issuer's subtree unless it
+        // names its regions (written as leaves).
+        issuer: c
+            .issuer
+            .as_ref()
+            .map(|i| i.text.clone())
+            .or_else(|| province.clone()),
+        regions: table_leaves(index, c, leaves),
+        overrides: c.overrides.as_ref().map(|o| o.text.clone()),
+        additive: c.is_additive(),
+        per: Some(match c.per() {
+            ast::Per::Once => Per::Once,
+            ast::Per::Month => Per::Month,
+        }),
+        kind,
+    }
+}
+
+/// One `mix` with its reference computation.
+fn mix(index: &Index<'_>, def: &Def<'_, ast::Mix>) -> Mix {
+    Mix {
+        name: def.item.name.text.clone(),
+        shares: def
+            .item
+            .shares
+            .iter()
+            .map(|s| {
+                (
+                    s.kind.node.as_str().to_string(),
+                    DecimalText::new(s.share.node),
+                )
+            })
+            .collect(),
+        tolerance: def.item.tolerance.map(|t| DecimalText::new(t.node)),
+        reference: def.item.reference.as_ref().map(|r| {
+            let computed = mixref::compute(index, def.item);
+            let by_kind = |f: &dyn Fn(&mixref::KindShare) -> DecimalText| {
+                computed
+                    .iter()
+                    .flat_map(|c| &c.kinds)
+                    .map(|k| (k.kind.as_str().to_string(), f(k)))
+                    .collect()
+            };
+            MixReference {
+                date: r.date.map(|d| d.node),
+                channel: r.channel.as_ref().map(|c| c.text.clone()),
+                product: r.product.as_ref().map(|p| p.text.clone()),
+                grade: r.grade.as_ref().map(|g| g.text.clone()),
+                months: r.months.map(|m| m.node),
+                monthly_revenue: r.monthly_revenue.map(|m| money(m.node)),
+                values: r
+                    .dimensions
+                    .iter()
+                    .map(|s| {
+                        let value = match &s.value {
+                            ReferenceValue::Name(n) => n.text.clone(),
+                            ReferenceValue::Quantity(q) => q.node.value.normalize().to_string(),
+                        };
+                        (s.key.text.clone(), value)
+                    })
+                    .collect(),
+                shares: by_kind(&|k| DecimalText::new(k.share.round_dp(2).normalize())),
+                totals: by_kind(&|k| DecimalText::new(k.total.round_dp(2).normalize())),
+                parts: computed
+                    .iter()
+                    .flat_map(|c| &c.kinds)
+                    .map(|k| {
+                        let parts = k
+                            .parts
+                            .iter()
+                            .map(|p| {
+                                (
+                                    p.table.clone(),
+                                    DecimalText::new(p.amount.round_dp(2).normalize()),
+                                )
+                            })
+                            .collect();
+                        (k.kind.as_str().to_string(), parts)
+                    })
+                    .collect(),
+            }
+        }),
     }
 }
 

@@ -28,8 +28,7 @@ pub(super) fn section(out: &mut String, cx: &Ctx<'_, '_>) {
     let dense = cx.facts.len() > DENSE;
     let mut compact: Vec<(&CampaignFact<'_>, usize)> = Vec::new();
     for (fact, i) in order {
-        let clean = cx.by_fact.get(i).is_none_or(Vec::is_empty) && !cx.featured.contains(&i);
-        if dense && clean {
+        if dense && !needs_card(cx, fact, i) {
             compact.push((fact, i));
         } else {
             card(out, cx, &matcher, fact, i);
@@ -38,24 +37,53 @@ pub(super) fn section(out: &mut String, cx: &Ctx<'_, '_>) {
     if !compact.is_empty() {
         let _ = writeln!(
             out,
-            "<h3>{} ({})</h3><p class=\"legend\">{}</p><table class=\"compact\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-            cx.t("没有发现的活动", "Campaigns without findings"),
+            "<h3>{} ({})</h3><p class=\"legend\">{}</p>",
+            cx.t("其余活动(一行一个)", "Other campaigns (one row each)"),
             compact.len(),
             cx.t(
-                "活动超过 2000 个时,没有发现且不属于本次提交的活动以一行列出。",
-                "Above 2,000 campaigns, those without findings and outside the submission take one row each.",
+                "活动超过 2000 个时,不属于本次提交、没有错误、文案和 FAQ 中也没有发现的活动以一行列出;行末链接到它的发现(如扎堆警告,见负荷图)。",
+                "Above 2,000 campaigns, those outside the submission with no error and no finding in their customer text or FAQ take one row each; the row links to its findings (such as clustering warnings, shown in the load map).",
             ),
+        );
+        let head = format!(
+            "<thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>",
             cx.t("活动", "campaign"),
             cx.t("地区", "where"),
             cx.t("时间", "when"),
             cx.t("产品 → 到手价", "offer → final price"),
             cx.t("渠道", "channels"),
             cx.t("文案", "wording"),
+            cx.t("发现", "findings"),
         );
-        for (fact, i) in compact {
-            row(out, cx, fact, i);
+        // Empty tables of CHUNK rows; the report's script fills each from
+        // the listing below when it comes near the view (or its row is
+        // linked to, or the page is printed).
+        for (k, _) in compact.chunks(CHUNK).enumerate() {
+            let _ = writeln!(
+                out,
+                "<div class=\"chunk\" data-chunk=\"{k}\"><table class=\"compact\">{head}<tbody></tbody></table></div>"
+            );
         }
-        out.push_str("</tbody></table>\n");
+        let listing = Listing {
+            chunk: CHUNK,
+            severity: [
+                crate::Severity::Error,
+                crate::Severity::Warning,
+                crate::Severity::Info,
+            ]
+            .into_iter()
+            .map(|s| (s.as_str(), cx.severity(s)))
+            .collect(),
+            rows: compact.iter().map(|&(fact, i)| row(cx, fact, i)).collect(),
+        };
+        let json = serde_json::to_string(&listing).unwrap_or_default();
+        // No `<` inside the script element (it could end it): `<` only
+        // occurs inside JSON strings, where `\u003c` means the same.
+        let _ = writeln!(
+            out,
+            "<script type=\"application/json\" id=\"listing\">{}</script>",
+            json.replace('<', "\\u003c")
+        );
     }
     out.push_str("</section>\n");
 }
@@ -64,14 +92,68 @@ pub(super) fn section(out: &mut String, cx: &Ctx<'_, '_>) {
 /// report stays under 10 MB at 10,000 campaigns).
 const DENSE: usize = 2000;
 
-/// A clean campaign as one row: enough to find it and read its offer.
-fn row(out: &mut String, cx: &Ctx<'_, '_>, fact: &CampaignFact<'_>, i: usize) {
+/// Rows per table of the one-row listing (the browser lays out a table
+/// only when it comes into view).
+const CHUNK: usize = 250;
+
+/// Does a campaign keep its full card above [`DENSE`] campaigns? When it is
+/// part of the submission, has an error, or has a finding inside its
+/// customer text or FAQ (the card highlights it there).
+fn needs_card(cx: &Ctx<'_, '_>, fact: &CampaignFact<'_>, i: usize) -> bool {
+    let c = fact.campaign;
+    let own = cx.by_fact.get(i).map_or(&[][..], Vec::as_slice);
+    let in_text = |span: koujing_grammar::Span| {
+        c.title
+            .iter()
+            .chain(c.wording.iter().map(|w| &w.text))
+            .chain(c.faq.iter().flat_map(|e| [&e.question, &e.answer]))
+            .any(|lit| lit.span.contains(span))
+    };
+    cx.featured.contains(&i)
+        || own
+            .iter()
+            .filter_map(|&d| cx.diagnostic(d))
+            .any(|d| d.severity == crate::Severity::Error || in_text(d.span))
+}
+
+/// The one-row listing, as the report's script reads it.
+#[derive(serde::Serialize)]
+struct Listing {
+    /// Rows per table.
+    chunk: usize,
+    /// Severity (`error`…) → its sign and word.
+    severity: BTreeMap<&'static str, &'static str>,
+    rows: Vec<Row>,
+}
+
+/// A campaign as one row (text, not HTML: the script escapes it): anchor
+/// number, name, where, when, offer → final price, channels, wording, and
+/// its findings as (finding number, severity, code).
+#[derive(serde::Serialize)]
+struct Row(
+    usize,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Vec<(usize, &'static str, String)>,
+);
+
+/// A campaign as one row: enough to find it and read its offer, and links
+/// to its findings.
+fn row(cx: &Ctx<'_, '_>, fact: &CampaignFact<'_>, i: usize) -> Row {
     let c = fact.campaign;
     let regions = c.regions.as_ref().map_or_else(
-        || c.issuer.as_ref().map_or_else(String::new, |r| esc(&r.text)),
+        || {
+            c.issuer
+                .as_ref()
+                .map_or_else(String::new, |r| r.text.clone())
+        },
         |list| {
             list.iter()
-                .map(|r| esc(&r.text))
+                .map(|r| r.text.as_str())
                 .collect::<Vec<_>>()
                 .join("、")
         },
@@ -79,17 +161,27 @@ fn row(out: &mut String, cx: &Ctx<'_, '_>, fact: &CampaignFact<'_>, i: usize) {
     let price = final_price(cx.index, c).map_or_else(String::new, |(value, unit)| {
         format!(" → {}", koujing_grammar::ast::Quantity { value, unit })
     });
-    let wording: Vec<String> = c.wording.iter().map(|w| esc(&w.text.value)).collect();
-    let name = esc(fact.name());
-    let _ = writeln!(
-        out,
-        "<tr id=\"c{i}\" data-campaign=\"{name}\"><th scope=\"row\">{name}</th><td>{regions}</td><td>{} ~ {}</td><td>{}{price}</td><td>{}</td><td>{}</td></tr>",
-        fact.start,
-        show_end(fact.end),
-        esc(fact.offer),
-        fact.channels.iter().map(|c| esc(c)).collect::<Vec<_>>().join("、"),
+    let wording: Vec<&str> = c.wording.iter().map(|w| w.text.value.as_str()).collect();
+    let findings = cx
+        .by_fact
+        .get(i)
+        .map_or(&[][..], Vec::as_slice)
+        .iter()
+        .filter_map(|&d| {
+            cx.diagnostic(d)
+                .map(|diag| (d, diag.severity.as_str(), diag.code.to_string()))
+        })
+        .collect();
+    Row(
+        i,
+        fact.name().to_string(),
+        regions,
+        format!("{} ~ {}", fact.start, show_end(fact.end)),
+        format!("{}{price}", fact.offer),
+        fact.channels.join("、"),
         wording.join(" / "),
-    );
+        findings,
+    )
 }
 
 /// The customer pays, in words.

@@ -2,7 +2,7 @@
 //! and code (a few lines of inline script), each linked to its campaign's
 //! card; and the counts by city.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 use super::{esc, Ctx};
@@ -24,19 +24,9 @@ fn city<'w>(cx: &Ctx<'_, 'w>, fact: &CampaignFact<'w>) -> &'w str {
     ""
 }
 
-/// One table row per finding.
-pub(super) fn row(out: &mut String, cx: &Ctx<'_, '_>, i: usize, with_id: bool) {
-    let Some(d) = cx.diagnostic(i) else { return };
-    let campaign = cx
-        .owner
-        .get(i)
-        .copied()
-        .flatten()
-        .and_then(|f| cx.facts.get(f))
-        .map(|f| format!("<a href=\"#{}\">{}</a>", cx.anchor(f.name()), esc(f.name())))
-        .unwrap_or_default();
-    let fix = d
-        .fix
+/// The fix of a finding, or its code's help, in the report's language.
+fn fix_text<'d>(cx: &Ctx<'_, '_>, d: &'d crate::Diagnostic) -> Option<&'d str> {
+    d.fix
         .as_ref()
         .map(|f| {
             if cx.zh() {
@@ -46,13 +36,31 @@ pub(super) fn row(out: &mut String, cx: &Ctx<'_, '_>, i: usize, with_id: bool) {
             }
         })
         .or_else(|| d.help.as_ref().map(|h| h.get(cx.lang)))
-        .map_or_else(String::new, |f| {
-            format!(
-                "<div class=\"fix\">{} {}</div>",
-                cx.t("修改:", "Fix:"),
-                esc(f)
-            )
-        });
+}
+
+fn fix_html(cx: &Ctx<'_, '_>, fix: &str) -> String {
+    format!(
+        "<div class=\"fix\">{} {}</div>",
+        cx.t("修改:", "Fix:"),
+        esc(fix)
+    )
+}
+
+/// One table row per finding; `with_fix: false` leaves the fix out (its
+/// group shows it once).
+pub(super) fn row(out: &mut String, cx: &Ctx<'_, '_>, i: usize, with_id: bool, with_fix: bool) {
+    let Some(d) = cx.diagnostic(i) else { return };
+    let campaign = cx
+        .owner
+        .get(i)
+        .copied()
+        .flatten()
+        .and_then(|f| cx.facts.get(f))
+        .map(|f| format!("<a href=\"#{}\">{}</a>", cx.anchor(f.name()), esc(f.name())))
+        .unwrap_or_default();
+    let fix = fix_text(cx, d)
+        .filter(|_| with_fix)
+        .map_or_else(String::new, |f| fix_html(cx, f));
     let _ = writeln!(
         out,
         "<tr class=\"finding {}\"{} data-code=\"{}\"><td class=\"sev\">{}</td><td>{}</td><td>{}</td><td>{campaign}</td><td>{}{fix}</td></tr>",
@@ -175,14 +183,26 @@ pub(super) fn section(out: &mut String, cx: &Ctx<'_, '_>) {
     head(out, cx);
     for (code, list) in &by_code {
         let info = code.info();
+        // One fix for the whole group when every finding in it has the same
+        // (a large workspace repeats the code's help thousands of times).
+        let fixes: BTreeSet<Option<&str>> = list
+            .iter()
+            .filter_map(|&i| cx.diagnostic(i))
+            .map(|d| fix_text(cx, d))
+            .collect();
+        let shared = match (list.len() > 1, fixes.iter().next()) {
+            (true, Some(&Some(fix))) if fixes.len() == 1 => Some(fix),
+            _ => None,
+        };
         let _ = writeln!(
             out,
-            "<tbody data-code=\"{code}\"><tr class=\"group\"><th colspan=\"5\" scope=\"rowgroup\">{code} {} ({})</th></tr>",
+            "<tbody data-code=\"{code}\"><tr class=\"group\"><th colspan=\"5\" scope=\"rowgroup\">{code} {} ({}){}</th></tr>",
             esc(if cx.zh() { info.summary_zh } else { info.summary_en }),
-            list.len()
+            list.len(),
+            shared.map_or_else(String::new, |f| fix_html(cx, f)),
         );
         for &i in list {
-            row(out, cx, i, true);
+            row(out, cx, i, true, shared.is_none());
         }
         out.push_str("</tbody>\n");
     }

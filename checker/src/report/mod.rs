@@ -3,8 +3,9 @@
 //!
 //! Sections, in order: what the submission changes and the findings it
 //! brings ([`submission`]), the pictures — support readiness, the county ×
-//! week load map, the conflict matrix, commission tables and grading trees
-//! ([`pictures`], [`tables`]) — every finding grouped by code with filters
+//! week load map, the conflict matrix, commission mix bars (declared vs
+//! computed shares), commission tables and grading trees with each factor's
+//! direction ([`pictures`], [`mix`], [`tables`]) — every finding grouped by code with filters
 //! and counts by city ([`findings`]), then one card per campaign with its
 //! customer text highlighted where findings point ([`cards`]).
 //!
@@ -13,6 +14,7 @@
 
 mod cards;
 mod findings;
+mod mix;
 mod pictures;
 mod submission;
 mod tables;

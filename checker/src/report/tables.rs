@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use koujing_grammar::ast::{ConditionValue, Factor};
+use koujing_grammar::ast::{ConditionValue, Direction, Factor};
 use rust_decimal::Decimal;
 
 use super::{esc, Ctx};
@@ -17,6 +17,7 @@ pub(super) fn commission(out: &mut String, cx: &Ctx<'_, '_>) {
         "<section id=\"commission\"><h2>{}</h2>",
         cx.t("酬金规则", "Commission tables")
     );
+    super::mix::mixes(out, cx);
     for def in &cx.index.commissions.defs {
         let c = def.item;
         let max = c
@@ -84,8 +85,8 @@ pub(super) fn grading(out: &mut String, cx: &Ctx<'_, '_>) {
         "<section id=\"grading\"><h2>{}</h2><p class=\"legend\">{}</p>",
         cx.t("网点分级模型", "Grading models"),
         cx.t(
-            "每个因子:占上级的权重 → 在总分中的实际权重(条形)",
-            "Each factor: weight within its parent → effective weight in the whole score (bar)",
+            "每个因子:占上级的权重 → 在总分中的实际权重(条形);计分因子另标方向:↑ 越高越好,↓ 越低越好",
+            "Each factor: weight within its parent → effective weight in the whole score (bar); each scored factor shows its direction: ↑ higher is better, ↓ lower is better",
         )
     );
     for def in &cx.index.gradings.defs {
@@ -122,10 +123,11 @@ fn tree(out: &mut String, cx: &Ctx<'_, '_>, factors: &[Factor], share: Decimal) 
             .normalize();
         let _ = write!(
             out,
-            "<li data-factor=\"{}\" data-effective=\"{effective}\"><span class=\"factor\">{}</span> <span class=\"weight\">{}% → <b>{effective}%</b></span>{}<div class=\"tier\" style=\"width:{}px\"></div>",
+            "<li data-factor=\"{}\" data-effective=\"{effective}\"><span class=\"factor\">{}</span> <span class=\"weight\">{}% → <b>{effective}%</b></span>{}{}<div class=\"tier\" style=\"width:{}px\"></div>",
             esc(&f.name.text),
             esc(&f.name.text),
             own.normalize(),
+            direction(cx, f),
             f.source
                 .as_ref()
                 .map_or_else(String::new, |s| format!(" <small>{} {}</small>", cx.t("来源", "source"), esc(&s.value))),
@@ -140,4 +142,39 @@ fn tree(out: &mut String, cx: &Ctx<'_, '_>, factors: &[Factor], share: Decimal) 
         out.push_str("</li>");
     }
     out.push_str("</ul>\n");
+}
+
+/// Which way a scored (leaf) factor counts, as an arrow and words: a
+/// `lower_better` factor scores 100 − its input; one without a direction
+/// counts its input as it is (higher is better). A parent's score is the
+/// weighted sum of its children, so it shows none.
+fn direction(cx: &Ctx<'_, '_>, factor: &Factor) -> String {
+    if !factor.children.is_empty() {
+        return String::new();
+    }
+    let declared = factor.direction.map(|d| d.node);
+    let (class, arrow, words) = match declared {
+        Some(Direction::LowerBetter) => (
+            "lower",
+            "↓",
+            cx.t(
+                "越低越好(按 100 − 输入计分)",
+                "lower is better (scores 100 − input)",
+            ),
+        ),
+        Some(Direction::HigherBetter) => ("higher", "↑", cx.t("越高越好", "higher is better")),
+        None => (
+            "higher",
+            "↑",
+            cx.t(
+                "越高越好(未声明,默认)",
+                "higher is better (not declared, default)",
+            ),
+        ),
+    };
+    format!(
+        " <span class=\"direction {class}\" data-direction=\"{}\">{arrow} {words} <code>{}</code></span>",
+        declared.map_or("", Direction::as_str),
+        declared.unwrap_or(Direction::HigherBetter).as_str(),
+    )
 }
