@@ -71,7 +71,7 @@ enum Command {
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
-        Command::Check(args) => check::run(args),
+        Command::Check(args) => koujing_checker::timing::time("whole command", || check::run(args)),
         Command::Report(args) => report::run(args),
         Command::Query { query } => query::run(query),
         Command::Test(args) => test::run(args),

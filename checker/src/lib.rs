@@ -24,6 +24,7 @@ pub mod resolve;
 pub mod semantic;
 pub mod suppress;
 pub mod text;
+pub mod timing;
 pub mod workspace;
 
 use chrono::NaiveDate;
@@ -82,6 +83,8 @@ impl Report {
 
 /// Check a workspace.
 pub fn check(workspace: &Workspace, options: &Options) -> Report {
+    use timing::time;
+    let resolving = timing::Phase::start("resolve");
     let mut diagnostics = Vec::new();
     for (id, file) in workspace.files.iter().enumerate() {
         diagnostics.extend(file.own_diagnostics(id));
@@ -95,6 +98,8 @@ pub fn check(workspace: &Workspace, options: &Options) -> Report {
 
     let limits = limits::LimitsTable::build(&index);
     let facts = model::campaign_facts(&index);
+    resolving.done();
+    let analysing = timing::Phase::start("analyses (all, parallel)");
     // The analyses are independent: run them on every core. The result does
     // not depend on it, since diagnostics are sorted below.
     let (((campaigns, model), commission), (grading, (wording, (support, jargon)))) = rayon::join(
@@ -102,23 +107,35 @@ pub fn check(workspace: &Workspace, options: &Options) -> Report {
             rayon::join(
                 || {
                     rayon::join(
-                        || checks::campaigns::analyse(&index, &facts, &limits),
-                        || semantic::build(workspace, &index, symbols, references),
+                        || {
+                            time("  campaigns", || {
+                                checks::campaigns::analyse(&index, &facts, &limits)
+                            })
+                        },
+                        || {
+                            time("  semantic model", || {
+                                semantic::build(workspace, &index, symbols, references)
+                            })
+                        },
                     )
                 },
-                || checks::commission::analyse(&index, &limits),
+                || {
+                    time("  commission", || {
+                        checks::commission::analyse(&index, &limits)
+                    })
+                },
             )
         },
         || {
             rayon::join(
-                || checks::grading::analyse(&index),
+                || time("  grading", || checks::grading::analyse(&index)),
                 || {
                     rayon::join(
-                        || checks::wording::analyse(workspace, &index),
+                        || time("  wording", || checks::wording::analyse(workspace, &index)),
                         || {
                             rayon::join(
-                                || checks::support::analyse(&index, &limits),
-                                || checks::jargon::analyse(workspace, &index),
+                                || time("  support", || checks::support::analyse(&index, &limits)),
+                                || time("  jargon", || checks::jargon::analyse(workspace, &index)),
                             )
                         },
                     )
@@ -126,6 +143,8 @@ pub fn check(workspace: &Workspace, options: &Options) -> Report {
             )
         },
     );
+    analysing.done();
+    let _finishing = timing::Phase::start("suppress, levels, sort");
     diagnostics.extend(campaigns.diagnostics);
     let conflict_groups = campaigns.conflict_groups;
     for found in [commission, grading, wording, support, jargon] {

@@ -7,7 +7,9 @@ use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
     SourceCode, SourceSpan, SpanContents,
 };
-use serde_json::{json, Value};
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
+use serde_json::Value;
 
 use crate::codes::Severity;
 use crate::diagnostic::{Diagnostic, Lang};
@@ -23,92 +25,225 @@ fn summary_counts(report: &Report) -> (usize, usize, usize) {
 }
 
 /// `koujing check --format json`: one object with `diagnostics` and `summary`.
-/// Lines and columns are 1-based; columns count characters.
+/// Lines and columns are 1-based; columns count characters. Built from the
+/// same [`JsonReport`] that [`write_json`] streams.
 pub fn json(workspace: &Workspace, report: &Report, lang: Lang) -> Value {
-    let diagnostics: Vec<Value> = report
-        .diagnostics
-        .iter()
-        .map(|d| json_diagnostic(workspace, d, lang))
-        .collect();
-    let (errors, warnings, infos) = summary_counts(report);
-    let suppressions: Vec<Value> = report
-        .suppressions
-        .iter()
-        .filter_map(|s| {
-            let file = workspace.file(s.file)?;
-            let at = file.char_position(s.span.start);
-            Some(json!({
-                "file": file.path,
-                "line": at.line,
-                "codes": s.codes,
-                "reason": s.reason,
-                "until": s.until.map(|d| d.to_string()),
-                "expired": s.expired,
-                "applies": !s.expired && !s.missing_reason && s.target.is_some() && s.malformed.is_none(),
-                "silenced": s.silenced,
-            }))
-        })
-        .collect();
-    json!({
-        "diagnostics": diagnostics,
-        "suppressions": suppressions,
-        "summary": {
-            "files": workspace.files.len(),
-            "errors": errors,
-            "warnings": warnings,
-            "infos": infos,
-        }
-    })
+    serde_json::to_value(JsonReport::new(workspace, report, lang)).unwrap_or(Value::Null)
 }
 
-fn json_diagnostic(workspace: &Workspace, d: &Diagnostic, lang: Lang) -> Value {
-    let Some(file) = workspace.file(d.file) else {
-        return Value::Null;
-    };
+/// Write the JSON of [`json`] (pretty-printed, then a newline) to `out`, one
+/// finding at a time: no tree of the whole output is built, so a check with
+/// tens of thousands of findings writes them in the memory of one.
+pub fn write_json(json: &JsonReport<'_>, out: impl std::io::Write) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+    serde_json::to_writer_pretty(&mut out, json)?;
+    out.write_all(b"\n")?;
+    out.flush()
+}
+
+/// The JSON output of a check, serialised as it is written (see
+/// [`write_json`]); with a baseline, each finding gets its state and the
+/// object a `baseline` summary.
+pub struct JsonReport<'a> {
+    workspace: &'a Workspace,
+    report: &'a Report,
+    lang: Lang,
+    baseline: Option<(&'a [&'a str], Value)>,
+}
+
+impl<'a> JsonReport<'a> {
+    pub fn new(workspace: &'a Workspace, report: &'a Report, lang: Lang) -> Self {
+        JsonReport {
+            workspace,
+            report,
+            lang,
+            baseline: None,
+        }
+    }
+
+    /// Add each finding's baseline state (in the order of
+    /// `report.diagnostics`) and the summary of the comparison.
+    pub fn with_baseline(mut self, states: &'a [&'a str], summary: Value) -> Self {
+        self.baseline = Some((states, summary));
+        self
+    }
+}
+
+impl Serialize for JsonReport<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (workspace, report, lang) = (self.workspace, self.report, self.lang);
+        let states = self.baseline.as_ref().map(|(states, _)| *states);
+        let diagnostics = Seq(|| {
+            report.diagnostics.iter().enumerate().map(move |(i, d)| {
+                json_diagnostic(workspace, d, lang, states.and_then(|s| s.get(i).copied()))
+            })
+        });
+        let suppressions = Seq(|| {
+            report.suppressions.iter().filter_map(move |s| {
+                let file = workspace.file(s.file)?;
+                Some(JsonSuppression {
+                    file: &file.path,
+                    line: file.char_position(s.span.start).line,
+                    codes: &s.codes,
+                    reason: s.reason.as_deref(),
+                    until: s.until.map(|d| d.to_string()),
+                    expired: s.expired,
+                    applies: !s.expired
+                        && !s.missing_reason
+                        && s.target.is_some()
+                        && s.malformed.is_none(),
+                    silenced: s.silenced,
+                })
+            })
+        });
+        let (errors, warnings, infos) = summary_counts(report);
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("diagnostics", &diagnostics)?;
+        map.serialize_entry("suppressions", &suppressions)?;
+        map.serialize_entry(
+            "summary",
+            &JsonSummary {
+                files: workspace.files.len(),
+                errors,
+                warnings,
+                infos,
+            },
+        )?;
+        if let Some((_, summary)) = &self.baseline {
+            map.serialize_entry("baseline", summary)?;
+        }
+        map.end()
+    }
+}
+
+/// A sequence serialised from an iterator made on demand.
+struct Seq<F>(F);
+
+impl<F, I> Serialize for Seq<F>
+where
+    F: Fn() -> I,
+    I: Iterator,
+    I::Item: Serialize,
+{
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq((self.0)())
+    }
+}
+
+#[derive(Serialize)]
+struct JsonSummary {
+    files: usize,
+    errors: usize,
+    warnings: usize,
+    infos: usize,
+}
+
+#[derive(Serialize)]
+struct JsonSuppression<'a> {
+    file: &'a str,
+    line: u32,
+    codes: &'a [String],
+    reason: Option<&'a str>,
+    until: Option<String>,
+    expired: bool,
+    applies: bool,
+    silenced: usize,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    code: &'a str,
+    severity: &'a str,
+    message: &'a str,
+    file: &'a str,
+    line: u32,
+    column: u32,
+    end_line: u32,
+    end_column: u32,
+    related: Vec<JsonRelated<'a>>,
+    fix: Option<JsonFix<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonRelated<'a> {
+    file: &'a str,
+    line: u32,
+    column: u32,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    message: &'a str,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    line: u32,
+    column: u32,
+    end_line: u32,
+    end_column: u32,
+    replacement: &'a str,
+}
+
+/// One finding (`None`, written `null`, for a file id out of range).
+fn json_diagnostic<'a>(
+    workspace: &'a Workspace,
+    d: &'a Diagnostic,
+    lang: Lang,
+    baseline: Option<&'a str>,
+) -> Option<JsonDiagnostic<'a>> {
+    let file = workspace.file(d.file)?;
     let start = file.char_position(d.span.start);
     let end = file.char_position(d.span.end);
-    let related: Vec<Value> = d
+    let related = d
         .related
         .iter()
         .filter_map(|r| {
             let other = workspace.file(r.file)?;
             let at = other.char_position(r.span.start);
-            Some(json!({
-                "file": other.path,
-                "line": at.line,
-                "column": at.column,
-                "message": r.message.get(lang),
-            }))
+            Some(JsonRelated {
+                file: &other.path,
+                line: at.line,
+                column: at.column,
+                message: r.message.get(lang),
+            })
         })
         .collect();
-    let fix = d.fix.as_ref().map(|fix| {
-        let edits: Vec<Value> = fix
+    let fix = d.fix.as_ref().map(|fix| JsonFix {
+        message: if lang.is_zh() { &fix.zh } else { &fix.en },
+        edits: fix
             .edits
             .iter()
             .map(|e| {
                 let a = file.char_position(e.span.start);
                 let b = file.char_position(e.span.end);
-                json!({
-                    "line": a.line, "column": a.column,
-                    "end_line": b.line, "end_column": b.column,
-                    "replacement": e.replacement,
-                })
+                JsonEdit {
+                    line: a.line,
+                    column: a.column,
+                    end_line: b.line,
+                    end_column: b.column,
+                    replacement: &e.replacement,
+                }
             })
-            .collect();
-        json!({ "message": if lang.is_zh() { &fix.zh } else { &fix.en }, "edits": edits })
+            .collect(),
     });
-    let message = d.message.get(lang);
-    json!({
-        "code": d.code.as_str(),
-        "severity": d.severity.as_str(),
-        "message": message,
-        "file": file.path,
-        "line": start.line,
-        "column": start.column,
-        "end_line": end.line,
-        "end_column": end.column,
-        "related": related,
-        "fix": fix,
+    Some(JsonDiagnostic {
+        code: d.code.as_str(),
+        severity: d.severity.as_str(),
+        message: d.message.get(lang),
+        file: &file.path,
+        line: start.line,
+        column: start.column,
+        end_line: end.line,
+        end_column: end.column,
+        related,
+        fix,
+        baseline,
     })
 }
 

@@ -93,6 +93,12 @@ fn parse_allow(text: &str) -> Option<Result<Allow, &'static str>> {
     Some(Ok((codes, reason, until)))
 }
 
+/// Whether a comment is a `koujing:` directive, whose target is found in
+/// the file's syntax tree.
+pub(crate) fn is_directive(text: &str) -> bool {
+    parse_allow(text).is_some()
+}
+
 /// Start offsets of every item and field, with the largest span starting there.
 fn node_starts(file: &SyntaxFile) -> Vec<Span> {
     fn block(b: &Block, out: &mut Vec<Span>) {

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use koujing_grammar::{parse_file, ParsedFile, Span};
-use line_index::{LineIndex, TextSize, WideEncoding};
+use line_index::WideEncoding;
 
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, FileId};
@@ -16,7 +16,8 @@ pub struct SourceFile {
     /// The text (invalid UTF-8 replaced, for display only).
     pub text: Arc<str>,
     pub parsed: ParsedFile,
-    pub line_index: LineIndex,
+    /// Where each line starts, for positions.
+    pub lines: Lines,
     /// KJ0001 for invalid UTF-8: the file was not parsed.
     pub encoding_error: Option<usize>,
 }
@@ -35,7 +36,7 @@ impl SourceFile {
             Ok(text) => SourceFile {
                 path,
                 parsed: parse_file(text),
-                line_index: LineIndex::new(text),
+                lines: Lines::new(text),
                 text: Arc::from(text),
                 encoding_error: None,
             },
@@ -44,12 +45,29 @@ impl SourceFile {
                 SourceFile {
                     path,
                     parsed: ParsedFile::default(),
-                    line_index: LineIndex::new(&text),
+                    lines: Lines::new(&text),
                     text: Arc::from(text),
                     encoding_error: Some(error.valid_up_to()),
                 }
             }
         }
+    }
+
+    /// Drop what only an editor needs once the file is lowered: the syntax
+    /// tree's items (most of a parse's memory; kept when a `koujing:`
+    /// comment needs them to find its target) and the records that let an
+    /// edit re-parse only the chunks it touched.
+    fn drop_syntax(&mut self) {
+        let directive = self
+            .parsed
+            .syntax
+            .comments
+            .iter()
+            .any(|c| crate::suppress::is_directive(&c.text));
+        if !directive {
+            self.parsed.syntax.items = Vec::new();
+        }
+        self.parsed.chunks = Vec::new();
     }
 
     /// Clamp an offset to the text and back to a character boundary.
@@ -61,23 +79,20 @@ impl SourceFile {
         at
     }
 
-    /// 1-based line and column in `encoding` units (`Utf32` = characters).
+    /// 1-based line and column in `encoding` units (`Utf32` = characters,
+    /// `None` = bytes).
     pub fn position(&self, offset: usize, encoding: Option<WideEncoding>) -> Position {
         let at = self.clamp(offset);
-        let size = TextSize::new(u32::try_from(at).unwrap_or(u32::MAX));
-        let Some(line_col) = self.line_index.try_line_col(size) else {
-            return Position { line: 1, column: 1 };
-        };
+        let (line, start) = self.lines.line_of(at);
+        let prefix = self.text.get(start..at).unwrap_or_default();
         let column = match encoding {
-            None => line_col.col,
-            Some(enc) => self
-                .line_index
-                .to_wide(enc, line_col)
-                .map_or(line_col.col, |w| w.col),
+            None => prefix.len(),
+            Some(WideEncoding::Utf32) => prefix.chars().count(),
+            Some(_) => prefix.chars().map(char::len_utf16).sum(),
         };
         Position {
-            line: line_col.line + 1,
-            column: column + 1,
+            line: u32::try_from(line + 1).unwrap_or(u32::MAX),
+            column: u32::try_from(column + 1).unwrap_or(u32::MAX),
         }
     }
 
@@ -86,13 +101,9 @@ impl SourceFile {
         self.position(offset, Some(WideEncoding::Utf32))
     }
 
-    /// Byte offset of a 0-based line and UTF-16 column (for the LSP).
-    pub fn offset_of_utf16(&self, line: u32, column: u32) -> Option<usize> {
-        let wide = line_index::WideLineCol { line, col: column };
-        let line_col = self.line_index.to_utf8(WideEncoding::Utf16, wide)?;
-        self.line_index
-            .offset(line_col)
-            .map(|s| u32::from(s) as usize)
+    /// Byte offset where a 0-based line starts, if the file has that line.
+    pub fn line_start(&self, line: u32) -> Option<usize> {
+        self.lines.start(line as usize)
     }
 
     /// The text of a span, if the span is valid.
@@ -126,6 +137,41 @@ impl SourceFile {
     }
 }
 
+/// The byte offset of each line's start: 4 bytes a line, where columns are
+/// counted in the line's text when asked for (a file's positions are asked
+/// for a few times, its lines are many).
+#[derive(Clone, Debug, Default)]
+pub struct Lines {
+    /// Offsets just after each `\n`: the starts of the lines after the first.
+    starts: Vec<u32>,
+}
+
+impl Lines {
+    pub fn new(text: &str) -> Lines {
+        Lines {
+            starts: memchr::memchr_iter(b'\n', text.as_bytes())
+                .map(|at| u32::try_from(at + 1).unwrap_or(u32::MAX))
+                .collect(),
+        }
+    }
+
+    /// The 0-based line of a byte offset, and the offset where it starts.
+    pub fn line_of(&self, offset: usize) -> (usize, usize) {
+        let line = self
+            .starts
+            .partition_point(|&start| start as usize <= offset);
+        (line, self.start(line).unwrap_or(0))
+    }
+
+    /// Where a 0-based line starts.
+    pub fn start(&self, line: usize) -> Option<usize> {
+        match line.checked_sub(1) {
+            None => Some(0),
+            Some(before) => self.starts.get(before).map(|&s| s as usize),
+        }
+    }
+}
+
 /// Every file of a workspace, sorted by path so that results do not depend
 /// on the order in which files were found.
 #[derive(Debug, Default)]
@@ -141,6 +187,22 @@ impl Workspace {
     /// Parse every file (in parallel; the result does not depend on it).
     /// Duplicate paths keep the last bytes given.
     pub fn new(sources: impl IntoIterator<Item = (String, Vec<u8>)>) -> Workspace {
+        Workspace::parse_all(sources, true)
+    }
+
+    /// [`Workspace::new`] for one check (the command line): each file's
+    /// syntax tree is dropped once it is lowered, unless a suppression
+    /// comment needs it. The checker's results are the same; what is lost
+    /// is what an editor uses — the formatter's tree and re-parsing only
+    /// the edited chunks in [`Workspace::set_file`] (it re-parses the file).
+    pub fn new_for_check(sources: impl IntoIterator<Item = (String, Vec<u8>)>) -> Workspace {
+        Workspace::parse_all(sources, false)
+    }
+
+    fn parse_all(
+        sources: impl IntoIterator<Item = (String, Vec<u8>)>,
+        keep_syntax: bool,
+    ) -> Workspace {
         use rayon::prelude::*;
         let mut unique: std::collections::BTreeMap<String, Vec<u8>> =
             std::collections::BTreeMap::new();
@@ -149,7 +211,13 @@ impl Workspace {
         }
         let files: Vec<SourceFile> = unique
             .into_par_iter()
-            .map(|(path, bytes)| SourceFile::new(path, &bytes))
+            .map(|(path, bytes)| {
+                let mut file = SourceFile::new(path, &bytes);
+                if !keep_syntax {
+                    file.drop_syntax();
+                }
+                file
+            })
             .collect();
         // A BTreeMap iterates in path order and `collect` keeps that order.
         Workspace {
@@ -192,7 +260,7 @@ impl Workspace {
             (Ok(text), Some(old)) if old.encoding_error.is_none() => SourceFile {
                 path: path.to_string(),
                 parsed: koujing_grammar::parse_file_reusing(text, Some((&old.text, &old.parsed))),
-                line_index: LineIndex::new(text),
+                lines: Lines::new(text),
                 text: Arc::from(text),
                 encoding_error: None,
             },
@@ -216,5 +284,40 @@ impl Workspace {
 
     pub fn file(&self, id: FileId) -> Option<&SourceFile> {
         self.files.get(id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Line and column of every offset, against counting from the start.
+    #[test]
+    fn positions_match_counting_from_the_start() {
+        let text = "ab\n冬季😀x\r\n\n  活动 \"半价\"\nlast";
+        let file = SourceFile::new("a.kj", text.as_bytes());
+        for offset in 0..=text.len() + 2 {
+            let mut at = offset.min(text.len());
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            let before = &text[..at];
+            let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+            let prefix = &text[line_start..at];
+            let line = before.matches('\n').count() as u32 + 1;
+            let expect = |column: usize| Position {
+                line,
+                column: column as u32 + 1,
+            };
+            assert_eq!(file.position(offset, None), expect(prefix.len()));
+            assert_eq!(file.char_position(offset), expect(prefix.chars().count()));
+            assert_eq!(
+                file.position(offset, Some(WideEncoding::Utf16)),
+                expect(prefix.encode_utf16().count())
+            );
+        }
+        assert_eq!(file.line_start(0), Some(0));
+        assert_eq!(file.line_start(1), Some(3));
+        assert_eq!(file.line_start(5), None);
     }
 }

@@ -140,14 +140,16 @@ pub fn sources(discovery: &Discovery, name: impl Fn(&Path) -> String) -> Sources
     (files, placeholders, refused)
 }
 
-/// The checker's workspace for a discovery (see [`sources`]); the files the
-/// system refused to read are returned beside it.
+/// The checker's workspace for a discovery (see [`sources`]), parsed for
+/// one check (syntax trees dropped once lowered, see
+/// [`koujing_checker::Workspace::new_for_check`]); the files the system
+/// refused to read are returned beside it.
 pub fn workspace(
     discovery: &Discovery,
     name: impl Fn(&Path) -> String,
 ) -> (koujing_checker::Workspace, Vec<&Unread>) {
     let (files, placeholders, refused) = sources(discovery, name);
-    let mut workspace = koujing_checker::Workspace::new(files);
+    let mut workspace = koujing_checker::Workspace::new_for_check(files);
     for (path, what, limit) in placeholders {
         workspace.add_unread(&path, what, limit);
     }

@@ -4,7 +4,7 @@
 
 use koujing_checker::SourceFile;
 use koujing_grammar::Span;
-use line_index::{LineCol, WideEncoding};
+use line_index::WideEncoding;
 use lsp_types::{Position, Range};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,14 +58,7 @@ pub fn range(file: &SourceFile, span: Span, encoding: Encoding) -> Range {
 /// The byte offset of an LSP position, clamped into the text.
 pub fn offset(file: &SourceFile, pos: Position, encoding: Encoding) -> usize {
     let text = &*file.text;
-    let Some(line_start) = file
-        .line_index
-        .offset(LineCol {
-            line: pos.line,
-            col: 0,
-        })
-        .map(|s| u32::from(s) as usize)
-    else {
+    let Some(line_start) = file.line_start(pos.line) else {
         return text.len();
     };
     let mut units = 0u32;

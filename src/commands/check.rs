@@ -211,7 +211,15 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
         Color::Never => false,
         Color::Auto => auto_color(),
     };
-    let text = super::check_output::render(
+    // Name the root used: a folder above the one given may have been
+    // chosen for its koujing.toml.
+    let footer = match (args.format, lang.is_zh()) {
+        (Format::Human, true) => format!("工作区根目录:{}\n", loaded.root_shown),
+        (Format::Human, false) => format!("workspace root: {}\n", loaded.root_shown),
+        _ => String::new(),
+    };
+    let rendering = koujing_checker::timing::Phase::start("render + write");
+    super::check_output::render(
         &loaded,
         report,
         compared.as_ref(),
@@ -219,19 +227,11 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
         lang,
         threshold,
         color,
+        &footer,
+        &progress,
+        &mut std::io::stdout().lock(),
     )?;
-    progress.finish();
-    let mut text = text;
-    if matches!(args.format, Format::Human) {
-        // Name the root used: a folder above the one given may have been
-        // chosen for its koujing.toml.
-        text.push_str(&if lang.is_zh() {
-            format!("工作区根目录:{}\n", loaded.root_shown)
-        } else {
-            format!("workspace root: {}\n", loaded.root_shown)
-        });
-    }
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    rendering.done();
     Ok(if failed {
         ExitCode::from(1)
     } else {

@@ -4,16 +4,22 @@
 //! the text formats show only the new findings plus a count of the others.
 
 use koujing_checker::{render, Lang, Report, Severity};
+use std::io::Write;
+
 use serde_json::{json, Value};
 
 use super::Format;
 use crate::baseline::{Key, State};
 use crate::load::Loaded;
+use crate::progress::Progress;
 
 /// Each finding's state and the baseline findings no longer present.
 type Compared = (Vec<State>, Vec<Key>);
 
-/// Render `report` in `format`.
+/// Render `report` in `format` to `out` (the JSON is streamed; the other
+/// formats are written at once). Human output ends with `footer`. The
+/// progress indicator is cleared before anything is written.
+#[allow(clippy::too_many_arguments)]
 pub fn render(
     loaded: &Loaded,
     mut report: Report,
@@ -22,22 +28,56 @@ pub fn render(
     lang: Lang,
     threshold: Severity,
     color: bool,
-) -> Result<String, String> {
+    footer: &str,
+    progress: &Progress,
+    out: &mut dyn Write,
+) -> Result<(), String> {
+    let text = render_text(
+        loaded,
+        &mut report,
+        compared,
+        format,
+        lang,
+        threshold,
+        color,
+    )?;
+    progress.finish();
+    // A closed pipe (`| head`) is not an error of the check.
+    let _ = match text {
+        Some(mut text) => {
+            text.push_str(footer);
+            out.write_all(text.as_bytes())
+        }
+        None => {
+            let mut json = render::JsonReport::new(&loaded.workspace, &report, lang);
+            let states: Vec<&str> = compared
+                .map(|(states, _)| states.iter().map(|s| s.as_str()).collect())
+                .unwrap_or_default();
+            if let Some((states_full, absent)) = compared {
+                json = json.with_baseline(&states, summary(states_full, absent));
+            }
+            render::write_json(&json, out)
+        }
+    };
+    Ok(())
+}
+
+/// The text of `report` in `format`; `None` for JSON, which is streamed.
+fn render_text(
+    loaded: &Loaded,
+    report: &mut Report,
+    compared: Option<&Compared>,
+    format: Format,
+    lang: Lang,
+    threshold: Severity,
+    color: bool,
+) -> Result<Option<String>, String> {
     let workspace = &loaded.workspace;
     let pretty = |v: &Value| serde_json::to_string_pretty(v).map_err(|e| e.to_string());
     match format {
-        Format::Json => {
-            let mut value = render::json(workspace, &report, lang);
-            if let Some((states, absent)) = compared {
-                mark(&mut value, "diagnostics", "baseline", states);
-                if let Some(object) = value.as_object_mut() {
-                    object.insert("baseline".into(), summary(states, absent));
-                }
-            }
-            Ok(pretty(&value)? + "\n")
-        }
+        Format::Json => Ok(None),
         Format::Sarif => {
-            let mut value = koujing_checker::ci::sarif(workspace, &report, lang);
+            let mut value = koujing_checker::ci::sarif(workspace, report, lang);
             if let Some((states, absent)) = compared {
                 if let Some(run) = value.pointer_mut("/runs/0") {
                     mark(run, "results", "baselineState", states);
@@ -46,7 +86,7 @@ pub fn render(
                     }
                 }
             }
-            Ok(pretty(&value)? + "\n")
+            Ok(Some(pretty(&value)? + "\n"))
         }
         Format::Github | Format::Junit | Format::Human => {
             let mut note = String::new();
@@ -70,15 +110,15 @@ pub fn render(
                 };
             }
             let text = match format {
-                Format::Github => koujing_checker::ci::github(workspace, &report, lang),
-                Format::Junit => koujing_checker::ci::junit(workspace, &report, lang, threshold),
-                _ => render::human(workspace, &report, lang, color),
+                Format::Github => koujing_checker::ci::github(workspace, report, lang),
+                Format::Junit => koujing_checker::ci::junit(workspace, report, lang, threshold),
+                _ => render::human(workspace, report, lang, color),
             };
             if format == Format::Human {
-                Ok(text + &note)
+                Ok(Some(text + &note))
             } else {
                 eprint!("{note}");
-                Ok(text)
+                Ok(Some(text))
             }
         }
     }

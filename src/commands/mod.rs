@@ -206,7 +206,7 @@ pub fn check_loaded(
         config: loaded.config.clone(),
         require_reason,
     };
-    let report = check(&loaded.workspace, &options);
+    let report = koujing_checker::timing::time("check", || check(&loaded.workspace, &options));
     progress.step("");
     Ok((loaded, report))
 }
