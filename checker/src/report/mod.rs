@@ -99,6 +99,14 @@ pub(crate) struct Ctx<'a, 'w> {
 }
 
 impl<'a, 'w> Ctx<'a, 'w> {
+    /// Open a picture's section: its heading and the legend that reads it.
+    pub fn section_head(&self, out: &mut String, id: &str, title: &str, legend: &str) {
+        let _ = writeln!(
+            out,
+            "<section id=\"{id}\"><h2>{title}</h2><p class=\"legend\">{legend}</p>"
+        );
+    }
+
     /// The element id of a campaign's card: `c` and its position in the
     /// campaign model (stable: the model follows the sorted files).
     pub fn anchor(&self, name: &str) -> String {

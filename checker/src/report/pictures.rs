@@ -36,14 +36,14 @@ fn names_list(names: &[&str]) -> String {
 /// a tick is marked late (✖, red) when the support is ready after that
 /// campaign's deadline (`support_lead` before its start), as KJ4002 judges.
 pub(super) fn readiness(out: &mut String, cx: &Ctx<'_, '_>) {
-    let _ = writeln!(
+    cx.section_head(
         out,
-        "<section id=\"readiness\"><h2>{}</h2><p class=\"legend\">{}</p>",
+        "readiness",
         cx.t("支撑到位时间线", "Support readiness timeline"),
         cx.t(
-            "◆ 支撑实际就绪日(含其依赖);│ 需要它的活动的开始日;✖ 支撑就绪晚于该活动的截止日(开始日前 support_lead)",
-            "◆ the support's effective ready date (its dependencies included); │ start of a campaign that requires it; ✖ ready after that campaign's deadline (support_lead before its start)",
-        )
+        "◆ 支撑实际就绪日(含其依赖);│ 需要它的活动的开始日;✖ 支撑就绪晚于该活动的截止日(开始日前 support_lead)",
+        "◆ the support's effective ready date (its dependencies included); │ start of a campaign that requires it; ✖ ready after that campaign's deadline (support_lead before its start)",
+    ),
     );
     // Per support: (start date, late) → campaigns.
     let supports = &cx.index.supports.defs;
@@ -302,14 +302,14 @@ fn load_map<'w>(cx: &Ctx<'_, 'w>) -> Option<LoadMap<'w>> {
 /// once on one channel that week; cells over `max_concurrent` carry `!`,
 /// the channels and the campaigns over the limit.
 pub(super) fn load(out: &mut String, cx: &Ctx<'_, '_>) {
-    let _ = writeln!(
+    cx.section_head(
         out,
-        "<section id=\"load\"><h2>{}</h2><p class=\"legend\">{}</p>",
+        "load",
         cx.t("区县 × 周 负荷(扎堆)", "County × week load (clustering)"),
         cx.t(
-            "数字:该周同一渠道同时开展的活动最多几个;“!”与深色:超过该区县的 max_concurrent(与 KJ2002 一致)。",
-            "Number: most campaigns active at once on one channel that week; “!” and dark: over the county's max_concurrent (as KJ2002 counts).",
-        )
+        "数字:该周同一渠道同时开展的活动最多几个;“!”与深色:超过该区县的 max_concurrent(与 KJ2002 一致)。",
+        "Number: most campaigns active at once on one channel that week; “!” and dark: over the county's max_concurrent (as KJ2002 counts).",
+    ),
     );
     let Some(map) = load_map(cx) else {
         out.push_str("<p>—</p></section>\n");
@@ -398,14 +398,14 @@ struct Edge {
 /// without `extends` (KJ2003): one matrix per connected group, the
 /// witness on hover and focus.
 pub(super) fn conflicts(out: &mut String, cx: &Ctx<'_, '_>) {
-    let _ = writeln!(
+    cx.section_head(
         out,
-        "<section id=\"conflicts\"><h2>{}</h2><p class=\"legend\">{}</p>",
+        "conflicts",
         cx.t("活动冲突矩阵", "Conflict matrix"),
         cx.t(
-            "✖ KJ2001 冲突(同一客户同一时间可享两个互斥活动);△ KJ2003 地市活动与省公司活动重叠但未声明 extends。悬停或聚焦查看见证。",
-            "✖ KJ2001 conflict (one customer could get both exclusive campaigns at once); △ KJ2003 a city campaign overlaps a province campaign without `extends`. Hover or focus for the witness.",
-        )
+        "✖ KJ2001 冲突(同一客户同一时间可享两个互斥活动);△ KJ2003 地市活动与省公司活动重叠但未声明 extends。悬停或聚焦查看见证。",
+        "✖ KJ2001 conflict (one customer could get both exclusive campaigns at once); △ KJ2003 a city campaign overlaps a province campaign without `extends`. Hover or focus for the witness.",
+    ),
     );
     let mut edges: Vec<Edge> = Vec::new();
     for (i, d) in cx.report.diagnostics.iter().enumerate() {

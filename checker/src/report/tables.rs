@@ -80,14 +80,14 @@ pub(super) fn commission(out: &mut String, cx: &Ctx<'_, '_>) {
 /// Grading models: the factor tree with each weight within its parent and
 /// its effective weight (the product along the path), and the grade bands.
 pub(super) fn grading(out: &mut String, cx: &Ctx<'_, '_>) {
-    let _ = writeln!(
+    cx.section_head(
         out,
-        "<section id=\"grading\"><h2>{}</h2><p class=\"legend\">{}</p>",
+        "grading",
         cx.t("网点分级模型", "Grading models"),
         cx.t(
-            "每个因子:占上级的权重 → 在总分中的实际权重(条形);计分因子另标方向:↑ 越高越好,↓ 越低越好",
-            "Each factor: weight within its parent → effective weight in the whole score (bar); each scored factor shows its direction: ↑ higher is better, ↓ lower is better",
-        )
+        "每个因子:占上级的权重 → 在总分中的实际权重(条形);计分因子另标方向:↑ 越高越好,↓ 越低越好",
+        "Each factor: weight within its parent → effective weight in the whole score (bar); each scored factor shows its direction: ↑ higher is better, ↓ lower is better",
+    ),
     );
     for def in &cx.index.gradings.defs {
         let g = def.item;
