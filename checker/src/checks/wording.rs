@@ -216,6 +216,38 @@ impl Place<'_> {
     fn span(&self, range: &std::ops::Range<usize>) -> (Span, bool) {
         locate(self.source, self.lit, range.start, range.end)
     }
+
+    /// A KJ3001 or KJ3004 finding on what `statement` says: the quote, what
+    /// it implies and what the fields say; and whether its span is exact.
+    fn finding(
+        &self,
+        code: Code,
+        statement: &Statement,
+        implies: (String, String),
+        actual: (String, String),
+    ) -> (Diagnostic, bool) {
+        let (span, exact) = self.span(&statement.span);
+        let diagnostic = Diagnostic::new(
+            code,
+            self.file,
+            span,
+            &[
+                ("quote", Arg::plain(self.quote(statement))),
+                ("implies", Arg::text(implies.0, implies.1)),
+                ("actual", Arg::text(actual.0, actual.1)),
+            ],
+        );
+        (diagnostic, exact)
+    }
+}
+
+/// The fix that writes `replacement` over `span`.
+fn replace_with(span: Span, replacement: String) -> Fix {
+    Fix {
+        zh: format!("改为“{replacement}”"),
+        en: format!("change to “{replacement}”"),
+        edits: vec![Edit { span, replacement }],
+    }
 }
 
 /// How often a price is paid.
@@ -383,28 +415,10 @@ impl<'a> Facts<'a> {
             Said::Threshold { spend, off } => self.said_threshold(spend, off, benefit)?,
             _ => return None,
         };
-        let quote = at.quote(statement);
-        let (span, exact) = at.span(&statement.span);
-        let mut diagnostic = Diagnostic::new(
-            Code::KJ3001,
-            at.file,
-            span,
-            &[
-                ("quote", Arg::plain(quote)),
-                ("implies", Arg::text(implies.0, implies.1)),
-                ("actual", Arg::text(actual.0, actual.1)),
-            ],
-        );
+        let (mut diagnostic, exact) = at.finding(Code::KJ3001, statement, implies, actual);
         if let (true, Some(replacement)) = (exact, fix) {
             let (value_span, _) = at.span(&statement.value_span);
-            diagnostic = diagnostic.fix(Fix {
-                zh: format!("改为“{replacement}”"),
-                en: format!("change to “{replacement}”"),
-                edits: vec![Edit {
-                    span: value_span,
-                    replacement,
-                }],
-            });
+            diagnostic = diagnostic.fix(replace_with(value_span, replacement));
         }
         Some(diagnostic)
     }
@@ -625,11 +639,7 @@ impl<'a> Facts<'a> {
                 expected
             };
             let replacement = write_like(quote, expr.has_year(), written);
-            diagnostic = diagnostic.fix(Fix {
-                zh: format!("改为“{replacement}”"),
-                en: format!("change to “{replacement}”"),
-                edits: vec![Edit { span, replacement }],
-            });
+            diagnostic = diagnostic.fix(replace_with(span, replacement));
         }
         Some(diagnostic)
     }
@@ -709,18 +719,7 @@ impl<'a> Facts<'a> {
             }
             _ => return None,
         };
-        let quote = at.quote(statement);
-        let (span, exact) = at.span(&statement.span);
-        let mut diagnostic = Diagnostic::new(
-            Code::KJ3004,
-            at.file,
-            span,
-            &[
-                ("quote", Arg::plain(quote)),
-                ("implies", Arg::text(implies.0, implies.1)),
-                ("actual", Arg::text(actual.0, actual.1)),
-            ],
-        );
+        let (mut diagnostic, exact) = at.finding(Code::KJ3004, statement, implies, actual);
         let (value_span, _) = at.span(&statement.value_span);
         let written = at
             .lit
@@ -729,15 +728,7 @@ impl<'a> Facts<'a> {
             .unwrap_or_default();
         let arabic = written.chars().all(|c| c.is_ascii_digit() || c == '.');
         if exact && arabic && !expected.is_zero() && stated != expected {
-            let replacement = show(expected);
-            diagnostic = diagnostic.fix(Fix {
-                zh: format!("改为“{replacement}”"),
-                en: format!("change to “{replacement}”"),
-                edits: vec![Edit {
-                    span: value_span,
-                    replacement,
-                }],
-            });
+            diagnostic = diagnostic.fix(replace_with(value_span, show(expected)));
         }
         Some(diagnostic)
     }
