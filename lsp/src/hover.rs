@@ -99,7 +99,6 @@ pub fn text(server: &Server, kind: Kind, name: &str) -> Option<String> {
     }
     let item = item_of(&server.workspace, symbol)?;
     let text = match item {
-        Item::Regions(_) | Item::Limits(_) => return None,
         Item::Product(p) => {
             let mut lines = vec![head(title(p.title.as_ref()))];
             if let Some(k) = p.kind {
@@ -219,7 +218,8 @@ pub fn text(server: &Server, kind: Kind, name: &str) -> Option<String> {
             format!("{}\n- {}", head(title(g.title.as_ref())), bands.join("; "))
         }
         Item::Commission(c) => format!("{} ({} rows)", head(title(c.title.as_ref())), c.rows.len()),
-        Item::Mix(m) => head(title(m.title.as_ref())),
+        // Any other named kind (`mix`, a new one): its name and title.
+        other => head(title(other.named()?.title())),
     };
     Some(text)
 }
