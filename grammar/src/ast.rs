@@ -295,6 +295,26 @@ pub struct AudienceConstraint {
     pub span: Span,
 }
 
+keyword_enum! {
+    /// The tag that starts a campaign's `benefit:` (`discount 20%`).
+    pub enum BenefitTag {
+        Discount = "discount",
+        Price = "price",
+        Gift = "gift",
+        Bonus = "bonus",
+        Points = "points",
+    }
+}
+
+keyword_enum! {
+    /// The words of a campaign's `stacking:` (`with` is followed by a list).
+    pub enum StackingWord {
+        Exclusive = "exclusive",
+        Stackable = "stackable",
+        With = "with",
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Benefit {
     /// `discount P%`: the customer pays (100 − P)%.

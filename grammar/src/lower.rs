@@ -867,8 +867,8 @@ impl Lowerer<'_> {
             );
             return None;
         };
-        let benefit = match tag.text.as_str() {
-            "discount" => {
+        let benefit = match BenefitTag::from_keyword(&tag.text) {
+            Some(BenefitTag::Discount) => {
                 let p = self.percent(inner)?;
                 if p.node.is_zero() {
                     self.out_of_range(
@@ -881,9 +881,9 @@ impl Lowerer<'_> {
                 }
                 Benefit::Discount(p.node)
             }
-            "price" => Benefit::Price(self.money(inner)?.node),
-            "gift" => Benefit::Gift(self.string(inner)?.value),
-            "bonus" => Benefit::Bonus(
+            Some(BenefitTag::Price) => Benefit::Price(self.money(inner)?.node),
+            Some(BenefitTag::Gift) => Benefit::Gift(self.string(inner)?.value),
+            Some(BenefitTag::Bonus) => Benefit::Bonus(
                 self.quantity(
                     inner,
                     |u| u.is_data() || u.is_money() || u.is_duration() || u == Unit::Minute,
@@ -892,7 +892,7 @@ impl Lowerer<'_> {
                 )?
                 .node,
             ),
-            "points" => {
+            Some(BenefitTag::Points) => {
                 let factor = match &inner.kind {
                     ValueKind::Ident(text) => text
                         .strip_prefix('x')
@@ -910,12 +910,9 @@ impl Lowerer<'_> {
                     }
                 }
             }
-            _ => {
-                self.mismatch(
-                    value,
-                    "discount | price | gift | bonus | points",
-                    "discount | price | gift | bonus | points",
-                );
+            None => {
+                let tags = BenefitTag::ALL.map(BenefitTag::as_str).join(" | ");
+                self.mismatch(value, &tags, &tags);
                 return None;
             }
         };
@@ -924,9 +921,9 @@ impl Lowerer<'_> {
 
     fn stacking(&mut self, value: &Value) -> Option<Spanned<Stacking>> {
         let stacking = match &value.kind {
-            ValueKind::Ident(t) if t == "exclusive" => Stacking::Exclusive,
-            ValueKind::Ident(t) if t == "stackable" => Stacking::Stackable,
-            ValueKind::Tagged(tag, inner) if tag.text == "with" => {
+            ValueKind::Ident(t) if t == StackingWord::Exclusive.as_str() => Stacking::Exclusive,
+            ValueKind::Ident(t) if t == StackingWord::Stackable.as_str() => Stacking::Stackable,
+            ValueKind::Tagged(tag, inner) if tag.text == StackingWord::With.as_str() => {
                 Stacking::With(self.ident_list(inner))
             }
             _ => {

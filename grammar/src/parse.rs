@@ -768,4 +768,13 @@ mod item_table_tests {
         assert!(KoujingParser::parse(Rule::item_kw, "campaigns").is_err());
         assert_eq!(words_of_rule("kw_regions"), ["regions"]);
     }
+
+    #[test]
+    fn pest_tags_are_the_benefit_tags_and_with() {
+        use crate::ast::{BenefitTag, StackingWord};
+        let mut tags: Vec<String> = BenefitTag::ALL.map(|t| t.as_str().to_string()).to_vec();
+        tags.push(StackingWord::With.as_str().to_string());
+        tags.sort();
+        assert_eq!(words_of_rule("tag_kw"), tags);
+    }
 }

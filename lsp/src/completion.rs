@@ -4,7 +4,9 @@
 
 use koujing_checker::resolve::Kind;
 use koujing_checker::semantic::Symbol;
-use koujing_grammar::ast::{ChannelType, CommissionKind, ProductKind, SupportKind};
+use koujing_grammar::ast::{
+    BenefitTag, ChannelType, CommissionKind, ProductKind, StackingWord, SupportKind,
+};
 use koujing_grammar::prescan::ITEM_KEYWORDS;
 use lsp_types::*;
 use serde_json::json;
@@ -242,10 +244,8 @@ fn values(
         (_, "issuer" | "regions") => names(server, Kind::Region, listed),
         (_, "extends") => names(server, Kind::Campaign, listed),
         (_, "grading") => names(server, Kind::Grading, listed),
-        ("campaign", "stacking") => keyword_items(["exclusive", "stackable", "with"], value),
-        ("campaign", "benefit") => {
-            keyword_items(["discount", "price", "gift", "bonus", "points"], value)
-        }
+        ("campaign", "stacking") => keyword_items(words(StackingWord::KEYWORDS), value),
+        ("campaign", "benefit") => keyword_items(words(BenefitTag::KEYWORDS), value),
         ("channel", "type") => keyword_items(words(ChannelType::KEYWORDS), value),
         ("channel", "handles") | ("product", "kind") => {
             let mut items = keyword_items(words(ProductKind::KEYWORDS), value);
