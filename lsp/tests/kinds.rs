@@ -9,6 +9,8 @@
 //! variant without an issue, resolved without a syntax or resolution
 //! diagnostic, shown on hover and offered by completion (its keyword, its
 //! fields). A new kind added to the table is tested here with no edit.
+//! The VS Code grammar (JSON) cannot be generated from the table: a test
+//! checks that it highlights exactly the table's item keywords.
 
 mod common;
 
@@ -121,4 +123,27 @@ fn every_kind_goes_through_every_stage() {
     ));
     assert_eq!(offered, ITEM_KEYWORDS);
     c.stop();
+}
+
+/// The item keywords of the VS Code grammar (its `item` rule, `^(a|b|…)…`).
+fn tm_item_keywords() -> Vec<String> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/vscode/syntaxes/koujing.tmLanguage.json"
+    );
+    let grammar: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let pattern = grammar["repository"]["item"]["match"]
+        .as_str()
+        .expect("the item keyword rule");
+    let inner = &pattern[2..pattern.find(')').unwrap()];
+    let mut words: Vec<String> = inner.split('|').map(str::to_string).collect();
+    words.sort();
+    words
+}
+
+#[test]
+fn the_editor_grammar_highlights_every_item_keyword() {
+    let mut table: Vec<String> = ITEM_KEYWORDS.iter().map(|k| k.to_string()).collect();
+    table.sort();
+    assert_eq!(tm_item_keywords(), table);
 }
