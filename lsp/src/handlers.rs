@@ -11,6 +11,7 @@ use koujing_grammar::Span;
 use lsp_types::*;
 
 use crate::hover::{self, kind_label};
+use crate::looks::symbol_kind as lsp_symbol_kind;
 use crate::server::Server;
 use crate::to_proto;
 
@@ -253,19 +254,7 @@ pub fn rename(
 
 /// The symbol kind of an item keyword.
 pub fn keyword_symbol_kind(keyword: &str) -> SymbolKind {
-    match keyword {
-        "regions" => lsp_symbol_kind(Kind::Region),
-        "channel" => lsp_symbol_kind(Kind::Channel),
-        "dimension" => lsp_symbol_kind(Kind::Dimension),
-        "product" => lsp_symbol_kind(Kind::Product),
-        "support" => lsp_symbol_kind(Kind::Support),
-        "term" => lsp_symbol_kind(Kind::Term),
-        "campaign" => lsp_symbol_kind(Kind::Campaign),
-        "commission" => lsp_symbol_kind(Kind::Commission),
-        "mix" => lsp_symbol_kind(Kind::Mix),
-        "grading" => lsp_symbol_kind(Kind::Grading),
-        _ => lsp_symbol_kind(Kind::Limits),
-    }
+    lsp_symbol_kind(Kind::from_keyword(keyword).unwrap_or(Kind::Limits))
 }
 
 /// How well `query` matches `name`: `None` when its characters do not all
@@ -320,22 +309,6 @@ pub fn workspace_symbols(
             })
             .collect(),
     )
-}
-
-fn lsp_symbol_kind(kind: Kind) -> SymbolKind {
-    match kind {
-        Kind::Region => SymbolKind::NAMESPACE,
-        Kind::Channel => SymbolKind::INTERFACE,
-        Kind::Dimension => SymbolKind::ENUM,
-        Kind::Product => SymbolKind::CLASS,
-        Kind::Support => SymbolKind::PACKAGE,
-        Kind::Term => SymbolKind::STRING,
-        Kind::Campaign => SymbolKind::EVENT,
-        Kind::Commission => SymbolKind::STRUCT,
-        Kind::Mix => SymbolKind::OBJECT,
-        Kind::Grading => SymbolKind::MODULE,
-        Kind::Limits => SymbolKind::CONSTANT,
-    }
 }
 
 /// The edit that formats a document's `text` (whose full range is `range`).

@@ -5,7 +5,9 @@
 use koujing_checker::resolve::Kind;
 use koujing_checker::semantic::Symbol;
 use koujing_checker::{Lang, SourceFile, Workspace};
-use koujing_grammar::ast::{AudienceValue, Benefit, Item, RegionNode, Stacking, StrLit};
+use koujing_grammar::ast::{
+    AudienceValue, Benefit, Item, RegionNode, Stacking, StackingWord, StrLit,
+};
 use koujing_grammar::Span;
 
 use crate::server::Server;
@@ -99,7 +101,6 @@ pub fn text(server: &Server, kind: Kind, name: &str) -> Option<String> {
     }
     let item = item_of(&server.workspace, symbol)?;
     let text = match item {
-        Item::Regions(_) | Item::Limits(_) => return None,
         Item::Product(p) => {
             let mut lines = vec![head(title(p.title.as_ref()))];
             if let Some(k) = p.kind {
@@ -182,11 +183,13 @@ pub fn text(server: &Server, kind: Kind, name: &str) -> Option<String> {
                 join(c.channels.iter().map(|x| x.text.as_str()))
             ));
             let stacking = match &c.stacking.node {
-                Stacking::Exclusive => "exclusive".to_string(),
-                Stacking::Stackable => "stackable".to_string(),
-                Stacking::With(list) => {
-                    format!("with [{}]", join(list.iter().map(|x| x.text.as_str())))
-                }
+                Stacking::Exclusive => StackingWord::Exclusive.as_str().to_string(),
+                Stacking::Stackable => StackingWord::Stackable.as_str().to_string(),
+                Stacking::With(list) => format!(
+                    "{} [{}]",
+                    StackingWord::With.as_str(),
+                    join(list.iter().map(|x| x.text.as_str()))
+                ),
             };
             lines.push(format!("- stacking: {stacking}"));
             lines.join("\n")
@@ -219,7 +222,8 @@ pub fn text(server: &Server, kind: Kind, name: &str) -> Option<String> {
             format!("{}\n- {}", head(title(g.title.as_ref())), bands.join("; "))
         }
         Item::Commission(c) => format!("{} ({} rows)", head(title(c.title.as_ref())), c.rows.len()),
-        Item::Mix(m) => head(title(m.title.as_ref())),
+        // Any other named kind (`mix`, a new one): its name and title.
+        other => head(title(other.named()?.title())),
     };
     Some(text)
 }

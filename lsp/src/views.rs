@@ -14,55 +14,13 @@ use crate::hover::item_of;
 use crate::server::Server;
 use crate::to_proto;
 
-/// The token types, in legend order.
-pub const TOKEN_TYPES: [SemanticTokenType; 17] = [
-    SemanticTokenType::KEYWORD,
-    SemanticTokenType::PROPERTY,
-    SemanticTokenType::STRING,
-    SemanticTokenType::NUMBER,
-    SemanticTokenType::COMMENT,
-    SemanticTokenType::NAMESPACE,
-    SemanticTokenType::INTERFACE,
-    SemanticTokenType::ENUM,
-    SemanticTokenType::CLASS,
-    SemanticTokenType::TYPE,
-    SemanticTokenType::MACRO,
-    SemanticTokenType::EVENT,
-    SemanticTokenType::STRUCT,
-    SemanticTokenType::TYPE_PARAMETER,
-    SemanticTokenType::FUNCTION,
-    SemanticTokenType::VARIABLE,
-    SemanticTokenType::ENUM_MEMBER,
-];
-
-const KEYWORD: u32 = 0;
-const PROPERTY: u32 = 1;
-const STRING: u32 = 2;
-const NUMBER: u32 = 3;
-const COMMENT: u32 = 4;
-const ENUM_MEMBER: u32 = 16;
+use crate::looks::{token as kind_token, COMMENT, ENUM_MEMBER, KEYWORD, NUMBER, PROPERTY, STRING};
 
 /// The legend advertised in the capabilities.
 pub fn legend() -> SemanticTokensLegend {
     SemanticTokensLegend {
-        token_types: TOKEN_TYPES.to_vec(),
+        token_types: crate::looks::token_types(),
         token_modifiers: vec![SemanticTokenModifier::DECLARATION],
-    }
-}
-
-fn kind_token(kind: Kind) -> u32 {
-    match kind {
-        Kind::Region => 5,
-        Kind::Channel => 6,
-        Kind::Dimension => 7,
-        Kind::Product => 8,
-        Kind::Support => 9,
-        Kind::Term => 10,
-        Kind::Campaign => 11,
-        Kind::Commission => 12,
-        Kind::Mix => 13,
-        Kind::Grading => 14,
-        Kind::Limits => 15,
     }
 }
 
