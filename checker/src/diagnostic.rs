@@ -21,6 +21,23 @@ impl Lang {
         self == Lang::Zh
     }
 
+    /// The language tag: `zh-CN` or `en`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    /// The zh-CN or the en text of a pair (for texts that come in pairs
+    /// from elsewhere, such as a fix's two wordings).
+    pub fn pick<'s>(self, zh: &'s str, en: &'s str) -> &'s str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+
     /// `zh-CN`, `zh`, `zh_CN.UTF-8` → Chinese; `en`, `en_US`, `C` → English.
     pub fn parse(text: &str) -> Option<Lang> {
         let lower = text.trim().to_ascii_lowercase();
@@ -84,6 +101,17 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// The fix's wording in one language.
+    pub fn fix_text(&self, lang: Lang) -> Option<&str> {
+        self.fix.as_ref().map(|f| lang.pick(&f.zh, &f.en))
+    }
+
+    /// The fix in one language, else the help.
+    pub fn fix_or_help(&self, lang: Lang) -> Option<&str> {
+        self.fix_text(lang)
+            .or_else(|| self.help.as_ref().map(|h| h.get(lang)))
+    }
+
     /// A diagnostic with its message filled from the registry's templates.
     pub fn new(code: Code, file: FileId, span: Span, args: &[(&'static str, Arg)]) -> Self {
         Diagnostic {
@@ -92,8 +120,8 @@ impl Diagnostic {
             file,
             span,
             message: LocalText {
-                zh: code.format(true, args),
-                en: code.format(false, args),
+                zh: code.format(Lang::Zh, args),
+                en: code.format(Lang::En, args),
             },
             related: Vec::new(),
             help: None,

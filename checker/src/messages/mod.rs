@@ -12,26 +12,42 @@ use std::fmt::Display;
 use crate::diagnostic::{Lang, LocalText};
 
 macro_rules! messages {
-    ($( $(#[$doc:meta])* $name:ident ($zh:literal, $en:literal); )*) => {
-        /// A message of the catalogue.
+    ($(#[$meta:meta])* $enum:ident { $( $(#[$doc:meta])* $name:ident ($zh:literal, $en:literal); )* }) => {
+        $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-        pub enum Msg { $( $(#[$doc])* $name ),* }
+        pub enum $enum { $( $(#[$doc])* $name ),* }
 
-        impl Msg {
+        impl $enum {
             /// Every message, in catalogue order.
-            pub const ALL: &'static [Msg] = &[$(Msg::$name),*];
+            pub const ALL: &'static [$enum] = &[$($enum::$name),*];
 
             /// The template in one language.
             pub fn template(self, lang: Lang) -> &'static str {
                 match (self, lang) {
-                    $( (Msg::$name, Lang::Zh) => $zh, (Msg::$name, Lang::En) => $en, )*
+                    $( ($enum::$name, Lang::Zh) => $zh, ($enum::$name, Lang::En) => $en, )*
                 }
+            }
+
+            /// The message in both languages, placeholders filled.
+            pub fn text(self, args: &[(&str, &dyn Display)]) -> LocalText {
+                LocalText::new(self.get(Lang::Zh, args), self.get(Lang::En, args))
+            }
+
+            /// The message in one language, placeholders filled.
+            pub fn get(self, lang: Lang, args: &[(&str, &dyn Display)]) -> String {
+                $crate::messages::fill(self.template(lang), args)
             }
         }
     };
 }
 
+mod report;
+
+pub use report::ReportMsg;
+
 messages! {
+    /// A message of the command line.
+    Msg {
     // Loading a workspace.
     CannotReadCurrentFolder("无法读取当前目录：{error}", "cannot read the current folder: {error}");
     CannotReadPath("无法读取路径 {path}：{error}", "cannot read path {path}: {error}");
@@ -109,20 +125,10 @@ messages! {
     CannotStart("无法启动：{error}", "cannot start: {error}");
     InternalError("内部错误：检查器崩溃", "internal error: the checker panicked");
 }
-
-impl Msg {
-    /// The message in both languages, placeholders filled.
-    pub fn text(self, args: &[(&str, &dyn Display)]) -> LocalText {
-        LocalText::new(self.get(Lang::Zh, args), self.get(Lang::En, args))
-    }
-
-    /// The message in one language, placeholders filled.
-    pub fn get(self, lang: Lang, args: &[(&str, &dyn Display)]) -> String {
-        fill(self.template(lang), args)
-    }
 }
 
-fn fill(template: &str, args: &[(&str, &dyn Display)]) -> String {
+/// Fill a template's `{name}` placeholders (unknown ones stay as written).
+pub(crate) fn fill(template: &str, args: &[(&str, &dyn Display)]) -> String {
     crate::codes::fill_with(template, |name| {
         args.iter()
             .find(|(n, _)| *n == name)
@@ -143,15 +149,28 @@ mod tests {
             .collect()
     }
 
+    /// Every message of every part of the catalogue: its id and its two
+    /// templates.
+    fn every_message() -> Vec<(String, &'static str, &'static str)> {
+        macro_rules! all {
+            ($($enum:ty),*) => {{
+                let mut all = Vec::new();
+                $(all.extend(<$enum>::ALL.iter().map(|&m| {
+                    (format!("{m:?}"), m.template(Lang::Zh), m.template(Lang::En))
+                }));)*
+                all
+            }};
+        }
+        all!(Msg, ReportMsg)
+    }
+
     #[test]
     fn both_languages_use_the_same_placeholders() {
-        for &msg in Msg::ALL {
-            assert_eq!(
-                placeholders(msg.template(Lang::Zh)),
-                placeholders(msg.template(Lang::En)),
-                "{msg:?}"
-            );
-            assert_ne!(msg.template(Lang::Zh), msg.template(Lang::En), "{msg:?}");
+        let all = every_message();
+        assert!(all.len() > Msg::ALL.len());
+        for (id, zh, en) in all {
+            assert_eq!(placeholders(zh), placeholders(en), "{id}");
+            assert_ne!(zh, en, "{id}");
         }
     }
 
