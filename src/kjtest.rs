@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
+use koujing_checker::messages::QueryMsg;
 use koujing_checker::query::{CommissionQuery, GradeQuery, OfferQuery, QueryError, Runtime};
 use koujing_checker::Lang;
 use rust_decimal::Decimal;
@@ -102,13 +103,13 @@ fn set(map: &BTreeMap<String, toml::Value>) -> Vec<(String, String)> {
 }
 
 /// Differences between two lists, as `- missing` / `+ unexpected` lines.
-fn list_diff(expected: &[String], actual: &[String], zh: bool) -> Vec<String> {
+fn list_diff(expected: &[String], actual: &[String], lang: Lang) -> Vec<String> {
     let mut out = Vec::new();
     for e in expected.iter().filter(|e| !actual.contains(e)) {
-        out.push(format!("- {} {e}", if zh { "缺少" } else { "missing" }));
+        out.push(format!("- {} {e}", QueryMsg::Missing.template(lang)));
     }
     for a in actual.iter().filter(|a| !expected.contains(a)) {
-        out.push(format!("+ {} {a}", if zh { "多出" } else { "unexpected" }));
+        out.push(format!("+ {} {a}", QueryMsg::Unexpected.template(lang)));
     }
     out
 }
@@ -194,7 +195,7 @@ fn offers(case: &OffersCase) -> Case<'_> {
             actual.sort();
             let mut expected = case.expect.clone();
             expected.sort();
-            list_diff(&expected, &actual, lang.is_zh())
+            list_diff(&expected, &actual, lang)
         }))
     })
 }

@@ -41,8 +41,12 @@ macro_rules! messages {
     };
 }
 
+mod bundle;
+mod query;
 mod report;
 
+pub use bundle::BundleMsg;
+pub use query::QueryMsg;
 pub use report::ReportMsg;
 
 messages! {
@@ -161,7 +165,7 @@ mod tests {
                 all
             }};
         }
-        all!(Msg, ReportMsg)
+        all!(Msg, ReportMsg, QueryMsg, BundleMsg)
     }
 
     #[test]
