@@ -29,6 +29,14 @@ impl Lang {
         }
     }
 
+    /// The other language.
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
+        }
+    }
+
     /// The zh-CN or the en text of a pair (for texts that come in pairs
     /// from elsewhere, such as a fix's two wordings).
     pub fn pick<'s>(self, zh: &'s str, en: &'s str) -> &'s str {
@@ -68,6 +76,12 @@ impl LocalText {
             zh: zh.into(),
             en: en.into(),
         }
+    }
+
+    /// The text made for each language by `text` (for a catalogue message
+    /// whose arguments are themselves localised).
+    pub fn from_fn(text: impl Fn(Lang) -> String) -> Self {
+        LocalText::new(text(Lang::Zh), text(Lang::En))
     }
 
     pub fn get(&self, lang: Lang) -> &str {

@@ -33,7 +33,7 @@ fn error(msg: M, args: &[(&str, &dyn Display)]) -> QueryError {
 /// An error naming the valid choices: `list`, joined the way each
 /// language lists things, fills the message's `{valid}`.
 fn error_listing<S: AsRef<str>>(msg: M, args: &[(&str, &dyn Display)], list: &[S]) -> QueryError {
-    let text = |lang: Lang| {
+    QueryError(LocalText::from_fn(|lang: Lang| {
         let valid = list
             .iter()
             .map(AsRef::as_ref)
@@ -42,8 +42,7 @@ fn error_listing<S: AsRef<str>>(msg: M, args: &[(&str, &dyn Display)], list: &[S
         let mut all = args.to_vec();
         all.push(("valid", &valid));
         msg.get(lang, &all)
-    };
-    QueryError(LocalText::new(text(Lang::Zh), text(Lang::En)))
+    }))
 }
 
 /// A computation past the decimal type's range (about 7.9e28).

@@ -60,6 +60,10 @@ messages! {
         "{first} and {second} belong to different workspaces: {root} and {other}"
     );
     NotRead("{path}：{why}", "{path}: {why}");
+    ReasonOutsideRoot("符号链接指向工作区根目录之外,未读取", "a symbolic link that leads outside the workspace root; not read");
+    ReasonSpecial("不是普通文件(管道、套接字或设备),未读取", "not a regular file (a FIFO, socket or device); not read");
+    ReasonSameName("与另一个文件显示为同一名称,未读取", "another file is shown under the same name; not read");
+    ReasonUnreadable("无法读取:{error}", "cannot read: {error}");
     NoKjFiles("{path}：没有找到工作区的 .kj 文件(工作区根目录 {root})",
         "{path}: no .kj file of the workspace found here (workspace root: {root})"
     );
@@ -115,7 +119,30 @@ messages! {
     );
     BuildRefused("构建已取消：有 {errors} 个错误,未写入任何文件", "build refused: {errors} errors; nothing was written");
     Built("已生成 {path}：{files} 个文件", "built {path}: {files} files");
+    // koujing check.
+    WorkspaceRoot("工作区根目录:{root}", "workspace root: {root}");
+    OnlyNothingChanged("--only 没有给出文件:没有改动,不报告任何问题", "--only names no file: nothing changed, nothing to report");
+    Checked("检查了 {files}:{errors},{warnings},{infos}", "checked {files}: {errors}, {warnings}, {infos}");
+    FilesOne("{n} 个文件", "{n} file");
+    FilesMany("{n} 个文件", "{n} files");
+    ErrorsOne("{n} 个错误", "{n} error");
+    ErrorsMany("{n} 个错误", "{n} errors");
+    WarningsOne("{n} 个警告", "{n} warning");
+    WarningsMany("{n} 个警告", "{n} warnings");
+    InfosOne("{n} 个提示", "{n} info");
+    InfosMany("{n} 个提示", "{n} infos");
+    // koujing report.
+    WorkspaceWithoutSubmission("不含所提交文件的工作区", "the workspace without the submitted files");
     // Baselines.
+    BaselineNoteOne(
+        "基线中已有 {unchanged} 个问题(未显示),{fixed} 个已修复",
+        "{unchanged} existing finding from the baseline not shown, {fixed} fixed"
+    );
+    BaselineNote(
+        "基线中已有 {unchanged} 个问题(未显示),{fixed} 个已修复",
+        "{unchanged} existing findings from the baseline not shown, {fixed} fixed"
+    );
+    GoneFromBaseline("{code} 在 {item} 中已不再出现", "{code} in {item} is gone");
     WroteBaseline("已写入基线 {path}：{findings} 个问题", "wrote baseline {path}: {findings} findings");
     CannotReadBaseline("无法读取基线 {path}：{error}", "cannot read baseline {path}: {error}");
     NotBaseline("{path}：不是 koujing 基线文件：{error}", "{path}: not a koujing baseline file: {error}");
@@ -129,6 +156,14 @@ messages! {
     CannotStart("无法启动：{error}", "cannot start: {error}");
     InternalError("内部错误：检查器崩溃", "internal error: the checker panicked");
 }
+}
+
+impl Msg {
+    /// `n` with the message for one (`n` = 1) or for many, in one language.
+    pub fn count(lang: Lang, n: usize, one: Msg, many: Msg) -> String {
+        let msg = if n == 1 { one } else { many };
+        msg.get(lang, &[("n", &n)])
+    }
 }
 
 /// Fill a template's `{name}` placeholders (unknown ones stay as written).
