@@ -42,10 +42,12 @@ macro_rules! messages {
 }
 
 mod bundle;
+mod editor;
 mod query;
 mod report;
 
 pub use bundle::BundleMsg;
+pub use editor::EditorMsg;
 pub use query::QueryMsg;
 pub use report::ReportMsg;
 
@@ -200,7 +202,7 @@ mod tests {
                 all
             }};
         }
-        all!(Msg, ReportMsg, QueryMsg, BundleMsg)
+        all!(Msg, ReportMsg, QueryMsg, BundleMsg, EditorMsg)
     }
 
     #[test]

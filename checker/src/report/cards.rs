@@ -10,7 +10,7 @@ use std::fmt::Write;
 
 use koujing_grammar::ast::{AudienceValue, Benefit, Stacking, StrLit};
 
-use super::{esc, Ctx};
+use super::{esc, thead, Ctx};
 use crate::lexicon::Matcher;
 use crate::messages::ReportMsg as M;
 use crate::model::{show_end, CampaignFact};
@@ -43,8 +43,7 @@ pub(super) fn section(out: &mut String, cx: &Ctx<'_, '_>) {
             compact.len(),
             cx.t(M::DenseListingLegend),
         );
-        let head = format!(
-            "<thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>",
+        let head = thead(&[
             cx.t(M::Campaign),
             cx.t(M::WhereColumn),
             cx.t(M::WhenColumn),
@@ -52,7 +51,7 @@ pub(super) fn section(out: &mut String, cx: &Ctx<'_, '_>) {
             cx.t(M::ChannelsColumn),
             cx.t(M::Wording),
             cx.t(M::FindingsColumn),
-        );
+        ]);
         // Empty tables of CHUNK rows; the report's script fills each from
         // the listing below when it comes near the view (or its row is
         // linked to, or the page is printed).

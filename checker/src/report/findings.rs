@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
-use super::{esc, Ctx};
+use super::{esc, thead, Ctx};
 use crate::codes::{Code, Severity};
 use crate::messages::ReportMsg as M;
 use crate::model::CampaignFact;
@@ -66,12 +66,14 @@ pub(super) fn row(out: &mut String, cx: &Ctx<'_, '_>, i: usize, with_id: bool, w
 pub(super) fn head(out: &mut String, cx: &Ctx<'_, '_>) {
     let _ = writeln!(
         out,
-        "<thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>",
-        cx.t(M::Severity),
-        cx.t(M::Code),
-        cx.t(M::Location),
-        cx.t(M::Campaign),
-        cx.t(M::Message),
+        "{}",
+        thead(&[
+            cx.t(M::Severity),
+            cx.t(M::Code),
+            cx.t(M::Location),
+            cx.t(M::Campaign),
+            cx.t(M::Message),
+        ])
     );
 }
 
@@ -181,12 +183,9 @@ fn by_city(out: &mut String, cx: &Ctx<'_, '_>) {
     }
     let _ = write!(
         out,
-        "<h3>{}</h3><table class=\"cities\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+        "<h3>{}</h3><table class=\"cities\">{}<tbody>",
         cx.t(M::CountsByCity),
-        cx.t(M::City),
-        cx.severity(Severity::Error),
-        cx.severity(Severity::Warning),
-        cx.severity(Severity::Info),
+        thead(&[&[cx.t(M::City)][..], &severities(cx)].concat()),
     );
     for (name, counts) in &cities {
         let _ = write!(
@@ -203,6 +202,11 @@ fn by_city(out: &mut String, cx: &Ctx<'_, '_>) {
     out.push_str("</tbody></table>\n");
 }
 
+/// The three severities' column heads, error first.
+fn severities(cx: &Ctx<'_, '_>) -> [&'static str; 3] {
+    [Severity::Error, Severity::Warning, Severity::Info].map(|s| cx.severity(s))
+}
+
 /// How many findings of each severity each campaign has, linked to its card.
 fn by_campaign(out: &mut String, cx: &Ctx<'_, '_>) {
     let mut campaigns: Vec<(&str, usize)> = cx
@@ -215,13 +219,9 @@ fn by_campaign(out: &mut String, cx: &Ctx<'_, '_>) {
     campaigns.sort_unstable();
     let _ = write!(
         out,
-        "<h3>{}</h3><table class=\"by-campaign\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+        "<h3>{}</h3><table class=\"by-campaign\">{}<tbody>",
         cx.t(M::ByCampaign),
-        cx.t(M::Campaign),
-        cx.severity(Severity::Error),
-        cx.severity(Severity::Warning),
-        cx.severity(Severity::Info),
-        cx.t(M::Codes),
+        thead(&[&[cx.t(M::Campaign)][..], &severities(cx), &[cx.t(M::Codes)]].concat()),
     );
     for (name, f) in campaigns {
         let list = cx.by_fact.get(f).map_or(&[][..], Vec::as_slice);

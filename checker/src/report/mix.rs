@@ -9,7 +9,7 @@ use std::fmt::Write;
 use koujing_grammar::ast::{CommissionKind, Mix, MixReference, ReferenceValue};
 use rust_decimal::Decimal;
 
-use super::{esc, Ctx};
+use super::{esc, thead, Ctx};
 use crate::codes::Code;
 use crate::messages::ReportMsg as M;
 use crate::mixref::{self, MixComputation};
@@ -189,15 +189,16 @@ fn table(
 ) {
     let _ = writeln!(
         out,
-        "<table class=\"mixtable\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{} ±{}</th><th>{}</th></tr></thead><tbody>",
-        cx.t(M::Kind),
-        cx.t(M::Paid),
-        cx.t(M::ComputedShare),
-        cx.t(M::DeclaredShare),
-        cx.t(M::DifferencePoints),
-        cx.t(M::Tolerance),
-        pct(computed.tolerance),
-        cx.t(M::TablesThatPaid),
+        "<table class=\"mixtable\">{}<tbody>",
+        thead(&[
+            cx.t(M::Kind),
+            cx.t(M::Paid),
+            cx.t(M::ComputedShare),
+            cx.t(M::DeclaredShare),
+            cx.t(M::DifferencePoints),
+            &format!("{} ±{}", cx.t(M::Tolerance), pct(computed.tolerance)),
+            cx.t(M::TablesThatPaid),
+        ]),
     );
     for k in &computed.kinds {
         let difference = k.share - k.declared;

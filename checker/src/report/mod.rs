@@ -75,6 +75,16 @@ pub(crate) fn esc(text: &str) -> String {
     out
 }
 
+/// A table head: one `<th>` a column, the texts as given (already HTML).
+pub(crate) fn thead(columns: &[&str]) -> String {
+    let mut out = String::from("<thead><tr>");
+    for column in columns {
+        let _ = write!(out, "<th>{column}</th>");
+    }
+    out.push_str("</tr></thead>");
+    out
+}
+
 /// What every section reads: the workspace, its index and campaign model,
 /// the findings and which campaign each one belongs to.
 pub(crate) struct Ctx<'a, 'w> {
