@@ -105,15 +105,14 @@ messages! {
     MonthlyRevenue("月消费", "monthly revenue");
     ReferenceCase("参考案例", "Reference case");
     // mod
+    Summary(
+        "{files} 个文件 · {campaigns} 个活动 · {errors} 个错误 · {warnings} 个警告 · {infos} 个提示",
+        "{files} files · {campaigns} campaigns · {errors} errors · {warnings} warnings · {infos} infos"
+    );
     SeverityError("✖ 错误", "✖ error");
     SeverityWarning("▲ 警告", "▲ warning");
     SeverityInfo("● 提示", "● info");
     KoujingReviewReport("口径审查报告", "Koujing review report");
-    FileCount("个文件", "files");
-    CampaignCount("个活动", "campaigns");
-    ErrorCount("个错误", "errors");
-    WarningCount("个警告", "warnings");
-    InfoCount("个提示", "infos");
     ThisSubmission("本次提交", "This submission");
     SupportReadiness("支撑到位", "Support readiness");
     CountyLoad("扎堆负荷", "County load");

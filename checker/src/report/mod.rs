@@ -250,20 +250,17 @@ pub fn render(workspace: &Workspace, report: &Report, options: &Options) -> Stri
         "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>{title}</title><style>{CSS}</style></head><body>\n<header><h1>{title}</h1>\n",
         cx.lang.tag()
     );
-    let _ = writeln!(
-        out,
-        "<p class=\"summary\">{} {} · {} {} · {} {} · {} {} · {} {}</p>",
-        workspace.files.len(),
-        cx.t(M::FileCount),
-        facts.len(),
-        cx.t(M::CampaignCount),
-        report.count(Severity::Error),
-        cx.t(M::ErrorCount),
-        report.count(Severity::Warning),
-        cx.t(M::WarningCount),
-        report.count(Severity::Info),
-        cx.t(M::InfoCount),
+    let summary = cx.f(
+        M::Summary,
+        &[
+            ("files", &workspace.files.len()),
+            ("campaigns", &facts.len()),
+            ("errors", &report.count(Severity::Error)),
+            ("warnings", &report.count(Severity::Warning)),
+            ("infos", &report.count(Severity::Info)),
+        ],
     );
+    let _ = writeln!(out, "<p class=\"summary\">{summary}</p>");
     let mut nav: Vec<(&str, &str)> = Vec::new();
     if options.submission.is_some() {
         nav.push(("submission", cx.t(M::ThisSubmission)));
