@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
+use koujing_checker::ci::xml;
 use koujing_checker::messages::QueryMsg;
 use koujing_checker::query::{CommissionQuery, GradeQuery, OfferQuery, QueryError, Runtime};
 use koujing_checker::Lang;
@@ -300,13 +301,6 @@ fn grade(case: &GradeCase) -> Case<'_> {
             lines
         }))
     })
-}
-
-fn xml(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 pub fn junit(outcomes: &[Outcome]) -> String {

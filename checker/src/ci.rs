@@ -170,7 +170,8 @@ pub fn github(workspace: &Workspace, report: &Report, lang: Lang) -> String {
     out
 }
 
-fn xml(text: &str) -> String {
+/// XML-escape text for element content and attribute values.
+pub fn xml(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

@@ -17,6 +17,7 @@ use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, LocalText};
 use crate::leafset::LeafSet;
 use crate::limits::LimitsTable;
+use crate::messages::NoteMsg as N;
 use crate::model::{show_end, AudienceSet, CampaignFact};
 use crate::resolve::Index;
 
@@ -30,7 +31,7 @@ pub struct CampaignAnalysis {
 }
 
 fn other_campaign() -> LocalText {
-    LocalText::new("另一个活动定义于此", "the other campaign is defined here")
+    N::OtherCampaignHere.text(&[])
 }
 
 /// Order a pair so that the primary is the later one.
@@ -170,10 +171,7 @@ fn overlap(index: &Index<'_>, a: &CampaignFact<'_>, b: &CampaignFact<'_>) -> Ove
             ],
         )
         .related(other.file, other.campaign.name.span, other_campaign())
-        .help(LocalText::new(
-            "错开时间、地区、渠道或受众;若可以同时享受,两个活动都写 `stacking: stackable` 或互相列入 `with [...]`",
-            "separate the windows, regions, channels or audiences; if both may apply, declare `stacking: stackable` on both or list each other in `with [...]`",
-        )),
+        .help(N::SeparateOrStack.text(&[])),
     ))
 }
 
@@ -251,28 +249,16 @@ fn province_city(a: &CampaignFact<'_>, b: &CampaignFact<'_>) -> Option<Diagnosti
         ],
     )
     .related(other.file, other.campaign.name.span, other_campaign())
-    .help(LocalText::new(
-        format!(
-            "若 `{}` 是省公司活动的地市细化,在其中写 `extends: {}`",
-            city.name(),
-            province.name()
-        ),
-        format!(
-            "if `{}` refines the province campaign, add `extends: {}` to it",
-            city.name(),
-            province.name()
-        ),
-    ));
+    .help(N::ExtendsHelp.text(&[("city", &city.name()), ("province", &province.name())]));
     // The fix edits the primary's file: offered when the city campaign is it.
     if primary.name() == city.name() {
-        diagnostic = diagnostic.fix(koujing_grammar::Fix {
-            zh: format!("添加 extends: {}", province.name()),
-            en: format!("add extends: {}", province.name()),
-            edits: vec![koujing_grammar::Edit {
+        diagnostic = diagnostic.fix(N::AddExtends.fix(
+            &[("province", &province.name())],
+            vec![koujing_grammar::Edit {
                 span: koujing_grammar::Span::point(city.campaign.span.end.saturating_sub(1)),
                 replacement: format!("; extends: {} ", province.name()),
             }],
-        });
+        ));
     }
     Some(diagnostic)
 }
@@ -317,20 +303,7 @@ fn one_sided_stacking(facts: &[CampaignFact<'_>]) -> Vec<Diagnostic> {
                     ],
                 )
                 .related(related.file, related.campaign.name.span, other_campaign())
-                .help(LocalText::new(
-                    format!(
-                        "在 `{}` 的 stacking 中列入 `{}`,或从 `{}` 的 with 中删去它",
-                        other.name(),
-                        fact.name(),
-                        fact.name()
-                    ),
-                    format!(
-                        "list `{}` in the stacking of `{}`, or remove it from the `with` of `{}`",
-                        fact.name(),
-                        other.name(),
-                        fact.name()
-                    ),
-                )),
+                .help(N::ListInStacking.text(&[("other", &other.name()), ("name", &fact.name())])),
             );
         }
     }
@@ -688,16 +661,10 @@ impl Lanes<'_, '_> {
             diagnostic = diagnostic.related(
                 other.file,
                 other.campaign.name.span,
-                LocalText::new(
-                    format!("同时开展的活动 `{}`", other.name()),
-                    format!("concurrent campaign `{}`", other.name()),
-                ),
+                N::ConcurrentCampaign.text(&[("name", &other.name())]),
             );
         }
-        diagnostic.help(LocalText::new(
-            "错开活动时间或渠道,或经省公司批准后用 `// koujing: allow(KJ2002) reason=\"…\"` 说明",
-            "spread the campaigns over time or channels, or, with the province's approval, record it with `// koujing: allow(KJ2002) reason=\"…\"`",
-        ))
+        diagnostic.help(N::SpreadCampaigns.text(&[]))
     }
 }
 

@@ -14,14 +14,15 @@ use koujing_grammar::ast::{
     Upper,
 };
 use koujing_grammar::tree::Quantity;
-use koujing_grammar::{Arg, Edit, Fix, Span};
+use koujing_grammar::{Arg, Edit, Span};
 use rust_decimal::Decimal;
 
 use crate::checks::coverage::{self, Axis, Coord, Iv};
 use crate::codes::Code;
-use crate::diagnostic::{Diagnostic, FileId, LocalText};
+use crate::diagnostic::{Diagnostic, FileId, Lang, LocalText};
 use crate::leafset::LeafSet;
 use crate::limits::LimitsTable;
+use crate::messages::NoteMsg as N;
 use crate::mixref;
 use crate::resolve::{Def, Index};
 
@@ -382,10 +383,13 @@ fn overlaps(
                 (rb, ra)
             };
             let input = witness(primary, other);
-            let related = LocalText::new(
-                format!("{} 在此", other.describe()),
-                format!("{} is here", other.describe_en()),
-            );
+            let related = LocalText::from_fn(|lang| {
+                let what = match lang {
+                    Lang::Zh => other.describe(),
+                    Lang::En => other.describe_en(),
+                };
+                N::IsHere.get(lang, &[("what", &what)])
+            });
             let same = primary.output == other.output;
             let (code, args) = if same {
                 (
@@ -548,20 +552,15 @@ fn regional(index: &Index<'_>, scopes: &[Option<LeafSet>], diagnostics: &mut Vec
                     ("kind", Arg::plain(kind.node.as_str())),
                 ],
             )
-            .related(
-                wide.file,
-                wide.item.name.span,
-                LocalText::new("范围更大的酬金表在此", "the wider table is here"),
-            );
+            .related(wide.file, wide.item.name.span, N::WiderTableHere.text(&[]));
             if narrow.overrides.is_none() {
-                diagnostic = diagnostic.fix(Fix {
-                    zh: format!("加上 `overrides: {}`", wide.item.name.text),
-                    en: format!("add `overrides: {}`", wide.item.name.text),
-                    edits: vec![Edit {
+                diagnostic = diagnostic.fix(N::AddOverrides.fix(
+                    &[("table", &wide.item.name.text)],
+                    vec![Edit {
                         span: Span::new(kind.span.end, kind.span.end),
                         replacement: format!("\n  overrides: {}", wide.item.name.text),
                     }],
-                });
+                ));
             }
             diagnostics.push(diagnostic);
         }
@@ -745,7 +744,7 @@ fn lower_better(index: &Index<'_>, members: &[&RowFact<'_>], diagnostics: &mut V
                     .related(
                         low.file,
                         low.row.span,
-                        LocalText::new("较低一档在此", "the lower tier is here"),
+                        N::LowerTierHere.text(&[]),
                     ),
                 );
             }
@@ -798,11 +797,8 @@ fn mix_references(index: &Index<'_>, diagnostics: &mut Vec<Diagnostic>) {
                 ],
             );
             if let Some(reference) = &def.item.reference {
-                diagnostic = diagnostic.related(
-                    def.file,
-                    reference.span,
-                    LocalText::new("参考案例在此", "the reference case is here"),
-                );
+                diagnostic =
+                    diagnostic.related(def.file, reference.span, N::ReferenceCaseHere.text(&[]));
             }
             diagnostics.push(diagnostic);
         }
@@ -1170,7 +1166,7 @@ fn monotonic(
                     .related(
                         low.file,
                         low.row.span,
-                        LocalText::new("较低一档在此", "the lower tier is here"),
+                        N::LowerTierHere.text(&[]),
                     ),
                 );
             }

@@ -12,8 +12,9 @@ use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 
 use crate::codes::Code;
-use crate::diagnostic::{Diagnostic, FileId, LocalText};
+use crate::diagnostic::{Diagnostic, FileId};
 use crate::limits::LimitsTable;
+use crate::messages::NoteMsg as N;
 use crate::resolve::Index;
 
 /// Effective ready dates of every support (by index in `index.supports`),
@@ -157,18 +158,9 @@ fn per_channel(
                             ("kind", Arg::plain(kind.as_str())),
                         ],
                     )
-                    .help(LocalText::new(
-                        format!(
-                            "在 requires 中加入一个服务于 `{}` 的 {} 类支撑",
-                            channel.text,
-                            kind.as_str()
-                        ),
-                        format!(
-                            "add a support of kind {} that serves `{}` to `requires`",
-                            kind.as_str(),
-                            channel.text
-                        ),
-                    )),
+                    .help(
+                        N::AddSupport.text(&[("channel", &channel.text), ("kind", &kind.as_str())]),
+                    ),
                 );
             }
         }
@@ -239,13 +231,8 @@ fn per_support(
                         diagnostic = diagnostic.related(
                             dep.file,
                             dep.item.ready.map_or(dep.item.name.span, |r| r.span),
-                            LocalText::new(
-                                format!("它依赖的 `{}` 到 {ready} 才就绪", dep.item.name.text),
-                                format!(
-                                    "it requires `{}`, ready only on {ready}",
-                                    dep.item.name.text
-                                ),
-                            ),
+                            N::RequiresReadyLate
+                                .text(&[("name", &dep.item.name.text), ("ready", &ready)]),
                         );
                     }
                 }
@@ -272,11 +259,7 @@ fn per_support(
                             ("end", Arg::text(end, end_en)),
                         ],
                     )
-                    .related(
-                        def.file,
-                        until.span,
-                        LocalText::new("支撑的结束日", "the support's last day"),
-                    ),
+                    .related(def.file, until.span, N::SupportLastDay.text(&[])),
                 );
             }
         }
@@ -344,7 +327,7 @@ fn cycles(index: &Index<'_>, readiness: &Readiness, out: &mut Vec<Diagnostic>) {
             diagnostic = diagnostic.related(
                 edge_file,
                 edge_span,
-                LocalText::new(format!("`{a}` 依赖 `{b}`"), format!("`{a}` requires `{b}`")),
+                N::Requires.text(&[("a", &a), ("b", &b)]),
             );
         }
         out.push(diagnostic);

@@ -12,7 +12,8 @@ use koujing_grammar::{Arg, Edit, Fix, Span};
 use rust_decimal::Decimal;
 
 use crate::codes::Code;
-use crate::diagnostic::{Diagnostic, FileId, LocalText};
+use crate::diagnostic::{Diagnostic, FileId};
+use crate::messages::NoteMsg as N;
 use crate::reading::{
     gift_amount, DateExpr, Money, Offer, Period, ProductName, Reader, Role, Said, Statement, Tier,
     Volume, Window,
@@ -388,14 +389,7 @@ impl<'a> Facts<'a> {
         );
         if let (true, Some(replacement)) = (exact, fix) {
             let (value_span, _) = at.span(&statement.value_span);
-            diagnostic = diagnostic.fix(Fix {
-                zh: format!("改为“{replacement}”"),
-                en: format!("change to “{replacement}”"),
-                edits: vec![Edit {
-                    span: value_span,
-                    replacement,
-                }],
-            });
+            diagnostic = diagnostic.fix(change_to(value_span, replacement));
         }
         Some(diagnostic)
     }
@@ -616,11 +610,7 @@ impl<'a> Facts<'a> {
                 expected
             };
             let replacement = write_like(quote, expr.has_year(), written);
-            diagnostic = diagnostic.fix(Fix {
-                zh: format!("改为“{replacement}”"),
-                en: format!("change to “{replacement}”"),
-                edits: vec![Edit { span, replacement }],
-            });
+            diagnostic = diagnostic.fix(change_to(span, replacement));
         }
         Some(diagnostic)
     }
@@ -721,14 +711,7 @@ impl<'a> Facts<'a> {
         let arabic = written.chars().all(|c| c.is_ascii_digit() || c == '.');
         if exact && arabic && !expected.is_zero() && stated != expected {
             let replacement = show(expected);
-            diagnostic = diagnostic.fix(Fix {
-                zh: format!("改为“{replacement}”"),
-                en: format!("change to “{replacement}”"),
-                edits: vec![Edit {
-                    span: value_span,
-                    replacement,
-                }],
-            });
+            diagnostic = diagnostic.fix(change_to(value_span, replacement));
         }
         Some(diagnostic)
     }
@@ -1028,14 +1011,22 @@ fn same_question(index: &Index<'_>) -> Vec<Diagnostic> {
             .related(
                 other.file,
                 other.answer.span,
-                LocalText::new(
-                    format!("`{}` 的回答:“{}”", other.owner, other.answer.value),
-                    format!("the answer in `{}`: “{}”", other.owner, other.answer.value),
-                ),
+                N::OtherAnswer.text(&[("owner", &other.owner), ("answer", &other.answer.value)]),
             ),
         );
     }
     diagnostics
+}
+
+/// The fix that replaces the text at `span` with `replacement`.
+fn change_to(span: Span, replacement: String) -> Fix {
+    N::ChangeTo.fix(
+        &[("replacement", &replacement)],
+        vec![Edit {
+            span,
+            replacement: replacement.clone(),
+        }],
+    )
 }
 
 #[cfg(test)]

@@ -43,11 +43,13 @@ macro_rules! messages {
 
 mod bundle;
 mod editor;
+mod notes;
 mod query;
 mod report;
 
 pub use bundle::BundleMsg;
 pub use editor::EditorMsg;
+pub use notes::NoteMsg;
 pub use query::QueryMsg;
 pub use report::ReportMsg;
 
@@ -202,7 +204,7 @@ mod tests {
                 all
             }};
         }
-        all!(Msg, ReportMsg, QueryMsg, BundleMsg, EditorMsg)
+        all!(Msg, ReportMsg, QueryMsg, BundleMsg, EditorMsg, NoteMsg)
     }
 
     #[test]

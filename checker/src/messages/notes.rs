@@ -1,0 +1,71 @@
+//! The notes a finding carries beside its message (the message itself is
+//! the registry's template, `codes.rs`): where the other side is, how to
+//! fix it, and the titles of its automatic fixes.
+
+use std::fmt::Display;
+
+use crate::diagnostic::{Lang, LocalText};
+
+messages! {
+    /// A note, help or fix title of a finding.
+    NoteMsg {
+        // Campaigns (KJ2xxx).
+        OtherCampaignHere("另一个活动定义于此", "the other campaign is defined here");
+        SeparateOrStack(
+            "错开时间、地区、渠道或受众;若可以同时享受,两个活动都写 `stacking: stackable` 或互相列入 `with [...]`",
+            "separate the windows, regions, channels or audiences; if both may apply, declare `stacking: stackable` on both or list each other in `with [...]`"
+        );
+        ExtendsHelp(
+            "若 `{city}` 是省公司活动的地市细化,在其中写 `extends: {province}`",
+            "if `{city}` refines the province campaign, add `extends: {province}` to it"
+        );
+        AddExtends("添加 extends: {province}", "add extends: {province}");
+        ListInStacking(
+            "在 `{other}` 的 stacking 中列入 `{name}`,或从 `{name}` 的 with 中删去它",
+            "list `{name}` in the stacking of `{other}`, or remove it from the `with` of `{name}`"
+        );
+        ConcurrentCampaign("同时开展的活动 `{name}`", "concurrent campaign `{name}`");
+        SpreadCampaigns(
+            "错开活动时间或渠道,或经省公司批准后用 `// koujing: allow(KJ2002) reason=\"…\"` 说明",
+            "spread the campaigns over time or channels, or, with the province's approval, record it with `// koujing: allow(KJ2002) reason=\"…\"`"
+        );
+        // Supports (KJ4xxx).
+        AddSupport(
+            "在 requires 中加入一个服务于 `{channel}` 的 {kind} 类支撑",
+            "add a support of kind {kind} that serves `{channel}` to `requires`"
+        );
+        RequiresReadyLate("它依赖的 `{name}` 到 {ready} 才就绪", "it requires `{name}`, ready only on {ready}");
+        SupportLastDay("支撑的结束日", "the support's last day");
+        Requires("`{a}` 依赖 `{b}`", "`{a}` requires `{b}`");
+        // Wording and jargon (KJ3xxx, KJ5xxx).
+        OtherAnswer("`{owner}` 的回答:“{answer}”", "the answer in `{owner}`: “{answer}”");
+        ChangeTo("改为“{replacement}”", "change to “{replacement}”");
+        PlainWords("换成客户能懂的说法", "say it in words a customer knows");
+        AddToGlossary("在术语表中添加 `{token}`", "add `{token}` to the glossary");
+        AddFaq("添加 FAQ:“什么是{name}?”", "add an FAQ entry “什么是{name}?”");
+        // Commission and grading (KJ6xxx, KJ7xxx).
+        IsHere("{what} 在此", "{what} is here");
+        WiderTableHere("范围更大的酬金表在此", "the wider table is here");
+        AddOverrides("加上 `overrides: {table}`", "add `overrides: {table}`");
+        LowerTierHere("较低一档在此", "the lower tier is here");
+        ReferenceCaseHere("参考案例在此", "the reference case is here");
+        OverlappingGradeHere("重叠的等级在此", "the overlapping grade is here");
+        AddLowerBetter("加上 `direction: lower_better`", "add `direction: lower_better`");
+    }
+}
+
+impl NoteMsg {
+    /// An automatic fix titled by this message.
+    pub fn fix(
+        self,
+        args: &[(&str, &dyn Display)],
+        edits: Vec<koujing_grammar::Edit>,
+    ) -> koujing_grammar::Fix {
+        let title = self.text(args);
+        koujing_grammar::Fix {
+            zh: title.zh,
+            en: title.en,
+            edits,
+        }
+    }
+}
