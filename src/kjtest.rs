@@ -4,11 +4,12 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use chrono::NaiveDate;
 use koujing_checker::ci::xml;
 use koujing_checker::messages::QueryMsg;
 use koujing_checker::query::{CommissionQuery, GradeQuery, OfferQuery, QueryError, Runtime};
-use koujing_checker::Lang;
+use koujing_checker::{Lang, Msg};
+
+use crate::commands::{parse_date, say};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
@@ -92,11 +93,6 @@ fn plain(value: &toml::Value) -> String {
         toml::Value::String(s) => s.clone(),
         other => other.to_string(),
     }
-}
-
-fn date(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|_| format!("date `{text}`: expected YYYY-MM-DD"))
 }
 
 fn set(map: &BTreeMap<String, toml::Value>) -> Vec<(String, String)> {
@@ -186,7 +182,7 @@ type Case<'a> =
 fn offers(case: &OffersCase) -> Case<'_> {
     Box::new(move |runtime, lang| {
         let query = OfferQuery {
-            date: date(&case.date)?,
+            date: parse_date(&case.date)?,
             region: case.region.clone(),
             channel: case.channel.clone(),
             set: set(&case.set),
@@ -207,12 +203,12 @@ fn commission(case: &CommissionCase) -> Case<'_> {
             Some(t) => Some(
                 plain(t)
                     .parse::<Decimal>()
-                    .map_err(|_| "tenure must be a number".to_string())?,
+                    .map_err(|_| say(Msg::NotANumber, &[("what", &"tenure")]))?,
             ),
             None => None,
         };
         let query = CommissionQuery {
-            date: date(&case.date)?,
+            date: parse_date(&case.date)?,
             channel: case.channel.clone(),
             grade: case.grade.clone(),
             product: case.product.clone(),
@@ -275,7 +271,7 @@ fn grade(case: &GradeCase) -> Case<'_> {
         for (factor, value) in &case.scores {
             let score = plain(value)
                 .parse::<Decimal>()
-                .map_err(|_| format!("score of {factor} must be a number"))?;
+                .map_err(|_| say(Msg::NotANumber, &[("what", factor)]))?;
             scores.push((factor.clone(), score));
         }
         let query = GradeQuery {

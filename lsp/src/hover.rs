@@ -209,7 +209,11 @@ pub fn text(server: &Server, kind: Kind, name: &str) -> Option<String> {
                 .collect();
             format!("{}\n- {}", head(title(g.title.as_ref())), bands.join("; "))
         }
-        Item::Commission(c) => format!("{} ({} rows)", head(title(c.title.as_ref())), c.rows.len()),
+        Item::Commission(c) => format!(
+            "{} {}",
+            head(title(c.title.as_ref())),
+            EditorMsg::Rows.get(server.lang, &[("count", &c.rows.len())])
+        ),
         Item::Mix(m) => head(title(m.title.as_ref())),
     };
     Some(text)

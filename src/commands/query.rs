@@ -8,10 +8,10 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use koujing_checker::messages::QueryMsg as Q;
 use koujing_checker::query::{CommissionQuery, GradeQuery, OfferQuery, QueryError, Runtime};
-use koujing_checker::Lang;
+use koujing_checker::{Lang, Msg};
 use rust_decimal::Decimal;
 
-use super::{parse_date, pick_lang, runtime, DataFormat, LangArg};
+use super::{parse_date, pick_lang, runtime, say, DataFormat, LangArg};
 
 /// Where the evaluator's data comes from.
 #[derive(clap::Args)]
@@ -101,12 +101,14 @@ pub enum QueryCommand {
 fn parse_pair(text: &str) -> Result<(String, String), String> {
     text.split_once('=')
         .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-        .ok_or_else(|| format!("expected NAME=VALUE, found `{text}`"))
+        .ok_or_else(|| say(Msg::NotAPair, &[("text", &text)]))
 }
 
 fn parse_score(text: &str) -> Result<(String, Decimal), String> {
     let (k, v) = parse_pair(text)?;
-    let score = v.parse().map_err(|_| format!("`{v}` is not a number"))?;
+    let score = v
+        .parse()
+        .map_err(|_| say(Msg::NotANumber, &[("what", &k)]))?;
     Ok((k, score))
 }
 

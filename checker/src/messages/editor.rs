@@ -28,6 +28,7 @@ messages! {
         Counties("个区县", "counties");
         Price("价格", "price");
         FaceValue("面值", "face value");
+        Rows("({count} 行)", "({count} rows)");
         EffectivelyReady("实际就绪日(含依赖)", "effectively ready (with requires)");
         // Inlay hints.
         EffectiveWeight("实际权重 {percent}%", "effective {percent}%");

@@ -91,6 +91,8 @@ messages! {
     ConfigLevelHint("；你是想写 \"{level}\"？", "; did you mean \"{level}\"?");
     // Command-line values.
     BadLang("应为 zh-CN 或 en,而不是 `{text}`", "must be zh-CN or en, found `{text}`");
+    NotANumber("{what} 应为数字", "{what} must be a number");
+    NotAPair("应为 名称=值,而不是 `{text}`", "expected NAME=VALUE, found `{text}`");
     BadDate("应为日期 YYYY-MM-DD,而不是 `{text}`", "expected a date YYYY-MM-DD, found `{text}`");
     UnknownCode("未知的诊断代码 `{code}`({first} … {last})", "unknown code `{code}` ({first} … {last})");
     EveryCode("所有代码：{path}", "every code: {path}");

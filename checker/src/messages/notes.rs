@@ -9,6 +9,24 @@ use crate::diagnostic::{Lang, LocalText};
 messages! {
     /// A note, help or fix title of a finding.
     NoteMsg {
+        // Suppressions (KJ0006).
+        AllowUnreadable("无法解析:{why}", "cannot be read: {why}");
+        AllowExpectedAllow("应为 `allow(...)`", "expected `allow(...)`");
+        AllowExpectedParen("allow 后应为 `(`", "expected `(` after allow");
+        AllowMissingParen("缺少 `)`", "missing `)`");
+        AllowNoCode("allow() 中没有代码", "no code in allow()");
+        AllowReasonUnquoted("reason 应加引号", "reason must be quoted");
+        AllowReasonUnterminated("reason 缺少结尾的引号", "unterminated reason");
+        AllowUntilNotDate("until 应为日期 YYYY-MM-DD", "until must be a date YYYY-MM-DD");
+        AllowExpectedReasonOrUntil("应为 reason=\"…\" 或 until=YYYY-MM-DD", "expected reason=\"…\" or until=YYYY-MM-DD");
+        AllowOwnLine("抑制注释应单独成行,写在条目或字段的前一行", "an allow must stand on its own line before an item or a field");
+        AllowNoReason(
+            "缺少 reason=\"…\",CI 要求说明理由(--require-reason),不予生效",
+            "no reason=\"…\" given; CI requires one (--require-reason), so it does not apply"
+        );
+        AllowExpired("已于 {until} 过期,不再生效", "expired on {until}; it no longer applies");
+        AllowUnknownCode("未知的诊断代码 `{code}`", "unknown code `{code}`");
+        AllowUnused("allow({code}) 没有抑制任何诊断", "allow({code}) silences nothing");
         // Campaigns (KJ2xxx).
         OtherCampaignHere("另一个活动定义于此", "the other campaign is defined here");
         SeparateOrStack(

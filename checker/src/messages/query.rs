@@ -23,7 +23,8 @@ messages! {
         MissingScores("缺少因子得分:{valid}", "missing factor scores: {valid}");
         UnknownMix("未知酬金结构 `{name}`;可选:{valid}", "unknown mix `{name}`; valid: {valid}");
         NoReferenceCase("酬金结构 `{name}` 没有参考案例(reference)", "mix `{name}` has no reference case");
-        // koujing test: a list's differences.
+        // koujing test.
+        TestSummary("{passed} 个通过,{failed} 个失败", "{passed} passed, {failed} failed");
         Missing("缺少", "missing");
         Unexpected("多出", "unexpected");
         // koujing query offers.
