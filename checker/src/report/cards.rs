@@ -39,7 +39,7 @@ pub(super) fn section(out: &mut String, cx: &Ctx<'_, '_>) {
         let _ = writeln!(
             out,
             "<h3>{} ({})</h3><p class=\"legend\">{}</p>",
-            cx.t(M::OtherCampaignsOne),
+            cx.t(M::OtherCampaignsHeading),
             compact.len(),
             cx.t(M::DenseListingLegend),
         );

@@ -55,7 +55,7 @@ pub(super) fn mixes(out: &mut String, cx: &Ctx<'_, '_>) {
     let _ = writeln!(
         out,
         "<h3 id=\"mix\">{}</h3><p class=\"legend\">{}</p>",
-        cx.t(M::CommissionMixDeclared),
+        cx.t(M::MixHeading),
         cx.t(M::MixLegend),
     );
     for def in &cx.index.mixes.defs {

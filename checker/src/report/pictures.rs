@@ -124,7 +124,7 @@ pub(super) fn readiness(out: &mut String, cx: &Ctx<'_, '_>) {
                     "<g class=\"{cls}\" data-support=\"{}\" data-start=\"{start}\" data-campaigns=\"{}\"><title>{start} {}: {}</title><line x1=\"{tx}\" x2=\"{tx}\" y1=\"{y0}\" y2=\"{y1}\"/>",
                     esc(name),
                     esc(&campaigns.join("|")),
-                    if *late { cx.t(M::StartsSupportLate) } else { cx.t(M::Starts) },
+                    if *late { cx.t(M::StartsLate) } else { cx.t(M::Starts) },
                     esc(&names_list(campaigns)),
                 );
                 let _ = write!(

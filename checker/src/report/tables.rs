@@ -154,7 +154,7 @@ fn direction(cx: &Ctx<'_, '_>, factor: &Factor) -> String {
     let (class, arrow, words) = match declared {
         Some(Direction::LowerBetter) => ("lower", "↓", cx.t(M::LowerIsBetter)),
         Some(Direction::HigherBetter) => ("higher", "↑", cx.t(M::HigherIsBetter)),
-        None => ("higher", "↑", cx.t(M::HigherIsBetterNot)),
+        None => ("higher", "↑", cx.t(M::HigherIsBetterByDefault)),
     };
     format!(
         " <span class=\"direction {class}\" data-direction=\"{}\">{arrow} {words} <code>{}</code></span>",
