@@ -157,8 +157,8 @@ fn overlap(index: &Index<'_>, a: &CampaignFact<'_>, b: &CampaignFact<'_>) -> Ove
         channel.to_string(),
     ];
     cell.extend(audience_cell(primary, other));
-    let witness_zh = format!("在 {} 两个活动同时适用,且不能叠加", cell.join("、"));
-    let witness_en = format!("both apply at {} and they may not stack", cell.join(", "));
+    let cells = N::join(&cell, N::ListSeparator);
+    let witness = LocalText::from_fn(|lang| N::BothApply.get(lang, &[("cell", &cells.get(lang))]));
     Overlap::Conflict(Box::new(
         Diagnostic::new(
             Code::KJ2001,
@@ -167,7 +167,7 @@ fn overlap(index: &Index<'_>, a: &CampaignFact<'_>, b: &CampaignFact<'_>) -> Ove
             &[
                 ("campaign", Arg::plain(primary.name())),
                 ("other", Arg::plain(other.name())),
-                ("witness", Arg::text(witness_zh, witness_en)),
+                ("witness", Arg::text(witness.zh, witness.en)),
             ],
         )
         .related(other.file, other.campaign.name.span, other_campaign())
@@ -606,20 +606,29 @@ impl Lanes<'_, '_> {
                 None => groups.push((leaves, vec![channel])),
             }
         }
-        let (mut lanes_zh, mut lanes_en) = (Vec::new(), Vec::new());
-        for (leaves, channels) in &groups {
-            let regions = tree.describe(index, leaves);
-            lanes_zh.push(format!(
-                "地区 {},渠道 {}",
-                regions.join("、"),
-                channels.join("、")
-            ));
-            lanes_en.push(format!(
-                "regions {} on channels {}",
-                regions.join(", "),
-                channels.join(", ")
-            ));
-        }
+        let lanes: Vec<LocalText> = groups
+            .iter()
+            .map(|(leaves, channels)| {
+                let regions = N::join(&tree.describe(index, leaves), N::ListSeparator);
+                let channels = N::join(channels, N::ListSeparator);
+                LocalText::from_fn(|lang| {
+                    N::Lane.get(
+                        lang,
+                        &[
+                            ("regions", &regions.get(lang)),
+                            ("channels", &channels.get(lang)),
+                        ],
+                    )
+                })
+            })
+            .collect();
+        let lanes = LocalText::from_fn(|lang| {
+            lanes
+                .iter()
+                .map(|l| l.get(lang))
+                .collect::<Vec<_>>()
+                .join(N::ClauseSeparator.template(lang))
+        });
         let days: Vec<String> = runs
             .iter()
             .map(|&(from, until)| {
@@ -634,10 +643,7 @@ impl Lanes<'_, '_> {
         let rest_text = if rest == 0 {
             Arg::plain(String::new())
         } else {
-            Arg::text(
-                format!(";另有 {rest} 个同时开展的活动未列出"),
-                format!("; {rest} more concurrent campaigns are not listed"),
-            )
+            N::MoreConcurrent.arg(&[("rest", &rest)])
         };
         let mut diagnostic = Diagnostic::new(
             Code::KJ2002,
@@ -647,8 +653,8 @@ impl Lanes<'_, '_> {
                 ("campaign", Arg::plain(fact.name())),
                 ("count", Arg::plain(found.peak.0.to_string())),
                 ("max", Arg::plain(found.peak.1.to_string())),
-                ("lanes", Arg::text(lanes_zh.join(";"), lanes_en.join("; "))),
-                ("days", Arg::text(days.join("、"), days.join(", "))),
+                ("lanes", Arg::text(lanes.zh, lanes.en)),
+                ("days", N::list_arg(&days)),
                 ("rest", rest_text),
             ],
         );

@@ -218,7 +218,7 @@ fn bands(file: FileId, grading: &Grading, diagnostics: &mut Vec<Diagnostic>) {
             grading.grades_span.unwrap_or(grading.name.span),
             &[
                 ("model", Arg::plain(&grading.name.text)),
-                ("gaps", Arg::text(gaps.join("、"), gaps.join(", "))),
+                ("gaps", N::list_arg(&gaps)),
             ],
         ));
     }

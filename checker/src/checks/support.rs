@@ -84,12 +84,13 @@ pub fn analyse(index: &Index<'_>, limits: &LimitsTable) -> Vec<Diagnostic> {
     diagnostics
 }
 
-fn show_lead(amount: i64, unit: Unit) -> (String, String) {
-    match unit {
-        Unit::Week => (format!("{amount} 周"), format!("{amount} weeks")),
-        Unit::Month => (format!("{amount} 个月"), format!("{amount} months")),
-        _ => (format!("{amount} 天"), format!("{amount} days")),
-    }
+fn show_lead(amount: i64, unit: Unit) -> Arg {
+    let words = match unit {
+        Unit::Week => N::Weeks,
+        Unit::Month => N::Months,
+        _ => N::Days,
+    };
+    words.arg(&[("n", &amount)])
 }
 
 fn campaign(
@@ -206,7 +207,6 @@ fn per_support(
             (readiness.effective.get(*i).copied().flatten(), deadline)
         {
             if ready > deadline {
-                let (lead_zh, lead_en) = show_lead(lead.amount, lead.unit);
                 let mut diagnostic = Diagnostic::new(
                     Code::KJ4002,
                     file,
@@ -216,7 +216,7 @@ fn per_support(
                         ("ready", Arg::plain(ready.to_string())),
                         ("deadline", Arg::plain(deadline.to_string())),
                         ("start", Arg::plain(window.start.to_string())),
-                        ("lead", Arg::text(lead_zh, lead_en)),
+                        ("lead", show_lead(lead.amount, lead.unit)),
                     ],
                 );
                 // Point at what makes it late when that is a dependency.
@@ -244,10 +244,7 @@ fn per_support(
             if ends_after {
                 let end = window
                     .end
-                    .map_or_else(|| "(长期)".to_string(), |e| e.to_string());
-                let end_en = window
-                    .end
-                    .map_or_else(|| "(open-ended)".to_string(), |e| e.to_string());
+                    .map_or_else(|| N::OpenEnded.arg(&[]), |e| Arg::plain(e.to_string()));
                 out.push(
                     Diagnostic::new(
                         Code::KJ4005,
@@ -256,7 +253,7 @@ fn per_support(
                         &[
                             ("support", Arg::plain(&ident.text)),
                             ("until", Arg::plain(until.node.to_string())),
-                            ("end", Arg::text(end, end_en)),
+                            ("end", end),
                         ],
                     )
                     .related(def.file, until.span, N::SupportLastDay.text(&[])),

@@ -1,6 +1,7 @@
 //! The notes a finding carries beside its message (the message itself is
 //! the registry's template, `codes.rs`): where the other side is, how to
-//! fix it, and the titles of its automatic fixes.
+//! fix it, the titles of its automatic fixes, and the words of arguments
+//! that differ by language.
 
 use std::fmt::Display;
 
@@ -27,7 +28,13 @@ messages! {
         AllowExpired("已于 {until} 过期,不再生效", "expired on {until}; it no longer applies");
         AllowUnknownCode("未知的诊断代码 `{code}`", "unknown code `{code}`");
         AllowUnused("allow({code}) 没有抑制任何诊断", "allow({code}) silences nothing");
+        // Words inside arguments.
+        ListSeparator("、", ", ");
+        ClauseSeparator(";", "; ");
         // Campaigns (KJ2xxx).
+        BothApply("在 {cell} 两个活动同时适用,且不能叠加", "both apply at {cell} and they may not stack");
+        Lane("地区 {regions},渠道 {channels}", "regions {regions} on channels {channels}");
+        MoreConcurrent(";另有 {rest} 个同时开展的活动未列出", "; {rest} more concurrent campaigns are not listed");
         OtherCampaignHere("另一个活动定义于此", "the other campaign is defined here");
         SeparateOrStack(
             "错开时间、地区、渠道或受众;若可以同时享受,两个活动都写 `stacking: stackable` 或互相列入 `with [...]`",
@@ -48,6 +55,10 @@ messages! {
             "spread the campaigns over time or channels, or, with the province's approval, record it with `// koujing: allow(KJ2002) reason=\"…\"`"
         );
         // Supports (KJ4xxx).
+        Weeks("{n} 周", "{n} weeks");
+        Months("{n} 个月", "{n} months");
+        Days("{n} 天", "{n} days");
+        OpenEnded("(长期)", "(open-ended)");
         AddSupport(
             "在 requires 中加入一个服务于 `{channel}` 的 {kind} 类支撑",
             "add a support of kind {kind} that serves `{channel}` to `requires`"
@@ -73,6 +84,30 @@ messages! {
 }
 
 impl NoteMsg {
+    /// The message as a diagnostic argument, in both languages.
+    pub fn arg(self, args: &[(&str, &dyn Display)]) -> koujing_grammar::Arg {
+        let text = self.text(args);
+        koujing_grammar::Arg::text(text.zh, text.en)
+    }
+
+    /// Items joined as each language lists them (`a、b` / `a, b`), or by
+    /// `separator` (a message such as [`NoteMsg::ClauseSeparator`]).
+    pub fn join<S: AsRef<str>>(items: &[S], separator: NoteMsg) -> LocalText {
+        LocalText::from_fn(|lang| {
+            items
+                .iter()
+                .map(AsRef::as_ref)
+                .collect::<Vec<&str>>()
+                .join(separator.template(lang))
+        })
+    }
+
+    /// A list as a diagnostic argument (`a、b` / `a, b`).
+    pub fn list_arg<S: AsRef<str>>(items: &[S]) -> koujing_grammar::Arg {
+        let text = NoteMsg::join(items, NoteMsg::ListSeparator);
+        koujing_grammar::Arg::text(text.zh, text.en)
+    }
+
     /// An automatic fix titled by this message.
     pub fn fix(
         self,
