@@ -92,6 +92,13 @@ impl LocalText {
     }
 }
 
+impl From<LocalText> for Arg {
+    /// A text in both languages as a diagnostic argument.
+    fn from(text: LocalText) -> Arg {
+        Arg::text(text.zh, text.en)
+    }
+}
+
 /// A secondary location: "other campaign defined here".
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Related {

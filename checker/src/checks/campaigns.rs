@@ -157,8 +157,7 @@ fn overlap(index: &Index<'_>, a: &CampaignFact<'_>, b: &CampaignFact<'_>) -> Ove
         channel.to_string(),
     ];
     cell.extend(audience_cell(primary, other));
-    let cells = N::join(&cell, N::ListSeparator);
-    let witness = LocalText::from_fn(|lang| N::BothApply.get(lang, &[("cell", &cells.get(lang))]));
+    let witness = N::BothApply.with_list("cell", &cell);
     Overlap::Conflict(Box::new(
         Diagnostic::new(
             Code::KJ2001,
@@ -167,7 +166,7 @@ fn overlap(index: &Index<'_>, a: &CampaignFact<'_>, b: &CampaignFact<'_>) -> Ove
             &[
                 ("campaign", Arg::plain(primary.name())),
                 ("other", Arg::plain(other.name())),
-                ("witness", Arg::text(witness.zh, witness.en)),
+                ("witness", witness.into()),
             ],
         )
         .related(other.file, other.campaign.name.span, other_campaign())
@@ -653,7 +652,7 @@ impl Lanes<'_, '_> {
                 ("campaign", Arg::plain(fact.name())),
                 ("count", Arg::plain(found.peak.0.to_string())),
                 ("max", Arg::plain(found.peak.1.to_string())),
-                ("lanes", Arg::text(lanes.zh, lanes.en)),
+                ("lanes", lanes.into()),
                 ("days", N::list_arg(&days)),
                 ("rest", rest_text),
             ],

@@ -72,7 +72,18 @@ messages! {
         PlainWords("换成客户能懂的说法", "say it in words a customer knows");
         AddToGlossary("在术语表中添加 `{token}`", "add `{token}` to the glossary");
         AddFaq("添加 FAQ:“什么是{name}?”", "add an FAQ entry “什么是{name}?”");
-        // Commission and grading (KJ6xxx, KJ7xxx).
+        // Commission and grading (KJ21xx, KJ6xxx, KJ7xxx).
+        TableRow("`{table}` 第 {row} 行", "row {row} of `{table}`");
+        AnyInput("任意输入", "any input");
+        AndMore(";另有 {more} 处", "; and {more} more");
+        MixTotals("合计 {totals}", "totals {totals}");
+        MixUnpaid(";无匹配费率行:{kinds}", "; no matching row: {kinds}");
+        ChannelTarget("渠道 `{channel}`", "channel `{channel}`");
+        ChannelsAllowed("渠道 [{channels}]", "channels [{channels}]");
+        GradesTarget("等级 {grades}", "grades {grades}");
+        AndAbove("{min} 及以上", "{min} and above");
+        PaysMore("{high} 为 {high_pays},高于 {low} 的 {low_pays}", "{high} pays {high_pays}, more than {low} at {low_pays}");
+        PaysLess("{high} 为 {high_pays},低于 {low} 的 {low_pays}", "{high} pays {high_pays}, less than {low} at {low_pays}");
         IsHere("{what} 在此", "{what} is here");
         WiderTableHere("范围更大的酬金表在此", "the wider table is here");
         AddOverrides("加上 `overrides: {table}`", "add `overrides: {table}`");
@@ -86,8 +97,14 @@ messages! {
 impl NoteMsg {
     /// The message as a diagnostic argument, in both languages.
     pub fn arg(self, args: &[(&str, &dyn Display)]) -> koujing_grammar::Arg {
-        let text = self.text(args);
-        koujing_grammar::Arg::text(text.zh, text.en)
+        self.text(args).into()
+    }
+
+    /// The message with its `{name}` filled by `items`, listed as each
+    /// language lists things.
+    pub fn with_list<S: AsRef<str>>(self, name: &str, items: &[S]) -> LocalText {
+        let list = NoteMsg::join(items, NoteMsg::ListSeparator);
+        LocalText::from_fn(|lang| self.get(lang, &[(name, &list.get(lang))]))
     }
 
     /// Items joined as each language lists them (`a、b` / `a, b`), or by
@@ -104,8 +121,7 @@ impl NoteMsg {
 
     /// A list as a diagnostic argument (`a、b` / `a, b`).
     pub fn list_arg<S: AsRef<str>>(items: &[S]) -> koujing_grammar::Arg {
-        let text = NoteMsg::join(items, NoteMsg::ListSeparator);
-        koujing_grammar::Arg::text(text.zh, text.en)
+        NoteMsg::join(items, NoteMsg::ListSeparator).into()
     }
 
     /// An automatic fix titled by this message.
