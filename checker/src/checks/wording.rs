@@ -12,7 +12,7 @@ use koujing_grammar::{Arg, Edit, Fix, Span};
 use rust_decimal::Decimal;
 
 use crate::codes::Code;
-use crate::diagnostic::{Diagnostic, FileId};
+use crate::diagnostic::{Diagnostic, FileId, LocalText};
 use crate::messages::NoteMsg as N;
 use crate::reading::{
     gift_amount, DateExpr, Money, Offer, Period, ProductName, Reader, Role, Said, Statement, Tier,
@@ -290,7 +290,7 @@ fn zhe(p: Decimal) -> Option<String> {
 
 /// What a statement implies and what the fields say (each in zh and en),
 /// and the replacement that would fix the statement, if one would.
-type Mismatch = ((String, String), (String, String), Option<String>);
+type Mismatch = (LocalText, LocalText, Option<String>);
 
 /// What the fields say, for comparing statements.
 struct Facts<'a> {
@@ -383,8 +383,8 @@ impl<'a> Facts<'a> {
             span,
             &[
                 ("quote", Arg::plain(quote)),
-                ("implies", Arg::text(implies.0, implies.1)),
-                ("actual", Arg::text(actual.0, actual.1)),
+                ("implies", implies.into()),
+                ("actual", actual.into()),
             ],
         );
         if let (true, Some(replacement)) = (exact, fix) {
@@ -413,23 +413,15 @@ impl<'a> Facts<'a> {
                 } else {
                     right.clone()
                 };
+                let zhe = right
+                    .as_ref()
+                    .map_or_else(LocalText::default, |r| N::ZheSuffix.text(&[("zhe", r)]));
                 (
-                    (
-                        format!("优惠 {}%", show(d)),
-                        format!("a {}% discount", show(d)),
-                    ),
-                    (
-                        format!(
-                            "benefit 为 discount {}%{}",
-                            show(*p),
-                            right.as_ref().map_or(String::new(), |r| format!("(即{r})"))
-                        ),
-                        format!(
-                            "benefit is discount {}%{}",
-                            show(*p),
-                            right.as_ref().map_or(String::new(), |r| format!(" ({r})"))
-                        ),
-                    ),
+                    N::SaidDiscount.text(&[("percent", &show(d))]),
+                    LocalText::from_fn(|lang| {
+                        N::BenefitIsDiscount
+                            .get(lang, &[("percent", &show(*p)), ("zhe", &zhe.get(lang))])
+                    }),
                     replacement,
                 )
             }
@@ -455,10 +447,7 @@ impl<'a> Facts<'a> {
                     per: list.per,
                 };
                 (
-                    (
-                        format!("优惠 {}%,即价格 {}", show(d), implied.show()),
-                        format!("a {}% discount, a price of {}", show(d), implied.show()),
-                    ),
+                    N::SaidDiscountPrice.text(&[("percent", &show(d)), ("price", &implied.show())]),
                     final_text(self.final_price?),
                     None,
                 )
@@ -475,10 +464,7 @@ impl<'a> Facts<'a> {
             return None;
         }
         Some((
-            (
-                format!("价格 {}", stated(money, target.per)),
-                format!("a price of {}", stated(money, target.per)),
-            ),
+            N::SaidPrice.text(&[("price", &stated(money, target.per))]),
             final_text(target),
             same_period(money, target.per).then(|| show(target.value)),
         ))
@@ -505,18 +491,8 @@ impl<'a> Facts<'a> {
             per: list.per,
         };
         Some((
-            (
-                format!("节省 {}", stated(money, list.per)),
-                format!("a saving of {}", stated(money, list.per)),
-            ),
-            (
-                format!("按字段计算节省 {}(原价 {})", saving.show(), list.show()),
-                format!(
-                    "the fields give a saving of {} (list price {})",
-                    saving.show(),
-                    list.show()
-                ),
-            ),
+            N::SaidSaving.text(&[("saving", &stated(money, list.per))]),
+            N::FieldsSaving.text(&[("saving", &saving.show()), ("list", &list.show())]),
             same_period(money, list.per).then(|| show(saving.value)),
         ))
     }
@@ -529,14 +505,8 @@ impl<'a> Facts<'a> {
             return None;
         }
         Some((
-            (
-                format!("原价 {}", stated(money, list.per)),
-                format!("a list price of {}", stated(money, list.per)),
-            ),
-            (
-                format!("产品价格为 {}", list.show()),
-                format!("the product's price is {}", list.show()),
-            ),
+            N::SaidListPrice.text(&[("price", &stated(money, list.per))]),
+            N::ProductPrice.text(&[("price", &list.show())]),
             same_period(money, list.per).then(|| show(list.value)),
         ))
     }
@@ -559,14 +529,8 @@ impl<'a> Facts<'a> {
             return None;
         }
         Some((
-            (
-                format!("满 {} 元减 {} 元", show(spend), show(off)),
-                format!("{} off a spend of {} 元", show(off), show(spend)),
-            ),
-            (
-                format!("按字段计算应减 {} 元", show(expected)),
-                format!("the fields give {} off", show(expected)),
-            ),
+            N::SaidThreshold.text(&[("spend", &show(spend)), ("off", &show(off))]),
+            N::FieldsOff.text(&[("off", &show(expected))]),
             Some(show(expected)),
         ))
     }
@@ -584,8 +548,8 @@ impl<'a> Facts<'a> {
         let date = expr.resolve(window, shift)?;
         let stated = if shift < 0 { date.pred_opt()? } else { date };
         let (expected, which) = match role {
-            Role::Start => (window.start, ("开始日", "start")),
-            Role::End => (window.end?, ("结束日", "end")),
+            Role::Start => (window.start, N::StartDay),
+            Role::End => (window.end?, N::EndDay),
         };
         if stated == expected {
             return None;
@@ -599,7 +563,7 @@ impl<'a> Facts<'a> {
             &[
                 ("quote", Arg::plain(quote)),
                 ("date", Arg::plain(stated.to_string())),
-                ("which", Arg::text(which.0, which.1)),
+                ("which", which.arg(&[])),
                 ("expected", Arg::plain(expected.to_string())),
             ],
         );
@@ -626,14 +590,8 @@ impl<'a> Facts<'a> {
                 (
                     value,
                     amount,
-                    (
-                        format!("赠送 {} 元", show(value)),
-                        format!("a gift of {} 元", show(value)),
-                    ),
-                    (
-                        format!("gift \"{text}\"(价值 {} 元)", show(amount)),
-                        format!("gift \"{text}\" (worth {} 元)", show(amount)),
-                    ),
+                    N::SaidGift.text(&[("value", &show(value))]),
+                    N::GiftWorth.text(&[("gift", text), ("value", &show(amount))]),
                 )
             }
             (Said::Bonus { value, unit, .. }, Benefit::Bonus(q)) => {
@@ -661,14 +619,9 @@ impl<'a> Facts<'a> {
                     } else {
                         Decimal::ZERO
                     },
-                    (
-                        format!("赠送 {} {unit_text}", show(value)),
-                        format!("a bonus of {} {unit_text}", show(value)),
-                    ),
-                    (
-                        format!("bonus {} {}", show(q.value), q.unit.as_str()),
-                        format!("bonus {} {}", show(q.value), q.unit.as_str()),
-                    ),
+                    N::SaidBonus.text(&[("value", &show(value)), ("unit", &unit_text)]),
+                    // The field as written: the same in both languages.
+                    LocalText::from_fn(|_| format!("bonus {} {}", show(q.value), q.unit.as_str())),
                 )
             }
             (Said::Points(n), Benefit::Points(x)) => {
@@ -678,14 +631,8 @@ impl<'a> Facts<'a> {
                 (
                     n,
                     *x,
-                    (
-                        format!("积分 {} 倍", show(n)),
-                        format!("points ×{}", show(n)),
-                    ),
-                    (
-                        format!("points x{}", show(*x)),
-                        format!("points x{}", show(*x)),
-                    ),
+                    N::SaidPoints.text(&[("times", &show(n))]),
+                    LocalText::from_fn(|_| format!("points x{}", show(*x))),
                 )
             }
             _ => return None,
@@ -698,8 +645,8 @@ impl<'a> Facts<'a> {
             span,
             &[
                 ("quote", Arg::plain(quote)),
-                ("implies", Arg::text(implies.0, implies.1)),
-                ("actual", Arg::text(actual.0, actual.1)),
+                ("implies", implies.into()),
+                ("actual", actual.into()),
             ],
         );
         let (value_span, _) = at.span(&statement.value_span);
@@ -735,11 +682,8 @@ fn stated(money: Money, default: Per) -> String {
     format!("{} {unit}", show(money.value))
 }
 
-fn final_text(target: Rate) -> (String, String) {
-    (
-        format!("按字段计算最终价格为 {}", target.show()),
-        format!("the fields give a final price of {}", target.show()),
-    )
+fn final_text(target: Rate) -> LocalText {
+    N::FieldsFinalPrice.text(&[("price", &target.show())])
 }
 
 /// A date written the way the text wrote the one it replaces.

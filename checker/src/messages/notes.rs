@@ -66,7 +66,25 @@ messages! {
         RequiresReadyLate("它依赖的 `{name}` 到 {ready} 才就绪", "it requires `{name}`, ready only on {ready}");
         SupportLastDay("支撑的结束日", "the support's last day");
         Requires("`{a}` 依赖 `{b}`", "`{a}` requires `{b}`");
-        // Wording and jargon (KJ3xxx, KJ5xxx).
+        // Wording and jargon (KJ3xxx, KJ5xxx): what a text says, what the fields say.
+        SaidDiscount("优惠 {percent}%", "a {percent}% discount");
+        ZheSuffix("(即{zhe})", " ({zhe})");
+        BenefitIsDiscount("benefit 为 discount {percent}%{zhe}", "benefit is discount {percent}%{zhe}");
+        SaidDiscountPrice("优惠 {percent}%,即价格 {price}", "a {percent}% discount, a price of {price}");
+        SaidPrice("价格 {price}", "a price of {price}");
+        SaidSaving("节省 {saving}", "a saving of {saving}");
+        FieldsSaving("按字段计算节省 {saving}(原价 {list})", "the fields give a saving of {saving} (list price {list})");
+        SaidListPrice("原价 {price}", "a list price of {price}");
+        ProductPrice("产品价格为 {price}", "the product's price is {price}");
+        SaidThreshold("满 {spend} 元减 {off} 元", "{off} off a spend of {spend} 元");
+        FieldsOff("按字段计算应减 {off} 元", "the fields give {off} off");
+        FieldsFinalPrice("按字段计算最终价格为 {price}", "the fields give a final price of {price}");
+        StartDay("开始日", "start");
+        EndDay("结束日", "end");
+        SaidGift("赠送 {value} 元", "a gift of {value} 元");
+        GiftWorth("gift \"{gift}\"(价值 {value} 元)", "gift \"{gift}\" (worth {value} 元)");
+        SaidBonus("赠送 {value} {unit}", "a bonus of {value} {unit}");
+        SaidPoints("积分 {times} 倍", "points ×{times}");
         OtherAnswer("`{owner}` 的回答:“{answer}”", "the answer in `{owner}`: “{answer}”");
         ChangeTo("改为“{replacement}”", "change to “{replacement}”");
         PlainWords("换成客户能懂的说法", "say it in words a customer knows");
