@@ -10,6 +10,9 @@ use crate::diagnostic::{Lang, LocalText};
 messages! {
     /// A note, help or fix title of a finding.
     NoteMsg {
+        // Encoding (KJ0001).
+        Utf8Text("UTF-8 编码的文本", "UTF-8 text");
+        InvalidUtf8At("第 {at} 字节处的无效 UTF-8", "invalid UTF-8 at byte {at}");
         // Suppressions (KJ0006).
         AllowUnreadable("无法解析:{why}", "cannot be read: {why}");
         AllowExpectedAllow("应为 `allow(...)`", "expected `allow(...)`");
