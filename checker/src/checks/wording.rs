@@ -5,6 +5,7 @@
 
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
+use std::hash::Hash;
 
 use chrono::{Datelike, NaiveDate};
 use koujing_grammar::ast::{AudienceValue, Benefit, Campaign, StrLit, Unit};
@@ -19,10 +20,21 @@ use crate::reading::{
     Volume, Window,
 };
 use crate::resolve::Index;
-use crate::text::{customer_texts, locate, normalise};
+use crate::text::{customer_texts, locate, normalise, normalised_chars};
 use crate::workspace::Workspace;
 
+/// KJ3001–KJ3004. KJ3003 runs beside the reading, on the other core; the
+/// result does not depend on the number of threads.
 pub fn analyse(workspace: &Workspace, index: &Index<'_>) -> Vec<Diagnostic> {
+    let (mut diagnostics, same) =
+        rayon::join(|| read_texts(workspace, index), || same_question(index));
+    diagnostics.extend(same);
+    diagnostics
+}
+
+/// KJ3001, KJ3002, KJ3004: the reading of customer text — what each
+/// campaign's texts say, against its fields.
+pub fn read_texts(workspace: &Workspace, index: &Index<'_>) -> Vec<Diagnostic> {
     let products: Vec<ProductName<'_>> = index
         .products
         .defs
@@ -90,16 +102,13 @@ pub fn analyse(workspace: &Workspace, index: &Index<'_>) -> Vec<Diagnostic> {
             Texts { offer, texts }
         })
         .collect();
-    // KJ3003 runs beside the reading. Texts and campaigns are read
-    // independently, on every core; `collect` keeps their order, so the
-    // result does not depend on the number of threads.
-    let (per_campaign, same) = rayon::join(
-        || read_and_compare(workspace, index, &reader, &distinct, &texts),
-        || same_question(index),
-    );
-    let mut diagnostics: Vec<Diagnostic> = per_campaign.into_iter().flatten().collect();
-    diagnostics.extend(same);
-    diagnostics
+    // Texts and campaigns are read independently, on every core; `collect`
+    // keeps their order, so the result does not depend on the number of
+    // threads.
+    read_and_compare(workspace, index, &reader, &distinct, &texts)
+        .into_iter()
+        .flatten()
+        .collect()
 }
 
 /// A campaign's offer (index into the products) and customer texts, each
@@ -723,24 +732,26 @@ struct Answer<'w> {
     answer: &'w StrLit,
 }
 
-/// What KJ3003's scopes need to know of a campaign.
+/// What KJ3003's scopes need to know of a campaign (`S`: how the offer is
+/// named — a `String` in tests, a borrowed name in the check).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ScopeKey {
+pub struct ScopeKey<S = String> {
     /// The offer's name.
-    pub offer: Option<String>,
+    pub offer: Option<S>,
     /// Window start and end (`None`: open).
     pub window: Option<(NaiveDate, Option<NaiveDate>)>,
     /// The campaign it `extends` (index).
     pub extends: Option<usize>,
 }
 
-/// What KJ3003 needs to know of an answer.
+/// What KJ3003 needs to know of an answer (`T`: the normalised text — a
+/// `String` in tests, an interned id in the check).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AnswerKey {
+pub struct AnswerKey<T = String> {
     /// The campaign that answers, or `None` for the glossary.
     pub campaign: Option<usize>,
-    pub question: String,
-    pub answer: String,
+    pub question: T,
+    pub answer: T,
 }
 
 fn find(parent: &mut [usize], mut i: usize) -> usize {
@@ -777,14 +788,14 @@ fn union(parent: &mut [usize], a: usize, b: usize) {
 /// group (`extends` either way; the same offer with intersecting windows,
 /// transitively). A union-find over `extends` and a sweep over each offer's
 /// windows: O(n log n).
-pub fn scope_groups(campaigns: &[ScopeKey]) -> Vec<usize> {
+pub fn scope_groups<S: Ord>(campaigns: &[ScopeKey<S>]) -> Vec<usize> {
     let mut parent: Vec<usize> = (0..campaigns.len()).collect();
     for (i, c) in campaigns.iter().enumerate() {
         if let Some(e) = c.extends.filter(|e| *e < campaigns.len()) {
             union(&mut parent, i, e);
         }
     }
-    let mut by_offer: BTreeMap<&str, Vec<(NaiveDate, NaiveDate, usize)>> = BTreeMap::new();
+    let mut by_offer: BTreeMap<&S, Vec<(NaiveDate, NaiveDate, usize)>> = BTreeMap::new();
     for (i, c) in campaigns.iter().enumerate() {
         if let (Some(offer), Some((start, end))) = (&c.offer, c.window) {
             by_offer
@@ -815,12 +826,15 @@ pub fn scope_groups(campaigns: &[ScopeKey]) -> Vec<usize> {
 /// terms' answers and every campaign's answer to it) first, then each group
 /// of related campaigns. An answer has at most one finding. Linear in the
 /// answers (hashing).
-pub fn inconsistent(groups: &[usize], answers: &[AnswerKey]) -> Vec<(usize, usize)> {
+pub fn inconsistent<T: Hash + Eq>(
+    groups: &[usize],
+    answers: &[AnswerKey<T>],
+) -> Vec<(usize, usize)> {
     // Never iterated in hash order (the questions are sorted below).
-    let mut by_question: HashMap<&str, Vec<usize>, foldhash::fast::RandomState> =
+    let mut by_question: HashMap<&T, Vec<usize>, foldhash::fast::RandomState> =
         HashMap::with_capacity_and_hasher(answers.len(), foldhash::fast::RandomState::default());
     for (i, a) in answers.iter().enumerate() {
-        by_question.entry(a.question.as_str()).or_default().push(i);
+        by_question.entry(&a.question).or_default().push(i);
     }
     let mut reported = vec![false; answers.len()];
     let mut findings = Vec::new();
@@ -852,20 +866,20 @@ pub fn inconsistent(groups: &[usize], answers: &[AnswerKey]) -> Vec<(usize, usiz
 
 /// One scope (indices in order): each answer outside the first class of
 /// equal text is a finding against the first answer.
-fn classes(
+fn classes<T: Eq>(
     scope: &[usize],
-    answers: &[AnswerKey],
+    answers: &[AnswerKey<T>],
     reported: &mut [bool],
     findings: &mut Vec<(usize, usize)>,
 ) {
     let Some(&first) = scope.first() else {
         return;
     };
-    let Some(first_text) = answers.get(first).map(|a| a.answer.as_str()) else {
+    let Some(first_text) = answers.get(first).map(|a| &a.answer) else {
         return;
     };
     for &i in scope {
-        let differs = answers.get(i).is_some_and(|a| a.answer != first_text);
+        let differs = answers.get(i).is_some_and(|a| a.answer != *first_text);
         if differs && reported.get(i) == Some(&false) {
             if let Some(slot) = reported.get_mut(i) {
                 *slot = true;
@@ -875,8 +889,31 @@ fn classes(
     }
 }
 
+/// A text that compares, and hashes, as its normalised form (white space
+/// and punctuation dropped, ASCII case folded; see [`normalise`]), without
+/// building that form: questions and answers repeat, most compare equal as
+/// written.
+#[derive(Clone, Copy, Debug)]
+struct Normalised<'w>(&'w str);
+
+impl PartialEq for Normalised<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0 || normalised_chars(self.0).eq(normalised_chars(other.0))
+    }
+}
+
+impl Eq for Normalised<'_> {}
+
+impl Hash for Normalised<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        for c in normalised_chars(self.0) {
+            state.write_u32(u32::from(c));
+        }
+    }
+}
+
 /// KJ3003 (v2): the same question answered differently within a scope.
-fn same_question(index: &Index<'_>) -> Vec<Diagnostic> {
+pub fn same_question(index: &Index<'_>) -> Vec<Diagnostic> {
     let position: HashMap<&str, usize, foldhash::fast::RandomState> = index
         .campaigns
         .defs
@@ -884,12 +921,12 @@ fn same_question(index: &Index<'_>) -> Vec<Diagnostic> {
         .enumerate()
         .map(|(i, d)| (d.item.name.text.as_str(), i))
         .collect();
-    let keys: Vec<ScopeKey> = index
+    let keys: Vec<ScopeKey<&str>> = index
         .campaigns
         .defs
-        .par_iter()
+        .iter()
         .map(|d| ScopeKey {
-            offer: d.item.offer.as_ref().map(|o| o.text.clone()),
+            offer: d.item.offer.as_ref().map(|o| o.text.as_str()),
             window: d.item.window.map(|w| (w.start, w.end)),
             extends: d
                 .item
@@ -929,12 +966,12 @@ fn same_question(index: &Index<'_>) -> Vec<Diagnostic> {
         }
     }
     answers.sort_by_key(|a| a.order);
-    let answer_keys: Vec<AnswerKey> = answers
-        .par_iter()
+    let answer_keys: Vec<AnswerKey<Normalised<'_>>> = answers
+        .iter()
         .map(|a| AnswerKey {
             campaign: a.campaign,
-            question: normalise(&a.question.value),
-            answer: normalise(&a.answer.value),
+            question: Normalised(&a.question.value),
+            answer: Normalised(&a.answer.value),
         })
         .collect();
     let mut diagnostics = Vec::new();
