@@ -2,6 +2,7 @@
 //! through the semantic model), and the kind labels shared by hover,
 //! completion and symbols.
 
+use koujing_checker::messages::EditorMsg;
 use koujing_checker::resolve::Kind;
 use koujing_checker::semantic::Symbol;
 use koujing_checker::{Lang, SourceFile, Workspace};
@@ -15,13 +16,7 @@ use crate::server::Server;
 /// A kind's name in the server's language.
 pub fn kind_label(kind: Kind, lang: Lang) -> String {
     match kind.text() {
-        koujing_grammar::Arg::Text { zh, en } => {
-            if lang.is_zh() {
-                zh.to_string()
-            } else {
-                en.to_string()
-            }
-        }
+        koujing_grammar::Arg::Text { zh, en } => lang.pick(&zh, &en).to_string(),
         other => format!("{other:?}"),
     }
 }
@@ -81,8 +76,7 @@ fn join<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
 pub fn text(server: &Server, kind: Kind, name: &str) -> Option<String> {
     let model = &server.report.model;
     let symbol = model.definition(kind, name)?;
-    let zh = server.lang.is_zh();
-    let t = |z: &str, e: &str| if zh { z.to_string() } else { e.to_string() };
+    let t = |msg: EditorMsg| msg.template(server.lang);
     let title = |t: Option<&StrLit>| t.map(|t| format!(" — {}", t.value)).unwrap_or_default();
     let head = |title: String| format!("**{}** `{}`{}", kind_label(kind, server.lang), name, title);
     if kind == Kind::Region {
@@ -96,7 +90,7 @@ pub fn text(server: &Server, kind: Kind, name: &str) -> Option<String> {
                     .map(|t| format!(" — {t}"))
                     .unwrap_or_default()
             ),
-            t("个区县", "counties")
+            t(EditorMsg::Counties)
         ));
     }
     let item = item_of(&server.workspace, symbol)?;
@@ -107,10 +101,10 @@ pub fn text(server: &Server, kind: Kind, name: &str) -> Option<String> {
                 lines.push(format!("- kind: {}", k.node.as_str()));
             }
             if let Some(price) = p.price {
-                lines.push(format!("- {}: {}", t("价格", "price"), price.node));
+                lines.push(format!("- {}: {}", t(EditorMsg::Price), price.node));
             }
             if let Some(face) = p.face_value {
-                lines.push(format!("- {}: {}", t("面值", "face value"), face.node));
+                lines.push(format!("- {}: {}", t(EditorMsg::FaceValue), face.node));
             }
             lines.join("\n")
         }
@@ -123,10 +117,7 @@ pub fn text(server: &Server, kind: Kind, name: &str) -> Option<String> {
                 lines.push(format!("- ready: {}", r.node));
             }
             if let Some(e) = model.effective_ready.get(name) {
-                lines.push(format!(
-                    "- {}: {e}",
-                    t("实际就绪日(含依赖)", "effectively ready (with requires)")
-                ));
+                lines.push(format!("- {}: {e}", t(EditorMsg::EffectivelyReady)));
             }
             if let Some(u) = s.until {
                 lines.push(format!("- until: {}", u.node));
@@ -221,7 +212,11 @@ pub fn text(server: &Server, kind: Kind, name: &str) -> Option<String> {
                 .collect();
             format!("{}\n- {}", head(title(g.title.as_ref())), bands.join("; "))
         }
-        Item::Commission(c) => format!("{} ({} rows)", head(title(c.title.as_ref())), c.rows.len()),
+        Item::Commission(c) => format!(
+            "{} {}",
+            head(title(c.title.as_ref())),
+            EditorMsg::Rows.get(server.lang, &[("count", &c.rows.len())])
+        ),
         // Any other named kind (`mix`, a new one): its name and title.
         other => head(title(other.named()?.title())),
     };

@@ -14,6 +14,7 @@ use rust_decimal::Decimal;
 
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, FileId, LocalText};
+use crate::messages::NoteMsg as N;
 use crate::reading::{
     gift_amount, DateExpr, Money, Offer, Period, ProductName, Reader, Role, Said, Statement, Tier,
     Volume, Window,
@@ -223,8 +224,8 @@ impl Place<'_> {
         &self,
         code: Code,
         statement: &Statement,
-        implies: (String, String),
-        actual: (String, String),
+        implies: LocalText,
+        actual: LocalText,
     ) -> (Diagnostic, bool) {
         let (span, exact) = self.span(&statement.span);
         let diagnostic = Diagnostic::new(
@@ -233,20 +234,11 @@ impl Place<'_> {
             span,
             &[
                 ("quote", Arg::plain(self.quote(statement))),
-                ("implies", Arg::text(implies.0, implies.1)),
-                ("actual", Arg::text(actual.0, actual.1)),
+                ("implies", implies.into()),
+                ("actual", actual.into()),
             ],
         );
         (diagnostic, exact)
-    }
-}
-
-/// The fix that writes `replacement` over `span`.
-fn replace_with(span: Span, replacement: String) -> Fix {
-    Fix {
-        zh: format!("改为“{replacement}”"),
-        en: format!("change to “{replacement}”"),
-        edits: vec![Edit { span, replacement }],
     }
 }
 
@@ -330,7 +322,7 @@ fn zhe(p: Decimal) -> Option<String> {
 
 /// What a statement implies and what the fields say (each in zh and en),
 /// and the replacement that would fix the statement, if one would.
-type Mismatch = ((String, String), (String, String), Option<String>);
+type Mismatch = (LocalText, LocalText, Option<String>);
 
 /// What the fields say, for comparing statements.
 struct Facts<'a> {
@@ -418,7 +410,7 @@ impl<'a> Facts<'a> {
         let (mut diagnostic, exact) = at.finding(Code::KJ3001, statement, implies, actual);
         if let (true, Some(replacement)) = (exact, fix) {
             let (value_span, _) = at.span(&statement.value_span);
-            diagnostic = diagnostic.fix(replace_with(value_span, replacement));
+            diagnostic = diagnostic.fix(change_to(value_span, replacement));
         }
         Some(diagnostic)
     }
@@ -442,23 +434,15 @@ impl<'a> Facts<'a> {
                 } else {
                     right.clone()
                 };
+                let zhe = right
+                    .as_ref()
+                    .map_or_else(LocalText::default, |r| N::ZheSuffix.text(&[("zhe", r)]));
                 (
-                    (
-                        format!("优惠 {}%", show(d)),
-                        format!("a {}% discount", show(d)),
-                    ),
-                    (
-                        format!(
-                            "benefit 为 discount {}%{}",
-                            show(*p),
-                            right.as_ref().map_or(String::new(), |r| format!("(即{r})"))
-                        ),
-                        format!(
-                            "benefit is discount {}%{}",
-                            show(*p),
-                            right.as_ref().map_or(String::new(), |r| format!(" ({r})"))
-                        ),
-                    ),
+                    N::SaidDiscount.text(&[("percent", &show(d))]),
+                    LocalText::from_fn(|lang| {
+                        N::BenefitIsDiscount
+                            .get(lang, &[("percent", &show(*p)), ("zhe", &zhe.get(lang))])
+                    }),
                     replacement,
                 )
             }
@@ -484,10 +468,7 @@ impl<'a> Facts<'a> {
                     per: list.per,
                 };
                 (
-                    (
-                        format!("优惠 {}%,即价格 {}", show(d), implied.show()),
-                        format!("a {}% discount, a price of {}", show(d), implied.show()),
-                    ),
+                    N::SaidDiscountPrice.text(&[("percent", &show(d)), ("price", &implied.show())]),
                     final_text(self.final_price?),
                     None,
                 )
@@ -504,10 +485,7 @@ impl<'a> Facts<'a> {
             return None;
         }
         Some((
-            (
-                format!("价格 {}", stated(money, target.per)),
-                format!("a price of {}", stated(money, target.per)),
-            ),
+            N::SaidPrice.text(&[("price", &stated(money, target.per))]),
             final_text(target),
             same_period(money, target.per).then(|| show(target.value)),
         ))
@@ -534,18 +512,8 @@ impl<'a> Facts<'a> {
             per: list.per,
         };
         Some((
-            (
-                format!("节省 {}", stated(money, list.per)),
-                format!("a saving of {}", stated(money, list.per)),
-            ),
-            (
-                format!("按字段计算节省 {}(原价 {})", saving.show(), list.show()),
-                format!(
-                    "the fields give a saving of {} (list price {})",
-                    saving.show(),
-                    list.show()
-                ),
-            ),
+            N::SaidSaving.text(&[("saving", &stated(money, list.per))]),
+            N::FieldsSaving.text(&[("saving", &saving.show()), ("list", &list.show())]),
             same_period(money, list.per).then(|| show(saving.value)),
         ))
     }
@@ -558,14 +526,8 @@ impl<'a> Facts<'a> {
             return None;
         }
         Some((
-            (
-                format!("原价 {}", stated(money, list.per)),
-                format!("a list price of {}", stated(money, list.per)),
-            ),
-            (
-                format!("产品价格为 {}", list.show()),
-                format!("the product's price is {}", list.show()),
-            ),
+            N::SaidListPrice.text(&[("price", &stated(money, list.per))]),
+            N::ProductPrice.text(&[("price", &list.show())]),
             same_period(money, list.per).then(|| show(list.value)),
         ))
     }
@@ -588,14 +550,8 @@ impl<'a> Facts<'a> {
             return None;
         }
         Some((
-            (
-                format!("满 {} 元减 {} 元", show(spend), show(off)),
-                format!("{} off a spend of {} 元", show(off), show(spend)),
-            ),
-            (
-                format!("按字段计算应减 {} 元", show(expected)),
-                format!("the fields give {} off", show(expected)),
-            ),
+            N::SaidThreshold.text(&[("spend", &show(spend)), ("off", &show(off))]),
+            N::FieldsOff.text(&[("off", &show(expected))]),
             Some(show(expected)),
         ))
     }
@@ -613,8 +569,8 @@ impl<'a> Facts<'a> {
         let date = expr.resolve(window, shift)?;
         let stated = if shift < 0 { date.pred_opt()? } else { date };
         let (expected, which) = match role {
-            Role::Start => (window.start, ("开始日", "start")),
-            Role::End => (window.end?, ("结束日", "end")),
+            Role::Start => (window.start, N::StartDay),
+            Role::End => (window.end?, N::EndDay),
         };
         if stated == expected {
             return None;
@@ -628,7 +584,7 @@ impl<'a> Facts<'a> {
             &[
                 ("quote", Arg::plain(quote)),
                 ("date", Arg::plain(stated.to_string())),
-                ("which", Arg::text(which.0, which.1)),
+                ("which", which.arg(&[])),
                 ("expected", Arg::plain(expected.to_string())),
             ],
         );
@@ -639,7 +595,7 @@ impl<'a> Facts<'a> {
                 expected
             };
             let replacement = write_like(quote, expr.has_year(), written);
-            diagnostic = diagnostic.fix(replace_with(span, replacement));
+            diagnostic = diagnostic.fix(change_to(span, replacement));
         }
         Some(diagnostic)
     }
@@ -655,14 +611,8 @@ impl<'a> Facts<'a> {
                 (
                     value,
                     amount,
-                    (
-                        format!("赠送 {} 元", show(value)),
-                        format!("a gift of {} 元", show(value)),
-                    ),
-                    (
-                        format!("gift \"{text}\"(价值 {} 元)", show(amount)),
-                        format!("gift \"{text}\" (worth {} 元)", show(amount)),
-                    ),
+                    N::SaidGift.text(&[("value", &show(value))]),
+                    N::GiftWorth.text(&[("gift", text), ("value", &show(amount))]),
                 )
             }
             (Said::Bonus { value, unit, .. }, Benefit::Bonus(q)) => {
@@ -690,14 +640,9 @@ impl<'a> Facts<'a> {
                     } else {
                         Decimal::ZERO
                     },
-                    (
-                        format!("赠送 {} {unit_text}", show(value)),
-                        format!("a bonus of {} {unit_text}", show(value)),
-                    ),
-                    (
-                        format!("bonus {} {}", show(q.value), q.unit.as_str()),
-                        format!("bonus {} {}", show(q.value), q.unit.as_str()),
-                    ),
+                    N::SaidBonus.text(&[("value", &show(value)), ("unit", &unit_text)]),
+                    // The field as written: the same in both languages.
+                    LocalText::from_fn(|_| format!("bonus {} {}", show(q.value), q.unit.as_str())),
                 )
             }
             (Said::Points(n), Benefit::Points(x)) => {
@@ -707,14 +652,8 @@ impl<'a> Facts<'a> {
                 (
                     n,
                     *x,
-                    (
-                        format!("积分 {} 倍", show(n)),
-                        format!("points ×{}", show(n)),
-                    ),
-                    (
-                        format!("points x{}", show(*x)),
-                        format!("points x{}", show(*x)),
-                    ),
+                    N::SaidPoints.text(&[("times", &show(n))]),
+                    LocalText::from_fn(|_| format!("points x{}", show(*x))),
                 )
             }
             _ => return None,
@@ -728,7 +667,7 @@ impl<'a> Facts<'a> {
             .unwrap_or_default();
         let arabic = written.chars().all(|c| c.is_ascii_digit() || c == '.');
         if exact && arabic && !expected.is_zero() && stated != expected {
-            diagnostic = diagnostic.fix(replace_with(value_span, show(expected)));
+            diagnostic = diagnostic.fix(change_to(value_span, show(expected)));
         }
         Some(diagnostic)
     }
@@ -752,11 +691,8 @@ fn stated(money: Money, default: Per) -> String {
     format!("{} {unit}", show(money.value))
 }
 
-fn final_text(target: Rate) -> (String, String) {
-    (
-        format!("按字段计算最终价格为 {}", target.show()),
-        format!("the fields give a final price of {}", target.show()),
-    )
+fn final_text(target: Rate) -> LocalText {
+    N::FieldsFinalPrice.text(&[("price", &target.show())])
 }
 
 /// A date written the way the text wrote the one it replaces.
@@ -1056,14 +992,22 @@ pub fn same_question(index: &Index<'_>) -> Vec<Diagnostic> {
             .related(
                 other.file,
                 other.answer.span,
-                LocalText::new(
-                    format!("`{}` 的回答:“{}”", other.owner, other.answer.value),
-                    format!("the answer in `{}`: “{}”", other.owner, other.answer.value),
-                ),
+                N::OtherAnswer.text(&[("owner", &other.owner), ("answer", &other.answer.value)]),
             ),
         );
     }
     diagnostics
+}
+
+/// The fix that replaces the text at `span` with `replacement`.
+fn change_to(span: Span, replacement: String) -> Fix {
+    N::ChangeTo.fix(
+        &[("replacement", &replacement)],
+        vec![Edit {
+            span,
+            replacement: replacement.clone(),
+        }],
+    )
 }
 
 #[cfg(test)]
