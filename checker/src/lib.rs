@@ -3,29 +3,51 @@
 //! No I/O happens here: callers hand in file bytes ([`Workspace::new`]) and
 //! get diagnostics back ([`check`]). Every analysis is a pure function of the
 //! resolved workspace.
+//!
+//! The API, in the order a command uses it:
+//!
+//! - check a workspace: [`Workspace`], [`check`] with [`Options`] → [`Report`]
+//!   (diagnostics, suppressions, the [`semantic`] model the editor reads);
+//! - compile a checked workspace into a bundle: [`compile`];
+//! - evaluate a bundle (`query`, `test`): [`query`];
+//! - render results: [`render`] (human, JSON, SARIF), [`ci`] (GitHub,
+//!   JUnit), [`report`] (the reviewer's HTML report);
+//! - words: [`codes`] (the diagnostic registry), [`messages`] (every other
+//!   text, zh-CN and en), [`suppress`] (allow comments), [`timing`].
+//!
+//! Resolution and the analyses are not API: the few modules this project's
+//! own tests and benchmarks reach into (`resolve`, `checks`, `model`,
+//! `limits`, `mixref`, `reading`) are public but hidden from the
+//! documentation, and may change with any release; the rest are private.
 
+#[doc(hidden)]
 pub mod checks;
 pub mod ci;
 pub mod codes;
 pub mod compile;
-pub mod config;
-pub mod diagnostic;
-pub mod leafset;
-pub mod lexicon;
+mod config;
+mod diagnostic;
+mod leafset;
+mod lexicon;
+#[doc(hidden)]
 pub mod limits;
 pub mod messages;
+#[doc(hidden)]
 pub mod mixref;
+#[doc(hidden)]
 pub mod model;
 pub mod query;
+#[doc(hidden)]
 pub mod reading;
 pub mod render;
 pub mod report;
+#[doc(hidden)]
 pub mod resolve;
 pub mod semantic;
 pub mod suppress;
-pub mod text;
+mod text;
 pub mod timing;
-pub mod workspace;
+mod workspace;
 
 use chrono::NaiveDate;
 

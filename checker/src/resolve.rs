@@ -13,6 +13,7 @@ use koujing_grammar::{Arg, Fix, Span};
 
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, FileId, LocalText};
+use crate::messages::NoteMsg as N;
 use crate::semantic::{Reference, Symbol};
 use crate::workspace::Workspace;
 
@@ -233,7 +234,7 @@ struct Builder<'w> {
 }
 
 fn defined_here() -> LocalText {
-    LocalText::new("首次定义于此", "first defined here")
+    N::FirstDefinedHere.text(&[])
 }
 
 impl<'w> Builder<'w> {
@@ -523,7 +524,7 @@ impl<'w> RefChecker<'_, 'w> {
                         self.diagnostics.push(unknown(
                             self.file,
                             grade,
-                            Arg::text("等级", "grade"),
+                            N::WordGrade.text(&[]).into(),
                             &grades,
                         ));
                     }
@@ -605,7 +606,7 @@ impl<'w> RefChecker<'_, 'w> {
                 self.diagnostics.push(unknown(
                     self.file,
                     grade,
-                    Arg::text("等级", "grade"),
+                    N::WordGrade.text(&[]).into(),
                     &grades,
                 ));
             }
@@ -635,14 +636,8 @@ impl<'w> RefChecker<'_, 'w> {
                     issuer.span,
                     &[
                         ("name", Arg::plain(&issuer.text)),
-                        ("found", Arg::text("区县", "a county")),
-                        (
-                            "expected",
-                            Arg::text(
-                                "发起单位(省公司或地市)",
-                                "an issuer (the province or a city)",
-                            ),
-                        ),
+                        ("found", N::WordCounty.text(&[]).into()),
+                        ("expected", N::WordIssuer.text(&[]).into()),
                     ],
                 ));
             }
@@ -699,12 +694,11 @@ impl<'w> RefChecker<'_, 'w> {
                 &[
                     (
                         "expected",
-                        Arg::text(
-                            format!("维度 `{}` 的数值区间", dimension.name.text),
-                            format!("a range of dimension `{}`", dimension.name.text),
-                        ),
+                        N::DimensionRange
+                            .text(&[("dimension", &dimension.name.text)])
+                            .into(),
                     ),
-                    ("found", Arg::text("取值列表", "a list of values")),
+                    ("found", N::WordValueList.text(&[]).into()),
                 ],
             ));
             return;
@@ -742,12 +736,11 @@ impl<'w> RefChecker<'_, 'w> {
                     &[
                         (
                             "expected",
-                            Arg::text(
-                                format!("维度 `{}` 的取值", dimension.name.text),
-                                format!("values of dimension `{}`", dimension.name.text),
-                            ),
+                            N::DimensionValues
+                                .text(&[("dimension", &dimension.name.text)])
+                                .into(),
                         ),
-                        ("found", Arg::text("数值区间", "a numeric range")),
+                        ("found", N::WordNumericRange.text(&[]).into()),
                     ],
                 ));
                 return;
@@ -761,17 +754,11 @@ impl<'w> RefChecker<'_, 'w> {
                 &[
                     (
                         "expected",
-                        Arg::text(
-                            format!("单位 {}", expected.as_str()),
-                            format!("unit {}", expected.as_str()),
-                        ),
+                        N::WordUnit.text(&[("unit", &expected.as_str())]).into(),
                     ),
                     (
                         "found",
-                        Arg::text(
-                            format!("单位 {}", unit.as_str()),
-                            format!("unit {}", unit.as_str()),
-                        ),
+                        N::WordUnit.text(&[("unit", &unit.as_str())]).into(),
                     ),
                 ],
             ));
@@ -794,40 +781,33 @@ impl<'w> RefChecker<'_, 'w> {
 
     fn condition(&mut self, condition: &RowCondition, grades: &[&str]) {
         let key = condition.key.text.as_str();
-        let names_expected = |this: &mut Self, what: (&str, &str)| {
+        let names_expected = |this: &mut Self, what: N| {
             this.diagnostics.push(Diagnostic::new(
                 Code::KJ1005,
                 this.file,
                 condition.span,
                 &[
-                    ("expected", Arg::text(what.0, what.1)),
-                    ("found", Arg::text("数值区间", "a numeric range")),
+                    ("expected", what.text(&[]).into()),
+                    ("found", N::WordNumericRange.text(&[]).into()),
                 ],
             ));
         };
         match (key, &condition.value) {
             ("product", ConditionValue::Names(names)) => self.expect_all(names, Kind::Product),
-            ("product", ConditionValue::Interval(_)) => {
-                names_expected(self, ("产品名称", "product names"))
-            }
+            ("product", ConditionValue::Interval(_)) => names_expected(self, N::WordProductNames),
             ("grade", ConditionValue::Names(names)) => {
                 for name in names {
                     if !grades.contains(&name.text.as_str()) {
                         let mut diagnostic =
-                            unknown(self.file, name, Arg::text("等级", "grade"), grades);
+                            unknown(self.file, name, N::WordGrade.text(&[]).into(), grades);
                         if grades.is_empty() {
-                            diagnostic = diagnostic.help(LocalText::new(
-                                "本表渠道没有通过 `grading` 指定分级模型",
-                                "none of this table's channels names a grading model with `grading`",
-                            ));
+                            diagnostic = diagnostic.help(N::NoGradingModel.text(&[]));
                         }
                         self.diagnostics.push(diagnostic);
                     }
                 }
             }
-            ("grade", ConditionValue::Interval(_)) => {
-                names_expected(self, ("等级名称", "grade names"))
-            }
+            ("grade", ConditionValue::Interval(_)) => names_expected(self, N::WordGradeNames),
             ("tenure", ConditionValue::Interval(interval)) => {
                 if interval.unit != Unit::Month && interval.unit != Unit::Plain {
                     self.diagnostics.push(Diagnostic::new(
@@ -835,19 +815,12 @@ impl<'w> RefChecker<'_, 'w> {
                         self.file,
                         condition.span,
                         &[
-                            (
-                                "expected",
-                                Arg::text(
-                                    "月数,如 `1 个月 ..= 6 个月`",
-                                    "months such as `1 个月 ..= 6 个月`",
-                                ),
-                            ),
+                            ("expected", N::WordMonthsSuchAs.text(&[]).into()),
                             (
                                 "found",
-                                Arg::text(
-                                    format!("单位 {}", interval.unit.as_str()),
-                                    format!("unit {}", interval.unit.as_str()),
-                                ),
+                                N::WordUnit
+                                    .text(&[("unit", &interval.unit.as_str())])
+                                    .into(),
                             ),
                         ],
                     ));
@@ -859,8 +832,8 @@ impl<'w> RefChecker<'_, 'w> {
                     self.file,
                     condition.span,
                     &[
-                        ("expected", Arg::text("月数区间", "a range of months")),
-                        ("found", Arg::text("名称", "a name")),
+                        ("expected", N::WordMonthRange.text(&[]).into()),
+                        ("found", N::WordName.text(&[]).into()),
                     ],
                 ));
             }
@@ -872,7 +845,7 @@ impl<'w> RefChecker<'_, 'w> {
                     self.diagnostics.push(unknown(
                         self.file,
                         &condition.key,
-                        Arg::text("条件键", "condition key"),
+                        N::WordConditionKey.text(&[]).into(),
                         &candidates,
                     ));
                     return;

@@ -2,11 +2,11 @@
 //! list, inside a comment or a string) from a scan of the item's text, and
 //! what fits there from the semantic model and the grammar's field table.
 
-use koujing_checker::resolve::Kind;
 use koujing_checker::semantic::Symbol;
 use koujing_grammar::ast::{
     BenefitTag, ChannelType, CommissionKind, ProductKind, StackingWord, SupportKind,
 };
+use koujing_grammar::kinds::Kind;
 use koujing_grammar::prescan::ITEM_KEYWORDS;
 use lsp_types::*;
 use serde_json::json;

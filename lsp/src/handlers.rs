@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use std::fmt::Display;
 
 use koujing_checker::messages::EditorMsg;
-use koujing_checker::resolve::Kind;
 use koujing_checker::{Code, SourceFile};
+use koujing_grammar::kinds::Kind;
 use koujing_grammar::Span;
 use lsp_types::*;
 

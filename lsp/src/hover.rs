@@ -3,12 +3,12 @@
 //! completion and symbols.
 
 use koujing_checker::messages::EditorMsg;
-use koujing_checker::resolve::Kind;
 use koujing_checker::semantic::Symbol;
 use koujing_checker::{Lang, SourceFile, Workspace};
 use koujing_grammar::ast::{
     AudienceValue, Benefit, Item, RegionNode, Stacking, StackingWord, StrLit,
 };
+use koujing_grammar::kinds::Kind;
 use koujing_grammar::Span;
 
 use crate::server::Server;

@@ -2,7 +2,7 @@
 //! kind, semantic token type), generated from the `look` column of the
 //! grammar's item table.
 
-use koujing_checker::resolve::Kind;
+use koujing_grammar::kinds::Kind;
 use lsp_types::{CompletionItemKind, SemanticTokenType, SymbolKind};
 
 /// The token types before the kinds' own, in legend order.

@@ -3,9 +3,9 @@
 //! lenses. The syntax tree gives the shape, the semantic model the names.
 
 use koujing_checker::messages::EditorMsg;
-use koujing_checker::resolve::Kind;
 use koujing_checker::SourceFile;
 use koujing_grammar::ast::{Benefit, Factor, Item};
+use koujing_grammar::kinds::Kind;
 use koujing_grammar::tree::{self, Block, Entry, ItemBody, Key, ValueKind};
 use koujing_grammar::Span;
 use lsp_types::*;

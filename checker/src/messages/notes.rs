@@ -57,6 +57,26 @@ messages! {
             "错开活动时间或渠道,或经省公司批准后用 `// koujing: allow(KJ2002) reason=\"…\"` 说明",
             "spread the campaigns over time or channels, or, with the province's approval, record it with `// koujing: allow(KJ2002) reason=\"…\"`"
         );
+        // Resolution (KJ1xxx): notes and the words inside arguments.
+        FirstDefinedHere("首次定义于此", "first defined here");
+        NoGradingModel(
+            "本表渠道没有通过 `grading` 指定分级模型",
+            "none of this table's channels names a grading model with `grading`"
+        );
+        WordGrade("等级", "grade");
+        WordCounty("区县", "a county");
+        WordIssuer("发起单位(省公司或地市)", "an issuer (the province or a city)");
+        WordValueList("取值列表", "a list of values");
+        WordNumericRange("数值区间", "a numeric range");
+        WordMonthsSuchAs("月数,如 `1 个月 ..= 6 个月`", "months such as `1 个月 ..= 6 个月`");
+        WordMonthRange("月数区间", "a range of months");
+        WordName("名称", "a name");
+        WordConditionKey("条件键", "condition key");
+        WordProductNames("产品名称", "product names");
+        WordGradeNames("等级名称", "grade names");
+        WordUnit("单位 {unit}", "unit {unit}");
+        DimensionRange("维度 `{dimension}` 的数值区间", "a range of dimension `{dimension}`");
+        DimensionValues("维度 `{dimension}` 的取值", "values of dimension `{dimension}`");
         // Supports (KJ4xxx).
         Weeks("{n} 周", "{n} weeks");
         Months("{n} 个月", "{n} months");
