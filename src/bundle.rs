@@ -250,11 +250,12 @@ pub fn read(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>, String> {
             ));
         } else {
             let bytes = koujing_fs::read_regular(&path, MAX_BUNDLE_FILE + 1).map_err(|r| {
-                let (zh, en) = r.text();
-                let why = if lang().is_zh() { zh } else { en };
                 say(
                     Msg::NotRead,
-                    &[("path", &koujing_fs::display(&path)), ("why", &why)],
+                    &[
+                        ("path", &koujing_fs::display(&path)),
+                        ("why", &r.text().get(lang())),
+                    ],
                 )
             })?;
             if bytes.len() as u64 > MAX_BUNDLE_FILE {

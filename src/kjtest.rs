@@ -4,9 +4,12 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use chrono::NaiveDate;
+use koujing_checker::ci::xml;
+use koujing_checker::messages::QueryMsg;
 use koujing_checker::query::{CommissionQuery, GradeQuery, OfferQuery, QueryError, Runtime};
-use koujing_checker::Lang;
+use koujing_checker::{Lang, Msg};
+
+use crate::commands::{parse_date, say};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
@@ -92,23 +95,18 @@ fn plain(value: &toml::Value) -> String {
     }
 }
 
-fn date(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|_| format!("date `{text}`: expected YYYY-MM-DD"))
-}
-
 fn set(map: &BTreeMap<String, toml::Value>) -> Vec<(String, String)> {
     map.iter().map(|(k, v)| (k.clone(), plain(v))).collect()
 }
 
 /// Differences between two lists, as `- missing` / `+ unexpected` lines.
-fn list_diff(expected: &[String], actual: &[String], zh: bool) -> Vec<String> {
+fn list_diff(expected: &[String], actual: &[String], lang: Lang) -> Vec<String> {
     let mut out = Vec::new();
     for e in expected.iter().filter(|e| !actual.contains(e)) {
-        out.push(format!("- {} {e}", if zh { "缺少" } else { "missing" }));
+        out.push(format!("- {} {e}", QueryMsg::Missing.template(lang)));
     }
     for a in actual.iter().filter(|a| !expected.contains(a)) {
-        out.push(format!("+ {} {a}", if zh { "多出" } else { "unexpected" }));
+        out.push(format!("+ {} {a}", QueryMsg::Unexpected.template(lang)));
     }
     out
 }
@@ -184,7 +182,7 @@ type Case<'a> =
 fn offers(case: &OffersCase) -> Case<'_> {
     Box::new(move |runtime, lang| {
         let query = OfferQuery {
-            date: date(&case.date)?,
+            date: parse_date(&case.date)?,
             region: case.region.clone(),
             channel: case.channel.clone(),
             set: set(&case.set),
@@ -194,7 +192,7 @@ fn offers(case: &OffersCase) -> Case<'_> {
             actual.sort();
             let mut expected = case.expect.clone();
             expected.sort();
-            list_diff(&expected, &actual, lang.is_zh())
+            list_diff(&expected, &actual, lang)
         }))
     })
 }
@@ -205,12 +203,12 @@ fn commission(case: &CommissionCase) -> Case<'_> {
             Some(t) => Some(
                 plain(t)
                     .parse::<Decimal>()
-                    .map_err(|_| "tenure must be a number".to_string())?,
+                    .map_err(|_| say(Msg::NotANumber, &[("what", &"tenure")]))?,
             ),
             None => None,
         };
         let query = CommissionQuery {
-            date: date(&case.date)?,
+            date: parse_date(&case.date)?,
             channel: case.channel.clone(),
             grade: case.grade.clone(),
             product: case.product.clone(),
@@ -273,7 +271,7 @@ fn grade(case: &GradeCase) -> Case<'_> {
         for (factor, value) in &case.scores {
             let score = plain(value)
                 .parse::<Decimal>()
-                .map_err(|_| format!("score of {factor} must be a number"))?;
+                .map_err(|_| say(Msg::NotANumber, &[("what", factor)]))?;
             scores.push((factor.clone(), score));
         }
         let query = GradeQuery {
@@ -299,13 +297,6 @@ fn grade(case: &GradeCase) -> Case<'_> {
             lines
         }))
     })
-}
-
-fn xml(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 pub fn junit(outcomes: &[Outcome]) -> String {

@@ -195,9 +195,13 @@ fn no_files(path: &Path, root: &str) -> String {
 
 /// A file that was not read, and why.
 fn not_read(path: &Path, reason: &koujing_fs::Reason, cwd: &Path) -> String {
-    let (zh, en) = reason.text();
-    let why = if lang().is_zh() { zh } else { en };
-    say(Msg::NotRead, &[("path", &shown(path, cwd)), ("why", &why)])
+    say(
+        Msg::NotRead,
+        &[
+            ("path", &shown(path, cwd)),
+            ("why", &reason.text().get(lang())),
+        ],
+    )
 }
 
 /// The workspace files named by `paths` (for `--only`); an error names a

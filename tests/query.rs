@@ -311,3 +311,18 @@ fn kjtest_passes_on_policies_and_reports_a_wrong_expectation() {
     let xml = String::from_utf8_lossy(&junit.stdout);
     assert!(xml.contains("tests=\"22\" failures=\"2\""), "{xml}");
 }
+
+/// `koujing test` speaks the chosen language to the end: its summary line
+/// comes from the message catalogue like every other line.
+#[test]
+fn kjtest_summary_follows_the_language() {
+    let o = Command::new(env!("CARGO_BIN_EXE_koujing"))
+        .current_dir(root())
+        .args(["test", "policies", "--lang", "zh-CN"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", out(&o));
+    let text = out(&o);
+    assert!(text.contains("20 个通过,0 个失败"), "{text}");
+    assert!(!text.contains("passed"), "{text}");
+}

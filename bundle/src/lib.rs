@@ -110,21 +110,6 @@ impl fmt::Display for ReadError {
 
 impl std::error::Error for ReadError {}
 
-/// The note for a bundle older than [`FORMAT`]: (zh-CN, en).
-pub fn older_note(found: u32) -> (String, String) {
-    (
-        format!(
-            "注意:这是第 {found} 版产物格式,比当前的第 {FORMAT} 版旧;缺少的第 {FORMAT} 版字段\
-             (酬金表的发布地区、适用地区、覆盖与叠加、支付周期,卡品供货价,方向,酬金结构参考案例)按默认值处理。请用本版 koujing 重新构建"
-        ),
-        format!(
-            "note: this bundle is format {found}, older than the current format {FORMAT}; the format {FORMAT} \
-             fields it lacks (commission issuer, regions, overrides, additive, per; SIM card supply prices; \
-             directions; mix references) take their defaults. Rebuild it with this koujing"
-        ),
-    )
-}
-
 #[derive(Deserialize)]
 struct FormatOnly {
     #[serde(default)]

@@ -50,11 +50,7 @@ pub fn sarif(workspace: &Workspace, report: &Report, lang: Lang) -> Value {
         .iter()
         .map(|code| {
             let info = code.info();
-            let (short, other) = if lang.is_zh() {
-                (info.summary_zh, info.summary_en)
-            } else {
-                (info.summary_en, info.summary_zh)
-            };
+            let (short, other) = (info.summary(lang), info.summary(lang.other()));
             json!({
                 "id": info.code,
                 "name": info.name,
@@ -103,7 +99,7 @@ pub fn sarif(workspace: &Workspace, report: &Report, lang: Lang) -> Value {
                     object.insert(
                         "fixes".into(),
                         json!([{
-                            "description": { "text": if lang.is_zh() { &fix.zh } else { &fix.en } },
+                            "description": { "text": lang.pick(&fix.zh, &fix.en) },
                             "artifactChanges": [{ "artifactLocation": { "uri": uri }, "replacements": replacements }],
                         }]),
                     );
@@ -174,7 +170,8 @@ pub fn github(workspace: &Workspace, report: &Report, lang: Lang) -> String {
     out
 }
 
-fn xml(text: &str) -> String {
+/// XML-escape text for element content and attribute values.
+pub fn xml(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

@@ -8,6 +8,8 @@
 //! compile error (biome's `define_categories!`, ruff's `codes.rs`).
 
 use serde::Serialize;
+
+use crate::diagnostic::Lang;
 use std::fmt;
 use std::str::FromStr;
 
@@ -41,6 +43,13 @@ pub struct CodeInfo {
     pub message_zh: &'static str,
     pub message_en: &'static str,
     pub explanation: &'static str,
+}
+
+impl CodeInfo {
+    /// The one-line summary in one language.
+    pub fn summary(&self, lang: Lang) -> &'static str {
+        lang.pick(self.summary_zh, self.summary_en)
+    }
 }
 
 macro_rules! codes {
@@ -236,13 +245,10 @@ impl Code {
     }
 
     /// Fill a message template in one language.
-    pub fn format(self, zh: bool, args: &[(&'static str, koujing_grammar::Arg)]) -> String {
-        let template = if zh {
-            self.info().message_zh
-        } else {
-            self.info().message_en
-        };
-        fill(template, zh, args)
+    pub fn format(self, lang: Lang, args: &[(&'static str, koujing_grammar::Arg)]) -> String {
+        let info = self.info();
+        let template = lang.pick(info.message_zh, info.message_en);
+        fill(template, lang.is_zh(), args)
     }
 }
 
@@ -349,7 +355,10 @@ mod tests {
             ("name", koujing_grammar::Arg::plain("抚州")),
             ("kind", koujing_grammar::Arg::text("地区", "region")),
         ];
-        assert_eq!(Code::KJ1001.format(true, &args), "未知的地区 `抚州`");
-        assert_eq!(Code::KJ1001.format(false, &args), "unknown region `抚州`");
+        assert_eq!(Code::KJ1001.format(Lang::Zh, &args), "未知的地区 `抚州`");
+        assert_eq!(
+            Code::KJ1001.format(Lang::En, &args),
+            "unknown region `抚州`"
+        );
     }
 }

@@ -66,7 +66,7 @@ impl Config {
                         ],
                     )
                 };
-                LocalText::new(args(Lang::Zh), args(Lang::En))
+                LocalText::from_fn(args)
             })?;
             lints.insert(code, level);
         }

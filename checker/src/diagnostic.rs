@@ -21,6 +21,31 @@ impl Lang {
         self == Lang::Zh
     }
 
+    /// The language tag: `zh-CN` or `en`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    /// The other language.
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
+        }
+    }
+
+    /// The zh-CN or the en text of a pair (for texts that come in pairs
+    /// from elsewhere, such as a fix's two wordings).
+    pub fn pick<'s>(self, zh: &'s str, en: &'s str) -> &'s str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+
     /// `zh-CN`, `zh`, `zh_CN.UTF-8` → Chinese; `en`, `en_US`, `C` → English.
     pub fn parse(text: &str) -> Option<Lang> {
         let lower = text.trim().to_ascii_lowercase();
@@ -53,11 +78,24 @@ impl LocalText {
         }
     }
 
+    /// The text made for each language by `text` (for a catalogue message
+    /// whose arguments are themselves localised).
+    pub fn from_fn(text: impl Fn(Lang) -> String) -> Self {
+        LocalText::new(text(Lang::Zh), text(Lang::En))
+    }
+
     pub fn get(&self, lang: Lang) -> &str {
         match lang {
             Lang::Zh => &self.zh,
             Lang::En => &self.en,
         }
+    }
+}
+
+impl From<LocalText> for Arg {
+    /// A text in both languages as a diagnostic argument.
+    fn from(text: LocalText) -> Arg {
+        Arg::text(text.zh, text.en)
     }
 }
 
@@ -84,6 +122,17 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// The fix's wording in one language.
+    pub fn fix_text(&self, lang: Lang) -> Option<&str> {
+        self.fix.as_ref().map(|f| lang.pick(&f.zh, &f.en))
+    }
+
+    /// The fix in one language, else the help.
+    pub fn fix_or_help(&self, lang: Lang) -> Option<&str> {
+        self.fix_text(lang)
+            .or_else(|| self.help.as_ref().map(|h| h.get(lang)))
+    }
+
     /// A diagnostic with its message filled from the registry's templates.
     pub fn new(code: Code, file: FileId, span: Span, args: &[(&'static str, Arg)]) -> Self {
         Diagnostic {
@@ -92,8 +141,8 @@ impl Diagnostic {
             file,
             span,
             message: LocalText {
-                zh: code.format(true, args),
-                en: code.format(false, args),
+                zh: code.format(Lang::Zh, args),
+                en: code.format(Lang::En, args),
             },
             related: Vec::new(),
             help: None,

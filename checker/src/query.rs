@@ -17,22 +17,37 @@ use koujing_bundle::{
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::diagnostic::LocalText;
+use std::fmt::Display;
+
+use crate::diagnostic::{Lang, LocalText};
+use crate::messages::QueryMsg as M;
 
 /// A query that cannot be answered as asked: the text names what is valid.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct QueryError(pub LocalText);
 
-fn error(zh: String, en: String) -> QueryError {
-    QueryError(LocalText::new(zh, en))
+fn error(msg: M, args: &[(&str, &dyn Display)]) -> QueryError {
+    QueryError(msg.text(args))
+}
+
+/// An error naming the valid choices: `list`, joined the way each
+/// language lists things, fills the message's `{valid}`.
+fn error_listing<S: AsRef<str>>(msg: M, args: &[(&str, &dyn Display)], list: &[S]) -> QueryError {
+    QueryError(LocalText::from_fn(|lang: Lang| {
+        let valid = list
+            .iter()
+            .map(AsRef::as_ref)
+            .collect::<Vec<&str>>()
+            .join(M::ListSeparator.template(lang));
+        let mut all = args.to_vec();
+        all.push(("valid", &valid));
+        msg.get(lang, &all)
+    }))
 }
 
 /// A computation past the decimal type's range (about 7.9e28).
 fn overflow(what: &str) -> QueryError {
-    error(
-        format!("`{what}` 的计算超出数值范围(约 7.9×10²⁸)"),
-        format!("computing `{what}` exceeds the number range (about 7.9e28)"),
-    )
+    error(M::Overflow, &[("what", &what)])
 }
 
 /// A bundle's data, ready to answer queries.
@@ -63,10 +78,8 @@ impl Runtime {
 
     /// For a bundle older than the current format: the note that says so.
     pub fn older_note(&self) -> Option<LocalText> {
-        (self.format < koujing_bundle::FORMAT).then(|| {
-            let (zh, en) = koujing_bundle::older_note(self.format);
-            LocalText::new(zh, en)
-        })
+        (self.format < koujing_bundle::FORMAT)
+            .then(|| crate::compile::manifest::older_note(self.format))
     }
 
     fn check_channel(&self, channel: &str) -> Result<(), QueryError> {
@@ -74,12 +87,10 @@ impl Runtime {
         if channels.iter().any(|c| c == channel) {
             return Ok(());
         }
-        Err(error(
-            format!("未知渠道 `{channel}`;可选:{}", channels.join("、")),
-            format!(
-                "unknown channel `{channel}`; valid: {}",
-                channels.join(", ")
-            ),
+        Err(error_listing(
+            M::UnknownChannel,
+            &[("channel", &channel)],
+            channels,
         ))
     }
 
@@ -90,29 +101,22 @@ impl Runtime {
         for (name, value) in set {
             let Some(dimension) = dimensions.iter().find(|d| d.name == *name) else {
                 let names: Vec<&str> = dimensions.iter().map(|d| d.name.as_str()).collect();
-                return Err(error(
-                    format!("未知维度 `{name}`;可选:{}", names.join("、")),
-                    format!("unknown dimension `{name}`; valid: {}", names.join(", ")),
+                return Err(error_listing(
+                    M::UnknownDimension,
+                    &[("name", name)],
+                    &names,
                 ));
             };
             let values = dimension.values.as_deref().unwrap_or_default();
             if !values.is_empty() && !values.contains(value) {
-                return Err(error(
-                    format!(
-                        "`{value}` 不是维度 `{name}` 的取值;可选:{}",
-                        values.join("、")
-                    ),
-                    format!(
-                        "`{value}` is not a value of `{name}`; valid: {}",
-                        values.join(", ")
-                    ),
+                return Err(error_listing(
+                    M::NotAValue,
+                    &[("value", value), ("name", name)],
+                    values,
                 ));
             }
             if values.is_empty() && value.parse::<Decimal>().is_err() {
-                return Err(error(
-                    format!("维度 `{name}` 需要数字,不是 `{value}`"),
-                    format!("dimension `{name}` takes a number, not `{value}`"),
-                ));
+                return Err(error(M::NotANumber, &[("name", name), ("value", value)]));
             }
             out.insert(name.clone(), value.clone());
         }
@@ -147,9 +151,10 @@ impl Runtime {
         let tree = &self.campaigns.region_tree;
         if !tree.iter().any(|r| r.name == q.region) {
             let names: Vec<&str> = tree.iter().map(|r| r.name.as_str()).collect();
-            return Err(error(
-                format!("未知地区 `{}`;可选:{}", q.region, names.join("、")),
-                format!("unknown region `{}`; valid: {}", q.region, names.join(", ")),
+            return Err(error_listing(
+                M::UnknownRegion,
+                &[("region", &q.region)],
+                &names,
             ));
         }
         let children: Vec<&str> = tree
@@ -158,17 +163,10 @@ impl Runtime {
             .map(|r| r.name.as_str())
             .collect();
         if !children.is_empty() {
-            return Err(error(
-                format!(
-                    "`{}` 不是区县;客户所在的区县是:{}",
-                    q.region,
-                    children.join("、")
-                ),
-                format!(
-                    "`{}` is not a county; a customer is in one of: {}",
-                    q.region,
-                    children.join(", ")
-                ),
+            return Err(error_listing(
+                M::NotACounty,
+                &[("region", &q.region)],
+                &children,
             ));
         }
         self.check_channel(&q.channel)?;
@@ -327,10 +325,7 @@ impl Runtime {
         if let Some(grade) = &q.grade {
             let grades = self.grades();
             if !grades.contains(&grade.as_str()) {
-                return Err(error(
-                    format!("未知等级 `{grade}`;可选:{}", grades.join("、")),
-                    format!("unknown grade `{grade}`; valid: {}", grades.join(", ")),
-                ));
+                return Err(error_listing(M::UnknownGrade, &[("grade", grade)], &grades));
             }
         }
         let attributes = self.attributes(&q.set)?;
@@ -383,9 +378,10 @@ impl Runtime {
         if let Some(region) = region {
             if !tree.iter().any(|r| r.name == region) {
                 let names: Vec<&str> = tree.iter().map(|r| r.name.as_str()).collect();
-                return Err(error(
-                    format!("未知地区 `{region}`;可选:{}", names.join("、")),
-                    format!("unknown region `{region}`; valid: {}", names.join(", ")),
+                return Err(error_listing(
+                    M::UnknownRegion,
+                    &[("region", &region)],
+                    &names,
                 ));
             }
         }
@@ -542,36 +538,23 @@ impl Runtime {
         let models = &self.grading.grading;
         let Some(model) = models.iter().find(|m| m.name == q.model) else {
             let names: Vec<&str> = models.iter().map(|m| m.name.as_str()).collect();
-            return Err(error(
-                format!("未知分级模型 `{}`;可选:{}", q.model, names.join("、")),
-                format!(
-                    "unknown grading model `{}`; valid: {}",
-                    q.model,
-                    names.join(", ")
-                ),
+            return Err(error_listing(
+                M::UnknownModel,
+                &[("model", &q.model)],
+                &names,
             ));
         };
         let leaves: Vec<&str> = model.factors.iter().map(|f| f.leaf()).collect();
         for (name, score) in &q.scores {
             if !leaves.contains(&name.as_str()) {
-                return Err(error(
-                    format!(
-                        "`{}` 没有因子 `{name}`;可评分的因子:{}",
-                        q.model,
-                        leaves.join("、")
-                    ),
-                    format!(
-                        "`{}` has no factor `{name}`; scored factors: {}",
-                        q.model,
-                        leaves.join(", ")
-                    ),
+                return Err(error_listing(
+                    M::NoSuchFactor,
+                    &[("model", &q.model), ("name", name)],
+                    &leaves,
                 ));
             }
             if *score < Decimal::ZERO || *score > Decimal::ONE_HUNDRED {
-                return Err(error(
-                    format!("`{name}` 的得分应在 0–100 之间"),
-                    format!("the score of `{name}` must be within 0–100"),
-                ));
+                return Err(error(M::ScoreOutOfRange, &[("name", name)]));
             }
         }
         let missing: Vec<&str> = leaves
@@ -580,10 +563,7 @@ impl Runtime {
             .copied()
             .collect();
         if !missing.is_empty() {
-            return Err(error(
-                format!("缺少因子得分:{}", missing.join("、")),
-                format!("missing factor scores: {}", missing.join(", ")),
-            ));
+            return Err(error_listing(M::MissingScores, &[], &missing));
         }
         let mut total = Decimal::ZERO;
         let mut contributions = Vec::new();
@@ -661,16 +641,10 @@ impl Runtime {
         let mixes = &self.commission.mix;
         let Some(mix) = mixes.iter().find(|m| m.name == name) else {
             let names: Vec<&str> = mixes.iter().map(|m| m.name.as_str()).collect();
-            return Err(error(
-                format!("未知酬金结构 `{name}`;可选:{}", names.join("、")),
-                format!("unknown mix `{name}`; valid: {}", names.join(", ")),
-            ));
+            return Err(error_listing(M::UnknownMix, &[("name", &name)], &names));
         };
         let Some(reference) = &mix.reference else {
-            return Err(error(
-                format!("酬金结构 `{name}` 没有参考案例(reference)"),
-                format!("mix `{name}` has no reference case"),
-            ));
+            return Err(error(M::NoReferenceCase, &[("name", &name)]));
         };
         let tolerance = mix
             .tolerance

@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use crate::codes::Severity;
 use crate::diagnostic::{Diagnostic, Lang};
+use crate::messages::Msg;
 use crate::workspace::Workspace;
 use crate::Report;
 
@@ -215,7 +216,7 @@ fn json_diagnostic<'a>(
         })
         .collect();
     let fix = d.fix.as_ref().map(|fix| JsonFix {
-        message: if lang.is_zh() { &fix.zh } else { &fix.en },
+        message: lang.pick(&fix.zh, &fix.en),
         edits: fix
             .edits
             .iter()
@@ -497,11 +498,7 @@ fn view(workspace: &Workspace, d: &Diagnostic, lang: Lang) -> Option<MietteView>
         help.push(h.get(lang).to_string());
     }
     if let Some(fix) = &d.fix {
-        help.push(if lang.is_zh() {
-            fix.zh.clone()
-        } else {
-            fix.en.clone()
-        });
+        help.push(lang.pick(&fix.zh, &fix.en).to_string());
     }
     Some(MietteView {
         code: d.code.as_str().to_string(),
@@ -537,25 +534,27 @@ pub fn human(workspace: &Workspace, report: &Report, lang: Lang, color: bool) ->
     }
     let (errors, warnings, infos) = summary_counts(report);
     let files = workspace.files.len();
-    if lang.is_zh() {
-        out.push_str(&format!(
-            "检查了 {files} 个文件:{errors} 个错误,{warnings} 个警告,{infos} 个提示\n"
-        ));
-    } else {
-        let counted = |n: usize, one: &str| {
-            if n == 1 {
-                format!("{n} {one}")
-            } else {
-                format!("{n} {one}s")
-            }
-        };
-        out.push_str(&format!(
-            "checked {}: {}, {}, {}\n",
-            counted(files, "file"),
-            counted(errors, "error"),
-            counted(warnings, "warning"),
-            counted(infos, "info")
-        ));
-    }
+    out.push_str(&Msg::Checked.get(
+        lang,
+        &[
+            (
+                "files",
+                &Msg::count(lang, files, Msg::FilesOne, Msg::FilesMany),
+            ),
+            (
+                "errors",
+                &Msg::count(lang, errors, Msg::ErrorsOne, Msg::ErrorsMany),
+            ),
+            (
+                "warnings",
+                &Msg::count(lang, warnings, Msg::WarningsOne, Msg::WarningsMany),
+            ),
+            (
+                "infos",
+                &Msg::count(lang, infos, Msg::InfosOne, Msg::InfosMany),
+            ),
+        ],
+    ));
+    out.push('\n');
     out
 }

@@ -16,95 +16,10 @@ use crate::diagnostic::{Diagnostic, FileId, LocalText};
 use crate::semantic::{Reference, Symbol};
 use crate::workspace::Workspace;
 
-/// The kinds of named things.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Kind {
-    Region,
-    Channel,
-    Dimension,
-    Product,
-    Support,
-    Term,
-    Campaign,
-    Commission,
-    Mix,
-    Grading,
-    Limits,
-}
-
-impl Kind {
-    /// Every kind, in declaration order.
-    pub const ALL: [Kind; 11] = [
-        Kind::Region,
-        Kind::Channel,
-        Kind::Dimension,
-        Kind::Product,
-        Kind::Support,
-        Kind::Term,
-        Kind::Campaign,
-        Kind::Commission,
-        Kind::Mix,
-        Kind::Grading,
-        Kind::Limits,
-    ];
-
-    /// The kind's name in messages.
-    pub fn text(self) -> Arg {
-        let (zh, en) = match self {
-            Kind::Region => ("地区", "region"),
-            Kind::Channel => ("渠道", "channel"),
-            Kind::Dimension => ("维度", "dimension"),
-            Kind::Product => ("产品", "product"),
-            Kind::Support => ("支撑", "support"),
-            Kind::Term => ("术语", "term"),
-            Kind::Campaign => ("营销活动", "campaign"),
-            Kind::Commission => ("酬金表", "commission table"),
-            Kind::Mix => ("酬金结构", "mix"),
-            Kind::Grading => ("分级模型", "grading model"),
-            Kind::Limits => ("审查限制", "limits"),
-        };
-        Arg::text(zh, en)
-    }
-
-    /// The kind's name with an article in English ("a channel").
-    pub fn with_article(self) -> Arg {
-        match self.text() {
-            Arg::Text { zh, en } => {
-                let article = if en.starts_with(['a', 'e', 'i', 'o', 'u']) {
-                    "an"
-                } else {
-                    "a"
-                };
-                Arg::text(zh, format!("{article} {en}"))
-            }
-            plain => plain,
-        }
-    }
-}
-
 /// What every named item has: a name, a span and an optional title.
-pub trait Named {
-    fn name(&self) -> &Ident;
-    fn span(&self) -> Span;
-    fn title(&self) -> Option<&StrLit>;
-}
-
-macro_rules! named {
-    ($($t:ty),*) => {$(
-        impl Named for $t {
-            fn name(&self) -> &Ident {
-                &self.name
-            }
-            fn span(&self) -> Span {
-                self.span
-            }
-            fn title(&self) -> Option<&StrLit> {
-                self.title.as_ref()
-            }
-        }
-    )*};
-}
-named!(Channel, Dimension, Product, Support, Term, Campaign, Commission, Mix, Grading);
+pub use koujing_grammar::ast::Named;
+/// The kinds of named things (from the grammar's item table).
+pub use koujing_grammar::kinds::Kind;
 
 /// An item and the file it is in.
 #[derive(Debug)]
@@ -183,28 +98,60 @@ pub struct RegionDef<'w> {
     pub leaves: Range<usize>,
 }
 
-/// The resolved workspace: every table the analyses need.
-#[derive(Debug, Default)]
-pub struct Index<'w> {
-    pub regions: Vec<RegionDef<'w>>,
-    region_by_name: HashMap<&'w str, usize>,
-    /// Leaf position → region index.
-    pub leaves: Vec<usize>,
-    pub channels: Table<'w, Channel>,
-    pub dimensions: Table<'w, Dimension>,
-    pub products: Table<'w, Product>,
-    pub supports: Table<'w, Support>,
-    pub terms: Table<'w, Term>,
-    pub campaigns: Table<'w, Campaign>,
-    pub commissions: Table<'w, Commission>,
-    pub mixes: Table<'w, Mix>,
-    pub gradings: Table<'w, Grading>,
-    /// Global limits blocks first, then regional ones, each in workspace
-    /// order; the blocks of one scope merge (v2).
-    pub limits: Vec<Def<'w, Limits>>,
-    /// Every definition (duplicates included), owned, for the semantic model.
-    pub symbols: Vec<Symbol>,
+/// The resolved workspace, generated from the item table: one name
+/// [`Table`] per named kind (`index.channels`, `index.campaigns`, …), plus
+/// the region tree and the limits blocks.
+macro_rules! define_index {
+    ($([$(#[doc = $doc:literal])* $kind:ident $keyword:literal $variant:ident($payload:ty) $ast:ident
+        ($($table:ident by $lower:ident)?) ($zh:literal, $en:literal)
+        ($symbol:ident, $completion:ident, $token:ident) ($fields:expr) $example:literal])*) => {
+        /// The resolved workspace: every table the analyses need.
+        #[derive(Debug, Default)]
+        pub struct Index<'w> {
+            pub regions: Vec<RegionDef<'w>>,
+            region_by_name: HashMap<&'w str, usize>,
+            /// Leaf position → region index.
+            pub leaves: Vec<usize>,
+            $($(
+                #[doc = concat!("The `", $keyword, "` items by name.")]
+                pub $table: Table<'w, $ast>,
+            )?)*
+            /// Global limits blocks first, then regional ones, each in workspace
+            /// order; the blocks of one scope merge (v2).
+            pub limits: Vec<Def<'w, Limits>>,
+            /// Every definition (duplicates included), owned, for the semantic model.
+            pub symbols: Vec<Symbol>,
+        }
+
+        impl<'w> Index<'w> {
+            /// The names of one kind, behind one dispatch that the look-ups share.
+            fn table(&self, kind: Kind) -> Option<&dyn NameTable<'w>> {
+                match kind {
+                    Kind::Region => Some(&self.region_by_name),
+                    $($(Kind::$kind => Some(&self.$table),)?)*
+                    _ => None,
+                }
+            }
+        }
+
+        impl<'w> Builder<'w> {
+            /// Add an item of a named kind to its table; `false` for the
+            /// kinds read apart (`regions`, `limits`).
+            fn add_named(&mut self, file: FileId, item: &'w Item) -> bool {
+                match item {
+                    $($(Item::$variant(x) => {
+                        let x: &'w $ast = x;
+                        self.add(Kind::$kind, file, x, |i| &mut i.$table);
+                    })?)*
+                    _ => return false,
+                }
+                true
+            }
+        }
+    };
 }
+
+koujing_grammar::item_kinds!(define_index);
 
 impl<'w> Index<'w> {
     pub fn region(&self, name: &str) -> Option<&RegionDef<'w>> {
@@ -215,23 +162,6 @@ impl<'w> Index<'w> {
 
     pub fn region_index(&self, name: &str) -> Option<usize> {
         self.region_by_name.get(name).copied()
-    }
-
-    /// The names of one kind, behind one dispatch that the look-ups share.
-    fn table(&self, kind: Kind) -> Option<&dyn NameTable<'w>> {
-        Some(match kind {
-            Kind::Region => &self.region_by_name,
-            Kind::Channel => &self.channels,
-            Kind::Dimension => &self.dimensions,
-            Kind::Product => &self.products,
-            Kind::Support => &self.supports,
-            Kind::Term => &self.terms,
-            Kind::Campaign => &self.campaigns,
-            Kind::Commission => &self.commissions,
-            Kind::Mix => &self.mixes,
-            Kind::Grading => &self.gradings,
-            Kind::Limits => return None,
-        })
     }
 
     /// Which kinds have an item of this name.
@@ -426,6 +356,9 @@ pub fn build_index(workspace: &Workspace) -> (Index<'_>, Vec<Diagnostic>) {
     for (file, source) in workspace.files.iter().enumerate() {
         builder.path = Arc::from(source.path.as_str());
         for item in &source.parsed.module.items {
+            if builder.add_named(file, item) {
+                continue;
+            }
             match item {
                 Item::Regions(regions) => builder.region_node(
                     file,
@@ -435,17 +368,6 @@ pub fn build_index(workspace: &Workspace) -> (Index<'_>, Vec<Diagnostic>) {
                     0,
                     (regions.span, regions.title.as_ref()),
                 ),
-                Item::Channel(x) => builder.add(Kind::Channel, file, x, |i| &mut i.channels),
-                Item::Dimension(x) => builder.add(Kind::Dimension, file, x, |i| &mut i.dimensions),
-                Item::Product(x) => builder.add(Kind::Product, file, x, |i| &mut i.products),
-                Item::Support(x) => builder.add(Kind::Support, file, x, |i| &mut i.supports),
-                Item::Term(x) => builder.add(Kind::Term, file, x, |i| &mut i.terms),
-                Item::Campaign(x) => builder.add(Kind::Campaign, file, &**x, |i| &mut i.campaigns),
-                Item::Commission(x) => {
-                    builder.add(Kind::Commission, file, x, |i| &mut i.commissions)
-                }
-                Item::Mix(x) => builder.add(Kind::Mix, file, x, |i| &mut i.mixes),
-                Item::Grading(x) => builder.add(Kind::Grading, file, x, |i| &mut i.gradings),
                 Item::Limits(x) => {
                     // v2: the blocks of one scope merge; only a field set in
                     // two blocks of the same scope is KJ1002, on the later.
@@ -482,6 +404,8 @@ pub fn build_index(workspace: &Workspace) -> (Index<'_>, Vec<Diagnostic>) {
                     }
                     builder.index.limits.push(Def { file, item: x });
                 }
+                // Named kinds: in their tables already.
+                _ => {}
             }
         }
     }
@@ -606,11 +530,8 @@ impl<'w> RefChecker<'_, 'w> {
                 }
             }
             Item::Mix(mix) => self.mix(mix),
-            Item::Regions(_)
-            | Item::Dimension(_)
-            | Item::Product(_)
-            | Item::Term(_)
-            | Item::Grading(_) => {}
+            // Kinds without references.
+            _ => {}
         }
     }
 

@@ -12,7 +12,8 @@ use koujing_grammar::{Arg, Span};
 use serde::Serialize;
 
 use crate::codes::Code;
-use crate::diagnostic::{Diagnostic, FileId};
+use crate::diagnostic::{Diagnostic, FileId, LocalText};
+use crate::messages::NoteMsg as N;
 use crate::workspace::SourceFile;
 
 /// One suppression comment, read.
@@ -36,23 +37,23 @@ pub struct Suppression {
     pub missing_reason: bool,
     /// Why it could not be read, if it could not.
     #[serde(skip)]
-    pub malformed: Option<&'static str>,
+    pub malformed: Option<N>,
 }
 
 /// An allow comment read: codes, reason, until.
 type Allow = (Vec<String>, Option<String>, Option<NaiveDate>);
 
 /// Read the allow list, `reason="…"` and `until=…` of a comment's text.
-fn parse_allow(text: &str) -> Option<Result<Allow, &'static str>> {
+fn parse_allow(text: &str) -> Option<Result<Allow, N>> {
     let rest = text.trim().strip_prefix("koujing:")?.trim_start();
     let Some(rest) = rest.strip_prefix("allow") else {
-        return Some(Err("expected `allow(...)`"));
+        return Some(Err(N::AllowExpectedAllow));
     };
     let Some(rest) = rest.trim_start().strip_prefix('(') else {
-        return Some(Err("expected `(` after allow"));
+        return Some(Err(N::AllowExpectedParen));
     };
     let Some((list, mut rest)) = rest.split_once(')') else {
-        return Some(Err("missing `)`"));
+        return Some(Err(N::AllowMissingParen));
     };
     let codes: Vec<String> = list
         .split([',', '，'])
@@ -60,7 +61,7 @@ fn parse_allow(text: &str) -> Option<Result<Allow, &'static str>> {
         .filter(|c| !c.is_empty())
         .collect();
     if codes.is_empty() {
-        return Some(Err("no code in allow()"));
+        return Some(Err(N::AllowNoCode));
     }
     let mut reason = None;
     let mut until = None;
@@ -71,10 +72,10 @@ fn parse_allow(text: &str) -> Option<Result<Allow, &'static str>> {
         }
         if let Some(after) = rest.strip_prefix("reason=") {
             let Some(after) = after.strip_prefix('"') else {
-                return Some(Err("reason must be quoted"));
+                return Some(Err(N::AllowReasonUnquoted));
             };
             let Some((value, tail)) = after.split_once('"') else {
-                return Some(Err("unterminated reason"));
+                return Some(Err(N::AllowReasonUnterminated));
             };
             reason = Some(value.to_string());
             rest = tail;
@@ -83,11 +84,11 @@ fn parse_allow(text: &str) -> Option<Result<Allow, &'static str>> {
             let (value, tail) = after.split_at(end);
             match NaiveDate::parse_from_str(value, "%Y-%m-%d") {
                 Ok(date) => until = Some(date),
-                Err(_) => return Some(Err("until must be a date YYYY-MM-DD")),
+                Err(_) => return Some(Err(N::AllowUntilNotDate)),
             }
             rest = tail;
         } else {
-            return Some(Err("expected reason=\"…\" or until=YYYY-MM-DD"));
+            return Some(Err(N::AllowExpectedReasonOrUntil));
         }
     }
     Some(Ok((codes, reason, until)))
@@ -224,51 +225,37 @@ pub fn apply(
         keep
     });
     for (s, used) in suppressions.iter().zip(used) {
-        let mut report = |zh: String, en: String| {
+        let mut report = |reason: LocalText| {
             diagnostics.push(Diagnostic::new(
                 Code::KJ0006,
                 s.file,
                 s.span,
-                &[("reason", Arg::text(zh, en))],
+                &[("reason", Arg::text(reason.zh, reason.en))],
             ));
         };
         if let Some(why) = s.malformed {
-            report(format!("无法解析:{why}"), format!("cannot be read: {why}"));
+            report(LocalText::from_fn(|lang| {
+                N::AllowUnreadable.get(lang, &[("why", &why.template(lang))])
+            }));
             continue;
         }
         if s.target.is_none() {
-            report(
-                "抑制注释应单独成行,写在条目或字段的前一行".to_string(),
-                "an allow must stand on its own line before an item or a field".to_string(),
-            );
+            report(N::AllowOwnLine.text(&[]));
             continue;
         }
         if s.missing_reason {
-            report(
-                "缺少 reason=\"…\",CI 要求说明理由(--require-reason),不予生效".to_string(),
-                "no reason=\"…\" given; CI requires one (--require-reason), so it does not apply"
-                    .to_string(),
-            );
+            report(N::AllowNoReason.text(&[]));
             continue;
         }
         if let (true, Some(until)) = (s.expired, s.until) {
-            report(
-                format!("已于 {until} 过期,不再生效"),
-                format!("expired on {until}; it no longer applies"),
-            );
+            report(N::AllowExpired.text(&[("until", &until)]));
             continue;
         }
         for (code, used) in s.codes.iter().zip(used) {
             if code.parse::<Code>().is_err() {
-                report(
-                    format!("未知的诊断代码 `{code}`"),
-                    format!("unknown code `{code}`"),
-                );
+                report(N::AllowUnknownCode.text(&[("code", code)]));
             } else if !used {
-                report(
-                    format!("allow({code}) 没有抑制任何诊断"),
-                    format!("allow({code}) silences nothing"),
-                );
+                report(N::AllowUnused.text(&[("code", code)]));
             }
         }
     }

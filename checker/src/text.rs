@@ -35,13 +35,14 @@ pub fn locate(source: &str, lit: &StrLit, start: usize, end: usize) -> (Span, bo
 /// Normalise for comparison (KJ3003): drop white space and punctuation
 /// (ASCII and full width), fold ASCII case.
 pub fn normalise(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    out.extend(
-        text.chars()
-            .filter(|c| !c.is_whitespace() && !is_punctuation(*c))
-            .map(|c| c.to_ascii_lowercase()),
-    );
-    out
+    normalised_chars(text).collect()
+}
+
+/// The characters of [`normalise`]`(text)`, without building it.
+pub fn normalised_chars(text: &str) -> impl Iterator<Item = char> + Clone + '_ {
+    text.chars()
+        .filter(|c| !c.is_whitespace() && !is_punctuation(*c))
+        .map(|c| c.to_ascii_lowercase())
 }
 
 fn is_punctuation(c: char) -> bool {

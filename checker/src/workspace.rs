@@ -7,6 +7,7 @@ use line_index::WideEncoding;
 
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, FileId};
+use crate::messages::NoteMsg;
 
 /// One source file.
 #[derive(Debug)]
@@ -115,17 +116,8 @@ impl SourceFile {
     pub fn own_diagnostics(&self, id: FileId) -> Vec<Diagnostic> {
         if let Some(at) = self.encoding_error {
             let args = [
-                (
-                    "expected",
-                    koujing_grammar::Arg::text("UTF-8 编码的文本", "UTF-8 text"),
-                ),
-                (
-                    "found",
-                    koujing_grammar::Arg::text(
-                        format!("第 {at} 字节处的无效 UTF-8"),
-                        format!("invalid UTF-8 at byte {at}"),
-                    ),
-                ),
+                ("expected", NoteMsg::Utf8Text.arg(&[])),
+                ("found", NoteMsg::InvalidUtf8At.arg(&[("at", &at)])),
             ];
             return vec![Diagnostic::new(Code::KJ0001, id, Span::new(at, at), &args)];
         }

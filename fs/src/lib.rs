@@ -53,21 +53,13 @@ pub enum Reason {
 
 impl Reason {
     /// The reason in Chinese and English.
-    pub fn text(&self) -> (String, String) {
+    pub fn text(&self) -> koujing_checker::LocalText {
+        use koujing_checker::Msg;
         match self {
-            Reason::OutsideRoot => (
-                "符号链接指向工作区根目录之外,未读取".into(),
-                "a symbolic link that leads outside the workspace root; not read".into(),
-            ),
-            Reason::Special => (
-                "不是普通文件(管道、套接字或设备),未读取".into(),
-                "not a regular file (a FIFO, socket or device); not read".into(),
-            ),
-            Reason::SameName => (
-                "与另一个文件显示为同一名称,未读取".into(),
-                "another file is shown under the same name; not read".into(),
-            ),
-            Reason::Unreadable(why) => (format!("无法读取:{why}"), format!("cannot read: {why}")),
+            Reason::OutsideRoot => Msg::ReasonOutsideRoot.text(&[]),
+            Reason::Special => Msg::ReasonSpecial.text(&[]),
+            Reason::SameName => Msg::ReasonSameName.text(&[]),
+            Reason::Unreadable(why) => Msg::ReasonUnreadable.text(&[("error", why)]),
         }
     }
 }
@@ -234,10 +226,7 @@ pub fn walk_root(root: &Path) -> Discovery {
     if is_regular(&config_path) {
         discovery.has_config = true;
         let parsed = read_regular(&config_path, CONFIG_CAP)
-            .map_err(|r| {
-                let (zh, en) = r.text();
-                koujing_checker::LocalText::new(zh, en)
-            })
+            .map_err(|r| r.text())
             .and_then(|bytes| {
                 String::from_utf8(bytes)
                     .map_err(|e| koujing_checker::LocalText::new(e.to_string(), e.to_string()))
@@ -247,10 +236,10 @@ pub fn walk_root(root: &Path) -> Discovery {
             Ok(config) => discovery.config = config,
             Err(why) => {
                 let path = display(&config_path);
-                discovery.config_error = Some(koujing_checker::LocalText::new(
-                    format!("{path}：{}", why.zh),
-                    format!("{path}: {}", why.en),
-                ));
+                discovery.config_error = Some(koujing_checker::LocalText::from_fn(|lang| {
+                    koujing_checker::Msg::NotRead
+                        .get(lang, &[("path", &path), ("why", &why.get(lang))])
+                }));
             }
         }
     }

@@ -7,6 +7,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use crate::kinds::Kind;
 use crate::span::{Span, Spanned};
 pub use crate::tree::{Ident, Quantity, StrLit, Unit};
 
@@ -126,82 +127,85 @@ pub struct Regions {
     pub span: Span,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ChannelType {
-    Owned,
-    Social,
-    Electronic,
-    Direct,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ProductKind {
-    Plan,
-    Data,
-    Terminal,
-    Broadband,
-    SimCard,
-    ValueAdded,
-}
-
-impl ProductKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ProductKind::Plan => "plan",
-            ProductKind::Data => "data",
-            ProductKind::Terminal => "terminal",
-            ProductKind::Broadband => "broadband",
-            ProductKind::SimCard => "sim_card",
-            ProductKind::ValueAdded => "value_added",
+/// An enum written as one of a fixed set of keywords (`type: owned`,
+/// `kind: first_return`): each keyword is written once, here, and the
+/// lowering, the completion and the bundle read it from `KEYWORDS` /
+/// `as_str`.
+macro_rules! keyword_enum {
+    ($(#[$meta:meta])* pub enum $name:ident {
+        $( $(#[doc = $doc:literal])* $variant:ident = $keyword:literal, )*
+    }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name {
+            $( $(#[doc = $doc])* $variant, )*
         }
+
+        impl $name {
+            /// Every value, in the order the keywords are listed.
+            pub const ALL: [$name; [$($keyword),*].len()] = [$($name::$variant),*];
+
+            /// Every keyword and its value.
+            pub const KEYWORDS: &'static [(&'static str, $name)] = &[$(($keyword, $name::$variant)),*];
+
+            /// The keyword as written.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $keyword,)*
+                }
+            }
+
+            /// The value a keyword names.
+            pub fn from_keyword(word: &str) -> Option<$name> {
+                match word {
+                    $($keyword => Some($name::$variant),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+keyword_enum! {
+    /// A channel's `type:`.
+    pub enum ChannelType {
+        Owned = "owned",
+        Social = "social",
+        Electronic = "electronic",
+        Direct = "direct",
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SupportKind {
-    System,
-    Knowledge,
-    Training,
-    Material,
-}
-
-impl SupportKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SupportKind::System => "system",
-            SupportKind::Knowledge => "knowledge",
-            SupportKind::Training => "training",
-            SupportKind::Material => "material",
-        }
+keyword_enum! {
+    /// A product's `kind:` (and a channel's `handles:`).
+    pub enum ProductKind {
+        Plan = "plan",
+        Data = "data",
+        Terminal = "terminal",
+        Broadband = "broadband",
+        SimCard = "sim_card",
+        ValueAdded = "value_added",
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CommissionKind {
-    FirstReturn,
-    RevenueShare,
-    Incentive,
-    Subsidy,
-    Multiplier,
+keyword_enum! {
+    /// A support's `kind:` (and `required_support:`).
+    pub enum SupportKind {
+        System = "system",
+        Knowledge = "knowledge",
+        Training = "training",
+        Material = "material",
+    }
 }
 
-impl CommissionKind {
-    pub const ALL: [CommissionKind; 5] = [
-        CommissionKind::FirstReturn,
-        CommissionKind::RevenueShare,
-        CommissionKind::Incentive,
-        CommissionKind::Subsidy,
-        CommissionKind::Multiplier,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CommissionKind::FirstReturn => "first_return",
-            CommissionKind::RevenueShare => "revenue_share",
-            CommissionKind::Incentive => "incentive",
-            CommissionKind::Subsidy => "subsidy",
-            CommissionKind::Multiplier => "multiplier",
-        }
+keyword_enum! {
+    /// A commission table's `kind:` (and the keys of a `mix`).
+    pub enum CommissionKind {
+        FirstReturn = "first_return",
+        RevenueShare = "revenue_share",
+        Incentive = "incentive",
+        Subsidy = "subsidy",
+        Multiplier = "multiplier",
     }
 }
 
@@ -216,19 +220,11 @@ pub struct Channel {
     pub span: Span,
 }
 
-/// Which way a dimension or grading factor counts (v2).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Direction {
-    HigherBetter,
-    LowerBetter,
-}
-
-impl Direction {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Direction::HigherBetter => "higher_better",
-            Direction::LowerBetter => "lower_better",
-        }
+keyword_enum! {
+    /// Which way a dimension or grading factor counts (v2).
+    pub enum Direction {
+        HigherBetter = "higher_better",
+        LowerBetter = "lower_better",
     }
 }
 
@@ -297,6 +293,26 @@ pub struct AudienceConstraint {
     pub dimension: Ident,
     pub value: AudienceValue,
     pub span: Span,
+}
+
+keyword_enum! {
+    /// The tag that starts a campaign's `benefit:` (`discount 20%`).
+    pub enum BenefitTag {
+        Discount = "discount",
+        Price = "price",
+        Gift = "gift",
+        Bonus = "bonus",
+        Points = "points",
+    }
+}
+
+keyword_enum! {
+    /// The words of a campaign's `stacking:` (`with` is followed by a list).
+    pub enum StackingWord {
+        Exclusive = "exclusive",
+        Stackable = "stackable",
+        With = "with",
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -370,19 +386,11 @@ pub struct RateRow {
     pub span: Span,
 }
 
-/// How often a commission table's output is paid (v2 `per`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Per {
-    Once,
-    Month,
-}
-
-impl Per {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Per::Once => "once",
-            Per::Month => "month",
-        }
+keyword_enum! {
+    /// How often a commission table's output is paid (v2 `per`).
+    pub enum Per {
+        Once = "once",
+        Month = "month",
     }
 }
 
@@ -542,39 +550,82 @@ pub struct Limits {
     pub span: Span,
 }
 
-/// Any item.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Item {
-    Regions(Regions),
-    Channel(Channel),
-    Dimension(Dimension),
-    Product(Product),
-    Support(Support),
-    Term(Term),
-    Campaign(Box<Campaign>),
-    Commission(Commission),
-    Mix(Mix),
-    Grading(Grading),
-    Limits(Limits),
+/// What every item with a name of its own has (every kind the item table
+/// marks `named`).
+pub trait Named {
+    fn name(&self) -> &Ident;
+    fn span(&self) -> Span;
+    fn title(&self) -> Option<&StrLit>;
 }
 
-impl Item {
-    pub fn span(&self) -> Span {
-        match self {
-            Item::Regions(i) => i.span,
-            Item::Channel(i) => i.span,
-            Item::Dimension(i) => i.span,
-            Item::Product(i) => i.span,
-            Item::Support(i) => i.span,
-            Item::Term(i) => i.span,
-            Item::Campaign(i) => i.span,
-            Item::Commission(i) => i.span,
-            Item::Mix(i) => i.span,
-            Item::Grading(i) => i.span,
-            Item::Limits(i) => i.span,
+macro_rules! define_item {
+    ($([$(#[doc = $doc:literal])* $kind:ident $keyword:literal $variant:ident($payload:ty) $ast:ident
+        ($($table:ident by $lower:ident)?) ($zh:literal, $en:literal)
+        ($symbol:ident, $completion:ident, $token:ident) ($fields:expr) $example:literal])*) => {
+        /// Any item (one variant per entry of the item table).
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub enum Item {
+            $( $(#[doc = $doc])* $variant($payload), )*
         }
-    }
+
+        impl Item {
+            /// The item's kind.
+            pub fn kind(&self) -> Kind {
+                match self {
+                    $(Item::$variant(_) => Kind::$kind,)*
+                }
+            }
+
+            /// The whole item.
+            pub fn span(&self) -> Span {
+                match self {
+                    $(Item::$variant(item) => item.span,)*
+                }
+            }
+
+            /// The item, when its kind has a name table.
+            pub fn named(&self) -> Option<&dyn Named> {
+                match self {
+                    $(Item::$variant(item) => named_item!(item, $ast $(, $table)?),)*
+                }
+            }
+        }
+
+        $(impl_named!($ast $(, $table)?);)*
+    };
 }
+
+/// `Some(item)` as a [`Named`] when its kind has a table, else `None`.
+macro_rules! named_item {
+    ($item:ident, $ast:ident) => {{
+        let _ = $item;
+        None
+    }};
+    ($item:ident, $ast:ident, $table:ident) => {{
+        let item: &$ast = $item;
+        Some(item)
+    }};
+}
+
+/// [`Named`] for the AST type of a kind with a table.
+macro_rules! impl_named {
+    ($ast:ident) => {};
+    ($ast:ident, $table:ident) => {
+        impl Named for $ast {
+            fn name(&self) -> &Ident {
+                &self.name
+            }
+            fn span(&self) -> Span {
+                self.span
+            }
+            fn title(&self) -> Option<&StrLit> {
+                self.title.as_ref()
+            }
+        }
+    };
+}
+
+crate::item_kinds!(define_item);
 
 /// One file's typed items.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -1,7 +1,11 @@
-//! The fields of every item kind, in one table: lowering reads it to know
-//! which keys a block may have (and in which shape), the editor reads it for
-//! completion. Adding a field to an item kind is one line here (plus reading
-//! it in `lower.rs`).
+//! The keys of blocks: an item kind's keys are in its entry of the item
+//! table ([`crate::item_kinds!`]); the keys of sub-blocks (`factor`, a
+//! `mix`'s `reference`, the v2 `limits` maps) are here. Lowering reads them
+//! to know which keys a block may have (and in which shape), the editor for
+//! completion, KJ1007 for its suggestions.
+
+use crate::ast::CommissionKind;
+use crate::kinds::Kind;
 
 /// Which shape a known key takes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -14,79 +18,39 @@ pub enum Shape {
     Rates,
 }
 
-use Shape::{Block as B, Field as F, Rates as R};
+use Shape::{Block as B, Field as F};
 
-/// Item keyword (or sub-block, such as `factor`) → its keys, in the order the
-/// formatter and the documentation list them.
-pub const FIELDS: &[(&str, &[(&str, Shape)])] = &[
-    ("channel", &[("type", F), ("handles", F), ("grading", F)]),
-    ("dimension", &[("values", F), ("unit", F), ("direction", F)]),
-    (
-        "product",
-        &[
-            ("kind", F),
-            ("price", F),
-            ("face_value", F),
-            ("supply_price", F),
-        ],
-    ),
-    (
-        "support",
-        &[
-            ("kind", F),
-            ("ready", F),
-            ("until", F),
-            ("channels", F),
-            ("requires", F),
-        ],
-    ),
-    (
-        "term",
-        &[("jargon", F), ("aliases", F), ("plain", F), ("faq", B)],
-    ),
-    (
-        "campaign",
-        &[
-            ("issuer", F),
-            ("regions", F),
-            ("window", F),
-            ("audience", B),
-            ("offer", F),
-            ("benefit", F),
-            ("channels", F),
-            ("stacking", F),
-            ("extends", F),
-            ("requires", F),
-            ("wording", B),
-            ("faq", B),
-        ],
-    ),
-    (
-        "commission",
-        &[
-            ("kind", F),
-            ("issuer", F),
-            ("regions", F),
-            ("overrides", F),
-            ("additive", F),
-            ("per", F),
-            ("period", F),
-            ("channels", F),
-            ("rates", R),
-        ],
-    ),
-    (
-        "mix",
-        &[
-            ("first_return", F),
-            ("revenue_share", F),
-            ("incentive", F),
-            ("subsidy", F),
-            ("multiplier", F),
-            ("reference", B),
-            ("tolerance", F),
-        ],
-    ),
+/// A key and its shape.
+pub type Key = (&'static str, Shape);
+
+/// The commission kinds as keys (`first_return: …`), then `rest`; `N`, the
+/// total, is checked when the constant is built.
+#[allow(clippy::indexing_slicing)] // evaluated at compile time: out of range fails the build
+const fn kinds_then<const N: usize>(rest: &[Key]) -> [Key; N] {
+    let mut out: [Key; N] = [("", F); N];
+    let kinds = CommissionKind::ALL;
+    let mut i = 0;
+    while i < kinds.len() {
+        out[i] = (kinds[i].as_str(), F);
+        i += 1;
+    }
+    let mut j = 0;
+    while j < rest.len() {
+        out[i + j] = rest[j];
+        j += 1;
+    }
+    assert!(i + j == N, "kinds_then: wrong total");
+    out
+}
+
+/// The keys of a `mix`: a share per commission kind, then the v2 keys.
+pub const MIX: [Key; 7] = kinds_then(&[("reference", B), ("tolerance", F)]);
+
+/// `limits { commission_channels { KIND: [...] } }` (v2).
+const PER_KIND: [Key; 5] = kinds_then(&[]);
+
+/// Sub-block (`factor`, `reference`, …) → its keys.
+pub const SUB_BLOCKS: &[(&str, &[Key])] = &[
     // v2: the keys of a `mix` reference case (dimension names are also allowed).
     (
         "reference",
@@ -100,53 +64,25 @@ pub const FIELDS: &[(&str, &[(&str, Shape)])] = &[
         ],
     ),
     // v2: `limits { commission_channels { KIND: [...] } }` and `commission_min_grade`.
-    (
-        "commission_channels",
-        &[
-            ("first_return", F),
-            ("revenue_share", F),
-            ("incentive", F),
-            ("subsidy", F),
-            ("multiplier", F),
-        ],
-    ),
-    (
-        "commission_min_grade",
-        &[
-            ("first_return", F),
-            ("revenue_share", F),
-            ("incentive", F),
-            ("subsidy", F),
-            ("multiplier", F),
-        ],
-    ),
-    ("grading", &[("grades", B)]),
+    ("commission_channels", &PER_KIND),
+    ("commission_min_grade", &PER_KIND),
     ("factor", &[("source", F), ("direction", F)]),
-    (
-        "limits",
-        &[
-            ("max_concurrent", F),
-            ("support_lead", F),
-            ("required_support", F),
-            ("max_first_return_ratio", F),
-            ("commission_channels", B),
-            ("commission_min_grade", B),
-        ],
-    ),
 ];
 
-/// The keys of an item kind (or sub-block); empty for an unknown one.
-pub fn of(item: &str) -> &'static [(&'static str, Shape)] {
-    FIELDS
-        .iter()
-        .find(|(name, _)| *name == item)
-        .map_or(&[], |(_, fields)| fields)
+/// The keys of an item kind (by keyword) or sub-block; empty for an unknown one.
+pub fn of(block: &str) -> &'static [Key] {
+    match Kind::from_keyword(block) {
+        Some(kind) => kind.fields(),
+        None => SUB_BLOCKS
+            .iter()
+            .find(|(name, _)| *name == block)
+            .map_or(&[], |(_, keys)| keys),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ast::CommissionKind;
 
     #[test]
     fn mix_keys_are_the_commission_kinds() {
@@ -155,12 +91,21 @@ mod tests {
             let keys: Vec<&str> = of(block).iter().map(|(k, _)| *k).collect();
             assert_eq!(keys.get(..kinds.len()), Some(kinds.as_slice()), "{block}");
         }
+        assert_eq!(of("mix").len(), kinds.len() + 2);
     }
 
     #[test]
     fn every_item_keyword_but_regions_has_fields() {
-        for keyword in crate::prescan::ITEM_KEYWORDS {
+        for keyword in crate::kinds::ITEM_KEYWORDS {
             assert_eq!(of(keyword).is_empty(), keyword == "regions", "{keyword}");
+        }
+    }
+
+    #[test]
+    fn sub_blocks_are_not_item_keywords() {
+        for (name, keys) in SUB_BLOCKS {
+            assert!(Kind::from_keyword(name).is_none(), "{name}");
+            assert!(!keys.is_empty(), "{name}");
         }
     }
 }

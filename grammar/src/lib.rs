@@ -9,6 +9,7 @@ mod fast;
 pub mod fields;
 pub mod format;
 pub mod issue;
+pub mod kinds;
 pub mod lower;
 pub mod parse;
 pub mod prescan;

@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 
 use crate::ast::*;
 use crate::issue::{Fix, Issue, IssueCode};
+use crate::kinds::Kind;
 use crate::span::{Span, Spanned};
 use crate::suggest::did_you_mean;
 use crate::tree::{self, Block, Entry, Key, Scalar, SyntaxFile, Value, ValueKind};
@@ -222,30 +223,23 @@ impl Lowerer<'_> {
             }
             tree::ItemBody::Block(block) => block,
         };
-        if keyword == "limits" {
+        let kind = Kind::from_keyword(keyword);
+        if kind == Some(Kind::Limits) {
             return Some(Item::Limits(self.limits(item.name.clone(), block, span)));
         }
         let name = self.name(item)?;
-        Some(match keyword {
-            "channel" => Item::Channel(self.channel(name, title, block, span)),
-            "dimension" => Item::Dimension(self.dimension(name, title, block, span)),
-            "product" => Item::Product(self.product(name, title, block, span)),
-            "support" => Item::Support(self.support(name, title, block, span)),
-            "term" => Item::Term(self.term(name, title, block, span)),
-            "campaign" => Item::Campaign(Box::new(self.campaign(name, title, block, span))),
-            "commission" => Item::Commission(self.commission(name, title, block, span)),
-            "mix" => Item::Mix(self.mix(name, title, block, span)),
-            "grading" => Item::Grading(self.grading(name, title, block, span)),
-            _ => {
+        match kind.and_then(|kind| self.named_item(kind, name, title, block, span)) {
+            Some(item) => Some(item),
+            None => {
                 // `regions` with a block body: the grammar keeps it apart.
                 self.push(
                     Issue::new(IssueCode::Syntax, item.keyword.span)
                         .text("expected", "条目关键字", "an item keyword")
                         .plain("found", keyword),
                 );
-                return None;
+                None
             }
-        })
+        }
     }
 
     fn name(&mut self, item: &tree::Item) -> Option<Ident> {
@@ -590,7 +584,7 @@ impl Lowerer<'_> {
         let f = self.fields("channel", block, fields::of("channel"), false);
         let channel_type = f
             .value("type")
-            .and_then(|v| self.enum_value(v, CHANNEL_TYPES));
+            .and_then(|v| self.enum_value(v, ChannelType::KEYWORDS));
         if f.get("type").is_none() {
             self.missing(&name, "channel", "type");
         }
@@ -613,7 +607,7 @@ impl Lowerer<'_> {
         };
         items
             .into_iter()
-            .filter_map(|v| self.enum_value(v, PRODUCT_KINDS))
+            .filter_map(|v| self.enum_value(v, ProductKind::KEYWORDS))
             .collect()
     }
 
@@ -671,7 +665,7 @@ impl Lowerer<'_> {
         let f = self.fields("product", block, fields::of("product"), false);
         let kind = f
             .value("kind")
-            .and_then(|v| self.enum_value(v, PRODUCT_KINDS));
+            .and_then(|v| self.enum_value(v, ProductKind::KEYWORDS));
         if f.get("kind").is_none() {
             self.missing(&name, "product", "kind");
         }
@@ -702,7 +696,7 @@ impl Lowerer<'_> {
         let f = self.fields("support", block, fields::of("support"), false);
         let kind = f
             .value("kind")
-            .and_then(|v| self.enum_value(v, SUPPORT_KINDS));
+            .and_then(|v| self.enum_value(v, SupportKind::KEYWORDS));
         for required in ["kind", "ready"] {
             if f.get(required).is_none() {
                 self.missing(&name, "support", required);
@@ -883,8 +877,8 @@ impl Lowerer<'_> {
             );
             return None;
         };
-        let benefit = match tag.text.as_str() {
-            "discount" => {
+        let benefit = match BenefitTag::from_keyword(&tag.text) {
+            Some(BenefitTag::Discount) => {
                 let p = self.percent(inner)?;
                 if p.node.is_zero() {
                     self.out_of_range(
@@ -897,9 +891,9 @@ impl Lowerer<'_> {
                 }
                 Benefit::Discount(p.node)
             }
-            "price" => Benefit::Price(self.money(inner)?.node),
-            "gift" => Benefit::Gift(self.string(inner)?.value),
-            "bonus" => Benefit::Bonus(
+            Some(BenefitTag::Price) => Benefit::Price(self.money(inner)?.node),
+            Some(BenefitTag::Gift) => Benefit::Gift(self.string(inner)?.value),
+            Some(BenefitTag::Bonus) => Benefit::Bonus(
                 self.quantity(
                     inner,
                     |u| u.is_data() || u.is_money() || u.is_duration() || u == Unit::Minute,
@@ -908,7 +902,7 @@ impl Lowerer<'_> {
                 )?
                 .node,
             ),
-            "points" => {
+            Some(BenefitTag::Points) => {
                 let factor = match &inner.kind {
                     ValueKind::Ident(text) => text
                         .strip_prefix('x')
@@ -926,12 +920,9 @@ impl Lowerer<'_> {
                     }
                 }
             }
-            _ => {
-                self.mismatch(
-                    value,
-                    "discount | price | gift | bonus | points",
-                    "discount | price | gift | bonus | points",
-                );
+            None => {
+                let tags = BenefitTag::ALL.map(BenefitTag::as_str).join(" | ");
+                self.mismatch(value, &tags, &tags);
                 return None;
             }
         };
@@ -940,9 +931,9 @@ impl Lowerer<'_> {
 
     fn stacking(&mut self, value: &Value) -> Option<Spanned<Stacking>> {
         let stacking = match &value.kind {
-            ValueKind::Ident(t) if t == "exclusive" => Stacking::Exclusive,
-            ValueKind::Ident(t) if t == "stackable" => Stacking::Stackable,
-            ValueKind::Tagged(tag, inner) if tag.text == "with" => {
+            ValueKind::Ident(t) if t == StackingWord::Exclusive.as_str() => Stacking::Exclusive,
+            ValueKind::Ident(t) if t == StackingWord::Stackable.as_str() => Stacking::Stackable,
+            ValueKind::Tagged(tag, inner) if tag.text == StackingWord::With.as_str() => {
                 Stacking::With(self.ident_list(inner))
             }
             _ => {
@@ -1010,14 +1001,14 @@ impl Lowerer<'_> {
         }
         let kind = f
             .value("kind")
-            .and_then(|v| self.enum_value(v, COMMISSION_KINDS));
+            .and_then(|v| self.enum_value(v, CommissionKind::KEYWORDS));
         let issuer = f.value("issuer").and_then(|v| self.ident(v));
         let regions = f.value("regions").map(|v| self.ident_list(v));
         let overrides = f.value("overrides").and_then(|v| self.ident(v));
         let additive = f.value("additive").and_then(|v| self.boolean(v));
         let per = f
             .value("per")
-            .and_then(|v| self.enum_value(v, &[("once", Per::Once), ("month", Per::Month)]));
+            .and_then(|v| self.enum_value(v, Per::KEYWORDS));
         let period = f.value("period").and_then(|v| self.date_range(v));
         let channels = f
             .value("channels")
@@ -1318,7 +1309,7 @@ impl Lowerer<'_> {
             };
             items
                 .into_iter()
-                .filter_map(|x| self.enum_value(x, SUPPORT_KINDS))
+                .filter_map(|x| self.enum_value(x, SupportKind::KEYWORDS))
                 .collect()
         });
         let max_first_return_ratio = f
@@ -1362,13 +1353,7 @@ impl Lowerer<'_> {
     }
 
     fn direction(&mut self, value: &Value) -> Option<Spanned<Direction>> {
-        self.enum_value(
-            value,
-            &[
-                ("higher_better", Direction::HigherBetter),
-                ("lower_better", Direction::LowerBetter),
-            ],
-        )
+        self.enum_value(value, Direction::KEYWORDS)
     }
 
     fn boolean(&mut self, value: &Value) -> Option<Spanned<bool>> {
@@ -1478,41 +1463,6 @@ impl Lowerer<'_> {
     }
 }
 
-/// The keywords of `type:` on a channel.
-pub const CHANNEL_TYPES: &[(&str, ChannelType)] = &[
-    ("owned", ChannelType::Owned),
-    ("social", ChannelType::Social),
-    ("electronic", ChannelType::Electronic),
-    ("direct", ChannelType::Direct),
-];
-
-/// The keywords of a product's `kind:` (and a channel's `handles:`).
-pub const PRODUCT_KINDS: &[(&str, ProductKind)] = &[
-    ("plan", ProductKind::Plan),
-    ("data", ProductKind::Data),
-    ("terminal", ProductKind::Terminal),
-    ("broadband", ProductKind::Broadband),
-    ("sim_card", ProductKind::SimCard),
-    ("value_added", ProductKind::ValueAdded),
-];
-
-/// The keywords of a support's `kind:` (and `required_support:`).
-pub const SUPPORT_KINDS: &[(&str, SupportKind)] = &[
-    ("system", SupportKind::System),
-    ("knowledge", SupportKind::Knowledge),
-    ("training", SupportKind::Training),
-    ("material", SupportKind::Material),
-];
-
-/// The keywords of a commission table's `kind:`.
-pub const COMMISSION_KINDS: &[(&str, CommissionKind)] = &[
-    ("first_return", CommissionKind::FirstReturn),
-    ("revenue_share", CommissionKind::RevenueShare),
-    ("incentive", CommissionKind::Incentive),
-    ("subsidy", CommissionKind::Subsidy),
-    ("multiplier", CommissionKind::Multiplier),
-];
-
 fn region_nodes(nodes: &[tree::RegionNode]) -> Vec<RegionNode> {
     nodes
         .iter()
@@ -1522,3 +1472,31 @@ fn region_nodes(nodes: &[tree::RegionNode]) -> Vec<RegionNode> {
         })
         .collect()
 }
+
+/// The lowering of every named kind, from the item table: `Item::V(self.LOWER(…))`.
+macro_rules! lower_named {
+    ($([$(#[doc = $doc:literal])* $kind:ident $keyword:literal $variant:ident($payload:ty) $ast:ident
+        ($($table:ident by $lower:ident)?) ($zh:literal, $en:literal)
+        ($symbol:ident, $completion:ident, $token:ident) ($fields:expr) $example:literal])*) => {
+        impl Lowerer<'_> {
+            /// An item of a named kind from its block; `None` for `regions`
+            /// and `limits`, which are read apart.
+            #[allow(clippy::useless_conversion)] // `.into()` boxes the kinds whose payload is boxed
+            fn named_item(
+                &mut self,
+                kind: Kind,
+                name: Ident,
+                title: Option<StrLit>,
+                block: &Block,
+                span: Span,
+            ) -> Option<Item> {
+                match kind {
+                    $($(Kind::$kind => Some(Item::$variant(self.$lower(name, title, block, span).into())),)?)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+crate::item_kinds!(lower_named);

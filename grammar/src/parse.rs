@@ -729,3 +729,52 @@ pub fn is_ident(text: &str) -> bool {
         .and_then(|mut pairs| pairs.next())
         .is_some_and(|pair| pair.as_str().len() == text.len())
 }
+
+#[cfg(test)]
+mod item_table_tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+    use super::*;
+    use crate::kinds::ITEM_KEYWORDS;
+
+    /// The quoted words of a rule of the pest grammar.
+    fn words_of_rule(rule: &str) -> Vec<String> {
+        let grammar = include_str!("koujing.pest");
+        let start = grammar
+            .find(&format!("\n{rule}"))
+            .unwrap_or_else(|| panic!("no rule {rule}"));
+        let body = &grammar[start..];
+        let body = &body[..body.find('}').unwrap()];
+        let mut words: Vec<String> = body
+            .split('"')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_string)
+            .collect();
+        words.sort();
+        words
+    }
+
+    #[test]
+    fn pest_item_keywords_are_the_item_table() {
+        let mut table: Vec<String> = ITEM_KEYWORDS.iter().map(|k| k.to_string()).collect();
+        table.sort();
+        assert_eq!(words_of_rule("item_kw"), table);
+        for keyword in ITEM_KEYWORDS {
+            let parsed = KoujingParser::parse(Rule::item_kw, keyword).unwrap();
+            assert_eq!(parsed.as_str(), keyword);
+            // Not a keyword when an identifier goes on.
+            assert!(KoujingParser::parse(Rule::item_kw, &format!("{keyword}_x")).is_err());
+        }
+        assert!(KoujingParser::parse(Rule::item_kw, "campaigns").is_err());
+        assert_eq!(words_of_rule("kw_regions"), ["regions"]);
+    }
+
+    #[test]
+    fn pest_tags_are_the_benefit_tags_and_with() {
+        use crate::ast::{BenefitTag, StackingWord};
+        let mut tags: Vec<String> = BenefitTag::ALL.map(|t| t.as_str().to_string()).to_vec();
+        tags.push(StackingWord::With.as_str().to_string());
+        tags.sort();
+        assert_eq!(words_of_rule("tag_kw"), tags);
+    }
+}

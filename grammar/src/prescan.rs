@@ -27,20 +27,9 @@ pub const MAX_DEPTH: usize = 256;
 /// Largest file accepted, in bytes.
 pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
 
-/// Item keywords: a line starting with one of these starts a new item.
-pub const ITEM_KEYWORDS: [&str; 11] = [
-    "regions",
-    "channel",
-    "dimension",
-    "product",
-    "support",
-    "term",
-    "campaign",
-    "commission",
-    "mix",
-    "grading",
-    "limits",
-];
+/// Item keywords: a line starting with one of these starts a new item
+/// (from the item table).
+pub use crate::kinds::ITEM_KEYWORDS;
 
 /// A `//` comment: its span (from the slashes to the end of the line, without
 /// the line break) and its text after the slashes.

@@ -4,13 +4,16 @@
 
 use koujing_checker::resolve::Kind;
 use koujing_checker::semantic::Symbol;
-use koujing_grammar::lower::{CHANNEL_TYPES, COMMISSION_KINDS, PRODUCT_KINDS, SUPPORT_KINDS};
+use koujing_grammar::ast::{
+    BenefitTag, ChannelType, CommissionKind, ProductKind, StackingWord, SupportKind,
+};
 use koujing_grammar::prescan::ITEM_KEYWORDS;
 use lsp_types::*;
 use serde_json::json;
 
 use crate::handlers::at;
 use crate::hover;
+use crate::looks::completion_kind;
 use crate::server::Server;
 
 /// An open `{` or `[`.
@@ -177,22 +180,6 @@ fn keyword_items<'a>(
         .collect()
 }
 
-fn completion_kind(kind: Kind) -> CompletionItemKind {
-    match kind {
-        Kind::Region => CompletionItemKind::MODULE,
-        Kind::Channel => CompletionItemKind::INTERFACE,
-        Kind::Dimension => CompletionItemKind::ENUM,
-        Kind::Product => CompletionItemKind::CLASS,
-        Kind::Support => CompletionItemKind::UNIT,
-        Kind::Term => CompletionItemKind::TEXT,
-        Kind::Campaign => CompletionItemKind::EVENT,
-        Kind::Commission => CompletionItemKind::STRUCT,
-        Kind::Mix => CompletionItemKind::VALUE,
-        Kind::Grading => CompletionItemKind::MODULE,
-        Kind::Limits => CompletionItemKind::CONSTANT,
-    }
-}
-
 /// The names of a kind, minus those already listed; `detail` is the kind and
 /// title, `documentation` comes on `completionItem/resolve`.
 fn names(server: &Server, kind: Kind, listed: &[String]) -> Vec<CompletionItem> {
@@ -257,22 +244,20 @@ fn values(
         (_, "issuer" | "regions") => names(server, Kind::Region, listed),
         (_, "extends") => names(server, Kind::Campaign, listed),
         (_, "grading") => names(server, Kind::Grading, listed),
-        ("campaign", "stacking") => keyword_items(["exclusive", "stackable", "with"], value),
-        ("campaign", "benefit") => {
-            keyword_items(["discount", "price", "gift", "bonus", "points"], value)
-        }
-        ("channel", "type") => keyword_items(words(CHANNEL_TYPES), value),
+        ("campaign", "stacking") => keyword_items(words(StackingWord::KEYWORDS), value),
+        ("campaign", "benefit") => keyword_items(words(BenefitTag::KEYWORDS), value),
+        ("channel", "type") => keyword_items(words(ChannelType::KEYWORDS), value),
         ("channel", "handles") | ("product", "kind") => {
-            let mut items = keyword_items(words(PRODUCT_KINDS), value);
+            let mut items = keyword_items(words(ProductKind::KEYWORDS), value);
             items.retain(|i| !listed.contains(&i.label));
             items
         }
         ("support", "kind") | ("limits", "required_support") => {
-            let mut items = keyword_items(words(SUPPORT_KINDS), value);
+            let mut items = keyword_items(words(SupportKind::KEYWORDS), value);
             items.retain(|i| !listed.contains(&i.label));
             items
         }
-        ("commission", "kind") => keyword_items(words(COMMISSION_KINDS), value),
+        ("commission", "kind") => keyword_items(words(CommissionKind::KEYWORDS), value),
         ("term", "jargon") => keyword_items(["true", "false"], value),
         _ => Vec::new(),
     }

@@ -4,13 +4,16 @@
 //! before answering when a document changed.
 
 use std::collections::HashMap;
+use std::fmt::Display;
 
+use koujing_checker::messages::EditorMsg;
 use koujing_checker::resolve::Kind;
-use koujing_checker::{Code, Lang, SourceFile};
+use koujing_checker::{Code, SourceFile};
 use koujing_grammar::Span;
 use lsp_types::*;
 
 use crate::hover::{self, kind_label};
+use crate::looks::symbol_kind as lsp_symbol_kind;
 use crate::server::Server;
 use crate::to_proto;
 
@@ -151,10 +154,10 @@ pub fn document_highlight(
     )
 }
 
-fn rename_error(server: &Server, zh: String, en: String) -> (i32, String) {
+fn rename_error(server: &Server, msg: EditorMsg, args: &[(&str, &dyn Display)]) -> (i32, String) {
     (
         lsp_server::ErrorCode::RequestFailed as i32,
-        if server.lang.is_zh() { zh } else { en },
+        msg.get(server.lang, args),
     )
 }
 
@@ -167,11 +170,7 @@ pub fn prepare_rename(
         return Ok(None);
     };
     let Some(found) = server.report.model.at(&file.path, offset) else {
-        return Err(rename_error(
-            server,
-            "这里没有可重命名的名称(只有条目名和对它们的引用可以重命名)".into(),
-            "nothing to rename here (only item names and references to them can be renamed)".into(),
-        ));
+        return Err(rename_error(server, EditorMsg::NothingToRename, &[]));
     };
     if server
         .report
@@ -181,8 +180,8 @@ pub fn prepare_rename(
     {
         return Err(rename_error(
             server,
-            format!("`{}` 未定义,无法重命名", found.name),
-            format!("`{}` is not defined, so it cannot be renamed", found.name),
+            EditorMsg::RenameUndefined,
+            &[("name", &found.name)],
         ));
     }
     Ok(Some(PrepareRenameResponse::RangeWithPlaceholder {
@@ -208,13 +207,11 @@ pub fn rename(
         return Ok(None);
     };
     let new = params.new_name.trim();
-    let kind = kind_label(found.kind, Lang::Zh);
-    let kind_en = kind_label(found.kind, Lang::En);
     if !koujing_grammar::parse::is_ident(new) {
         return Err(rename_error(
             server,
-            format!("`{new}` 不是合法的名称:名称以字母、汉字或 `_` 开头,后接字母、数字、汉字、`_` 或 `-`"),
-            format!("`{new}` is not a valid name: a name starts with a letter, a Chinese character or `_`, followed by letters, digits, Chinese characters, `_` or `-`"),
+            EditorMsg::RenameInvalid,
+            &[("new", &new)],
         ));
     }
     if new == found.name {
@@ -223,14 +220,12 @@ pub fn rename(
     if let Some(existing) = model.definition(found.kind, new) {
         return Err(rename_error(
             server,
-            format!(
-                "已有名为 `{new}` 的{kind}(在 {}),不能重命名为它",
-                existing.path
-            ),
-            format!(
-                "a {kind_en} named `{new}` already exists (in {}); choose another name",
-                existing.path
-            ),
+            EditorMsg::RenameTaken,
+            &[
+                ("new", &new),
+                ("kind", &kind_label(found.kind, server.lang)),
+                ("path", &existing.path),
+            ],
         ));
     }
     let mut changes: HashMap<Url, Vec<TextEdit>> = HashMap::new();
@@ -253,19 +248,7 @@ pub fn rename(
 
 /// The symbol kind of an item keyword.
 pub fn keyword_symbol_kind(keyword: &str) -> SymbolKind {
-    match keyword {
-        "regions" => lsp_symbol_kind(Kind::Region),
-        "channel" => lsp_symbol_kind(Kind::Channel),
-        "dimension" => lsp_symbol_kind(Kind::Dimension),
-        "product" => lsp_symbol_kind(Kind::Product),
-        "support" => lsp_symbol_kind(Kind::Support),
-        "term" => lsp_symbol_kind(Kind::Term),
-        "campaign" => lsp_symbol_kind(Kind::Campaign),
-        "commission" => lsp_symbol_kind(Kind::Commission),
-        "mix" => lsp_symbol_kind(Kind::Mix),
-        "grading" => lsp_symbol_kind(Kind::Grading),
-        _ => lsp_symbol_kind(Kind::Limits),
-    }
+    lsp_symbol_kind(Kind::from_keyword(keyword).unwrap_or(Kind::Limits))
 }
 
 /// How well `query` matches `name`: `None` when its characters do not all
@@ -322,22 +305,6 @@ pub fn workspace_symbols(
     )
 }
 
-fn lsp_symbol_kind(kind: Kind) -> SymbolKind {
-    match kind {
-        Kind::Region => SymbolKind::NAMESPACE,
-        Kind::Channel => SymbolKind::INTERFACE,
-        Kind::Dimension => SymbolKind::ENUM,
-        Kind::Product => SymbolKind::CLASS,
-        Kind::Support => SymbolKind::PACKAGE,
-        Kind::Term => SymbolKind::STRING,
-        Kind::Campaign => SymbolKind::EVENT,
-        Kind::Commission => SymbolKind::STRUCT,
-        Kind::Mix => SymbolKind::OBJECT,
-        Kind::Grading => SymbolKind::MODULE,
-        Kind::Limits => SymbolKind::CONSTANT,
-    }
-}
-
 /// The edit that formats a document's `text` (whose full range is `range`).
 pub fn formatting(text: &str, range: Range) -> Option<Vec<TextEdit>> {
     let formatted = koujing_grammar::format::format(text).ok()?;
@@ -371,11 +338,7 @@ pub fn code_actions(server: &Server, params: CodeActionParams) -> Option<CodeAct
         let mut changes = HashMap::new();
         changes.insert(params.text_document.uri.clone(), edits);
         actions.push(CodeActionOrCommand::CodeAction(CodeAction {
-            title: if server.lang.is_zh() {
-                fix.zh.clone()
-            } else {
-                fix.en.clone()
-            },
+            title: server.lang.pick(&fix.zh, &fix.en).to_string(),
             kind: Some(CodeActionKind::QUICKFIX),
             edit: Some(WorkspaceEdit {
                 changes: Some(changes),

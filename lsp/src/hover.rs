@@ -2,10 +2,13 @@
 //! through the semantic model), and the kind labels shared by hover,
 //! completion and symbols.
 
+use koujing_checker::messages::EditorMsg;
 use koujing_checker::resolve::Kind;
 use koujing_checker::semantic::Symbol;
 use koujing_checker::{Lang, SourceFile, Workspace};
-use koujing_grammar::ast::{AudienceValue, Benefit, Item, RegionNode, Stacking, StrLit};
+use koujing_grammar::ast::{
+    AudienceValue, Benefit, Item, RegionNode, Stacking, StackingWord, StrLit,
+};
 use koujing_grammar::Span;
 
 use crate::server::Server;
@@ -13,13 +16,7 @@ use crate::server::Server;
 /// A kind's name in the server's language.
 pub fn kind_label(kind: Kind, lang: Lang) -> String {
     match kind.text() {
-        koujing_grammar::Arg::Text { zh, en } => {
-            if lang.is_zh() {
-                zh.to_string()
-            } else {
-                en.to_string()
-            }
-        }
+        koujing_grammar::Arg::Text { zh, en } => lang.pick(&zh, &en).to_string(),
         other => format!("{other:?}"),
     }
 }
@@ -79,8 +76,7 @@ fn join<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
 pub fn text(server: &Server, kind: Kind, name: &str) -> Option<String> {
     let model = &server.report.model;
     let symbol = model.definition(kind, name)?;
-    let zh = server.lang.is_zh();
-    let t = |z: &str, e: &str| if zh { z.to_string() } else { e.to_string() };
+    let t = |msg: EditorMsg| msg.template(server.lang);
     let title = |t: Option<&StrLit>| t.map(|t| format!(" — {}", t.value)).unwrap_or_default();
     let head = |title: String| format!("**{}** `{}`{}", kind_label(kind, server.lang), name, title);
     if kind == Kind::Region {
@@ -94,22 +90,21 @@ pub fn text(server: &Server, kind: Kind, name: &str) -> Option<String> {
                     .map(|t| format!(" — {t}"))
                     .unwrap_or_default()
             ),
-            t("个区县", "counties")
+            t(EditorMsg::Counties)
         ));
     }
     let item = item_of(&server.workspace, symbol)?;
     let text = match item {
-        Item::Regions(_) | Item::Limits(_) => return None,
         Item::Product(p) => {
             let mut lines = vec![head(title(p.title.as_ref()))];
             if let Some(k) = p.kind {
                 lines.push(format!("- kind: {}", k.node.as_str()));
             }
             if let Some(price) = p.price {
-                lines.push(format!("- {}: {}", t("价格", "price"), price.node));
+                lines.push(format!("- {}: {}", t(EditorMsg::Price), price.node));
             }
             if let Some(face) = p.face_value {
-                lines.push(format!("- {}: {}", t("面值", "face value"), face.node));
+                lines.push(format!("- {}: {}", t(EditorMsg::FaceValue), face.node));
             }
             lines.join("\n")
         }
@@ -122,10 +117,7 @@ pub fn text(server: &Server, kind: Kind, name: &str) -> Option<String> {
                 lines.push(format!("- ready: {}", r.node));
             }
             if let Some(e) = model.effective_ready.get(name) {
-                lines.push(format!(
-                    "- {}: {e}",
-                    t("实际就绪日(含依赖)", "effectively ready (with requires)")
-                ));
+                lines.push(format!("- {}: {e}", t(EditorMsg::EffectivelyReady)));
             }
             if let Some(u) = s.until {
                 lines.push(format!("- until: {}", u.node));
@@ -182,11 +174,13 @@ pub fn text(server: &Server, kind: Kind, name: &str) -> Option<String> {
                 join(c.channels.iter().map(|x| x.text.as_str()))
             ));
             let stacking = match &c.stacking.node {
-                Stacking::Exclusive => "exclusive".to_string(),
-                Stacking::Stackable => "stackable".to_string(),
-                Stacking::With(list) => {
-                    format!("with [{}]", join(list.iter().map(|x| x.text.as_str())))
-                }
+                Stacking::Exclusive => StackingWord::Exclusive.as_str().to_string(),
+                Stacking::Stackable => StackingWord::Stackable.as_str().to_string(),
+                Stacking::With(list) => format!(
+                    "{} [{}]",
+                    StackingWord::With.as_str(),
+                    join(list.iter().map(|x| x.text.as_str()))
+                ),
             };
             lines.push(format!("- stacking: {stacking}"));
             lines.join("\n")
@@ -218,8 +212,13 @@ pub fn text(server: &Server, kind: Kind, name: &str) -> Option<String> {
                 .collect();
             format!("{}\n- {}", head(title(g.title.as_ref())), bands.join("; "))
         }
-        Item::Commission(c) => format!("{} ({} rows)", head(title(c.title.as_ref())), c.rows.len()),
-        Item::Mix(m) => head(title(m.title.as_ref())),
+        Item::Commission(c) => format!(
+            "{} {}",
+            head(title(c.title.as_ref())),
+            EditorMsg::Rows.get(server.lang, &[("count", &c.rows.len())])
+        ),
+        // Any other named kind (`mix`, a new one): its name and title.
+        other => head(title(other.named()?.title())),
     };
     Some(text)
 }

@@ -13,6 +13,7 @@
 mod completion;
 mod handlers;
 mod hover;
+mod looks;
 mod server;
 mod to_proto;
 mod transport;

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
+use koujing_checker::messages::EditorMsg;
 use koujing_checker::{check, Config, Diagnostic, Lang, Options, Report, Severity, Workspace};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::{
@@ -588,11 +589,7 @@ impl Server {
             else {
                 continue;
             };
-            let here = if self.lang.is_zh() {
-                "问题报告于此"
-            } else {
-                "reported here"
-            };
+            let here = EditorMsg::ReportedHere.template(self.lang);
             out.push((
                 other.path.clone(),
                 lsp_types::Diagnostic {

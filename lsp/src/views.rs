@@ -2,6 +2,7 @@
 //! document symbols, inlay hints (numbers a reviewer cannot see) and code
 //! lenses. The syntax tree gives the shape, the semantic model the names.
 
+use koujing_checker::messages::EditorMsg;
 use koujing_checker::resolve::Kind;
 use koujing_checker::SourceFile;
 use koujing_grammar::ast::{Benefit, Factor, Item};
@@ -14,55 +15,13 @@ use crate::hover::item_of;
 use crate::server::Server;
 use crate::to_proto;
 
-/// The token types, in legend order.
-pub const TOKEN_TYPES: [SemanticTokenType; 17] = [
-    SemanticTokenType::KEYWORD,
-    SemanticTokenType::PROPERTY,
-    SemanticTokenType::STRING,
-    SemanticTokenType::NUMBER,
-    SemanticTokenType::COMMENT,
-    SemanticTokenType::NAMESPACE,
-    SemanticTokenType::INTERFACE,
-    SemanticTokenType::ENUM,
-    SemanticTokenType::CLASS,
-    SemanticTokenType::TYPE,
-    SemanticTokenType::MACRO,
-    SemanticTokenType::EVENT,
-    SemanticTokenType::STRUCT,
-    SemanticTokenType::TYPE_PARAMETER,
-    SemanticTokenType::FUNCTION,
-    SemanticTokenType::VARIABLE,
-    SemanticTokenType::ENUM_MEMBER,
-];
-
-const KEYWORD: u32 = 0;
-const PROPERTY: u32 = 1;
-const STRING: u32 = 2;
-const NUMBER: u32 = 3;
-const COMMENT: u32 = 4;
-const ENUM_MEMBER: u32 = 16;
+use crate::looks::{token as kind_token, COMMENT, ENUM_MEMBER, KEYWORD, NUMBER, PROPERTY, STRING};
 
 /// The legend advertised in the capabilities.
 pub fn legend() -> SemanticTokensLegend {
     SemanticTokensLegend {
-        token_types: TOKEN_TYPES.to_vec(),
+        token_types: crate::looks::token_types(),
         token_modifiers: vec![SemanticTokenModifier::DECLARATION],
-    }
-}
-
-fn kind_token(kind: Kind) -> u32 {
-    match kind {
-        Kind::Region => 5,
-        Kind::Channel => 6,
-        Kind::Dimension => 7,
-        Kind::Product => 8,
-        Kind::Support => 9,
-        Kind::Term => 10,
-        Kind::Campaign => 11,
-        Kind::Commission => 12,
-        Kind::Mix => 13,
-        Kind::Grading => 14,
-        Kind::Limits => 15,
     }
 }
 
@@ -352,17 +311,10 @@ fn factor_hints(
         let Some(weight) = f.weight else { continue };
         let effective = parent * weight.node / hundred;
         if f.children.is_empty() {
-            let label = if server.lang.is_zh() {
-                format!(
-                    "实际权重 {}%",
-                    (effective * hundred).round_dp(2).normalize()
-                )
-            } else {
-                format!(
-                    "effective {}%",
-                    (effective * hundred).round_dp(2).normalize()
-                )
-            };
+            let label = EditorMsg::EffectiveWeight.get(
+                server.lang,
+                &[("percent", &(effective * hundred).round_dp(2).normalize())],
+            );
             out.push(hint(file, server, weight.span.end, label));
         } else {
             factor_hints(file, server, &f.children, effective, out);
@@ -378,7 +330,7 @@ pub fn inlay_hints(server: &Server, params: InlayHintParams) -> Option<Vec<Inlay
     let start = to_proto::offset(file, params.range.start, server.encoding);
     let end = to_proto::offset(file, params.range.end, server.encoding);
     let model = &server.report.model;
-    let zh = server.lang.is_zh();
+    let lang = server.lang;
     let mut out = Vec::new();
     for item in &file.parsed.module.items {
         let span = item.span();
@@ -402,11 +354,7 @@ pub fn inlay_hints(server: &Server, params: InlayHintParams) -> Option<Vec<Inlay
                             value: paid.round_dp(2),
                             unit: price.node.unit,
                         };
-                        let label = if zh {
-                            format!("= {shown}")
-                        } else {
-                            format!("= {shown} after discount")
-                        };
+                        let label = EditorMsg::AfterDiscount.get(lang, &[("price", &shown)]);
                         out.push(hint(file, server, benefit.span.end, label));
                     }
                 }
@@ -417,18 +365,10 @@ pub fn inlay_hints(server: &Server, params: InlayHintParams) -> Option<Vec<Inlay
                     .filter_map(|r| model.effective_ready.get(&r.text))
                     .max();
                 if let (Some(ready), Some(last)) = (ready, c.requires.last()) {
-                    let mut label = if zh {
-                        format!("支撑就绪 {ready}")
-                    } else {
-                        format!("support ready {ready}")
-                    };
+                    let mut label = EditorMsg::SupportReady.get(lang, &[("date", ready)]);
                     if let Some(window) = c.window {
                         let lead = (window.start - *ready).num_days();
-                        label.push_str(&if zh {
-                            format!(",距开始 {lead} 天")
-                        } else {
-                            format!(", {lead} days before start")
-                        });
+                        label.push_str(&EditorMsg::DaysBeforeStart.get(lang, &[("days", &lead)]));
                     }
                     // After the list's closing bracket when there is one.
                     let close = file
@@ -448,11 +388,8 @@ pub fn inlay_hints(server: &Server, params: InlayHintParams) -> Option<Vec<Inlay
                         });
                     if let Some(w) = window {
                         let end = w.end.map_or("…".to_string(), |e| e.to_string());
-                        let label = if zh {
-                            format!("窗口 {} .. {end}(继承)", w.start)
-                        } else {
-                            format!("window {} .. {end} (inherited)", w.start)
-                        };
+                        let label = EditorMsg::InheritedWindow
+                            .get(lang, &[("start", &w.start), ("end", &end)]);
                         out.push(hint(file, server, parent.span.end, label));
                     }
                 }
@@ -470,7 +407,6 @@ pub fn inlay_hints(server: &Server, params: InlayHintParams) -> Option<Vec<Inlay
 pub fn code_lenses(server: &Server, params: CodeLensParams) -> Option<Vec<CodeLens>> {
     let file = server.document(&params.text_document.uri)?;
     let model = &server.report.model;
-    let zh = server.lang.is_zh();
     // Campaign item spans of this file, in order, and the conflicts
     // (KJ2xxx findings) that touch each: reported in it or related to it.
     let campaigns: Vec<Span> = file
@@ -524,11 +460,7 @@ pub fn code_lenses(server: &Server, params: CodeLensParams) -> Option<Vec<CodeLe
             .count();
         out.push(lens(
             range,
-            if zh {
-                format!("被引用 {count} 次")
-            } else {
-                format!("referenced by {count}")
-            },
+            EditorMsg::ReferencedBy.get(server.lang, &[("count", &count)]),
         ));
         if occurrence.kind != Kind::Campaign {
             continue;
@@ -538,11 +470,7 @@ pub fn code_lenses(server: &Server, params: CodeLensParams) -> Option<Vec<CodeLe
         if n > 0 {
             out.push(lens(
                 range,
-                if zh {
-                    format!("{n} 处冲突")
-                } else {
-                    format!("{n} conflicts")
-                },
+                EditorMsg::Conflicts.get(server.lang, &[("count", &n)]),
             ));
         }
     }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::ValueEnum;
-use koujing_checker::{Lang, Severity};
+use koujing_checker::{Lang, Msg, Severity};
 
 use super::{auto_color, check_loaded, pick_lang, Format, LangArg, TodayArg};
 use crate::progress::Progress;
@@ -213,9 +213,8 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
     };
     // Name the root used: a folder above the one given may have been
     // chosen for its koujing.toml.
-    let footer = match (args.format, lang.is_zh()) {
-        (Format::Human, true) => format!("工作区根目录:{}\n", loaded.root_shown),
-        (Format::Human, false) => format!("workspace root: {}\n", loaded.root_shown),
+    let footer = match args.format {
+        Format::Human => Msg::WorkspaceRoot.get(lang, &[("root", &loaded.root_shown)]) + "\n",
         _ => String::new(),
     };
     let rendering = koujing_checker::timing::Phase::start("render + write");
@@ -240,9 +239,5 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
 }
 
 fn nothing_changed_note(lang: Lang) -> &'static str {
-    if lang.is_zh() {
-        "--only 没有给出文件:没有改动,不报告任何问题"
-    } else {
-        "--only names no file: nothing changed, nothing to report"
-    }
+    Msg::OnlyNothingChanged.template(lang)
 }

@@ -3,7 +3,7 @@
 //! summary, SARIF a `baselineState` per result (and the `absent` ones), and
 //! the text formats show only the new findings plus a count of the others.
 
-use koujing_checker::{render, Lang, Report, Severity};
+use koujing_checker::{render, Lang, Msg, Report, Severity};
 use std::io::Write;
 
 use serde_json::{json, Value};
@@ -96,18 +96,9 @@ fn render_text(
                     .diagnostics
                     .retain(|_| state.next() == Some(&State::New));
                 let unchanged = states.iter().filter(|s| **s == State::Unchanged).count();
-                note = if lang.is_zh() {
-                    format!(
-                        "基线中已有 {unchanged} 个问题(未显示),{} 个已修复\n",
-                        absent.len()
-                    )
-                } else {
-                    format!(
-                        "{unchanged} existing {} from the baseline not shown, {} fixed\n",
-                        plural(unchanged, "finding", "findings"),
-                        absent.len()
-                    )
-                };
+                let msg = plural(unchanged, Msg::BaselineNoteOne, Msg::BaselineNote);
+                note = msg.get(lang, &[("unchanged", &unchanged), ("fixed", &absent.len())]);
+                note.push('\n');
             }
             let text = match format {
                 Format::Github => koujing_checker::ci::github(workspace, report, lang),
@@ -125,7 +116,7 @@ fn render_text(
 }
 
 /// `one` or `many` after a count.
-pub fn plural<'a>(count: usize, one: &'a str, many: &'a str) -> &'a str {
+pub fn plural<T>(count: usize, one: T, many: T) -> T {
     if count == 1 {
         one
     } else {
@@ -162,11 +153,7 @@ fn absent_result(loaded: &Loaded, key: &Key, lang: Lang) -> Value {
         .zip(&loaded.workspace.files)
         .find(|(relative, _)| **relative == key.file)
         .map_or(key.file.as_str(), |(_, file)| file.path.as_str());
-    let text = if lang.is_zh() {
-        format!("{} 在 {} 中已不再出现", key.code, key.item)
-    } else {
-        format!("{} in {} is gone", key.code, key.item)
-    };
+    let text = Msg::GoneFromBaseline.get(lang, &[("code", &key.code), ("item", &key.item)]);
     json!({
         "ruleId": key.code,
         "level": "none",

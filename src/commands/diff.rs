@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use super::{pick_lang, DataFormat, LangArg};
 use crate::bundle;
+use koujing_checker::messages::BundleMsg;
 
 /// Arguments of `koujing diff`.
 #[derive(clap::Args)]
@@ -36,28 +37,17 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
                 differences: Vec<koujing_checker::compile::diff::Described<'a>>,
             }
             let output = Output {
-                differences: differences
-                    .iter()
-                    .map(|d| d.described(lang.is_zh()))
-                    .collect(),
+                differences: differences.iter().map(|d| d.described(lang)).collect(),
             };
             let text = serde_json::to_string_pretty(&output).map_err(|e| e.to_string())?;
             let _ = writeln!(stdout, "{text}");
         }
         DataFormat::Human => {
             for d in &differences {
-                let _ = writeln!(stdout, "{}", d.describe(lang.is_zh()));
+                let _ = writeln!(stdout, "{}", d.describe(lang));
             }
             if differences.is_empty() {
-                let _ = writeln!(
-                    stdout,
-                    "{}",
-                    if lang.is_zh() {
-                        "两个产物内容相同"
-                    } else {
-                        "no differences"
-                    }
-                );
+                let _ = writeln!(stdout, "{}", BundleMsg::NoDifferences.template(lang));
             }
         }
     }

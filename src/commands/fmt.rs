@@ -30,9 +30,11 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
         // The real path, inside the workspace root; read by the walker's
         // rules again (it may have changed since the walk).
         let bytes = koujing_fs::read_regular(&path, koujing_fs::READ_CAP).map_err(|r| {
-            let (zh, en) = r.text();
-            let why = if super::lang().is_zh() { zh } else { en };
-            say(Msg::NotRead, &[("path", &shown), ("why", &why)])
+            let why = r.text();
+            say(
+                Msg::NotRead,
+                &[("path", &shown), ("why", &why.get(super::lang()))],
+            )
         })?;
         let Ok(text) = String::from_utf8(bytes) else {
             let _ = writeln!(

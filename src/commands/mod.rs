@@ -83,7 +83,11 @@ static LANG: AtomicU8 = AtomicU8::new(0);
 static LANG_FLAG: AtomicBool = AtomicBool::new(false);
 
 fn set_lang(lang: Lang) {
-    LANG.store(if lang.is_zh() { 1 } else { 2 }, Ordering::Relaxed);
+    let code = match lang {
+        Lang::Zh => 1,
+        Lang::En => 2,
+    };
+    LANG.store(code, Ordering::Relaxed);
 }
 
 /// The language messages are printed in: `--lang`, then the workspace's

@@ -6,11 +6,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
+use koujing_checker::messages::QueryMsg as Q;
 use koujing_checker::query::{CommissionQuery, GradeQuery, OfferQuery, QueryError, Runtime};
-use koujing_checker::Lang;
+use koujing_checker::{Lang, Msg};
 use rust_decimal::Decimal;
 
-use super::{parse_date, pick_lang, runtime, DataFormat, LangArg};
+use super::{parse_date, pick_lang, runtime, say, DataFormat, LangArg};
 
 /// Where the evaluator's data comes from.
 #[derive(clap::Args)]
@@ -100,12 +101,14 @@ pub enum QueryCommand {
 fn parse_pair(text: &str) -> Result<(String, String), String> {
     text.split_once('=')
         .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-        .ok_or_else(|| format!("expected NAME=VALUE, found `{text}`"))
+        .ok_or_else(|| say(Msg::NotAPair, &[("text", &text)]))
 }
 
 fn parse_score(text: &str) -> Result<(String, Decimal), String> {
     let (k, v) = parse_pair(text)?;
-    let score = v.parse().map_err(|_| format!("`{v}` is not a number"))?;
+    let score = v
+        .parse()
+        .map_err(|_| say(Msg::NotANumber, &[("what", &k)]))?;
     Ok((k, score))
 }
 
@@ -184,15 +187,11 @@ fn failure(lang: Lang) -> impl Fn(QueryError) -> String {
 }
 
 fn offers(runtime: &Runtime, q: &OfferQuery, lang: Lang) -> Result<Answer, String> {
-    let zh = lang.is_zh();
     let offers = runtime.offers(q).map_err(failure(lang))?;
     let mut text = String::new();
     if offers.is_empty() {
-        text.push_str(if zh {
-            "没有适用的活动\n"
-        } else {
-            "no campaign applies\n"
-        });
+        text.push_str(Q::NoCampaignApplies.template(lang));
+        text.push('\n');
     }
     for o in &offers {
         text.push_str(&format!(
@@ -206,28 +205,20 @@ fn offers(runtime: &Runtime, q: &OfferQuery, lang: Lang) -> Result<Answer, Strin
             o.benefit,
             o.final_price
                 .as_deref()
-                .map(|p| if zh {
-                    format!(" · 到手价 {p}")
-                } else {
-                    format!(" · final price {p}")
-                })
+                .map(|p| Q::FinalPrice.get(lang, &[("price", &p)]))
                 .unwrap_or_default(),
         ));
         if !o.combinable_with.is_empty() {
             text.push_str(&format!(
                 "  {} {}\n",
-                if zh { "可叠加:" } else { "combines with:" },
+                Q::CombinesWith.template(lang),
                 o.combinable_with.join(", ")
             ));
         }
         if !o.depends_on.is_empty() {
             text.push_str(&format!(
                 "  {} {}\n",
-                if zh {
-                    "还取决于:"
-                } else {
-                    "also depends on:"
-                },
+                Q::AlsoDependsOn.template(lang),
                 o.depends_on.join(", ")
             ));
         }
@@ -244,14 +235,13 @@ fn offers(runtime: &Runtime, q: &OfferQuery, lang: Lang) -> Result<Answer, Strin
 
 fn commission(runtime: &Runtime, q: &CommissionQuery, lang: Lang) -> Result<Answer, String> {
     let answer = runtime.commission(q).map_err(failure(lang))?;
-    let zh = lang.is_zh();
     let mut text = String::new();
     for (kind, total) in &answer.totals {
         let parts: Vec<_> = answer.matches.iter().filter(|m| m.kind == *kind).collect();
         if parts.len() > 1 && parts.iter().any(|m| m.additive) {
             text.push_str(&format!(
                 "{kind}: {total} ({})\n",
-                if zh { "各项相加" } else { "parts added" }
+                Q::PartsAdded.template(lang)
             ));
         }
         for m in parts {
@@ -268,36 +258,24 @@ fn commission(runtime: &Runtime, q: &CommissionQuery, lang: Lang) -> Result<Answ
         }
     }
     if let Some(net) = &answer.net_cost {
-        text.push_str(&if zh {
-            format!(
-                "{}:卡面值 {},进货价 {},首返 {},代理商净成本 {}\n",
-                net.product,
-                net.face_value.as_deref().unwrap_or("—"),
-                net.supply_price,
-                net.first_return,
-                net.net
-            )
-        } else {
-            format!(
-                "{}: face value {}, supply price {}, first-return {}, agent's net cost {}\n",
-                net.product,
-                net.face_value.as_deref().unwrap_or("—"),
-                net.supply_price,
-                net.first_return,
-                net.net
-            )
-        });
+        text.push_str(&Q::NetCost.get(
+            lang,
+            &[
+                ("product", &net.product),
+                ("face", &net.face_value.as_deref().unwrap_or("—")),
+                ("supply", &net.supply_price),
+                ("first_return", &net.first_return),
+                ("net", &net.net),
+            ],
+        ));
+        text.push('\n');
     }
     for n in &answer.no_match {
         text.push_str(&format!(
             "{} {}: {} {}\n",
             n.kind,
             n.table,
-            if lang.is_zh() {
-                "没有匹配的规则"
-            } else {
-                "no row matches"
-            },
+            Q::NoRowMatches.template(lang),
             n.reasons.join(", ")
         ));
     }
@@ -310,7 +288,7 @@ fn grade(runtime: &Runtime, q: &GradeQuery, lang: Lang) -> Result<Answer, String
     let mut text = format!(
         "{}: {} {} → {}\n",
         answer.model,
-        if lang.is_zh() { "得分" } else { "score" },
+        Q::Score.template(lang),
         answer.score,
         answer.grade.as_deref().unwrap_or("—")
     );
@@ -331,29 +309,24 @@ fn grade(runtime: &Runtime, q: &GradeQuery, lang: Lang) -> Result<Answer, String
 
 fn mix(runtime: &Runtime, name: &str, lang: Lang) -> Result<Answer, String> {
     let answer = runtime.mix(name).map_err(failure(lang))?;
-    let zh = lang.is_zh();
     let mut text = format!(
         "{}: {}\n",
         answer.mix,
-        if zh {
-            format!("参考案例,容差 {} 个百分点", answer.tolerance)
-        } else {
-            format!("reference case, tolerance {} points", answer.tolerance)
-        }
+        Q::MixReferenceCase.get(lang, &[("tolerance", &answer.tolerance)])
     );
     for k in &answer.kinds {
         let mark = if k.within { "✓" } else { "✗" };
-        text.push_str(&if zh {
-            format!(
-                "  {mark} {} 合计 {} 元,占 {}%(声明 {}%)\n",
-                k.kind, k.total, k.share, k.declared
-            )
-        } else {
-            format!(
-                "  {mark} {} total {} 元, {}% (declared {}%)\n",
-                k.kind, k.total, k.share, k.declared
-            )
-        });
+        text.push_str(&Q::MixKind.get(
+            lang,
+            &[
+                ("mark", &mark),
+                ("kind", &k.kind),
+                ("total", &k.total),
+                ("share", &k.share),
+                ("declared", &k.declared),
+            ],
+        ));
+        text.push('\n');
         for (table, amount) in &k.parts {
             text.push_str(&format!("      {table}: {amount} 元\n"));
         }

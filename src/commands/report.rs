@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use koujing_checker::report::{render, Options, Submission};
+use koujing_checker::Msg;
 
 use super::{check_paths, pick_lang, LangArg, TodayArg};
 use crate::progress::Progress;
@@ -55,11 +56,7 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
             )?)
         }
         None if !files.is_empty() => {
-            let against = if lang.is_zh() {
-                "不含所提交文件的工作区"
-            } else {
-                "the workspace without the submitted files"
-            };
+            let against = Msg::WorkspaceWithoutSubmission.template(lang);
             Some(Submission::from_files(
                 &loaded.workspace,
                 files,

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::ValueEnum;
 
 use super::{pick_lang, runtime, LangArg};
+use koujing_checker::messages::QueryMsg;
 
 /// The formats of `koujing test`.
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -73,10 +74,11 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
                     }
                 }
             }
-            out.push_str(&format!(
-                "{} passed, {failed} failed\n",
-                outcomes.len() - failed
+            out.push_str(&QueryMsg::TestSummary.get(
+                lang,
+                &[("passed", &(outcomes.len() - failed)), ("failed", &failed)],
             ));
+            out.push('\n');
         }
     }
     let _ = std::io::stdout().lock().write_all(out.as_bytes());

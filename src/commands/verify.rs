@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use super::{pick_lang, read_text, LangArg};
 use crate::bundle;
+use koujing_checker::messages::BundleMsg;
 
 /// Arguments of `koujing verify`.
 #[derive(clap::Args)]
@@ -45,15 +46,9 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
     let mut problems = bundle::verify(&files, public.as_ref());
     let has_signature = files.contains_key(koujing_checker::compile::manifest::SIGNATURE);
     if args.require_signature && public.is_none() {
-        problems.push(koujing_checker::LocalText::new(
-            "--require-signature 需要 --pubkey 才能检查签名",
-            "--require-signature needs --pubkey to check the signature",
-        ));
+        problems.push(BundleMsg::RequireSignatureNeedsKey.text(&[]));
     } else if args.require_signature && !has_signature {
-        problems.push(koujing_checker::LocalText::new(
-            "产物未签名(缺少 manifest.sig),而要求签名",
-            "the bundle is not signed (manifest.sig is missing) and a signature is required",
-        ));
+        problems.push(BundleMsg::SignatureRequired.text(&[]));
     }
     if let Some(note) = koujing_checker::compile::manifest::older_format_note(&files) {
         eprintln!("{}", note.get(lang));
@@ -61,22 +56,15 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
     let mut stdout = std::io::stdout().lock();
     if problems.is_empty() {
         // Say plainly whether the signature was checked.
-        let signed = match (public.is_some(), has_signature, lang.is_zh()) {
-            (true, _, true) => ",签名有效",
-            (true, _, false) => ", signature valid",
-            (false, true, true) => ";签名未检查(未提供 --pubkey)",
-            (false, true, false) => "; signature NOT checked (no --pubkey given)",
-            (false, false, true) => ";未签名",
-            (false, false, false) => "; not signed",
+        let signed = match (public.is_some(), has_signature) {
+            (true, _) => BundleMsg::SignatureValid,
+            (false, true) => BundleMsg::SignatureNotChecked,
+            (false, false) => BundleMsg::NotSigned,
         };
         let _ = writeln!(
             stdout,
-            "{}{signed}",
-            if lang.is_zh() {
-                "产物校验通过"
-            } else {
-                "bundle verified"
-            }
+            "{}",
+            BundleMsg::Verified.get(lang, &[("signed", &signed.template(lang))])
         );
         Ok(ExitCode::SUCCESS)
     } else {

@@ -17,6 +17,7 @@ use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, LocalText};
 use crate::leafset::LeafSet;
 use crate::limits::LimitsTable;
+use crate::messages::NoteMsg as N;
 use crate::model::{show_end, AudienceSet, CampaignFact};
 use crate::resolve::Index;
 
@@ -30,7 +31,7 @@ pub struct CampaignAnalysis {
 }
 
 fn other_campaign() -> LocalText {
-    LocalText::new("另一个活动定义于此", "the other campaign is defined here")
+    N::OtherCampaignHere.text(&[])
 }
 
 /// Order a pair so that the primary is the later one.
@@ -156,8 +157,7 @@ fn overlap(index: &Index<'_>, a: &CampaignFact<'_>, b: &CampaignFact<'_>) -> Ove
         channel.to_string(),
     ];
     cell.extend(audience_cell(primary, other));
-    let witness_zh = format!("在 {} 两个活动同时适用,且不能叠加", cell.join("、"));
-    let witness_en = format!("both apply at {} and they may not stack", cell.join(", "));
+    let witness = N::BothApply.with_list("cell", &cell);
     Overlap::Conflict(Box::new(
         Diagnostic::new(
             Code::KJ2001,
@@ -166,14 +166,11 @@ fn overlap(index: &Index<'_>, a: &CampaignFact<'_>, b: &CampaignFact<'_>) -> Ove
             &[
                 ("campaign", Arg::plain(primary.name())),
                 ("other", Arg::plain(other.name())),
-                ("witness", Arg::text(witness_zh, witness_en)),
+                ("witness", witness.into()),
             ],
         )
         .related(other.file, other.campaign.name.span, other_campaign())
-        .help(LocalText::new(
-            "错开时间、地区、渠道或受众;若可以同时享受,两个活动都写 `stacking: stackable` 或互相列入 `with [...]`",
-            "separate the windows, regions, channels or audiences; if both may apply, declare `stacking: stackable` on both or list each other in `with [...]`",
-        )),
+        .help(N::SeparateOrStack.text(&[])),
     ))
 }
 
@@ -251,28 +248,16 @@ fn province_city(a: &CampaignFact<'_>, b: &CampaignFact<'_>) -> Option<Diagnosti
         ],
     )
     .related(other.file, other.campaign.name.span, other_campaign())
-    .help(LocalText::new(
-        format!(
-            "若 `{}` 是省公司活动的地市细化,在其中写 `extends: {}`",
-            city.name(),
-            province.name()
-        ),
-        format!(
-            "if `{}` refines the province campaign, add `extends: {}` to it",
-            city.name(),
-            province.name()
-        ),
-    ));
+    .help(N::ExtendsHelp.text(&[("city", &city.name()), ("province", &province.name())]));
     // The fix edits the primary's file: offered when the city campaign is it.
     if primary.name() == city.name() {
-        diagnostic = diagnostic.fix(koujing_grammar::Fix {
-            zh: format!("添加 extends: {}", province.name()),
-            en: format!("add extends: {}", province.name()),
-            edits: vec![koujing_grammar::Edit {
+        diagnostic = diagnostic.fix(N::AddExtends.fix(
+            &[("province", &province.name())],
+            vec![koujing_grammar::Edit {
                 span: koujing_grammar::Span::point(city.campaign.span.end.saturating_sub(1)),
                 replacement: format!("; extends: {} ", province.name()),
             }],
-        });
+        ));
     }
     Some(diagnostic)
 }
@@ -317,20 +302,7 @@ fn one_sided_stacking(facts: &[CampaignFact<'_>]) -> Vec<Diagnostic> {
                     ],
                 )
                 .related(related.file, related.campaign.name.span, other_campaign())
-                .help(LocalText::new(
-                    format!(
-                        "在 `{}` 的 stacking 中列入 `{}`,或从 `{}` 的 with 中删去它",
-                        other.name(),
-                        fact.name(),
-                        fact.name()
-                    ),
-                    format!(
-                        "list `{}` in the stacking of `{}`, or remove it from the `with` of `{}`",
-                        fact.name(),
-                        other.name(),
-                        fact.name()
-                    ),
-                )),
+                .help(N::ListInStacking.text(&[("other", &other.name()), ("name", &fact.name())])),
             );
         }
     }
@@ -633,20 +605,29 @@ impl Lanes<'_, '_> {
                 None => groups.push((leaves, vec![channel])),
             }
         }
-        let (mut lanes_zh, mut lanes_en) = (Vec::new(), Vec::new());
-        for (leaves, channels) in &groups {
-            let regions = tree.describe(index, leaves);
-            lanes_zh.push(format!(
-                "地区 {},渠道 {}",
-                regions.join("、"),
-                channels.join("、")
-            ));
-            lanes_en.push(format!(
-                "regions {} on channels {}",
-                regions.join(", "),
-                channels.join(", ")
-            ));
-        }
+        let lanes: Vec<LocalText> = groups
+            .iter()
+            .map(|(leaves, channels)| {
+                let regions = N::join(&tree.describe(index, leaves), N::ListSeparator);
+                let channels = N::join(channels, N::ListSeparator);
+                LocalText::from_fn(|lang| {
+                    N::Lane.get(
+                        lang,
+                        &[
+                            ("regions", &regions.get(lang)),
+                            ("channels", &channels.get(lang)),
+                        ],
+                    )
+                })
+            })
+            .collect();
+        let lanes = LocalText::from_fn(|lang| {
+            lanes
+                .iter()
+                .map(|l| l.get(lang))
+                .collect::<Vec<_>>()
+                .join(N::ClauseSeparator.template(lang))
+        });
         let days: Vec<String> = runs
             .iter()
             .map(|&(from, until)| {
@@ -661,10 +642,7 @@ impl Lanes<'_, '_> {
         let rest_text = if rest == 0 {
             Arg::plain(String::new())
         } else {
-            Arg::text(
-                format!(";另有 {rest} 个同时开展的活动未列出"),
-                format!("; {rest} more concurrent campaigns are not listed"),
-            )
+            N::MoreConcurrent.arg(&[("rest", &rest)])
         };
         let mut diagnostic = Diagnostic::new(
             Code::KJ2002,
@@ -674,8 +652,8 @@ impl Lanes<'_, '_> {
                 ("campaign", Arg::plain(fact.name())),
                 ("count", Arg::plain(found.peak.0.to_string())),
                 ("max", Arg::plain(found.peak.1.to_string())),
-                ("lanes", Arg::text(lanes_zh.join(";"), lanes_en.join("; "))),
-                ("days", Arg::text(days.join("、"), days.join(", "))),
+                ("lanes", lanes.into()),
+                ("days", N::list_arg(&days)),
                 ("rest", rest_text),
             ],
         );
@@ -688,16 +666,10 @@ impl Lanes<'_, '_> {
             diagnostic = diagnostic.related(
                 other.file,
                 other.campaign.name.span,
-                LocalText::new(
-                    format!("同时开展的活动 `{}`", other.name()),
-                    format!("concurrent campaign `{}`", other.name()),
-                ),
+                N::ConcurrentCampaign.text(&[("name", &other.name())]),
             );
         }
-        diagnostic.help(LocalText::new(
-            "错开活动时间或渠道,或经省公司批准后用 `// koujing: allow(KJ2002) reason=\"…\"` 说明",
-            "spread the campaigns over time or channels, or, with the province's approval, record it with `// koujing: allow(KJ2002) reason=\"…\"`",
-        ))
+        diagnostic.help(N::SpreadCampaigns.text(&[]))
     }
 }
 

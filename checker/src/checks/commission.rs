@@ -14,7 +14,7 @@ use koujing_grammar::ast::{
     Upper,
 };
 use koujing_grammar::tree::Quantity;
-use koujing_grammar::{Arg, Edit, Fix, Span};
+use koujing_grammar::{Arg, Edit, Span};
 use rust_decimal::Decimal;
 
 use crate::checks::coverage::{self, Axis, Coord, Iv};
@@ -22,6 +22,7 @@ use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, FileId, LocalText};
 use crate::leafset::LeafSet;
 use crate::limits::LimitsTable;
+use crate::messages::NoteMsg as N;
 use crate::mixref;
 use crate::resolve::{Def, Index};
 
@@ -118,20 +119,12 @@ impl RowFact<'_> {
             .collect()
     }
 
-    fn describe(&self) -> String {
-        format!(
-            "`{}` 第 {} 行",
-            self.commission.name.text,
-            self.row_number()
-        )
-    }
-
-    fn describe_en(&self) -> String {
-        format!(
-            "row {} of `{}`",
-            self.row_number(),
-            self.commission.name.text
-        )
+    /// "row N of `table`", in both languages.
+    fn describe(&self) -> LocalText {
+        N::TableRow.text(&[
+            ("table", &self.commission.name.text),
+            ("row", &self.row_number()),
+        ])
     }
 
     fn row_number(&self) -> usize {
@@ -382,16 +375,15 @@ fn overlaps(
                 (rb, ra)
             };
             let input = witness(primary, other);
-            let related = LocalText::new(
-                format!("{} 在此", other.describe()),
-                format!("{} is here", other.describe_en()),
-            );
+            let row = other.describe();
+            let related =
+                LocalText::from_fn(|lang| N::IsHere.get(lang, &[("what", &row.get(lang))]));
             let same = primary.output == other.output;
             let (code, args) = if same {
                 (
                     Code::KJ2103,
                     vec![
-                        ("other", Arg::text(other.describe(), other.describe_en())),
+                        ("other", row.clone().into()),
                         ("output", Arg::plain(show_output(&primary.output))),
                     ],
                 )
@@ -399,10 +391,10 @@ fn overlaps(
                 (
                     Code::KJ2101,
                     vec![
-                        ("other", Arg::text(other.describe(), other.describe_en())),
+                        ("other", row.clone().into()),
                         ("output", Arg::plain(show_output(&primary.output))),
                         ("other_output", Arg::plain(show_output(&other.output))),
-                        ("input", Arg::plain(input)),
+                        ("input", input),
                     ],
                 )
             };
@@ -548,20 +540,15 @@ fn regional(index: &Index<'_>, scopes: &[Option<LeafSet>], diagnostics: &mut Vec
                     ("kind", Arg::plain(kind.node.as_str())),
                 ],
             )
-            .related(
-                wide.file,
-                wide.item.name.span,
-                LocalText::new("范围更大的酬金表在此", "the wider table is here"),
-            );
+            .related(wide.file, wide.item.name.span, N::WiderTableHere.text(&[]));
             if narrow.overrides.is_none() {
-                diagnostic = diagnostic.fix(Fix {
-                    zh: format!("加上 `overrides: {}`", wide.item.name.text),
-                    en: format!("add `overrides: {}`", wide.item.name.text),
-                    edits: vec![Edit {
+                diagnostic = diagnostic.fix(N::AddOverrides.fix(
+                    &[("table", &wide.item.name.text)],
+                    vec![Edit {
                         span: Span::new(kind.span.end, kind.span.end),
                         replacement: format!("\n  overrides: {}", wide.item.name.text),
                     }],
-                });
+                ));
             }
             diagnostics.push(diagnostic);
         }
@@ -611,17 +598,11 @@ fn eligibility(
                         ("kind", Arg::plain(kind.as_str())),
                         (
                             "target",
-                            Arg::text(
-                                format!("渠道 `{}`", channel.text),
-                                format!("channel `{}`", channel.text),
-                            ),
+                            N::ChannelTarget.arg(&[("channel", &channel.text)]),
                         ),
                         (
                             "allowed",
-                            Arg::text(
-                                format!("渠道 [{}]", allowed.join(", ")),
-                                format!("channels [{}]", allowed.join(", ")),
-                            ),
+                            N::ChannelsAllowed.arg(&[("channels", &allowed.join(", "))]),
                         ),
                     ],
                 ));
@@ -662,17 +643,8 @@ fn eligibility(
                 &[
                     ("table", Arg::plain(&commission.name.text)),
                     ("kind", Arg::plain(kind.as_str())),
-                    (
-                        "target",
-                        Arg::text(
-                            format!("等级 {}", below.join("、")),
-                            format!("grades {}", below.join(", ")),
-                        ),
-                    ),
-                    (
-                        "allowed",
-                        Arg::text(format!("{min} 及以上"), format!("{min} and above")),
-                    ),
+                    ("target", N::GradesTarget.with_list("grades", &below).into()),
+                    ("allowed", N::AndAbove.arg(&[("min", min)])),
                 ],
             ));
         }
@@ -718,34 +690,23 @@ fn lower_better(index: &Index<'_>, members: &[&RowFact<'_>], diagnostics: &mut V
                 {
                     continue;
                 }
-                let detail_zh = format!(
-                    "{key} {} 为 {},高于 {key} {} 的 {}",
-                    high_iv.math(),
-                    high.output,
-                    low_iv.math(),
-                    low.output
-                );
-                let detail_en = format!(
-                    "{key} {} pays {}, more than {key} {} at {}",
-                    high_iv.math(),
-                    high.output,
-                    low_iv.math(),
-                    low.output
-                );
+                let detail = N::PaysMore.arg(&[
+                    ("high", &format!("{key} {}", high_iv.math())),
+                    ("high_pays", &high.output),
+                    ("low", &format!("{key} {}", low_iv.math())),
+                    ("low_pays", &low.output),
+                ]);
                 diagnostics.push(
                     Diagnostic::new(
                         Code::KJ6007,
                         high.file,
                         high.row.span,
-                        &[
-                            ("dimension", Arg::plain(key)),
-                            ("detail", Arg::text(detail_zh, detail_en)),
-                        ],
+                        &[("dimension", Arg::plain(key)), ("detail", detail)],
                     )
                     .related(
                         low.file,
                         low.row.span,
-                        LocalText::new("较低一档在此", "the lower tier is here"),
+                        N::LowerTierHere.text(&[]),
                     ),
                 );
             }
@@ -759,17 +720,17 @@ fn mix_references(index: &Index<'_>, diagnostics: &mut Vec<Diagnostic>) {
         let Some(computed) = mixref::compute(index, def.item) else {
             continue;
         };
-        let totals_zh: Vec<String> = computed
+        let totals: Vec<String> = computed
             .kinds
             .iter()
             .map(|k| format!("{} {} 元", k.kind.as_str(), k.total.round_dp(2).normalize()))
             .collect();
         let unpaid: Vec<&str> = computed.unpaid().map(|k| k.kind.as_str()).collect();
-        let mut zh = format!("合计 {}", totals_zh.join("、"));
-        let mut en = format!("totals {}", totals_zh.join(", "));
+        let mut totals = N::MixTotals.with_list("totals", &totals);
         if !unpaid.is_empty() {
-            zh.push_str(&format!(";无匹配费率行:{}", unpaid.join("、")));
-            en.push_str(&format!("; no matching row: {}", unpaid.join(", ")));
+            let unpaid = N::MixUnpaid.with_list("kinds", &unpaid);
+            totals.zh.push_str(&unpaid.zh);
+            totals.en.push_str(&unpaid.en);
         }
         for kind in computed.off() {
             let Some(share) = def.item.shares.iter().find(|s| s.kind.node == kind.kind) else {
@@ -794,15 +755,12 @@ fn mix_references(index: &Index<'_>, diagnostics: &mut Vec<Diagnostic>) {
                         "tolerance",
                         Arg::plain(computed.tolerance.normalize().to_string()),
                     ),
-                    ("totals", Arg::text(zh.clone(), en.clone())),
+                    ("totals", totals.clone().into()),
                 ],
             );
             if let Some(reference) = &def.item.reference {
-                diagnostic = diagnostic.related(
-                    def.file,
-                    reference.span,
-                    LocalText::new("参考案例在此", "the reference case is here"),
-                );
+                diagnostic =
+                    diagnostic.related(def.file, reference.span, N::ReferenceCaseHere.text(&[]));
             }
             diagnostics.push(diagnostic);
         }
@@ -810,7 +768,7 @@ fn mix_references(index: &Index<'_>, diagnostics: &mut Vec<Diagnostic>) {
 }
 
 /// An input both rows match.
-fn witness(a: &RowFact<'_>, b: &RowFact<'_>) -> String {
+fn witness(a: &RowFact<'_>, b: &RowFact<'_>) -> Arg {
     let keys: BTreeSet<&str> = a.conds.keys().chain(b.conds.keys()).copied().collect();
     let mut parts = Vec::new();
     for key in keys {
@@ -854,9 +812,9 @@ fn witness(a: &RowFact<'_>, b: &RowFact<'_>) -> String {
         parts.extend(text);
     }
     if parts.is_empty() {
-        "任意输入 / any input".to_string()
+        N::AnyInput.arg(&[])
     } else {
-        parts.join(", ")
+        Arg::plain(parts.join(", "))
     }
 }
 
@@ -1034,9 +992,12 @@ fn gaps(
         if boxes.is_empty() {
             continue;
         }
-        let (zh, en) = show_boxes(&axes, &boxes);
+        let gaps = show_boxes(&axes, &boxes);
         let prefix = product.map(|p| format!("{p}: ")).unwrap_or_default();
-        found.push((format!("{prefix}{zh}"), format!("{prefix}{en}")));
+        found.push((
+            format!("{prefix}{}", gaps.zh),
+            format!("{prefix}{}", gaps.en),
+        ));
     }
     if found.is_empty() {
         return;
@@ -1059,10 +1020,7 @@ fn gaps(
 /// At most this many boxes are listed in a KJ2102 message.
 const MAX_BOXES_SHOWN: usize = 8;
 
-fn show_boxes(
-    axes: &[(&str, KeyDomain<'_>, Axis, Unit)],
-    boxes: &[Vec<Coord>],
-) -> (String, String) {
+fn show_boxes(axes: &[(&str, KeyDomain<'_>, Axis, Unit)], boxes: &[Vec<Coord>]) -> LocalText {
     let mut shown: Vec<String> = Vec::new();
     for b in boxes.iter().take(MAX_BOXES_SHOWN) {
         let mut parts = Vec::new();
@@ -1101,16 +1059,17 @@ fn show_boxes(
     }
     let all_any = shown.iter().all(String::is_empty);
     let more = boxes.len().saturating_sub(MAX_BOXES_SHOWN);
-    let (mut zh, mut en) = if all_any {
-        ("任意输入".to_string(), "any input".to_string())
+    let mut text = if all_any {
+        N::AnyInput.text(&[])
     } else {
-        (shown.join(";"), shown.join("; "))
+        N::join(&shown, N::ClauseSeparator)
     };
     if more > 0 {
-        zh.push_str(&format!(";另有 {more} 处"));
-        en.push_str(&format!("; and {more} more"));
+        let more = N::AndMore.text(&[("more", &more)]);
+        text.zh.push_str(&more.zh);
+        text.en.push_str(&more.en);
     }
-    (zh, en)
+    text
 }
 /// KJ6003 / KJ6004: outputs must not fall as tenure or grade rises.
 fn monotonic(
@@ -1155,22 +1114,17 @@ fn monotonic(
                 }
                 let hz = high.conds.get(key).map(|c| c.show(key)).unwrap_or_default();
                 let lz = low.conds.get(key).map(|c| c.show(key)).unwrap_or_default();
-                let detail_zh = format!("{hz} 为 {},低于 {lz} 的 {}", high.output, low.output);
-                let detail_en = format!(
-                    "{hz} pays {}, less than {lz} at {}",
-                    high.output, low.output
-                );
+                let detail = N::PaysLess.arg(&[
+                    ("high", &hz),
+                    ("high_pays", &high.output),
+                    ("low", &lz),
+                    ("low_pays", &low.output),
+                ]);
                 diagnostics.push(
-                    Diagnostic::new(
-                        code,
-                        high.file,
-                        high.row.span,
-                        &[("detail", Arg::text(detail_zh, detail_en))],
-                    )
-                    .related(
+                    Diagnostic::new(code, high.file, high.row.span, &[("detail", detail)]).related(
                         low.file,
                         low.row.span,
-                        LocalText::new("较低一档在此", "the lower tier is here"),
+                        N::LowerTierHere.text(&[]),
                     ),
                 );
             }

@@ -4,11 +4,12 @@
 //! bundle compiler writes.
 
 use koujing_grammar::ast::{Factor, GradeBand, Grading, Interval, Upper};
-use koujing_grammar::{Arg, Edit, Fix, Span};
+use koujing_grammar::{Arg, Edit, Span};
 use rust_decimal::Decimal;
 
 use crate::codes::Code;
-use crate::diagnostic::{Diagnostic, FileId, LocalText};
+use crate::diagnostic::{Diagnostic, FileId};
+use crate::messages::NoteMsg as N;
 use crate::resolve::Index;
 
 pub fn analyse(index: &Index<'_>) -> Vec<Diagnostic> {
@@ -74,11 +75,7 @@ fn penalties(file: FileId, factors: &[Factor], diagnostics: &mut Vec<Diagnostic>
         // Only when the factor has no block yet, or the block holds its source.
         let has_block_without_source = factor.source.is_none() && !factor.children.is_empty();
         if let (Some(edit), false) = (edit, has_block_without_source) {
-            diagnostic = diagnostic.fix(Fix {
-                zh: "加上 `direction: lower_better`".to_string(),
-                en: "add `direction: lower_better`".to_string(),
-                edits: vec![edit],
-            });
+            diagnostic = diagnostic.fix(N::AddLowerBetter.fix(&[], vec![edit]));
         }
         diagnostics.push(diagnostic);
     }
@@ -155,11 +152,7 @@ fn bands(file: FileId, grading: &Grading, diagnostics: &mut Vec<Diagnostic>) {
                         ("other_band", Arg::plain(related.band.math())),
                     ],
                 )
-                .related(
-                    file,
-                    related.span,
-                    LocalText::new("重叠的等级在此", "the overlapping grade is here"),
-                ),
+                .related(file, related.span, N::OverlappingGradeHere.text(&[])),
             );
         }
         open.push(band);
@@ -225,7 +218,7 @@ fn bands(file: FileId, grading: &Grading, diagnostics: &mut Vec<Diagnostic>) {
             grading.grades_span.unwrap_or(grading.name.span),
             &[
                 ("model", Arg::plain(&grading.name.text)),
-                ("gaps", Arg::text(gaps.join("、"), gaps.join(", "))),
+                ("gaps", N::list_arg(&gaps)),
             ],
         ));
     }

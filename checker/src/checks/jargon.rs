@@ -8,8 +8,9 @@ use koujing_grammar::ast::{Campaign, StrLit};
 use koujing_grammar::{Arg, Edit, Fix, Span};
 
 use crate::codes::Code;
-use crate::diagnostic::{Diagnostic, LocalText};
+use crate::diagnostic::Diagnostic;
 use crate::lexicon::{builtin, is_word_byte, Matcher};
+use crate::messages::NoteMsg as N;
 use crate::resolve::Index;
 use crate::text::{customer_texts, locate};
 use crate::workspace::Workspace;
@@ -80,16 +81,15 @@ pub fn analyse(workspace: &Workspace, index: &Index<'_>) -> Vec<Diagnostic> {
                     continue;
                 }
                 let (span, _) = locate(&file.text, lit, start, end);
-                let glossary_entry = Fix {
-                    zh: format!("在术语表中添加 `{token}`"),
-                    en: format!("add `{token}` to the glossary"),
-                    edits: vec![Edit {
+                let glossary_entry = N::AddToGlossary.fix(
+                    &[("token", &token)],
+                    vec![Edit {
                         span: Span::point(campaign.span.end),
                         replacement: format!(
                             "\n\nterm {token} {{\n  plain: \"(请填写通俗解释)\"\n  faq {{ \"什么是{token}?\": \"(请填写)\" }}\n}}"
                         ),
                     }],
-                };
+                );
                 diagnostics.push(
                     Diagnostic::new(
                         Code::KJ5003,
@@ -142,11 +142,7 @@ fn faq_stub(source: &str, campaign: &Campaign, name: &str, plain: Option<&str>) 
             }
         }
     };
-    Fix {
-        zh: format!("添加 FAQ:“什么是{name}?”"),
-        en: format!("add an FAQ entry “什么是{name}?”"),
-        edits: vec![edit],
-    }
+    N::AddFaq.fix(&[("name", &name)], vec![edit])
 }
 
 /// Maximal ASCII letter/digit runs with two or more upper-case letters.
@@ -227,10 +223,7 @@ fn explanations(
                             ("used", Arg::plain(found)),
                         ],
                     )
-                    .help(LocalText::new(
-                        "换成客户能懂的说法",
-                        "say it in words a customer knows",
-                    )),
+                    .help(N::PlainWords.text(&[])),
                 );
             }
         }

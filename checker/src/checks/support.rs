@@ -12,8 +12,9 @@ use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 
 use crate::codes::Code;
-use crate::diagnostic::{Diagnostic, FileId, LocalText};
+use crate::diagnostic::{Diagnostic, FileId};
 use crate::limits::LimitsTable;
+use crate::messages::NoteMsg as N;
 use crate::resolve::Index;
 
 /// Effective ready dates of every support (by index in `index.supports`),
@@ -83,12 +84,13 @@ pub fn analyse(index: &Index<'_>, limits: &LimitsTable) -> Vec<Diagnostic> {
     diagnostics
 }
 
-fn show_lead(amount: i64, unit: Unit) -> (String, String) {
-    match unit {
-        Unit::Week => (format!("{amount} 周"), format!("{amount} weeks")),
-        Unit::Month => (format!("{amount} 个月"), format!("{amount} months")),
-        _ => (format!("{amount} 天"), format!("{amount} days")),
-    }
+fn show_lead(amount: i64, unit: Unit) -> Arg {
+    let words = match unit {
+        Unit::Week => N::Weeks,
+        Unit::Month => N::Months,
+        _ => N::Days,
+    };
+    words.arg(&[("n", &amount)])
 }
 
 fn campaign(
@@ -157,18 +159,9 @@ fn per_channel(
                             ("kind", Arg::plain(kind.as_str())),
                         ],
                     )
-                    .help(LocalText::new(
-                        format!(
-                            "在 requires 中加入一个服务于 `{}` 的 {} 类支撑",
-                            channel.text,
-                            kind.as_str()
-                        ),
-                        format!(
-                            "add a support of kind {} that serves `{}` to `requires`",
-                            kind.as_str(),
-                            channel.text
-                        ),
-                    )),
+                    .help(
+                        N::AddSupport.text(&[("channel", &channel.text), ("kind", &kind.as_str())]),
+                    ),
                 );
             }
         }
@@ -214,7 +207,6 @@ fn per_support(
             (readiness.effective.get(*i).copied().flatten(), deadline)
         {
             if ready > deadline {
-                let (lead_zh, lead_en) = show_lead(lead.amount, lead.unit);
                 let mut diagnostic = Diagnostic::new(
                     Code::KJ4002,
                     file,
@@ -224,7 +216,7 @@ fn per_support(
                         ("ready", Arg::plain(ready.to_string())),
                         ("deadline", Arg::plain(deadline.to_string())),
                         ("start", Arg::plain(window.start.to_string())),
-                        ("lead", Arg::text(lead_zh, lead_en)),
+                        ("lead", show_lead(lead.amount, lead.unit)),
                     ],
                 );
                 // Point at what makes it late when that is a dependency.
@@ -239,13 +231,8 @@ fn per_support(
                         diagnostic = diagnostic.related(
                             dep.file,
                             dep.item.ready.map_or(dep.item.name.span, |r| r.span),
-                            LocalText::new(
-                                format!("它依赖的 `{}` 到 {ready} 才就绪", dep.item.name.text),
-                                format!(
-                                    "it requires `{}`, ready only on {ready}",
-                                    dep.item.name.text
-                                ),
-                            ),
+                            N::RequiresReadyLate
+                                .text(&[("name", &dep.item.name.text), ("ready", &ready)]),
                         );
                     }
                 }
@@ -257,10 +244,7 @@ fn per_support(
             if ends_after {
                 let end = window
                     .end
-                    .map_or_else(|| "(长期)".to_string(), |e| e.to_string());
-                let end_en = window
-                    .end
-                    .map_or_else(|| "(open-ended)".to_string(), |e| e.to_string());
+                    .map_or_else(|| N::OpenEnded.arg(&[]), |e| Arg::plain(e.to_string()));
                 out.push(
                     Diagnostic::new(
                         Code::KJ4005,
@@ -269,14 +253,10 @@ fn per_support(
                         &[
                             ("support", Arg::plain(&ident.text)),
                             ("until", Arg::plain(until.node.to_string())),
-                            ("end", Arg::text(end, end_en)),
+                            ("end", end),
                         ],
                     )
-                    .related(
-                        def.file,
-                        until.span,
-                        LocalText::new("支撑的结束日", "the support's last day"),
-                    ),
+                    .related(def.file, until.span, N::SupportLastDay.text(&[])),
                 );
             }
         }
@@ -344,7 +324,7 @@ fn cycles(index: &Index<'_>, readiness: &Readiness, out: &mut Vec<Diagnostic>) {
             diagnostic = diagnostic.related(
                 edge_file,
                 edge_span,
-                LocalText::new(format!("`{a}` 依赖 `{b}`"), format!("`{a}` requires `{b}`")),
+                N::Requires.text(&[("a", &a), ("b", &b)]),
             );
         }
         out.push(diagnostic);

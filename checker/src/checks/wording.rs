@@ -5,6 +5,7 @@
 
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
+use std::hash::Hash;
 
 use chrono::{Datelike, NaiveDate};
 use koujing_grammar::ast::{AudienceValue, Benefit, Campaign, StrLit, Unit};
@@ -13,15 +14,27 @@ use rust_decimal::Decimal;
 
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, FileId, LocalText};
+use crate::messages::NoteMsg as N;
 use crate::reading::{
     gift_amount, DateExpr, Money, Offer, Period, ProductName, Reader, Role, Said, Statement, Tier,
     Volume, Window,
 };
 use crate::resolve::Index;
-use crate::text::{customer_texts, locate, normalise};
+use crate::text::{customer_texts, locate, normalise, normalised_chars};
 use crate::workspace::Workspace;
 
+/// KJ3001–KJ3004. KJ3003 runs beside the reading, on the other core; the
+/// result does not depend on the number of threads.
 pub fn analyse(workspace: &Workspace, index: &Index<'_>) -> Vec<Diagnostic> {
+    let (mut diagnostics, same) =
+        rayon::join(|| read_texts(workspace, index), || same_question(index));
+    diagnostics.extend(same);
+    diagnostics
+}
+
+/// KJ3001, KJ3002, KJ3004: the reading of customer text — what each
+/// campaign's texts say, against its fields.
+pub fn read_texts(workspace: &Workspace, index: &Index<'_>) -> Vec<Diagnostic> {
     let products: Vec<ProductName<'_>> = index
         .products
         .defs
@@ -89,16 +102,13 @@ pub fn analyse(workspace: &Workspace, index: &Index<'_>) -> Vec<Diagnostic> {
             Texts { offer, texts }
         })
         .collect();
-    // KJ3003 runs beside the reading. Texts and campaigns are read
-    // independently, on every core; `collect` keeps their order, so the
-    // result does not depend on the number of threads.
-    let (per_campaign, same) = rayon::join(
-        || read_and_compare(workspace, index, &reader, &distinct, &texts),
-        || same_question(index),
-    );
-    let mut diagnostics: Vec<Diagnostic> = per_campaign.into_iter().flatten().collect();
-    diagnostics.extend(same);
-    diagnostics
+    // Texts and campaigns are read independently, on every core; `collect`
+    // keeps their order, so the result does not depend on the number of
+    // threads.
+    read_and_compare(workspace, index, &reader, &distinct, &texts)
+        .into_iter()
+        .flatten()
+        .collect()
 }
 
 /// A campaign's offer (index into the products) and customer texts, each
@@ -207,6 +217,29 @@ impl Place<'_> {
     fn span(&self, range: &std::ops::Range<usize>) -> (Span, bool) {
         locate(self.source, self.lit, range.start, range.end)
     }
+
+    /// A KJ3001 or KJ3004 finding on what `statement` says: the quote, what
+    /// it implies and what the fields say; and whether its span is exact.
+    fn finding(
+        &self,
+        code: Code,
+        statement: &Statement,
+        implies: LocalText,
+        actual: LocalText,
+    ) -> (Diagnostic, bool) {
+        let (span, exact) = self.span(&statement.span);
+        let diagnostic = Diagnostic::new(
+            code,
+            self.file,
+            span,
+            &[
+                ("quote", Arg::plain(self.quote(statement))),
+                ("implies", implies.into()),
+                ("actual", actual.into()),
+            ],
+        );
+        (diagnostic, exact)
+    }
 }
 
 /// How often a price is paid.
@@ -289,7 +322,7 @@ fn zhe(p: Decimal) -> Option<String> {
 
 /// What a statement implies and what the fields say (each in zh and en),
 /// and the replacement that would fix the statement, if one would.
-type Mismatch = ((String, String), (String, String), Option<String>);
+type Mismatch = (LocalText, LocalText, Option<String>);
 
 /// What the fields say, for comparing statements.
 struct Facts<'a> {
@@ -374,28 +407,10 @@ impl<'a> Facts<'a> {
             Said::Threshold { spend, off } => self.said_threshold(spend, off, benefit)?,
             _ => return None,
         };
-        let quote = at.quote(statement);
-        let (span, exact) = at.span(&statement.span);
-        let mut diagnostic = Diagnostic::new(
-            Code::KJ3001,
-            at.file,
-            span,
-            &[
-                ("quote", Arg::plain(quote)),
-                ("implies", Arg::text(implies.0, implies.1)),
-                ("actual", Arg::text(actual.0, actual.1)),
-            ],
-        );
+        let (mut diagnostic, exact) = at.finding(Code::KJ3001, statement, implies, actual);
         if let (true, Some(replacement)) = (exact, fix) {
             let (value_span, _) = at.span(&statement.value_span);
-            diagnostic = diagnostic.fix(Fix {
-                zh: format!("改为“{replacement}”"),
-                en: format!("change to “{replacement}”"),
-                edits: vec![Edit {
-                    span: value_span,
-                    replacement,
-                }],
-            });
+            diagnostic = diagnostic.fix(change_to(value_span, replacement));
         }
         Some(diagnostic)
     }
@@ -419,23 +434,15 @@ impl<'a> Facts<'a> {
                 } else {
                     right.clone()
                 };
+                let zhe = right
+                    .as_ref()
+                    .map_or_else(LocalText::default, |r| N::ZheSuffix.text(&[("zhe", r)]));
                 (
-                    (
-                        format!("优惠 {}%", show(d)),
-                        format!("a {}% discount", show(d)),
-                    ),
-                    (
-                        format!(
-                            "benefit 为 discount {}%{}",
-                            show(*p),
-                            right.as_ref().map_or(String::new(), |r| format!("(即{r})"))
-                        ),
-                        format!(
-                            "benefit is discount {}%{}",
-                            show(*p),
-                            right.as_ref().map_or(String::new(), |r| format!(" ({r})"))
-                        ),
-                    ),
+                    N::SaidDiscount.text(&[("percent", &show(d))]),
+                    LocalText::from_fn(|lang| {
+                        N::BenefitIsDiscount
+                            .get(lang, &[("percent", &show(*p)), ("zhe", &zhe.get(lang))])
+                    }),
                     replacement,
                 )
             }
@@ -461,10 +468,7 @@ impl<'a> Facts<'a> {
                     per: list.per,
                 };
                 (
-                    (
-                        format!("优惠 {}%,即价格 {}", show(d), implied.show()),
-                        format!("a {}% discount, a price of {}", show(d), implied.show()),
-                    ),
+                    N::SaidDiscountPrice.text(&[("percent", &show(d)), ("price", &implied.show())]),
                     final_text(self.final_price?),
                     None,
                 )
@@ -481,10 +485,7 @@ impl<'a> Facts<'a> {
             return None;
         }
         Some((
-            (
-                format!("价格 {}", stated(money, target.per)),
-                format!("a price of {}", stated(money, target.per)),
-            ),
+            N::SaidPrice.text(&[("price", &stated(money, target.per))]),
             final_text(target),
             same_period(money, target.per).then(|| show(target.value)),
         ))
@@ -511,18 +512,8 @@ impl<'a> Facts<'a> {
             per: list.per,
         };
         Some((
-            (
-                format!("节省 {}", stated(money, list.per)),
-                format!("a saving of {}", stated(money, list.per)),
-            ),
-            (
-                format!("按字段计算节省 {}(原价 {})", saving.show(), list.show()),
-                format!(
-                    "the fields give a saving of {} (list price {})",
-                    saving.show(),
-                    list.show()
-                ),
-            ),
+            N::SaidSaving.text(&[("saving", &stated(money, list.per))]),
+            N::FieldsSaving.text(&[("saving", &saving.show()), ("list", &list.show())]),
             same_period(money, list.per).then(|| show(saving.value)),
         ))
     }
@@ -535,14 +526,8 @@ impl<'a> Facts<'a> {
             return None;
         }
         Some((
-            (
-                format!("原价 {}", stated(money, list.per)),
-                format!("a list price of {}", stated(money, list.per)),
-            ),
-            (
-                format!("产品价格为 {}", list.show()),
-                format!("the product's price is {}", list.show()),
-            ),
+            N::SaidListPrice.text(&[("price", &stated(money, list.per))]),
+            N::ProductPrice.text(&[("price", &list.show())]),
             same_period(money, list.per).then(|| show(list.value)),
         ))
     }
@@ -565,14 +550,8 @@ impl<'a> Facts<'a> {
             return None;
         }
         Some((
-            (
-                format!("满 {} 元减 {} 元", show(spend), show(off)),
-                format!("{} off a spend of {} 元", show(off), show(spend)),
-            ),
-            (
-                format!("按字段计算应减 {} 元", show(expected)),
-                format!("the fields give {} off", show(expected)),
-            ),
+            N::SaidThreshold.text(&[("spend", &show(spend)), ("off", &show(off))]),
+            N::FieldsOff.text(&[("off", &show(expected))]),
             Some(show(expected)),
         ))
     }
@@ -590,8 +569,8 @@ impl<'a> Facts<'a> {
         let date = expr.resolve(window, shift)?;
         let stated = if shift < 0 { date.pred_opt()? } else { date };
         let (expected, which) = match role {
-            Role::Start => (window.start, ("开始日", "start")),
-            Role::End => (window.end?, ("结束日", "end")),
+            Role::Start => (window.start, N::StartDay),
+            Role::End => (window.end?, N::EndDay),
         };
         if stated == expected {
             return None;
@@ -605,7 +584,7 @@ impl<'a> Facts<'a> {
             &[
                 ("quote", Arg::plain(quote)),
                 ("date", Arg::plain(stated.to_string())),
-                ("which", Arg::text(which.0, which.1)),
+                ("which", which.arg(&[])),
                 ("expected", Arg::plain(expected.to_string())),
             ],
         );
@@ -616,11 +595,7 @@ impl<'a> Facts<'a> {
                 expected
             };
             let replacement = write_like(quote, expr.has_year(), written);
-            diagnostic = diagnostic.fix(Fix {
-                zh: format!("改为“{replacement}”"),
-                en: format!("change to “{replacement}”"),
-                edits: vec![Edit { span, replacement }],
-            });
+            diagnostic = diagnostic.fix(change_to(span, replacement));
         }
         Some(diagnostic)
     }
@@ -636,14 +611,8 @@ impl<'a> Facts<'a> {
                 (
                     value,
                     amount,
-                    (
-                        format!("赠送 {} 元", show(value)),
-                        format!("a gift of {} 元", show(value)),
-                    ),
-                    (
-                        format!("gift \"{text}\"(价值 {} 元)", show(amount)),
-                        format!("gift \"{text}\" (worth {} 元)", show(amount)),
-                    ),
+                    N::SaidGift.text(&[("value", &show(value))]),
+                    N::GiftWorth.text(&[("gift", text), ("value", &show(amount))]),
                 )
             }
             (Said::Bonus { value, unit, .. }, Benefit::Bonus(q)) => {
@@ -671,14 +640,9 @@ impl<'a> Facts<'a> {
                     } else {
                         Decimal::ZERO
                     },
-                    (
-                        format!("赠送 {} {unit_text}", show(value)),
-                        format!("a bonus of {} {unit_text}", show(value)),
-                    ),
-                    (
-                        format!("bonus {} {}", show(q.value), q.unit.as_str()),
-                        format!("bonus {} {}", show(q.value), q.unit.as_str()),
-                    ),
+                    N::SaidBonus.text(&[("value", &show(value)), ("unit", &unit_text)]),
+                    // The field as written: the same in both languages.
+                    LocalText::from_fn(|_| format!("bonus {} {}", show(q.value), q.unit.as_str())),
                 )
             }
             (Said::Points(n), Benefit::Points(x)) => {
@@ -688,30 +652,13 @@ impl<'a> Facts<'a> {
                 (
                     n,
                     *x,
-                    (
-                        format!("积分 {} 倍", show(n)),
-                        format!("points ×{}", show(n)),
-                    ),
-                    (
-                        format!("points x{}", show(*x)),
-                        format!("points x{}", show(*x)),
-                    ),
+                    N::SaidPoints.text(&[("times", &show(n))]),
+                    LocalText::from_fn(|_| format!("points x{}", show(*x))),
                 )
             }
             _ => return None,
         };
-        let quote = at.quote(statement);
-        let (span, exact) = at.span(&statement.span);
-        let mut diagnostic = Diagnostic::new(
-            Code::KJ3004,
-            at.file,
-            span,
-            &[
-                ("quote", Arg::plain(quote)),
-                ("implies", Arg::text(implies.0, implies.1)),
-                ("actual", Arg::text(actual.0, actual.1)),
-            ],
-        );
+        let (mut diagnostic, exact) = at.finding(Code::KJ3004, statement, implies, actual);
         let (value_span, _) = at.span(&statement.value_span);
         let written = at
             .lit
@@ -720,15 +667,7 @@ impl<'a> Facts<'a> {
             .unwrap_or_default();
         let arabic = written.chars().all(|c| c.is_ascii_digit() || c == '.');
         if exact && arabic && !expected.is_zero() && stated != expected {
-            let replacement = show(expected);
-            diagnostic = diagnostic.fix(Fix {
-                zh: format!("改为“{replacement}”"),
-                en: format!("change to “{replacement}”"),
-                edits: vec![Edit {
-                    span: value_span,
-                    replacement,
-                }],
-            });
+            diagnostic = diagnostic.fix(change_to(value_span, show(expected)));
         }
         Some(diagnostic)
     }
@@ -752,11 +691,8 @@ fn stated(money: Money, default: Per) -> String {
     format!("{} {unit}", show(money.value))
 }
 
-fn final_text(target: Rate) -> (String, String) {
-    (
-        format!("按字段计算最终价格为 {}", target.show()),
-        format!("the fields give a final price of {}", target.show()),
-    )
+fn final_text(target: Rate) -> LocalText {
+    N::FieldsFinalPrice.text(&[("price", &target.show())])
 }
 
 /// A date written the way the text wrote the one it replaces.
@@ -796,24 +732,26 @@ struct Answer<'w> {
     answer: &'w StrLit,
 }
 
-/// What KJ3003's scopes need to know of a campaign.
+/// What KJ3003's scopes need to know of a campaign (`S`: how the offer is
+/// named — a `String` in tests, a borrowed name in the check).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ScopeKey {
+pub struct ScopeKey<S = String> {
     /// The offer's name.
-    pub offer: Option<String>,
+    pub offer: Option<S>,
     /// Window start and end (`None`: open).
     pub window: Option<(NaiveDate, Option<NaiveDate>)>,
     /// The campaign it `extends` (index).
     pub extends: Option<usize>,
 }
 
-/// What KJ3003 needs to know of an answer.
+/// What KJ3003 needs to know of an answer (`T`: the normalised text — a
+/// `String` in tests, an interned id in the check).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AnswerKey {
+pub struct AnswerKey<T = String> {
     /// The campaign that answers, or `None` for the glossary.
     pub campaign: Option<usize>,
-    pub question: String,
-    pub answer: String,
+    pub question: T,
+    pub answer: T,
 }
 
 fn find(parent: &mut [usize], mut i: usize) -> usize {
@@ -850,14 +788,14 @@ fn union(parent: &mut [usize], a: usize, b: usize) {
 /// group (`extends` either way; the same offer with intersecting windows,
 /// transitively). A union-find over `extends` and a sweep over each offer's
 /// windows: O(n log n).
-pub fn scope_groups(campaigns: &[ScopeKey]) -> Vec<usize> {
+pub fn scope_groups<S: Ord>(campaigns: &[ScopeKey<S>]) -> Vec<usize> {
     let mut parent: Vec<usize> = (0..campaigns.len()).collect();
     for (i, c) in campaigns.iter().enumerate() {
         if let Some(e) = c.extends.filter(|e| *e < campaigns.len()) {
             union(&mut parent, i, e);
         }
     }
-    let mut by_offer: BTreeMap<&str, Vec<(NaiveDate, NaiveDate, usize)>> = BTreeMap::new();
+    let mut by_offer: BTreeMap<&S, Vec<(NaiveDate, NaiveDate, usize)>> = BTreeMap::new();
     for (i, c) in campaigns.iter().enumerate() {
         if let (Some(offer), Some((start, end))) = (&c.offer, c.window) {
             by_offer
@@ -888,12 +826,15 @@ pub fn scope_groups(campaigns: &[ScopeKey]) -> Vec<usize> {
 /// terms' answers and every campaign's answer to it) first, then each group
 /// of related campaigns. An answer has at most one finding. Linear in the
 /// answers (hashing).
-pub fn inconsistent(groups: &[usize], answers: &[AnswerKey]) -> Vec<(usize, usize)> {
+pub fn inconsistent<T: Hash + Eq>(
+    groups: &[usize],
+    answers: &[AnswerKey<T>],
+) -> Vec<(usize, usize)> {
     // Never iterated in hash order (the questions are sorted below).
-    let mut by_question: HashMap<&str, Vec<usize>, foldhash::fast::RandomState> =
+    let mut by_question: HashMap<&T, Vec<usize>, foldhash::fast::RandomState> =
         HashMap::with_capacity_and_hasher(answers.len(), foldhash::fast::RandomState::default());
     for (i, a) in answers.iter().enumerate() {
-        by_question.entry(a.question.as_str()).or_default().push(i);
+        by_question.entry(&a.question).or_default().push(i);
     }
     let mut reported = vec![false; answers.len()];
     let mut findings = Vec::new();
@@ -925,20 +866,20 @@ pub fn inconsistent(groups: &[usize], answers: &[AnswerKey]) -> Vec<(usize, usiz
 
 /// One scope (indices in order): each answer outside the first class of
 /// equal text is a finding against the first answer.
-fn classes(
+fn classes<T: Eq>(
     scope: &[usize],
-    answers: &[AnswerKey],
+    answers: &[AnswerKey<T>],
     reported: &mut [bool],
     findings: &mut Vec<(usize, usize)>,
 ) {
     let Some(&first) = scope.first() else {
         return;
     };
-    let Some(first_text) = answers.get(first).map(|a| a.answer.as_str()) else {
+    let Some(first_text) = answers.get(first).map(|a| &a.answer) else {
         return;
     };
     for &i in scope {
-        let differs = answers.get(i).is_some_and(|a| a.answer != first_text);
+        let differs = answers.get(i).is_some_and(|a| a.answer != *first_text);
         if differs && reported.get(i) == Some(&false) {
             if let Some(slot) = reported.get_mut(i) {
                 *slot = true;
@@ -948,8 +889,31 @@ fn classes(
     }
 }
 
+/// A text that compares, and hashes, as its normalised form (white space
+/// and punctuation dropped, ASCII case folded; see [`normalise`]), without
+/// building that form: questions and answers repeat, most compare equal as
+/// written.
+#[derive(Clone, Copy, Debug)]
+struct Normalised<'w>(&'w str);
+
+impl PartialEq for Normalised<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0 || normalised_chars(self.0).eq(normalised_chars(other.0))
+    }
+}
+
+impl Eq for Normalised<'_> {}
+
+impl Hash for Normalised<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        for c in normalised_chars(self.0) {
+            state.write_u32(u32::from(c));
+        }
+    }
+}
+
 /// KJ3003 (v2): the same question answered differently within a scope.
-fn same_question(index: &Index<'_>) -> Vec<Diagnostic> {
+pub fn same_question(index: &Index<'_>) -> Vec<Diagnostic> {
     let position: HashMap<&str, usize, foldhash::fast::RandomState> = index
         .campaigns
         .defs
@@ -957,12 +921,12 @@ fn same_question(index: &Index<'_>) -> Vec<Diagnostic> {
         .enumerate()
         .map(|(i, d)| (d.item.name.text.as_str(), i))
         .collect();
-    let keys: Vec<ScopeKey> = index
+    let keys: Vec<ScopeKey<&str>> = index
         .campaigns
         .defs
-        .par_iter()
+        .iter()
         .map(|d| ScopeKey {
-            offer: d.item.offer.as_ref().map(|o| o.text.clone()),
+            offer: d.item.offer.as_ref().map(|o| o.text.as_str()),
             window: d.item.window.map(|w| (w.start, w.end)),
             extends: d
                 .item
@@ -1002,12 +966,12 @@ fn same_question(index: &Index<'_>) -> Vec<Diagnostic> {
         }
     }
     answers.sort_by_key(|a| a.order);
-    let answer_keys: Vec<AnswerKey> = answers
-        .par_iter()
+    let answer_keys: Vec<AnswerKey<Normalised<'_>>> = answers
+        .iter()
         .map(|a| AnswerKey {
             campaign: a.campaign,
-            question: normalise(&a.question.value),
-            answer: normalise(&a.answer.value),
+            question: Normalised(&a.question.value),
+            answer: Normalised(&a.answer.value),
         })
         .collect();
     let mut diagnostics = Vec::new();
@@ -1028,14 +992,22 @@ fn same_question(index: &Index<'_>) -> Vec<Diagnostic> {
             .related(
                 other.file,
                 other.answer.span,
-                LocalText::new(
-                    format!("`{}` 的回答:“{}”", other.owner, other.answer.value),
-                    format!("the answer in `{}`: “{}”", other.owner, other.answer.value),
-                ),
+                N::OtherAnswer.text(&[("owner", &other.owner), ("answer", &other.answer.value)]),
             ),
         );
     }
     diagnostics
+}
+
+/// The fix that replaces the text at `span` with `replacement`.
+fn change_to(span: Span, replacement: String) -> Fix {
+    N::ChangeTo.fix(
+        &[("replacement", &replacement)],
+        vec![Edit {
+            span,
+            replacement: replacement.clone(),
+        }],
+    )
 }
 
 #[cfg(test)]

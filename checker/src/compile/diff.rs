@@ -9,6 +9,9 @@ use koujing_bundle::{Bundle, CampaignsFile, CommissionFile, GradingFile, Knowled
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::diagnostic::Lang;
+use crate::messages::BundleMsg as B;
+
 /// What happened to one thing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -29,14 +32,15 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// (zh-CN, en) words for a reviewer.
-    fn words(self) -> (&'static str, &'static str) {
+    /// The word for a reviewer, in one language.
+    fn word(self, lang: Lang) -> &'static str {
         match self {
-            Kind::Campaign => ("活动", "campaign"),
-            Kind::CommissionRow => ("酬金规则", "commission row"),
-            Kind::GradingWeight => ("评分权重", "grading weight"),
-            Kind::Faq => ("FAQ", "FAQ entry"),
+            Kind::Campaign => B::KindCampaign,
+            Kind::CommissionRow => B::KindCommissionRow,
+            Kind::GradingWeight => B::KindGradingWeight,
+            Kind::Faq => B::KindFaq,
         }
+        .template(lang)
     }
 }
 
@@ -69,39 +73,39 @@ pub struct Described<'a> {
 
 impl Difference {
     /// The difference with its sentence, for JSON output.
-    pub fn described(&self, zh: bool) -> Described<'_> {
+    pub fn described(&self, lang: Lang) -> Described<'_> {
         Described {
             difference: self,
-            message: self.describe(zh),
+            message: self.describe(lang),
         }
     }
 
     /// One line for a reviewer.
-    pub fn describe(&self, zh: bool) -> String {
-        let (what_zh, what_en) = self.kind.words();
-        let fields = |zh: bool| -> String {
-            self.fields
-                .iter()
-                .map(|f| {
-                    if zh {
-                        format!("{}:{} → {}", f.field, f.old, f.new)
-                    } else {
-                        format!("{}: {} → {}", f.field, f.old, f.new)
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join(if zh { ";" } else { "; " })
+    pub fn describe(&self, lang: Lang) -> String {
+        let fields = self
+            .fields
+            .iter()
+            .map(|f| {
+                B::FieldChange.get(
+                    lang,
+                    &[("field", &f.field), ("old", &f.old), ("new", &f.new)],
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(B::FieldSeparator.template(lang));
+        let msg = match self.change {
+            Change::Added => B::Added,
+            Change::Removed => B::Removed,
+            Change::Changed => B::Changed,
         };
-        match (self.change, zh) {
-            (Change::Added, true) => format!("新增{what_zh} `{}`", self.name),
-            (Change::Removed, true) => format!("删除{what_zh} `{}`", self.name),
-            (Change::Changed, true) => format!("修改{what_zh} `{}`:{}", self.name, fields(true)),
-            (Change::Added, false) => format!("added {what_en} `{}`", self.name),
-            (Change::Removed, false) => format!("removed {what_en} `{}`", self.name),
-            (Change::Changed, false) => {
-                format!("changed {what_en} `{}`: {}", self.name, fields(false))
-            }
-        }
+        msg.get(
+            lang,
+            &[
+                ("what", &self.kind.word(lang)),
+                ("name", &self.name),
+                ("fields", &fields),
+            ],
+        )
     }
 }
 

@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 
 use super::BuildOptions;
 use crate::diagnostic::LocalText;
+use crate::messages::BundleMsg as B;
 use crate::workspace::Workspace;
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -116,28 +117,19 @@ pub fn read_public(text: &str) -> Option<[u8; 32]> {
 pub fn verify(files: &BTreeMap<String, Vec<u8>>, public_key: Option<&[u8; 32]>) -> Vec<LocalText> {
     let mut problems = Vec::new();
     let Some(manifest_bytes) = files.get(MANIFEST) else {
-        return vec![LocalText::new(
-            "缺少 manifest.json",
-            "manifest.json is missing",
-        )];
+        return vec![B::ManifestMissing.text(&[])];
     };
     let manifest: Manifest = match koujing_bundle::decode(MANIFEST, manifest_bytes) {
         Ok(m) => m,
         Err(ReadError::Newer { found, .. }) => {
-            return vec![LocalText::new(
-                format!("manifest.json 是第 {found} 版产物格式,比本工具支持的第 {FORMAT} 版新,请升级 koujing"),
-                format!("manifest.json is bundle format {found}, newer than the format {FORMAT} this koujing reads; upgrade koujing"),
-            )]
+            return vec![B::ManifestNewer.text(&[("found", &found), ("format", &FORMAT)])]
         }
         Err(e) => {
             let e = match e {
                 ReadError::Invalid { message, .. } => message,
                 other => other.to_string(),
             };
-            return vec![LocalText::new(
-                format!("manifest.json 无法解析:{e}"),
-                format!("manifest.json cannot be read: {e}"),
-            )]
+            return vec![B::ManifestUnreadable.text(&[("error", &e)])];
         }
     };
     let mut listed: Vec<&str> = Vec::new();
@@ -145,41 +137,24 @@ pub fn verify(files: &BTreeMap<String, Vec<u8>>, public_key: Option<&[u8; 32]>) 
         let path = output.path.as_str();
         listed.push(path);
         match files.get(path) {
-            None => problems.push(LocalText::new(
-                format!("缺少文件 {path}"),
-                format!("file {path} is missing"),
-            )),
+            None => problems.push(B::FileMissing.text(&[("path", &path)])),
             Some(bytes) => {
                 if sha256_hex(bytes) != output.sha256 {
-                    problems.push(LocalText::new(
-                        format!("{path} 的 SHA-256 与清单不符(文件被改动)"),
-                        format!(
-                            "{path} does not match its SHA-256 in the manifest (it was changed)"
-                        ),
-                    ));
+                    problems.push(B::HashMismatch.text(&[("path", &path)]));
                 } else if output.bytes != bytes.len() as u64 {
-                    problems.push(LocalText::new(
-                        format!("{path} 的大小与清单不符"),
-                        format!("{path} has another size than the manifest says"),
-                    ));
+                    problems.push(B::SizeMismatch.text(&[("path", &path)]));
                 }
             }
         }
     }
     for path in files.keys() {
         if path != MANIFEST && path != SIGNATURE && !listed.contains(&path.as_str()) {
-            problems.push(LocalText::new(
-                format!("多余的文件 {path}(不在清单中)"),
-                format!("extra file {path} (not in the manifest)"),
-            ));
+            problems.push(B::ExtraFile.text(&[("path", path)]));
         }
     }
     if let Some(public) = public_key {
         match files.get(SIGNATURE) {
-            None => problems.push(LocalText::new(
-                "缺少签名 manifest.sig",
-                "the signature manifest.sig is missing",
-            )),
+            None => problems.push(B::SignatureMissing.text(&[])),
             Some(sig) => {
                 let parsed = std::str::from_utf8(sig)
                     .ok()
@@ -192,10 +167,7 @@ pub fn verify(files: &BTreeMap<String, Vec<u8>>, public_key: Option<&[u8; 32]>) 
                     _ => false,
                 };
                 if !valid {
-                    problems.push(LocalText::new(
-                        "签名无效:manifest.json 被改动,或不是用这把密钥签的",
-                        "the signature is not valid: manifest.json was changed, or it was signed with another key",
-                    ));
+                    problems.push(B::SignatureInvalid.text(&[]));
                 }
             }
         }
@@ -207,10 +179,12 @@ pub fn verify(files: &BTreeMap<String, Vec<u8>>, public_key: Option<&[u8; 32]>) 
 /// so), to print beside the answer of `verify`, `query` or `test`.
 pub fn older_format_note(files: &BTreeMap<String, Vec<u8>>) -> Option<LocalText> {
     let manifest: Manifest = koujing_bundle::read(files, MANIFEST).ok()?;
-    (manifest.format < FORMAT).then(|| {
-        let (zh, en) = koujing_bundle::older_note(manifest.format);
-        LocalText::new(zh, en)
-    })
+    (manifest.format < FORMAT).then(|| older_note(manifest.format))
+}
+
+/// The note for a bundle of format `found`, older than the current one.
+pub fn older_note(found: u32) -> LocalText {
+    B::OlderFormat.text(&[("found", &found), ("format", &FORMAT)])
 }
 
 #[cfg(test)]

@@ -997,29 +997,34 @@ fn dates(s: &str, out: &mut Vec<Raw>) {
 /// A marker right before a date (rule 8), also with a label between.
 fn before_role(before: &str) -> Option<(Role, i64)> {
     let b = before.trim_end_matches([':', ' ']);
-    for label in [
-        "开始时间",
-        "起始日期",
-        "活动开始",
-        "开始日期",
-        "起始时间",
-        "上线时间",
-    ] {
-        if b.ends_with(label) {
-            return Some((Role::Start, 0));
-        }
-    }
-    for label in [
-        "结束时间",
-        "截止日期",
-        "截止时间",
-        "结束日期",
-        "活动截止",
-        "活动结束",
-        "截至日期",
-    ] {
-        if b.ends_with(label) {
-            return Some((Role::End, 0));
+    const LABELS: [(&[&str], Role); 2] = [
+        (
+            &[
+                "开始时间",
+                "起始日期",
+                "活动开始",
+                "开始日期",
+                "起始时间",
+                "上线时间",
+            ],
+            Role::Start,
+        ),
+        (
+            &[
+                "结束时间",
+                "截止日期",
+                "截止时间",
+                "结束日期",
+                "活动截止",
+                "活动结束",
+                "截至日期",
+            ],
+            Role::End,
+        ),
+    ];
+    for (labels, role) in LABELS {
+        if labels.iter().any(|label| b.ends_with(label)) {
+            return Some((role, 0));
         }
     }
     for dash in [

@@ -10,8 +10,9 @@ use std::fmt::Write;
 
 use koujing_grammar::ast::{AudienceValue, Benefit, Stacking, StrLit};
 
-use super::{esc, Ctx};
+use super::{esc, thead, Ctx};
 use crate::lexicon::Matcher;
+use crate::messages::ReportMsg as M;
 use crate::model::{show_end, CampaignFact};
 
 /// The cards section.
@@ -19,7 +20,7 @@ pub(super) fn section(out: &mut String, cx: &Ctx<'_, '_>) {
     let _ = writeln!(
         out,
         "<section id=\"cards\"><h2>{}</h2>",
-        cx.t("活动卡片", "Campaign cards")
+        cx.t(M::CampaignCards)
     );
     let matcher = Matcher::new(cx.index);
     let mut order: Vec<(&CampaignFact<'_>, usize)> =
@@ -38,23 +39,19 @@ pub(super) fn section(out: &mut String, cx: &Ctx<'_, '_>) {
         let _ = writeln!(
             out,
             "<h3>{} ({})</h3><p class=\"legend\">{}</p>",
-            cx.t("其余活动(一行一个)", "Other campaigns (one row each)"),
+            cx.t(M::OtherCampaignsHeading),
             compact.len(),
-            cx.t(
-                "活动超过 2000 个时,不属于本次提交、没有错误、文案和 FAQ 中也没有发现的活动以一行列出;行末链接到它的发现(如扎堆警告,见负荷图)。",
-                "Above 2,000 campaigns, those outside the submission with no error and no finding in their customer text or FAQ take one row each; the row links to its findings (such as clustering warnings, shown in the load map).",
-            ),
+            cx.t(M::DenseListingLegend),
         );
-        let head = format!(
-            "<thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>",
-            cx.t("活动", "campaign"),
-            cx.t("地区", "where"),
-            cx.t("时间", "when"),
-            cx.t("产品 → 到手价", "offer → final price"),
-            cx.t("渠道", "channels"),
-            cx.t("文案", "wording"),
-            cx.t("发现", "findings"),
-        );
+        let head = thead(&[
+            cx.t(M::Campaign),
+            cx.t(M::WhereColumn),
+            cx.t(M::WhenColumn),
+            cx.t(M::OfferFinalPrice),
+            cx.t(M::ChannelsColumn),
+            cx.t(M::Wording),
+            cx.t(M::FindingsColumn),
+        ]);
         // Empty tables of CHUNK rows; the report's script fills each from
         // the listing below when it comes near the view (or its row is
         // linked to, or the page is printed).
@@ -186,25 +183,21 @@ fn row(cx: &Ctx<'_, '_>, fact: &CampaignFact<'_>, i: usize) -> Row {
 
 /// The customer pays, in words.
 fn benefit(cx: &Ctx<'_, '_>, benefit: &Benefit) -> String {
-    match (benefit, cx.zh()) {
-        (Benefit::Discount(p), true) => format!(
-            "优惠 {}%(客户付原价的 {}%)",
-            p.normalize(),
-            (rust_decimal::Decimal::ONE_HUNDRED - p).normalize()
+    match benefit {
+        Benefit::Discount(p) => cx.f(
+            M::BenefitDiscount,
+            &[
+                ("off", &p.normalize()),
+                (
+                    "pays",
+                    &(rust_decimal::Decimal::ONE_HUNDRED - p).normalize(),
+                ),
+            ],
         ),
-        (Benefit::Discount(p), false) => format!(
-            "{}% off (the customer pays {}% of the price)",
-            p.normalize(),
-            (rust_decimal::Decimal::ONE_HUNDRED - p).normalize()
-        ),
-        (Benefit::Price(q), true) => format!("特价 {q}"),
-        (Benefit::Price(q), false) => format!("special price {q}"),
-        (Benefit::Gift(g), true) => format!("赠送:{g}"),
-        (Benefit::Gift(g), false) => format!("gift: {g}"),
-        (Benefit::Bonus(q), true) => format!("加送 {q}"),
-        (Benefit::Bonus(q), false) => format!("bonus {q}"),
-        (Benefit::Points(x), true) => format!("积分 ×{}", x.normalize()),
-        (Benefit::Points(x), false) => format!("points ×{}", x.normalize()),
+        Benefit::Price(q) => cx.f(M::BenefitPrice, &[("price", q)]),
+        Benefit::Gift(g) => cx.f(M::BenefitGift, &[("gift", g)]),
+        Benefit::Bonus(q) => cx.f(M::BenefitBonus, &[("bonus", q)]),
+        Benefit::Points(x) => cx.f(M::BenefitPoints, &[("times", &x.normalize())]),
     }
 }
 
@@ -260,17 +253,13 @@ fn card(
         out.push_str("</div>\n");
     }
     if c.faq.is_empty() {
-        let _ = writeln!(
-            out,
-            "<p class=\"faq-none\">✖ {}</p>",
-            cx.t("没有 FAQ", "no FAQ")
-        );
+        let _ = writeln!(out, "<p class=\"faq-none\">✖ {}</p>", cx.t(M::NoFAQ));
     } else {
         out.push_str("<dl class=\"faq\">");
         for e in &c.faq {
             let q = text(&e.question);
             let a = text(&e.answer);
-            let _ = write!(out, "<dt>{} {q}</dt><dd>{a}</dd>", cx.t("问", "Q"));
+            let _ = write!(out, "<dt>{} {q}</dt><dd>{a}</dd>", cx.t(M::Question));
         }
         out.push_str("</dl>\n");
     }
@@ -278,7 +267,7 @@ fn card(
         let _ = write!(
             out,
             "<p class=\"terms\"><span class=\"key\">{}</span> ",
-            cx.t("术语", "Terms")
+            cx.t(M::Terms)
         );
         for &t in &terms {
             if let Some(term) = matcher.terms.get(t) {
@@ -336,18 +325,18 @@ fn fields(out: &mut String, cx: &Ctx<'_, '_>, fact: &CampaignFact<'_>) {
             .map(|r| esc(&r.text))
             .collect::<Vec<_>>()
             .join("、"),
-        None => format!("{}{}", esc(issuer), cx.t("全部", " (all of it)")),
+        None => format!("{}{}", esc(issuer), cx.t(M::AllOfIt)),
     };
     field(
-        cx.t("地区", "Where"),
+        cx.t(M::WhereField),
         format!(
             "{regions} <span class=\"muted\">({} {})</span>",
-            cx.t("发起:", "issued by"),
+            cx.t(M::IssuedBy),
             esc(issuer)
         ),
     );
     field(
-        cx.t("时间", "When"),
+        cx.t(M::WhenField),
         format!("{} ~ {}", fact.start, show_end(fact.end)),
     );
     let who: Vec<String> = c
@@ -366,9 +355,9 @@ fn fields(out: &mut String, cx: &Ctx<'_, '_>, fact: &CampaignFact<'_>) {
         })
         .collect();
     field(
-        cx.t("对象", "Who"),
+        cx.t(M::Who),
         if who.is_empty() {
-            cx.t("所有客户", "every customer").to_string()
+            cx.t(M::EveryCustomer).to_string()
         } else {
             who.join("; ")
         },
@@ -383,18 +372,18 @@ fn fields(out: &mut String, cx: &Ctx<'_, '_>, fact: &CampaignFact<'_>) {
                 .as_ref()
                 .map_or_else(String::new, |t| format!(" {}", esc(&t.value)));
             let price = p.item.price.map_or_else(String::new, |q| {
-                format!(" · {} {}", cx.t("原价", "list price"), q.node)
+                format!(" · {} {}", cx.t(M::ListPrice), q.node)
             });
             format!("{}{title}{price}", esc(fact.offer))
         },
     );
-    field(cx.t("产品", "Offer"), offer);
+    field(cx.t(M::Offer), offer);
     if let Some(b) = &c.benefit {
-        field(cx.t("优惠", "Benefit"), esc(&benefit(cx, &b.node)));
+        field(cx.t(M::Benefit), esc(&benefit(cx, &b.node)));
     }
     if let Some((value, unit)) = final_price(cx.index, c) {
         field(
-            cx.t("到手价", "Final price"),
+            cx.t(M::FinalPrice),
             format!(
                 "<b class=\"price\">{}</b>",
                 koujing_grammar::ast::Quantity { value, unit }
@@ -402,7 +391,7 @@ fn fields(out: &mut String, cx: &Ctx<'_, '_>, fact: &CampaignFact<'_>) {
         );
     }
     field(
-        cx.t("渠道", "Channels"),
+        cx.t(M::ChannelsField),
         fact.channels
             .iter()
             .map(|c| esc(c))
@@ -410,15 +399,13 @@ fn fields(out: &mut String, cx: &Ctx<'_, '_>, fact: &CampaignFact<'_>) {
             .join("、"),
     );
     field(
-        cx.t("叠加", "Stacking"),
+        cx.t(M::Stacking),
         match &c.stacking.node {
-            Stacking::Exclusive => cx
-                .t("互斥(不与其他优惠叠加)", "exclusive (stacks with nothing)")
-                .to_string(),
-            Stacking::Stackable => cx.t("可与任何优惠叠加", "stacks with anything").to_string(),
+            Stacking::Exclusive => cx.t(M::StacksWithNothing).to_string(),
+            Stacking::Stackable => cx.t(M::StacksWithAnything).to_string(),
             Stacking::With(list) => format!(
                 "{} {}",
-                cx.t("仅可叠加:", "stacks only with"),
+                cx.t(M::StacksOnlyWith),
                 list.iter()
                     .map(|n| link(&n.text, cx))
                     .collect::<Vec<_>>()
@@ -427,7 +414,7 @@ fn fields(out: &mut String, cx: &Ctx<'_, '_>, fact: &CampaignFact<'_>) {
         },
     );
     if let Some(e) = &c.extends {
-        field(cx.t("延续", "Extends"), link(&e.text, cx));
+        field(cx.t(M::Extends), link(&e.text, cx));
     }
     out.push_str("</dl>\n");
 }
@@ -465,22 +452,22 @@ fn supports(out: &mut String, cx: &Ctx<'_, '_>, fact: &CampaignFact<'_>) {
     let _ = write!(
         out,
         "<p class=\"supports\"><i>{}</i> {} {}: ",
-        cx.t("支撑", "Supports"),
-        cx.t("须就绪于", "due"),
+        cx.t(M::Supports),
+        cx.t(M::Due),
         deadline.map_or_else(|| "—".to_string(), |d| d.to_string()),
     );
     for r in &c.requires {
         let i = cx.index.supports.index_of(&r.text);
         let ready = i.and_then(|i| cx.readiness.effective.get(i).copied().flatten());
         let (class, status) = match (i, ready, deadline) {
-            (None, _, _) => ("unknown", format!("✖ {}", cx.t("未定义", "not defined"))),
+            (None, _, _) => ("unknown", format!("✖ {}", cx.t(M::NotDefined))),
             (_, Some(ready), Some(deadline)) if ready > deadline => (
                 "late",
                 format!(
                     "✖ {ready}, {} {} {}",
-                    cx.t("晚", "late by"),
+                    cx.t(M::LateBy),
                     (ready - deadline).num_days(),
-                    cx.t("天", "days")
+                    cx.t(M::Days)
                 ),
             ),
             (_, Some(ready), Some(_)) => ("ok", format!("✔ {ready}")),
@@ -611,19 +598,9 @@ fn highlighted(
                     d.code,
                     esc(d.message.get(cx.lang))
                 );
-                let fix = d
-                    .fix
-                    .as_ref()
-                    .map(|f| {
-                        if cx.zh() {
-                            f.zh.as_str()
-                        } else {
-                            f.en.as_str()
-                        }
-                    })
-                    .or_else(|| d.help.as_ref().map(|h| h.get(cx.lang)));
+                let fix = d.fix_or_help(cx.lang);
                 if let Some(fix) = fix {
-                    let _ = write!(tip, "<br>{} {}", cx.t("修改:", "Fix:"), esc(fix));
+                    let _ = write!(tip, "<br>{} {}", cx.t(M::Fix), esc(fix));
                 }
                 tip.push_str("<br>");
             }

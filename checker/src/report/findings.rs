@@ -5,8 +5,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
-use super::{esc, Ctx};
+use super::{esc, thead, Ctx};
 use crate::codes::{Code, Severity};
+use crate::messages::ReportMsg as M;
 use crate::model::CampaignFact;
 
 const SEVERITIES: [Severity; 3] = [Severity::Error, Severity::Warning, Severity::Info];
@@ -26,24 +27,11 @@ fn city<'w>(cx: &Ctx<'_, 'w>, fact: &CampaignFact<'w>) -> &'w str {
 
 /// The fix of a finding, or its code's help, in the report's language.
 fn fix_text<'d>(cx: &Ctx<'_, '_>, d: &'d crate::Diagnostic) -> Option<&'d str> {
-    d.fix
-        .as_ref()
-        .map(|f| {
-            if cx.zh() {
-                f.zh.as_str()
-            } else {
-                f.en.as_str()
-            }
-        })
-        .or_else(|| d.help.as_ref().map(|h| h.get(cx.lang)))
+    d.fix_or_help(cx.lang)
 }
 
 fn fix_html(cx: &Ctx<'_, '_>, fix: &str) -> String {
-    format!(
-        "<div class=\"fix\">{} {}</div>",
-        cx.t("修改:", "Fix:"),
-        esc(fix)
-    )
+    format!("<div class=\"fix\">{} {}</div>", cx.t(M::Fix), esc(fix))
 }
 
 /// One table row per finding; `with_fix: false` leaves the fix out (its
@@ -78,12 +66,14 @@ pub(super) fn row(out: &mut String, cx: &Ctx<'_, '_>, i: usize, with_id: bool, w
 pub(super) fn head(out: &mut String, cx: &Ctx<'_, '_>) {
     let _ = writeln!(
         out,
-        "<thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>",
-        cx.t("级别", "severity"),
-        cx.t("代码", "code"),
-        cx.t("位置", "location"),
-        cx.t("活动", "campaign"),
-        cx.t("说明", "message"),
+        "{}",
+        thead(&[
+            cx.t(M::Severity),
+            cx.t(M::Code),
+            cx.t(M::Location),
+            cx.t(M::Campaign),
+            cx.t(M::Message),
+        ])
     );
 }
 
@@ -91,7 +81,7 @@ pub(super) fn section(out: &mut String, cx: &Ctx<'_, '_>) {
     let _ = writeln!(
         out,
         "<section id=\"findings\"><h2>{}</h2>",
-        cx.t("审查发现", "Findings")
+        cx.t(M::FindingsHeading)
     );
     let mut by_code: BTreeMap<Code, Vec<usize>> = BTreeMap::new();
     for (i, d) in cx.report.diagnostics.iter().enumerate() {
@@ -103,7 +93,7 @@ pub(super) fn section(out: &mut String, cx: &Ctx<'_, '_>) {
     let _ = write!(
         out,
         "<div class=\"filters\" role=\"group\" aria-label=\"{}\">",
-        cx.t("筛选", "filter")
+        cx.t(M::Filter)
     );
     for sev in SEVERITIES {
         let _ = write!(
@@ -117,8 +107,8 @@ pub(super) fn section(out: &mut String, cx: &Ctx<'_, '_>) {
     let _ = write!(
         out,
         "<label>{} <select id=\"code-filter\"><option value=\"\">{}</option>",
-        cx.t("代码", "code"),
-        cx.t("全部", "all"),
+        cx.t(M::Code),
+        cx.t(M::All),
     );
     for (code, list) in &by_code {
         let _ = write!(
@@ -130,7 +120,7 @@ pub(super) fn section(out: &mut String, cx: &Ctx<'_, '_>) {
     let _ = writeln!(
         out,
         "</select></label> <span class=\"muted\">{} <span id=\"finding-count\">{}</span></span></div>",
-        cx.t("显示:", "shown:"),
+        cx.t(M::Shown),
         cx.report.diagnostics.len()
     );
 
@@ -138,7 +128,7 @@ pub(super) fn section(out: &mut String, cx: &Ctx<'_, '_>) {
     let _ = write!(
         out,
         "<h3>{}</h3><table class=\"findings\">",
-        cx.t("按代码", "By code")
+        cx.t(M::ByCode)
     );
     head(out, cx);
     for (code, list) in &by_code {
@@ -157,7 +147,7 @@ pub(super) fn section(out: &mut String, cx: &Ctx<'_, '_>) {
         let _ = writeln!(
             out,
             "<tbody data-code=\"{code}\"><tr class=\"group\"><th colspan=\"5\" scope=\"rowgroup\">{code} {} ({}){}</th></tr>",
-            esc(if cx.zh() { info.summary_zh } else { info.summary_en }),
+            esc(info.summary(cx.lang)),
             list.len(),
             shared.map_or_else(String::new, |f| fix_html(cx, f)),
         );
@@ -193,12 +183,9 @@ fn by_city(out: &mut String, cx: &Ctx<'_, '_>) {
     }
     let _ = write!(
         out,
-        "<h3>{}</h3><table class=\"cities\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-        cx.t("按地市统计", "Counts by city"),
-        cx.t("地市", "city"),
-        cx.severity(Severity::Error),
-        cx.severity(Severity::Warning),
-        cx.severity(Severity::Info),
+        "<h3>{}</h3><table class=\"cities\">{}<tbody>",
+        cx.t(M::CountsByCity),
+        thead(&[&[cx.t(M::City)][..], &severities(cx)].concat()),
     );
     for (name, counts) in &cities {
         let _ = write!(
@@ -215,6 +202,11 @@ fn by_city(out: &mut String, cx: &Ctx<'_, '_>) {
     out.push_str("</tbody></table>\n");
 }
 
+/// The three severities' column heads, error first.
+fn severities(cx: &Ctx<'_, '_>) -> [&'static str; 3] {
+    [Severity::Error, Severity::Warning, Severity::Info].map(|s| cx.severity(s))
+}
+
 /// How many findings of each severity each campaign has, linked to its card.
 fn by_campaign(out: &mut String, cx: &Ctx<'_, '_>) {
     let mut campaigns: Vec<(&str, usize)> = cx
@@ -227,13 +219,9 @@ fn by_campaign(out: &mut String, cx: &Ctx<'_, '_>) {
     campaigns.sort_unstable();
     let _ = write!(
         out,
-        "<h3>{}</h3><table class=\"by-campaign\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-        cx.t("按活动", "By campaign"),
-        cx.t("活动", "campaign"),
-        cx.severity(Severity::Error),
-        cx.severity(Severity::Warning),
-        cx.severity(Severity::Info),
-        cx.t("代码", "codes"),
+        "<h3>{}</h3><table class=\"by-campaign\">{}<tbody>",
+        cx.t(M::ByCampaign),
+        thead(&[&[cx.t(M::Campaign)][..], &severities(cx), &[cx.t(M::Codes)]].concat()),
     );
     for (name, f) in campaigns {
         let list = cx.by_fact.get(f).map_or(&[][..], Vec::as_slice);

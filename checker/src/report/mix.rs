@@ -9,8 +9,9 @@ use std::fmt::Write;
 use koujing_grammar::ast::{CommissionKind, Mix, MixReference, ReferenceValue};
 use rust_decimal::Decimal;
 
-use super::{esc, Ctx};
+use super::{esc, thead, Ctx};
 use crate::codes::Code;
+use crate::messages::ReportMsg as M;
 use crate::mixref::{self, MixComputation};
 
 /// Width of a bar in the SVG, in px (100% of the mix).
@@ -21,11 +22,11 @@ const LABEL: i64 = 110;
 /// A commission kind in reviewer words.
 fn kind_label(cx: &Ctx<'_, '_>, kind: CommissionKind) -> &'static str {
     match kind {
-        CommissionKind::FirstReturn => cx.t("首返", "first-return"),
-        CommissionKind::RevenueShare => cx.t("话费分成", "revenue share"),
-        CommissionKind::Incentive => cx.t("长期激励", "incentive"),
-        CommissionKind::Subsidy => cx.t("门店补贴", "subsidy"),
-        CommissionKind::Multiplier => cx.t("考核系数", "multiplier"),
+        CommissionKind::FirstReturn => cx.t(M::FirstReturn),
+        CommissionKind::RevenueShare => cx.t(M::RevenueShare),
+        CommissionKind::Incentive => cx.t(M::Incentive),
+        CommissionKind::Subsidy => cx.t(M::Subsidy),
+        CommissionKind::Multiplier => cx.t(M::Multiplier),
     }
 }
 
@@ -54,14 +55,8 @@ pub(super) fn mixes(out: &mut String, cx: &Ctx<'_, '_>) {
     let _ = writeln!(
         out,
         "<h3 id=\"mix\">{}</h3><p class=\"legend\">{}</p>",
-        cx.t(
-            "酬金结构:声明的占比 vs 按费率表计算的占比",
-            "Commission mix: declared shares vs shares computed from the tables",
-        ),
-        cx.t(
-            "上条为声明的占比,下条为参考案例下各费率表实际支付的占比(与 KJ6008 同一计算);超出容差的类别标 ✖。",
-            "Top bar: the shares declared; bottom bar: what the tables pay for the reference case (the computation KJ6008 checks). A kind off by more than the tolerance is marked ✖.",
-        ),
+        cx.t(M::MixHeading),
+        cx.t(M::MixLegend),
     );
     for def in &cx.index.mixes.defs {
         let mix = def.item;
@@ -78,14 +73,7 @@ pub(super) fn mixes(out: &mut String, cx: &Ctx<'_, '_>) {
         match &computed {
             Some(computed) => table(out, cx, def.file, mix, computed),
             None => {
-                let _ = writeln!(
-                    out,
-                    "<p class=\"muted\">{}</p>",
-                    cx.t(
-                        "没有参考案例(reference,含日期和渠道),占比未计算。",
-                        "No reference case (with a date and a channel): the shares are not computed.",
-                    )
-                );
+                let _ = writeln!(out, "<p class=\"muted\">{}</p>", cx.t(M::MixNoReference));
             }
         }
         if let Some(reference) = &mix.reference {
@@ -110,14 +98,14 @@ fn bars(out: &mut String, cx: &Ctx<'_, '_>, mix: &Mix, computed: Option<&MixComp
         .iter()
         .map(|s| (s.kind.node, s.share.node, false))
         .collect();
-    segments(out, cx, 6, cx.t("声明", "declared"), &declared);
+    segments(out, cx, 6, cx.t(M::DeclaredBar), &declared);
     if let Some(computed) = computed {
         let shares: Vec<(CommissionKind, Decimal, bool)> = computed
             .kinds
             .iter()
             .map(|k| (k.kind, k.share, computed.is_off(k)))
             .collect();
-        segments(out, cx, 40, cx.t("计算", "computed"), &shares);
+        segments(out, cx, 40, cx.t(M::ComputedBar), &shares);
     }
     out.push_str("</svg>\n");
 }
@@ -201,15 +189,16 @@ fn table(
 ) {
     let _ = writeln!(
         out,
-        "<table class=\"mixtable\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{} ±{}</th><th>{}</th></tr></thead><tbody>",
-        cx.t("类别", "kind"),
-        cx.t("计算金额", "paid"),
-        cx.t("计算占比", "computed"),
-        cx.t("声明占比", "declared"),
-        cx.t("差(百分点)", "difference (points)"),
-        cx.t("容差", "tolerance"),
-        pct(computed.tolerance),
-        cx.t("支付的费率表", "tables that paid"),
+        "<table class=\"mixtable\">{}<tbody>",
+        thead(&[
+            cx.t(M::Kind),
+            cx.t(M::Paid),
+            cx.t(M::ComputedShare),
+            cx.t(M::DeclaredShare),
+            cx.t(M::DifferencePoints),
+            &format!("{} ±{}", cx.t(M::Tolerance), pct(computed.tolerance)),
+            cx.t(M::TablesThatPaid),
+        ]),
     );
     for k in &computed.kinds {
         let difference = k.share - k.declared;
@@ -224,12 +213,12 @@ fn table(
                     })
                 });
         let verdict = match (off, finding) {
-            (false, _) => format!("<span class=\"ok\">✓ {}</span>", cx.t("在容差内", "within")),
+            (false, _) => format!("<span class=\"ok\">✓ {}</span>", cx.t(M::Within)),
             (true, Some(i)) => format!(
                 "<a class=\"off\" href=\"#f-{i}\">✖ {} (KJ6008)</a>",
-                cx.t("超出容差", "off")
+                cx.t(M::OffTolerance)
             ),
-            (true, None) => format!("<span class=\"off\">✖ {}</span>", cx.t("超出容差", "off")),
+            (true, None) => format!("<span class=\"off\">✖ {}</span>", cx.t(M::OffTolerance)),
         };
         let parts: Vec<String> = k
             .parts
@@ -251,7 +240,7 @@ fn table(
             if difference > Decimal::ZERO { "+" } else { "" },
             pct(difference),
             if parts.is_empty() {
-                format!("<span class=\"off\">{}</span>", cx.t("无匹配费率行", "no matching row"))
+                format!("<span class=\"off\">{}</span>", cx.t(M::NoMatchingRow))
             } else {
                 parts.join("、")
             },
@@ -264,12 +253,12 @@ fn table(
 fn case(out: &mut String, cx: &Ctx<'_, '_>, reference: &MixReference) {
     let mut parts: Vec<String> = Vec::new();
     if let Some(date) = reference.date {
-        parts.push(format!("{} {}", cx.t("日期", "date"), date.node));
+        parts.push(format!("{} {}", cx.t(M::Date), date.node));
     }
     for (label, value) in [
-        (cx.t("渠道", "channel"), &reference.channel),
-        (cx.t("产品", "product"), &reference.product),
-        (cx.t("星级", "grade"), &reference.grade),
+        (cx.t(M::Channel), &reference.channel),
+        (cx.t(M::Product), &reference.product),
+        (cx.t(M::Grade), &reference.grade),
     ] {
         if let Some(v) = value {
             parts.push(format!("{label} {}", esc(&v.text)));
@@ -278,13 +267,13 @@ fn case(out: &mut String, cx: &Ctx<'_, '_>, reference: &MixReference) {
     if let Some(m) = reference.months {
         parts.push(format!(
             "{} {} {}",
-            cx.t("在网", "over"),
+            cx.t(M::OverMonths),
             m.node,
-            cx.t("个月", "months")
+            cx.t(M::Months)
         ));
     }
     if let Some(r) = reference.monthly_revenue {
-        parts.push(format!("{} {}", cx.t("月消费", "monthly revenue"), r.node));
+        parts.push(format!("{} {}", cx.t(M::MonthlyRevenue), r.node));
     }
     for s in &reference.dimensions {
         let value = match &s.value {
@@ -296,7 +285,7 @@ fn case(out: &mut String, cx: &Ctx<'_, '_>, reference: &MixReference) {
     let _ = writeln!(
         out,
         "<p class=\"case\">{}: {}</p>",
-        cx.t("参考案例", "Reference case"),
+        cx.t(M::ReferenceCase),
         parts.join(" · ")
     );
 }

@@ -28,6 +28,7 @@ use crate::checks::support::{readiness, Readiness};
 use crate::codes::Severity;
 use crate::diagnostic::{Diagnostic, FileId, Lang};
 use crate::limits::LimitsTable;
+use crate::messages::ReportMsg as M;
 use crate::model::{campaign_facts, CampaignFact};
 use crate::resolve::{build_index, Index};
 use crate::workspace::Workspace;
@@ -74,6 +75,16 @@ pub(crate) fn esc(text: &str) -> String {
     out
 }
 
+/// A table head: one `<th>` a column, the texts as given (already HTML).
+pub(crate) fn thead(columns: &[&str]) -> String {
+    let mut out = String::from("<thead><tr>");
+    for column in columns {
+        let _ = write!(out, "<th>{column}</th>");
+    }
+    out.push_str("</tr></thead>");
+    out
+}
+
 /// What every section reads: the workspace, its index and campaign model,
 /// the findings and which campaign each one belongs to.
 pub(crate) struct Ctx<'a, 'w> {
@@ -115,17 +126,15 @@ impl<'a, 'w> Ctx<'a, 'w> {
             .map_or_else(|| "missing".to_string(), |i| format!("c{i}"))
     }
 
-    pub fn zh(&self) -> bool {
-        self.lang.is_zh()
+    /// A catalogue text without placeholders, in the report's language.
+    pub fn t(&self, msg: M) -> &'static str {
+        msg.template(self.lang)
     }
 
-    /// The zh-CN or en text.
-    pub fn t<'s>(&self, zh: &'s str, en: &'s str) -> &'s str {
-        if self.zh() {
-            zh
-        } else {
-            en
-        }
+    /// A catalogue text with its placeholders filled, in the report's
+    /// language.
+    pub fn f(&self, msg: M, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+        msg.get(self.lang, args)
     }
 
     /// A file's path as shown (relative).
@@ -153,14 +162,11 @@ impl<'a, 'w> Ctx<'a, 'w> {
 
     /// Severity as a word (colour is never the only signal).
     pub fn severity(&self, severity: Severity) -> &'static str {
-        match (severity, self.zh()) {
-            (Severity::Error, true) => "✖ 错误",
-            (Severity::Warning, true) => "▲ 警告",
-            (Severity::Info, true) => "● 提示",
-            (Severity::Error, false) => "✖ error",
-            (Severity::Warning, false) => "▲ warning",
-            (Severity::Info, false) => "● info",
-        }
+        self.t(match severity {
+            Severity::Error => M::SeverityError,
+            Severity::Warning => M::SeverityWarning,
+            Severity::Info => M::SeverityInfo,
+        })
     }
 }
 
@@ -238,38 +244,35 @@ pub fn render(workspace: &Workspace, report: &Report, options: &Options) -> Stri
     };
 
     let mut out = String::with_capacity(256 * 1024);
-    let title = cx.t("口径审查报告", "Koujing review report");
+    let title = cx.t(M::KoujingReviewReport);
     let _ = write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>{title}</title><style>{CSS}</style></head><body>\n<header><h1>{title}</h1>\n",
-        if cx.zh() { "zh-CN" } else { "en" }
+        cx.lang.tag()
     );
-    let _ = writeln!(
-        out,
-        "<p class=\"summary\">{} {} · {} {} · {} {} · {} {} · {} {}</p>",
-        workspace.files.len(),
-        cx.t("个文件", "files"),
-        facts.len(),
-        cx.t("个活动", "campaigns"),
-        report.count(Severity::Error),
-        cx.t("个错误", "errors"),
-        report.count(Severity::Warning),
-        cx.t("个警告", "warnings"),
-        report.count(Severity::Info),
-        cx.t("个提示", "infos"),
+    let summary = cx.f(
+        M::Summary,
+        &[
+            ("files", &workspace.files.len()),
+            ("campaigns", &facts.len()),
+            ("errors", &report.count(Severity::Error)),
+            ("warnings", &report.count(Severity::Warning)),
+            ("infos", &report.count(Severity::Info)),
+        ],
     );
+    let _ = writeln!(out, "<p class=\"summary\">{summary}</p>");
     let mut nav: Vec<(&str, &str)> = Vec::new();
     if options.submission.is_some() {
-        nav.push(("submission", cx.t("本次提交", "This submission")));
+        nav.push(("submission", cx.t(M::ThisSubmission)));
     }
     nav.extend([
-        ("readiness", cx.t("支撑到位", "Support readiness")),
-        ("load", cx.t("扎堆负荷", "County load")),
-        ("conflicts", cx.t("冲突", "Conflicts")),
-        ("commission", cx.t("酬金", "Commission")),
-        ("grading", cx.t("网点分级", "Grading")),
-        ("findings", cx.t("审查发现", "Findings")),
-        ("cards", cx.t("活动卡片", "Campaign cards")),
+        ("readiness", cx.t(M::SupportReadiness)),
+        ("load", cx.t(M::CountyLoad)),
+        ("conflicts", cx.t(M::Conflicts)),
+        ("commission", cx.t(M::Commission)),
+        ("grading", cx.t(M::Grading)),
+        ("findings", cx.t(M::FindingsHeading)),
+        ("cards", cx.t(M::CampaignCards)),
     ]);
     out.push_str("<nav aria-label=\"sections\"><ul>");
     for (id, label) in nav {

@@ -10,6 +10,7 @@ use petgraph::unionfind::UnionFind;
 
 use super::{esc, Ctx};
 use crate::codes::Code;
+use crate::messages::ReportMsg as M;
 use crate::model::CampaignFact;
 
 /// Pixels per day in the timeline.
@@ -39,11 +40,8 @@ pub(super) fn readiness(out: &mut String, cx: &Ctx<'_, '_>) {
     cx.section_head(
         out,
         "readiness",
-        cx.t("支撑到位时间线", "Support readiness timeline"),
-        cx.t(
-        "◆ 支撑实际就绪日(含其依赖);│ 需要它的活动的开始日;✖ 支撑就绪晚于该活动的截止日(开始日前 support_lead)",
-        "◆ the support's effective ready date (its dependencies included); │ start of a campaign that requires it; ✖ ready after that campaign's deadline (support_lead before its start)",
-    ),
+        cx.t(M::SupportReadinessTimeline),
+        cx.t(M::ReadinessLegend),
     );
     // Per support: (start date, late) → campaigns.
     let supports = &cx.index.supports.defs;
@@ -90,7 +88,7 @@ pub(super) fn readiness(out: &mut String, cx: &Ctx<'_, '_>) {
     let _ = writeln!(
         out,
         "<div class=\"scroll\"><svg class=\"timeline\" role=\"img\" aria-label=\"{}\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\">",
-        cx.t("支撑到位时间线", "Support readiness timeline")
+        cx.t(M::SupportReadinessTimeline)
     );
     month_grid(out, first, last, height, &x);
     let mut y = 30;
@@ -126,7 +124,7 @@ pub(super) fn readiness(out: &mut String, cx: &Ctx<'_, '_>) {
                     "<g class=\"{cls}\" data-support=\"{}\" data-start=\"{start}\" data-campaigns=\"{}\"><title>{start} {}: {}</title><line x1=\"{tx}\" x2=\"{tx}\" y1=\"{y0}\" y2=\"{y1}\"/>",
                     esc(name),
                     esc(&campaigns.join("|")),
-                    if *late { cx.t("开始(支撑晚到)", "starts (support late)") } else { cx.t("开始", "starts") },
+                    if *late { cx.t(M::StartsLate) } else { cx.t(M::Starts) },
                     esc(&names_list(campaigns)),
                 );
                 let _ = write!(
@@ -149,9 +147,9 @@ pub(super) fn readiness(out: &mut String, cx: &Ctx<'_, '_>) {
                 cxp + 6,
                 cy + 6,
                 esc(name),
-                cx.t("实际就绪", "effective ready"),
+                cx.t(M::EffectiveReady),
                 if own.is_some_and(|o| o != ready) {
-                    format!(" ({} {})", cx.t("自身", "own"), own.map_or_else(String::new, |o| o.to_string()))
+                    format!(" ({} {})", cx.t(M::OwnReadyDate), own.map_or_else(String::new, |o| o.to_string()))
                 } else {
                     String::new()
                 },
@@ -302,15 +300,7 @@ fn load_map<'w>(cx: &Ctx<'_, 'w>) -> Option<LoadMap<'w>> {
 /// once on one channel that week; cells over `max_concurrent` carry `!`,
 /// the channels and the campaigns over the limit.
 pub(super) fn load(out: &mut String, cx: &Ctx<'_, '_>) {
-    cx.section_head(
-        out,
-        "load",
-        cx.t("区县 × 周 负荷(扎堆)", "County × week load (clustering)"),
-        cx.t(
-        "数字:该周同一渠道同时开展的活动最多几个;“!”与深色:超过该区县的 max_concurrent(与 KJ2002 一致)。",
-        "Number: most campaigns active at once on one channel that week; “!” and dark: over the county's max_concurrent (as KJ2002 counts).",
-    ),
-    );
+    cx.section_head(out, "load", cx.t(M::CountyWeekLoad), cx.t(M::LoadLegend));
     let Some(map) = load_map(cx) else {
         out.push_str("<p>—</p></section>\n");
         return;
@@ -371,11 +361,11 @@ pub(super) fn load(out: &mut String, cx: &Ctx<'_, '_>) {
                         "<td class=\"over\" tabindex=\"0\" data-week=\"{day}\" data-over=\"{}\" title=\"{} {day}: {} {}/{max}; {} {}; {} {}\">{}!</td>",
                         esc(&over.join("|")),
                         esc(name),
-                        cx.t("峰值", "peak"),
+                        cx.t(M::Peak),
                         cell.peak,
-                        cx.t("渠道", "channels"),
+                        cx.t(M::ChannelsColumn),
                         esc(&cell.channels.iter().copied().collect::<Vec<_>>().join("、")),
-                        cx.t("超出的活动", "over the limit:"),
+                        cx.t(M::OverTheLimit),
                         esc(&names_list(&over)),
                         cell.peak,
                     );
@@ -401,11 +391,8 @@ pub(super) fn conflicts(out: &mut String, cx: &Ctx<'_, '_>) {
     cx.section_head(
         out,
         "conflicts",
-        cx.t("活动冲突矩阵", "Conflict matrix"),
-        cx.t(
-        "✖ KJ2001 冲突(同一客户同一时间可享两个互斥活动);△ KJ2003 地市活动与省公司活动重叠但未声明 extends。悬停或聚焦查看见证。",
-        "✖ KJ2001 conflict (one customer could get both exclusive campaigns at once); △ KJ2003 a city campaign overlaps a province campaign without `extends`. Hover or focus for the witness.",
-    ),
+        cx.t(M::ConflictMatrix),
+        cx.t(M::ConflictMatrixLegend),
     );
     let mut edges: Vec<Edge> = Vec::new();
     for (i, d) in cx.report.diagnostics.iter().enumerate() {
@@ -428,7 +415,7 @@ pub(super) fn conflicts(out: &mut String, cx: &Ctx<'_, '_>) {
         let _ = writeln!(
             out,
             "<p class=\"none\">✔ {}</p></section>",
-            cx.t("没有冲突", "no conflicts")
+            cx.t(M::NoConflicts)
         );
         return;
     }

@@ -10,6 +10,7 @@ use super::{esc, findings, Ctx};
 use crate::compile::diff::{diff, Change, Difference, FieldChange, Kind};
 use crate::compile::{build_unchecked, BuildOptions};
 use crate::diagnostic::FileId;
+use crate::messages::ReportMsg as M;
 use crate::workspace::Workspace;
 
 /// A submission under review.
@@ -67,10 +68,10 @@ impl Submission {
 
 fn kind_label(cx: &Ctx<'_, '_>, kind: Kind) -> &'static str {
     match kind {
-        Kind::Campaign => cx.t("活动", "Campaigns"),
-        Kind::CommissionRow => cx.t("酬金规则行", "Commission rows"),
-        Kind::GradingWeight => cx.t("评分权重", "Grading weights"),
-        Kind::Faq => cx.t("FAQ", "FAQ entries"),
+        Kind::Campaign => cx.t(M::CampaignsChanged),
+        Kind::CommissionRow => cx.t(M::CommissionRows),
+        Kind::GradingWeight => cx.t(M::GradingWeights),
+        Kind::Faq => cx.t(M::FAQEntries),
     }
 }
 
@@ -87,8 +88,8 @@ pub(super) fn section(out: &mut String, cx: &Ctx<'_, '_>, submission: &Submissio
     let _ = writeln!(
         out,
         "<section id=\"submission\"><h2>{}</h2><p class=\"legend\">{} {}</p>",
-        cx.t("本次提交", "This submission"),
-        cx.t("对比:", "Compared with"),
+        cx.t(M::ThisSubmission),
+        cx.t(M::ComparedWith),
         esc(&submission.against),
     );
     if !submission.files.is_empty() {
@@ -100,16 +101,12 @@ pub(super) fn section(out: &mut String, cx: &Ctx<'_, '_>, submission: &Submissio
         let _ = writeln!(
             out,
             "<p>{} {}</p>",
-            cx.t("提交的文件:", "Files submitted:"),
+            cx.t(M::FilesSubmitted),
             files.join(" ")
         );
     }
     if submission.differences.is_empty() {
-        let _ = writeln!(
-            out,
-            "<p class=\"none\">{}</p>",
-            cx.t("没有改动", "no changes")
-        );
+        let _ = writeln!(out, "<p class=\"none\">{}</p>", cx.t(M::NoChanges));
     }
     let mut by_kind: BTreeMap<Kind, Vec<&Difference>> = BTreeMap::new();
     for d in &submission.differences {
@@ -124,9 +121,9 @@ pub(super) fn section(out: &mut String, cx: &Ctx<'_, '_>, submission: &Submissio
         );
         for d in list {
             let (mark, word) = match d.change {
-                Change::Added => ("+", cx.t("新增", "added")),
-                Change::Removed => ("−", cx.t("删除", "removed")),
-                Change::Changed => ("~", cx.t("修改", "changed")),
+                Change::Added => ("+", cx.t(M::Added)),
+                Change::Removed => ("−", cx.t(M::Removed)),
+                Change::Changed => ("~", cx.t(M::Changed)),
             };
             let name = if d.kind == Kind::Campaign && cx.fact_of.contains_key(d.name.as_str()) {
                 format!("<a href=\"#{}\">{}</a>", cx.anchor(&d.name), esc(&d.name))
@@ -190,7 +187,7 @@ pub(super) fn section(out: &mut String, cx: &Ctx<'_, '_>, submission: &Submissio
     let _ = write!(
         out,
         "<h3>{} ({})</h3>",
-        cx.t("本次提交带来的发现", "Findings this submission brings"),
+        cx.t(M::FindingsThisSubmission),
         brought.len()
     );
     if !brought.is_empty() {

@@ -8,6 +8,7 @@ use koujing_grammar::ast::{ConditionValue, Direction, Factor};
 use rust_decimal::Decimal;
 
 use super::{esc, Ctx};
+use crate::messages::ReportMsg as M;
 
 /// Commission tables: conditions, output and a bar scaled to the table's
 /// highest output.
@@ -15,7 +16,7 @@ pub(super) fn commission(out: &mut String, cx: &Ctx<'_, '_>) {
     let _ = writeln!(
         out,
         "<section id=\"commission\"><h2>{}</h2>",
-        cx.t("酬金规则", "Commission tables")
+        cx.t(M::CommissionTables)
     );
     super::mix::mixes(out, cx);
     for def in &cx.index.commissions.defs {
@@ -34,8 +35,8 @@ pub(super) fn commission(out: &mut String, cx: &Ctx<'_, '_>) {
             c.kind.map_or("", |k| k.node.as_str()),
             esc(&c.channels.iter().map(|ch| ch.text.as_str()).collect::<Vec<_>>().join("、")),
             esc(cx.path(def.file)),
-            cx.t("条件", "conditions"),
-            cx.t("酬金", "output"),
+            cx.t(M::Conditions),
+            cx.t(M::Output),
         );
         for row in &c.rows {
             let conditions: Vec<String> = row
@@ -83,11 +84,8 @@ pub(super) fn grading(out: &mut String, cx: &Ctx<'_, '_>) {
     cx.section_head(
         out,
         "grading",
-        cx.t("网点分级模型", "Grading models"),
-        cx.t(
-        "每个因子:占上级的权重 → 在总分中的实际权重(条形);计分因子另标方向:↑ 越高越好,↓ 越低越好",
-        "Each factor: weight within its parent → effective weight in the whole score (bar); each scored factor shows its direction: ↑ higher is better, ↓ lower is better",
-    ),
+        cx.t(M::GradingModels),
+        cx.t(M::GradingLegend),
     );
     for def in &cx.index.gradings.defs {
         let g = def.item;
@@ -130,7 +128,7 @@ fn tree(out: &mut String, cx: &Ctx<'_, '_>, factors: &[Factor], share: Decimal) 
             direction(cx, f),
             f.source
                 .as_ref()
-                .map_or_else(String::new, |s| format!(" <small>{} {}</small>", cx.t("来源", "source"), esc(&s.value))),
+                .map_or_else(String::new, |s| format!(" <small>{} {}</small>", cx.t(M::Source), esc(&s.value))),
             effective
                 .checked_mul(Decimal::from(4))
                 .unwrap_or(Decimal::ZERO)
@@ -154,23 +152,9 @@ fn direction(cx: &Ctx<'_, '_>, factor: &Factor) -> String {
     }
     let declared = factor.direction.map(|d| d.node);
     let (class, arrow, words) = match declared {
-        Some(Direction::LowerBetter) => (
-            "lower",
-            "↓",
-            cx.t(
-                "越低越好(按 100 − 输入计分)",
-                "lower is better (scores 100 − input)",
-            ),
-        ),
-        Some(Direction::HigherBetter) => ("higher", "↑", cx.t("越高越好", "higher is better")),
-        None => (
-            "higher",
-            "↑",
-            cx.t(
-                "越高越好(未声明,默认)",
-                "higher is better (not declared, default)",
-            ),
-        ),
+        Some(Direction::LowerBetter) => ("lower", "↓", cx.t(M::LowerIsBetter)),
+        Some(Direction::HigherBetter) => ("higher", "↑", cx.t(M::HigherIsBetter)),
+        None => ("higher", "↑", cx.t(M::HigherIsBetterByDefault)),
     };
     format!(
         " <span class=\"direction {class}\" data-direction=\"{}\">{arrow} {words} <code>{}</code></span>",

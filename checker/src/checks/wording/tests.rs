@@ -9,7 +9,10 @@
 use chrono::{Days, NaiveDate};
 use proptest::prelude::*;
 
-use super::{inconsistent, scope_groups, AnswerKey, ScopeKey};
+use std::hash::BuildHasher;
+
+use super::{inconsistent, scope_groups, AnswerKey, Normalised, ScopeKey};
+use crate::text::normalise;
 
 /// The spec, literally: two campaigns are related when one extends the
 /// other, or they have the same offer and intersecting windows; scopes are
@@ -133,7 +136,7 @@ proptest! {
 #[test]
 fn unrelated_campaigns_may_answer_differently() {
     let day = |d| NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
-    let campaigns = vec![
+    let campaigns: Vec<ScopeKey> = vec![
         ScopeKey {
             offer: Some("a".into()),
             window: Some((day(1), Some(day(10)))),
@@ -150,7 +153,7 @@ fn unrelated_campaigns_may_answer_differently() {
             extends: None,
         },
     ];
-    let answer = |c: Option<usize>, a: &str| AnswerKey {
+    let answer = |c: Option<usize>, a: &str| AnswerKey::<String> {
         campaign: c,
         question: "优惠到什么时候".into(),
         answer: a.into(),
@@ -175,4 +178,21 @@ fn unrelated_campaigns_may_answer_differently() {
         ),
         vec![(1, 0)]
     );
+}
+
+proptest! {
+    /// Texts compared without building their normalised form compare, and
+    /// hash, exactly as their normalised forms do.
+    #[test]
+    fn normalised_texts_compare_and_hash_as_their_normal_forms(
+        a in "[ a-zA-Z0-9,，。？?!！·　的优惠办理]{0,12}",
+        b in "[ a-zA-Z0-9,，。？?!！·　的优惠办理]{0,12}",
+    ) {
+        let same = normalise(&a) == normalise(&b);
+        prop_assert_eq!(Normalised(&a) == Normalised(&b), same);
+        let state = foldhash::fast::FixedState::default();
+        if same {
+            prop_assert_eq!(state.hash_one(Normalised(&a)), state.hash_one(Normalised(&b)));
+        }
+    }
 }
