@@ -54,17 +54,49 @@ const UNITS: [(&str, bool); 21] = [
 
 const TAG_KEYWORDS: [&str; 6] = ["discount", "price", "gift", "bonus", "points", "with"];
 
-/// The items of one chunk (`slice` starts at byte `offset` of the file),
-/// or `None` when pest must read it.
-pub(crate) fn chunk(slice: &str, offset: usize) -> Option<Vec<Item>> {
-    let mut reader = Reader {
-        text: slice,
-        bytes: slice.as_bytes(),
-        pos: 0,
-        offset,
-        depth: 0,
-    };
-    reader.chunk().ok()
+/// The fast path's reusable buffers, kept across the chunks of a file: the
+/// nodes of a list, block, table or region tree being read are stacked here
+/// and moved into a vector of exactly their number when it closes, instead
+/// of growing a vector per node.
+#[derive(Default)]
+pub(crate) struct Fast {
+    entries: Vec<Entry>,
+    values: Vec<Value>,
+    rows: Vec<Row>,
+    conditions: Vec<Condition>,
+    nodes: Vec<RegionNode>,
+}
+
+impl Fast {
+    /// Read one chunk (`slice` starts at byte `offset` of the file) and
+    /// append its items to `items`; `false` (and `items` unchanged) when
+    /// pest must read it.
+    pub(crate) fn chunk(&mut self, slice: &str, offset: usize, items: &mut Vec<Item>) -> bool {
+        let mark = items.len();
+        let mut reader = Reader {
+            text: slice,
+            bytes: slice.as_bytes(),
+            pos: 0,
+            offset,
+            depth: 0,
+            scratch: self,
+        };
+        if reader.chunk(items).is_ok() {
+            return true;
+        }
+        items.truncate(mark);
+        self.entries.clear();
+        self.values.clear();
+        self.rows.clear();
+        self.conditions.clear();
+        self.nodes.clear();
+        false
+    }
+}
+
+/// Move the nodes stacked from `mark` on into a vector of their own.
+fn take<T>(stack: &mut Vec<T>, mark: usize) -> Vec<T> {
+    stack.drain(mark.min(stack.len())..).collect()
 }
 
 struct Reader<'s> {
@@ -75,12 +107,20 @@ struct Reader<'s> {
     /// Nested blocks, lists and tagged values; deeper than [`MAX_DEPTH`] is
     /// left to pest and its stack guard.
     depth: usize,
+    scratch: &'s mut Fast,
 }
 
 const MAX_DEPTH: usize = 48;
 
-fn is_cjk(c: char) -> bool {
-    ('\u{4E00}'..='\u{9FFF}').contains(&c)
+/// Does a CJK Unified Ideograph (U+4E00–U+9FFF) start at `at`? In UTF-8
+/// these are the three-byte characters led by `E5`–`E9`, and by `E4` with a
+/// second byte from `B8`; `at` is always at a character boundary.
+fn cjk_at(bytes: &[u8], at: usize) -> bool {
+    match bytes.get(at) {
+        Some(0xE5..=0xE9) => true,
+        Some(0xE4) => bytes.get(at + 1).is_some_and(|&b| b >= 0xB8),
+        _ => false,
+    }
 }
 
 impl Reader<'_> {
@@ -96,20 +136,13 @@ impl Reader<'_> {
         Span::new(self.offset + start, self.offset + self.pos)
     }
 
-    fn char_at(&self, at: usize) -> Option<char> {
-        self.text.get(at..).and_then(|t| t.chars().next())
-    }
-
     /// pest's implicit `(WHITESPACE | COMMENT)*`.
     fn skip(&mut self) {
         loop {
             match self.peek() {
                 Some(b' ' | b'\t') => self.pos += 1,
                 Some(b'/') if self.bytes.get(self.pos + 1) == Some(&b'/') => {
-                    self.pos = self
-                        .rest()
-                        .iter()
-                        .position(|&b| b == b'\n')
+                    self.pos = memchr::memchr(b'\n', self.rest())
                         .map_or(self.bytes.len(), |n| self.pos + n);
                 }
                 _ => return,
@@ -145,61 +178,46 @@ impl Reader<'_> {
         }
     }
 
-    /// `ident_continue` at `at`; outside ASCII and CJK only pest knows.
-    fn ident_continue(&self, at: usize) -> R<bool> {
+    /// The length of the `ident_continue` character at `at` (0: none);
+    /// outside ASCII and CJK only pest knows.
+    fn ident_continue(&self, at: usize) -> R<usize> {
         match self.bytes.get(at) {
-            None => Ok(false),
-            Some(&b) if b.is_ascii() => Ok(b.is_ascii_alphanumeric() || b == b'_' || b == b'-'),
-            Some(_) => match self.char_at(at) {
-                Some(c) if is_cjk(c) => Ok(true),
-                _ => Err(GiveUp),
-            },
+            None => Ok(0),
+            Some(&b) if b.is_ascii() => Ok(usize::from(
+                b.is_ascii_alphanumeric() || b == b'_' || b == b'-',
+            )),
+            Some(_) if cjk_at(self.bytes, at) => Ok(3),
+            Some(_) => Err(GiveUp),
         }
     }
 
-    fn ident_start(&self, at: usize) -> R<bool> {
+    /// The length of the `ident_start` character at `at` (0: none).
+    fn ident_start(&self, at: usize) -> R<usize> {
         match self.bytes.get(at) {
-            None => Ok(false),
-            Some(&b) if b.is_ascii() => Ok(b.is_ascii_alphabetic() || b == b'_'),
-            Some(_) => match self.char_at(at) {
-                Some(c) if is_cjk(c) => Ok(true),
-                _ => Err(GiveUp),
-            },
+            None => Ok(0),
+            Some(&b) if b.is_ascii() => Ok(usize::from(b.is_ascii_alphabetic() || b == b'_')),
+            Some(_) if cjk_at(self.bytes, at) => Ok(3),
+            Some(_) => Err(GiveUp),
         }
-    }
-
-    fn advance_char(&mut self) {
-        self.pos += self.char_at(self.pos).map_or(1, char::len_utf8);
     }
 
     /// `ident = @{ ident_start ~ ident_continue* }`.
     fn ident(&mut self) -> R<Option<Ident>> {
         let start = self.pos;
-        if !self.ident_start(start)? {
+        let first = self.ident_start(start)?;
+        if first == 0 {
             return Ok(None);
         }
-        self.advance_char();
-        while self.ident_continue(self.pos)? {
-            self.advance_char();
+        self.pos += first;
+        loop {
+            let len = self.ident_continue(self.pos)?;
+            if len == 0 {
+                break;
+            }
+            self.pos += len;
         }
         Ok(Some(Ident {
-            text: self.text.get(start..self.pos).ok_or(GiveUp)?.to_string(),
-            span: self.span(start),
-        }))
-    }
-
-    /// One of `words` followed by a non-identifier character.
-    fn keyword(&mut self, words: &[&str]) -> R<Option<Ident>> {
-        let start = self.pos;
-        let Some(word) = words.iter().find(|w| self.rest().starts_with(w.as_bytes())) else {
-            return Ok(None);
-        };
-        if self.ident_continue(start + word.len())? {
-            return Ok(None);
-        }
-        self.pos += word.len();
-        Ok(Some(Ident {
-            text: (*word).to_string(),
+            text: self.text.get(start..self.pos).ok_or(GiveUp)?.into(),
             span: self.span(start),
         }))
     }
@@ -210,29 +228,39 @@ impl Reader<'_> {
         if self.peek() != Some(b'"') {
             return Ok(None);
         }
-        let mut value = String::new();
-        let mut from = start + 1;
-        let mut at = from;
-        loop {
-            match self.bytes.get(at) {
-                Some(b'"') => break,
-                Some(b'\\') => {
-                    value.push_str(self.text.get(from..at).ok_or(GiveUp)?);
-                    value.push(match self.bytes.get(at + 1) {
-                        Some(b'"') => '"',
-                        Some(b'\\') => '\\',
-                        Some(b'n') => '\n',
-                        Some(b't') => '\t',
-                        _ => return Err(GiveUp),
-                    });
-                    at += 2;
-                    from = at;
+        let from = start + 1;
+        let stop = |at: usize| {
+            memchr::memchr3(b'"', b'\\', b'\n', self.bytes.get(at..).unwrap_or_default())
+                .map(|n| at + n)
+        };
+        let mut at = stop(from).ok_or(GiveUp)?;
+        let value = if self.bytes.get(at) == Some(&b'"') {
+            // No escape: one allocation of the right size.
+            self.text.get(from..at).ok_or(GiveUp)?.to_string()
+        } else {
+            let mut value = String::new();
+            let mut from = from;
+            loop {
+                match self.bytes.get(at) {
+                    Some(b'"') => break,
+                    Some(b'\\') => {
+                        value.push_str(self.text.get(from..at).ok_or(GiveUp)?);
+                        value.push(match self.bytes.get(at + 1) {
+                            Some(b'"') => '"',
+                            Some(b'\\') => '\\',
+                            Some(b'n') => '\n',
+                            Some(b't') => '\t',
+                            _ => return Err(GiveUp),
+                        });
+                        from = at + 2;
+                        at = stop(from).ok_or(GiveUp)?;
+                    }
+                    _ => return Err(GiveUp),
                 }
-                Some(b'\n') | None => return Err(GiveUp),
-                Some(_) => at += 1,
             }
-        }
-        value.push_str(self.text.get(from..at).ok_or(GiveUp)?);
+            value.push_str(self.text.get(from..at).ok_or(GiveUp)?);
+            value
+        };
         self.pos = at + 1;
         Ok(Some(StrLit {
             value,
@@ -319,9 +347,16 @@ impl Reader<'_> {
     }
 
     fn unit(&mut self) -> R<Option<Unit>> {
+        // Only these bytes start a unit.
+        if !matches!(
+            self.peek(),
+            Some(b'%' | b'C' | b'd' | b'w' | b'm' | b'G' | b'M' | 0x80..)
+        ) {
+            return Ok(None);
+        }
         for (text, word) in UNITS {
             if self.rest().starts_with(text.as_bytes()) {
-                if word && self.ident_continue(self.pos + text.len())? {
+                if word && self.ident_continue(self.pos + text.len())? > 0 {
                     // pest's choice ends here: the sequence fails.
                     return Ok(None);
                 }
@@ -403,18 +438,23 @@ impl Reader<'_> {
         let kind = match self.peek() {
             Some(b'[') => ValueKind::List(self.list()?),
             Some(b'"') => ValueKind::Str(self.string()?.ok_or(GiveUp)?.value),
+            // Neither a tag keyword nor a name starts with these.
+            Some(b'0'..=b'9' | b'-' | b'.') => match self.scalar_or_range()? {
+                Some(kind) => kind,
+                None => return Ok(None),
+            },
             _ => {
-                if let Some(tag) = self.keyword(&TAG_KEYWORDS)? {
+                let Some(ident) = self.ident()? else {
+                    return Ok(None);
+                };
+                if TAG_KEYWORDS.contains(&ident.text.as_ref()) {
+                    // `tag_kw ~ value`: the keyword is the whole name read.
                     self.skip();
                     // `with` alone is a name: pest backtracks; so do we, to pest.
                     let inner = self.value()?.ok_or(GiveUp)?;
-                    ValueKind::Tagged(tag, Box::new(inner))
-                } else if let Some(kind) = self.scalar_or_range()? {
-                    kind
-                } else if let Some(ident) = self.ident()? {
-                    ValueKind::Ident(ident.text)
+                    ValueKind::Tagged(ident, Box::new(inner))
                 } else {
-                    return Ok(None);
+                    ValueKind::Ident(ident.text)
                 }
             }
         };
@@ -437,9 +477,10 @@ impl Reader<'_> {
     fn list(&mut self) -> R<Vec<Value>> {
         self.pos += 1;
         self.skip_lines();
-        let mut values = Vec::new();
+        let mark = self.scratch.values.len();
         if self.peek() != Some(b']') {
-            values.push(self.value()?.ok_or(GiveUp)?);
+            let value = self.value()?.ok_or(GiveUp)?;
+            self.scratch.values.push(value);
             loop {
                 self.skip_lines();
                 if self.peek() != Some(b',') {
@@ -450,14 +491,15 @@ impl Reader<'_> {
                 if self.peek() == Some(b']') {
                     break;
                 }
-                values.push(self.value()?.ok_or(GiveUp)?);
+                let value = self.value()?.ok_or(GiveUp)?;
+                self.scratch.values.push(value);
             }
         }
         self.skip_lines();
         if !self.literal("]") {
             return Err(GiveUp);
         }
-        Ok(values)
+        Ok(take(&mut self.scratch.values, mark))
     }
 
     /// `sep*` with white space: `;` and line breaks.
@@ -490,9 +532,10 @@ impl Reader<'_> {
             return Err(GiveUp);
         }
         self.seps();
-        let mut entries = Vec::new();
+        let mark = self.scratch.entries.len();
         if self.peek() != Some(b'}') {
-            entries.push(self.entry()?);
+            let entry = self.entry()?;
+            self.scratch.entries.push(entry);
             loop {
                 let separated = self.seps();
                 if self.peek() == Some(b'}') {
@@ -501,46 +544,49 @@ impl Reader<'_> {
                 if !separated {
                     return Err(GiveUp);
                 }
-                entries.push(self.entry()?);
+                let entry = self.entry()?;
+                self.scratch.entries.push(entry);
             }
         }
         if !self.literal("}") {
             return Err(GiveUp);
         }
         Ok(Block {
-            entries,
+            entries: take(&mut self.scratch.entries, mark),
             span: self.span(start),
         })
     }
 
-    /// `entry = { factor | rates | keyed }`.
+    /// `entry = { factor | rates | keyed }`. The key is read first: `factor`
+    /// and `rates` are keywords when they are the whole name read
+    /// (`kw_factor = @{ "factor" ~ !ident_continue }`).
     fn entry(&mut self) -> R<Entry> {
         let start = self.pos;
-        if let Some(keyword) = self.keyword(&["factor"])? {
-            self.skip();
-            let name = self.ident()?.ok_or(GiveUp)?;
-            self.skip();
-            let weight = self.value()?.ok_or(GiveUp)?;
-            self.skip();
-            let block = if self.peek() == Some(b'{') {
-                Some(self.block()?)
-            } else {
-                None
-            };
-            return Ok(Entry::Factor(FactorEntry {
-                keyword: keyword.span,
-                name,
-                weight,
-                block,
-                span: self.span(start),
-            }));
-        }
-        if let Some(keyword) = self.keyword(&["rates"])? {
-            self.skip();
-            return self.rates(start, keyword.span);
-        }
-        // keyed = { key ~ (":" ~ value | block) }
         let key = match self.ident()? {
+            Some(ident) if ident.text == "factor" => {
+                self.skip();
+                let name = self.ident()?.ok_or(GiveUp)?;
+                self.skip();
+                let weight = self.value()?.ok_or(GiveUp)?;
+                self.skip();
+                let block = if self.peek() == Some(b'{') {
+                    Some(self.block()?)
+                } else {
+                    None
+                };
+                return Ok(Entry::Factor(FactorEntry {
+                    keyword: ident.span,
+                    name,
+                    weight,
+                    block,
+                    span: self.span(start),
+                }));
+            }
+            Some(ident) if ident.text == "rates" => {
+                self.skip();
+                return self.rates(start, ident.span);
+            }
+            // keyed = { key ~ (":" ~ value | block) }
             Some(ident) => Key::Ident(ident),
             None => Key::Str(self.string()?.ok_or(GiveUp)?),
         };
@@ -570,9 +616,10 @@ impl Reader<'_> {
             return Err(GiveUp);
         }
         self.seps();
-        let mut rows = Vec::new();
+        let mark = self.scratch.rows.len();
         if self.peek() != Some(b'}') {
-            rows.push(self.row()?);
+            let row = self.row()?;
+            self.scratch.rows.push(row);
             loop {
                 let separated = self.seps();
                 if self.peek() == Some(b'}') {
@@ -581,7 +628,8 @@ impl Reader<'_> {
                 if !separated {
                     return Err(GiveUp);
                 }
-                rows.push(self.row()?);
+                let row = self.row()?;
+                self.scratch.rows.push(row);
             }
         }
         if !self.literal("}") {
@@ -589,7 +637,7 @@ impl Reader<'_> {
         }
         Ok(Entry::Rates(Rates {
             keyword,
-            rows,
+            rows: take(&mut self.scratch.rows, mark),
             span: self.span(start),
         }))
     }
@@ -597,18 +645,19 @@ impl Reader<'_> {
     /// `row = { (condition ~ ("," ~ condition)*)? ~ "=>" ~ value }`.
     fn row(&mut self) -> R<Row> {
         let start = self.pos;
-        let mut conditions = Vec::new();
+        let mark = self.scratch.conditions.len();
         if !self.rest().starts_with(b"=>") {
             loop {
                 let at = self.pos;
                 let key = self.ident()?.ok_or(GiveUp)?;
                 self.skip();
                 let value = self.value()?.ok_or(GiveUp)?;
-                conditions.push(Condition {
+                let condition = Condition {
                     key,
                     value,
                     span: self.span(at),
-                });
+                };
+                self.scratch.conditions.push(condition);
                 self.skip();
                 if !self.literal(",") {
                     break;
@@ -622,7 +671,7 @@ impl Reader<'_> {
         self.skip();
         let output = self.value()?.ok_or(GiveUp)?;
         Ok(Row {
-            conditions,
+            conditions: take(&mut self.scratch.conditions, mark),
             output,
             span: self.span(start),
         })
@@ -640,13 +689,14 @@ impl Reader<'_> {
 
     /// `region_list = { rsep* ~ (region_node ~ (rsep* ~ region_node)* ~ rsep*)? }`.
     fn region_list(&mut self) -> R<Vec<RegionNode>> {
-        let mut nodes = Vec::new();
+        let mark = self.scratch.nodes.len();
         loop {
             self.region_seps();
-            if !self.ident_start(self.pos)? {
-                return Ok(nodes);
+            if self.ident_start(self.pos)? == 0 {
+                return Ok(take(&mut self.scratch.nodes, mark));
             }
-            nodes.push(self.region_node()?);
+            let node = self.region_node()?;
+            self.scratch.nodes.push(node);
         }
     }
 
@@ -676,10 +726,12 @@ impl Reader<'_> {
         })
     }
 
-    /// `item = { regions_item | generic_item }`.
+    /// `item = { regions_item | generic_item }`. The keyword is read as a
+    /// name: `item_kw` and `kw_regions` end with `!ident_continue`.
     fn item(&mut self) -> R<Item> {
         let start = self.pos;
-        if let Some(keyword) = self.keyword(&["regions"])? {
+        let keyword = self.ident()?.ok_or(GiveUp)?;
+        if keyword.text == "regions" {
             self.skip();
             let name = self.ident()?.ok_or(GiveUp)?;
             self.skip();
@@ -702,9 +754,9 @@ impl Reader<'_> {
                 span: self.span(start),
             });
         }
-        let keyword = self
-            .keyword(&crate::prescan::ITEM_KEYWORDS)?
-            .ok_or(GiveUp)?;
+        if !crate::prescan::ITEM_KEYWORDS.contains(&keyword.text.as_ref()) {
+            return Err(GiveUp);
+        }
         self.skip();
         let name = self.ident()?;
         self.skip();
@@ -721,13 +773,12 @@ impl Reader<'_> {
     }
 
     /// `chunk = { SOI ~ NEWLINE* ~ (item ~ (NEWLINE | ";")*)* ~ EOI }`.
-    fn chunk(&mut self) -> R<Vec<Item>> {
+    fn chunk(&mut self, items: &mut Vec<Item>) -> R<()> {
         self.skip_lines();
-        let mut items = Vec::new();
         while self.pos < self.bytes.len() {
             items.push(self.item()?);
             self.seps();
         }
-        Ok(items)
+        Ok(())
     }
 }

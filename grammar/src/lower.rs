@@ -70,6 +70,26 @@ impl<'t> Fields<'t> {
 
 use crate::fields::{self, Shape};
 
+/// The known fields a block does not have: what a suggestion for an
+/// unknown field may name (computed only when one is needed).
+fn absent(block: &Block, known: &[(&'static str, Shape)]) -> Vec<(&'static str, Shape)> {
+    let present: Vec<&str> = block
+        .entries
+        .iter()
+        .filter_map(|e| match e {
+            Entry::Field(f) => Some(f.key.text()),
+            Entry::Block(b) => Some(b.name.text.as_str()),
+            Entry::Rates(_) => Some("rates"),
+            Entry::Factor(_) => None,
+        })
+        .collect();
+    known
+        .iter()
+        .filter(|(k, _)| !present.contains(k))
+        .copied()
+        .collect()
+}
+
 fn date_of(lit: tree::DateLit) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(lit.year, lit.month, lit.day)
 }
@@ -114,29 +134,13 @@ impl Lowerer<'_> {
         &mut self,
         item: &str,
         block: &'t Block,
-        known: &[(&str, Shape)],
+        known: &[(&'static str, Shape)],
         factors: bool,
     ) -> Fields<'t> {
         let mut fields = Fields {
-            entries: Vec::new(),
+            entries: Vec::with_capacity(block.entries.len()),
             factors: Vec::new(),
         };
-        // A suggestion never names a field the block already has.
-        let present: Vec<&str> = block
-            .entries
-            .iter()
-            .filter_map(|e| match e {
-                Entry::Field(f) => Some(f.key.text()),
-                Entry::Block(b) => Some(b.name.text.as_str()),
-                Entry::Rates(_) => Some("rates"),
-                Entry::Factor(_) => None,
-            })
-            .collect();
-        let absent: Vec<(&str, Shape)> = known
-            .iter()
-            .filter(|(k, _)| !present.contains(k))
-            .copied()
-            .collect();
         for entry in &block.entries {
             let (key, key_span, shape) = match entry {
                 Entry::Field(f) => (f.key.text(), f.key.span(), Shape::Field),
@@ -146,7 +150,7 @@ impl Lowerer<'_> {
                     if factors {
                         fields.factors.push(f);
                     } else {
-                        self.unknown_field(item, "factor", f.keyword, &absent);
+                        self.unknown_field(item, "factor", f.keyword, &absent(block, known));
                     }
                     continue;
                 }
@@ -179,13 +183,19 @@ impl Lowerer<'_> {
                             .text("found", "其他写法", "another form"),
                     );
                 }
-                None => self.unknown_field(item, key, key_span, &absent),
+                None => self.unknown_field(item, key, key_span, &absent(block, known)),
             }
         }
         fields
     }
 
-    fn unknown_field(&mut self, item: &str, key: &str, span: Span, known: &[(&str, Shape)]) {
+    fn unknown_field(
+        &mut self,
+        item: &str,
+        key: &str,
+        span: Span,
+        known: &[(&'static str, Shape)],
+    ) {
         let mut issue = Issue::new(IssueCode::UnknownField, span)
             .plain("field", key)
             .plain("item", item);

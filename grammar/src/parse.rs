@@ -63,9 +63,11 @@ pub fn fast_path_coverage(source: &str) -> (usize, usize) {
         .filter_map(|c| scan.text.get(c.span.start..c.span.end))
         .filter(|slice| !slice.trim().is_empty())
         .collect();
+    let mut reader = crate::fast::Fast::default();
+    let mut items = Vec::new();
     let fast = chunks
         .iter()
-        .filter(|slice| crate::fast::chunk(slice, 0).is_some())
+        .filter(|slice| reader.chunk(slice, 0, &mut items))
         .count();
     (fast, chunks.len())
 }
@@ -96,13 +98,15 @@ fn parse_chunks(source: &str, previous: Option<Previous<'_>>, fast: bool) -> Par
         .filter(|i| i.code == IssueCode::Unterminated)
         .map(|i| i.span.start)
         .collect();
+    let mut reader = crate::fast::Fast::default();
     let mut parsed = Parsed {
         file: SyntaxFile {
-            items: Vec::new(),
+            // Most chunks hold one item.
+            items: Vec::with_capacity(chunks.len()),
             comments,
         },
         issues,
-        chunks: Vec::new(),
+        chunks: Vec::with_capacity(chunks.len()),
     };
     // Previous chunks by their text.
     let reusable: std::collections::HashMap<&str, &ChunkRecord> = previous
@@ -151,11 +155,7 @@ fn parse_chunks(source: &str, previous: Option<Previous<'_>>, fast: bool) -> Par
         }
         // The fast path reads clean chunks; pest reads the rest (and gives
         // every syntax error its message).
-        if let Some(items) = fast
-            .then(|| crate::fast::chunk(slice, chunk.span.start))
-            .flatten()
-        {
-            parsed.file.items.extend(items);
+        if fast && reader.chunk(slice, chunk.span.start, &mut parsed.file.items) {
             parsed.chunks.push(ChunkRecord {
                 span: chunk.span,
                 items: items_start..parsed.file.items.len(),

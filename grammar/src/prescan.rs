@@ -17,6 +17,8 @@
 //! its one-byte ASCII twin plus two spaces, so spans computed on the rewritten
 //! text are spans in the original.
 
+use std::borrow::Cow;
+
 use crate::issue::{Edit, Fix, Issue, IssueCode};
 use crate::span::Span;
 
@@ -47,10 +49,11 @@ pub struct Chunk {
 
 /// What the pre-scan found.
 #[derive(Clone, Debug, Default)]
-pub struct Prescan {
+pub struct Prescan<'a> {
     /// The text with typographic quotes and full-width punctuation replaced
-    /// by ASCII of the same byte length.
-    pub text: String,
+    /// by ASCII of the same byte length (the source itself, borrowed, when
+    /// nothing was replaced).
+    pub text: Cow<'a, str>,
     pub chunks: Vec<Chunk>,
     pub comments: Vec<Comment>,
     pub issues: Vec<Issue>,
@@ -123,8 +126,35 @@ fn pad(out: &mut [u8], at: usize, len: usize, ascii: &str, ascii_first: bool) {
     }
 }
 
-/// Run the pre-scan over a file's text.
-pub fn prescan(source: &str) -> Prescan {
+/// The rewritten text, copied from the source on the first rewrite.
+struct Rewrite<'a> {
+    source: &'a str,
+    out: Option<Vec<u8>>,
+}
+
+impl Rewrite<'_> {
+    fn bytes(&mut self) -> &mut [u8] {
+        let source = self.source;
+        self.out.get_or_insert_with(|| source.as_bytes().to_vec())
+    }
+}
+
+/// Bytes the scan must look at; every other byte (ASCII letters, digits,
+/// white space within a line, punctuation that is not a bracket, and every
+/// byte of a non-ASCII character that is not one of the full-width forms or
+/// typographic quotes, whose UTF-8 starts with `E2`, `E3` or `EF`) is
+/// skipped in a run.
+fn is_special(b: u8) -> bool {
+    matches!(
+        b,
+        b'\n' | b'/' | b'"' | b'{' | b'[' | b'(' | b'}' | b']' | b')' | 0xE2 | 0xE3 | 0xEF
+    )
+}
+
+/// Run the pre-scan over a file's text. One pass over the bytes: runs of
+/// bytes that matter to none of the rules above are skipped without decoding
+/// characters, and the text is copied only when something is rewritten.
+pub fn prescan(source: &str) -> Prescan<'_> {
     let mut result = Prescan::default();
     if source.len() > MAX_FILE_BYTES {
         result.issues.push(
@@ -134,34 +164,39 @@ pub fn prescan(source: &str) -> Prescan {
         );
         return result;
     }
-    let mut out = source.as_bytes().to_vec();
+    let bytes = source.as_bytes();
+    let mut out = Rewrite { source, out: None };
     let mut depth = 0usize;
     let mut chunk_start = 0usize;
     let mut chunk_too_deep = false;
     let mut at_line_start = true;
     let mut line_start = 0usize;
-    let mut chars = source.char_indices().peekable();
+    let mut i = 0usize;
 
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '\n' => {
-                at_line_start = true;
-                line_start = i + 1;
-                continue;
-            }
-            ' ' | '\t' | '\r' => continue,
-            // A UTF-8 byte-order mark at the start of the file is skipped
-            // (read as three spaces; the formatter drops it).
-            '\u{feff}' if i == 0 => {
-                for byte in out.iter_mut().take(3) {
-                    *byte = b' ';
-                }
-                line_start = 3;
-                continue;
-            }
-            _ => {}
-        }
+    while let Some(&b) = bytes.get(i) {
         if at_line_start {
+            match b {
+                b'\n' => {
+                    line_start = i + 1;
+                    i += 1;
+                    continue;
+                }
+                b' ' | b'\t' | b'\r' => {
+                    i += 1;
+                    continue;
+                }
+                // A UTF-8 byte-order mark at the start of the file is skipped
+                // (read as three spaces; the formatter drops it).
+                0xEF if i == 0 && source.starts_with('\u{feff}') => {
+                    for byte in out.bytes().iter_mut().take(3) {
+                        *byte = b' ';
+                    }
+                    line_start = 3;
+                    i = 3;
+                    continue;
+                }
+                _ => {}
+            }
             at_line_start = false;
             let column_zero = i == line_start;
             if (depth == 0 || column_zero) && i > chunk_start && keyword_at(source, i) {
@@ -174,13 +209,17 @@ pub fn prescan(source: &str) -> Prescan {
                 depth = 0;
             }
         }
-        match c {
-            '/' if chars.peek().is_some_and(|&(_, n)| n == '/') => {
-                comment(source, i, &mut chars, &mut result);
+        match b {
+            b'\n' => {
+                at_line_start = true;
+                line_start = i + 1;
+                i += 1;
             }
-            '"' => string(source, i, &mut chars, &mut result),
-            '“' | '「' => typographic_quote(source, i, c, &mut chars, &mut result, &mut out),
-            '{' | '[' | '(' => {
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                i = comment(source, i, &mut result);
+            }
+            b'"' => i = string(source, i, &mut result),
+            b'{' | b'[' | b'(' => {
                 depth += 1;
                 if depth > MAX_DEPTH && !chunk_too_deep {
                     chunk_too_deep = true;
@@ -190,9 +229,21 @@ pub fn prescan(source: &str) -> Prescan {
                             .plain("limit", MAX_DEPTH.to_string()),
                     );
                 }
+                i += 1;
             }
-            '}' | ']' | ')' => depth = depth.saturating_sub(1),
-            _ => {
+            b'}' | b']' | b')' => {
+                depth = depth.saturating_sub(1);
+                i += 1;
+            }
+            0xE2 | 0xE3 | 0xEF => {
+                let Some(c) = source.get(i..).and_then(|rest| rest.chars().next()) else {
+                    i += 1;
+                    continue;
+                };
+                if closing_quote(c).is_some() {
+                    i = typographic_quote(source, i, c, &mut result, &mut out);
+                    continue;
+                }
                 if let Some(twin) = full_width_twin(c) {
                     full_width(i, c, twin, &mut result, &mut out);
                     match twin {
@@ -201,6 +252,17 @@ pub fn prescan(source: &str) -> Prescan {
                         _ => {}
                     }
                 }
+                i += c.len_utf8();
+            }
+            _ => {
+                i += 1;
+                // The run of bytes that matter to nothing here.
+                i += bytes
+                    .get(i..)
+                    .unwrap_or_default()
+                    .iter()
+                    .position(|&b| is_special(b))
+                    .unwrap_or(bytes.len().saturating_sub(i));
             }
         }
     }
@@ -210,16 +272,23 @@ pub fn prescan(source: &str) -> Prescan {
     });
     // The rewrite only swaps whole characters for ASCII of the same length,
     // so the bytes stay UTF-8; fall back to the original text if not.
-    result.text = String::from_utf8(out).unwrap_or_else(|_| source.to_string());
+    result.text = match out.out {
+        None => Cow::Borrowed(source),
+        Some(out) => Cow::Owned(String::from_utf8(out).unwrap_or_else(|_| source.to_string())),
+    };
     result
 }
 
-type Chars<'a> = std::iter::Peekable<std::str::CharIndices<'a>>;
-
-/// A `//` comment: into the side table, skipped.
-fn comment(source: &str, i: usize, chars: &mut Chars<'_>, result: &mut Prescan) {
-    let end = source[i..].find('\n').map_or(source.len(), |n| i + n);
-    let end_trimmed = if source[..end].ends_with('\r') {
+/// A `//` comment at `i`: into the side table, skipped. Returns where the
+/// scan goes on (the line break).
+fn comment(source: &str, i: usize, result: &mut Prescan<'_>) -> usize {
+    let rest = source.as_bytes().get(i..).unwrap_or_default();
+    let end = memchr::memchr(b'\n', rest).map_or(source.len(), |n| i + n);
+    let end_trimmed = if source
+        .as_bytes()
+        .get(..end)
+        .is_some_and(|s| s.ends_with(b"\r"))
+    {
         end - 1
     } else {
         end
@@ -231,73 +300,76 @@ fn comment(source: &str, i: usize, chars: &mut Chars<'_>, result: &mut Prescan) 
             .unwrap_or_default()
             .to_string(),
     });
-    while chars.peek().is_some_and(|&(j, _)| j < end) {
-        chars.next();
-    }
+    end
 }
 
-/// An ASCII string: skipped; one that does not end on its line is reported.
-fn string(source: &str, i: usize, chars: &mut Chars<'_>, result: &mut Prescan) {
-    let mut closed = false;
-    while let Some(&(j, n)) = chars.peek() {
-        match n {
-            '\n' => break,
-            '\\' => {
-                chars.next();
-                if chars.peek().is_some_and(|&(_, e)| e != '\n') {
-                    chars.next();
+/// An ASCII string at `i`: skipped; one that does not end on its line is
+/// reported. Returns where the scan goes on (after the closing quote, or at
+/// the line break).
+fn string(source: &str, i: usize, result: &mut Prescan<'_>) -> usize {
+    let bytes = source.as_bytes();
+    let mut at = i + 1;
+    loop {
+        let rest = bytes.get(at..).unwrap_or_default();
+        let Some(n) = memchr::memchr3(b'"', b'\\', b'\n', rest) else {
+            at = bytes.len();
+            break;
+        };
+        at += n;
+        match bytes.get(at) {
+            Some(b'"') => return at + 1,
+            Some(b'\\') => {
+                // The escaped character is skipped, unless it is a line break.
+                at += 1;
+                if bytes.get(at).is_some_and(|&e| e != b'\n') {
+                    at += 1;
                 }
             }
-            '"' => {
-                chars.next();
-                closed = true;
-                let _ = j;
-                break;
-            }
-            _ => {
-                chars.next();
-            }
+            _ => break,
         }
     }
-    if !closed {
-        let end = chars.peek().map_or(source.len(), |&(j, _)| j);
-        let end = if source[..end].ends_with('\r') {
-            end - 1
-        } else {
-            end
-        };
-        result
-            .issues
-            .push(Issue::new(IssueCode::Unterminated, Span::new(i, end)).text(
-                "what",
-                "字符串",
-                "string",
-            ));
-    }
+    let end = if bytes.get(..at).is_some_and(|s| s.ends_with(b"\r")) {
+        at - 1
+    } else {
+        at
+    };
+    result
+        .issues
+        .push(Issue::new(IssueCode::Unterminated, Span::new(i, end)).text(
+            "what",
+            "字符串",
+            "string",
+        ));
+    at
 }
 
-/// A typographic quote (`“…”`, `「…」`): read as an ASCII string of the same
-/// length, reported with a fix when one replacement is safe.
+/// A typographic quote (`“…”`, `「…」`) at `i`: read as an ASCII string of
+/// the same length, reported with a fix when one replacement is safe.
+/// Returns where the scan goes on.
 fn typographic_quote(
     source: &str,
     i: usize,
     c: char,
-    chars: &mut Chars<'_>,
-    result: &mut Prescan,
-    out: &mut [u8],
-) {
+    result: &mut Prescan<'_>,
+    out: &mut Rewrite<'_>,
+) -> usize {
     let close = closing_quote(c).unwrap_or('”');
-    let line_end = source[i..].find('\n').map_or(source.len(), |n| i + n);
-    let close_at = source[i + c.len_utf8()..line_end]
-        .find(close)
-        .map(|n| i + c.len_utf8() + n);
+    let after = i + c.len_utf8();
+    let line_end = source
+        .get(i..)
+        .and_then(|rest| rest.find('\n'))
+        .map_or(source.len(), |n| i + n);
+    let close_at = source
+        .get(after..line_end)
+        .and_then(|inner| inner.find(close))
+        .map(|n| after + n);
     match close_at {
         Some(close_at) => {
-            let inner = &source[i + c.len_utf8()..close_at];
+            let inner = source.get(after..close_at).unwrap_or_default();
             let end = close_at + close.len_utf8();
             // Read as an ASCII string of the same length.
-            pad(out, i, c.len_utf8(), "\"", false);
-            pad(out, close_at, close.len_utf8(), "\"", true);
+            pad(out.bytes(), i, c.len_utf8(), "\"", false);
+            pad(out.bytes(), close_at, close.len_utf8(), "\"", true);
             let mut issue = Issue::new(IssueCode::TypographicQuote, Span::new(i, end))
                 .plain("quote", format!("{c}{close}"));
             if !inner.contains('"') && !inner.contains('\\') {
@@ -306,7 +378,7 @@ fn typographic_quote(
                     en: "use ASCII double quotes \"".into(),
                     edits: vec![
                         Edit {
-                            span: Span::new(i, i + c.len_utf8()),
+                            span: Span::new(i, after),
                             replacement: "\"".into(),
                         },
                         Edit {
@@ -317,24 +389,29 @@ fn typographic_quote(
                 });
             }
             result.issues.push(issue);
-            while chars.peek().is_some_and(|&(j, _)| j < end) {
-                chars.next();
-            }
+            end
         }
         None => {
             result.issues.push(
-                Issue::new(IssueCode::TypographicQuote, Span::new(i, i + c.len_utf8()))
+                Issue::new(IssueCode::TypographicQuote, Span::new(i, after))
                     .plain("quote", c.to_string()),
             );
+            after
         }
     }
 }
 
 /// A full-width twin of an ASCII punctuation character: rewritten byte for
 /// byte, reported with its fix.
-fn full_width(i: usize, c: char, twin: &'static str, result: &mut Prescan, out: &mut [u8]) {
+fn full_width(
+    i: usize,
+    c: char,
+    twin: &'static str,
+    result: &mut Prescan<'_>,
+    out: &mut Rewrite<'_>,
+) {
     let len = c.len_utf8();
-    pad(out, i, len, twin, true);
+    pad(out.bytes(), i, len, twin, true);
     let twin_shown = if twin == " " { "空格 / space" } else { twin };
     result.issues.push(
         Issue::new(IssueCode::FullWidth, Span::new(i, i + len))
