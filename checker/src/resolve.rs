@@ -4,6 +4,10 @@
 //! KJ1009 (audience value not in the dimension).
 
 use std::collections::HashMap;
+
+/// A hash map on the fast, non-cryptographic hasher: names here are the
+/// workspace's own, and nothing iterates these maps in hash order.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -40,14 +44,14 @@ impl<T> Copy for Def<'_, T> {}
 #[derive(Debug)]
 pub struct Table<'w, T> {
     pub defs: Vec<Def<'w, T>>,
-    by_name: HashMap<&'w str, usize>,
+    by_name: FastMap<&'w str, usize>,
 }
 
 impl<T> Default for Table<'_, T> {
     fn default() -> Self {
         Table {
             defs: Vec::new(),
-            by_name: HashMap::new(),
+            by_name: FastMap::default(),
         }
     }
 }
@@ -110,7 +114,7 @@ macro_rules! define_index {
         #[derive(Debug, Default)]
         pub struct Index<'w> {
             pub regions: Vec<RegionDef<'w>>,
-            region_by_name: HashMap<&'w str, usize>,
+            region_by_name: FastMap<&'w str, usize>,
             /// Leaf position → region index.
             pub leaves: Vec<usize>,
             $($(
@@ -203,7 +207,7 @@ impl<'w, T> NameTable<'w> for Table<'w, T> {
     }
 }
 
-impl<'w> NameTable<'w> for HashMap<&'w str, usize> {
+impl<'w> NameTable<'w> for FastMap<&'w str, usize> {
     fn contains(&self, name: &str) -> bool {
         self.contains_key(name)
     }

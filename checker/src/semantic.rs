@@ -11,6 +11,10 @@
 //! completion) read this model instead of matching text.
 
 use std::collections::HashMap;
+
+/// A hash map on the fast, non-cryptographic hasher (never iterated in
+/// hash order where it matters: lists are sorted).
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -72,9 +76,9 @@ pub struct Model {
     pub references: Vec<Reference>,
     /// The date each support is effectively ready (its `requires` included).
     pub effective_ready: HashMap<String, NaiveDate>,
-    by_target: HashMap<(Kind, String), (Vec<usize>, Vec<usize>)>,
+    by_target: FastMap<(Kind, String), (Vec<usize>, Vec<usize>)>,
     /// Per file: (span, slot), sorted by span start.
-    by_file: HashMap<Arc<str>, Vec<(Span, Slot)>>,
+    by_file: FastMap<Arc<str>, Vec<(Span, Slot)>>,
 }
 
 impl Model {
