@@ -148,6 +148,9 @@ macro_rules! keyword_enum {
             /// Every keyword and its value.
             pub const KEYWORDS: &'static [(&'static str, $name)] = &[$(($keyword, $name::$variant)),*];
 
+            /// Every keyword.
+            pub const WORDS: &'static [&'static str] = &[$($keyword),*];
+
             /// The keyword as written.
             pub const fn as_str(self) -> &'static str {
                 match self {

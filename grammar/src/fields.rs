@@ -12,10 +12,25 @@ use crate::kinds::Kind;
 pub enum Shape {
     /// `key: value`
     Field,
+    /// `key: NAME` or `key: [NAME, …]`: names of items of one kind (what
+    /// the editor completes there).
+    Names(Kind),
+    /// `key: WORD` or `key: [WORD, …]`: keywords of a fixed set.
+    Words(&'static [&'static str]),
     /// `key { … }`
     Block,
     /// `rates { row … }`
     Rates,
+}
+
+impl Shape {
+    /// How the key is written: names and words are fields.
+    pub const fn syntax(self) -> Shape {
+        match self {
+            Shape::Field | Shape::Names(_) | Shape::Words(_) => Shape::Field,
+            other => other,
+        }
+    }
 }
 
 use Shape::{Block as B, Field as F};
@@ -56,8 +71,8 @@ pub const SUB_BLOCKS: &[(&str, &[Key])] = &[
         "reference",
         &[
             ("date", F),
-            ("channel", F),
-            ("product", F),
+            ("channel", Shape::Names(Kind::Channel)),
+            ("product", Shape::Names(Kind::Product)),
             ("grade", F),
             ("months", F),
             ("monthly_revenue", F),
@@ -66,7 +81,13 @@ pub const SUB_BLOCKS: &[(&str, &[Key])] = &[
     // v2: `limits { commission_channels { KIND: [...] } }` and `commission_min_grade`.
     ("commission_channels", &PER_KIND),
     ("commission_min_grade", &PER_KIND),
-    ("factor", &[("source", F), ("direction", F)]),
+    (
+        "factor",
+        &[
+            ("source", F),
+            ("direction", Shape::Words(crate::ast::Direction::WORDS)),
+        ],
+    ),
 ];
 
 /// The keys of an item kind (by keyword) or sub-block; empty for an unknown one.

@@ -15,7 +15,10 @@
 //! The pest grammar cannot be generated: a test checks that its `item_kw`
 //! rule accepts exactly the keywords of this table.
 
-use crate::fields::Shape::{self, Block as B, Field as F, Rates as R};
+use crate::ast::{
+    BenefitTag, ChannelType, CommissionKind, Direction, Per, ProductKind, StackingWord, SupportKind,
+};
+use crate::fields::Shape::{self, Block as B, Field as F, Names as N, Rates as R, Words as W};
 use crate::issue::Arg;
 
 /// Calls the macro `$then!` with the table of item kinds, one entry per
@@ -68,7 +71,7 @@ macro_rules! item_kinds {
                 named: channels by channel,
                 text: ("渠道", "channel"),
                 look: (INTERFACE, INTERFACE, INTERFACE),
-                fields: &[("type", F), ("handles", F), ("grading", F)],
+                fields: &[("type", W(ChannelType::WORDS)), ("handles", W(ProductKind::WORDS)), ("grading", N(Kind::Grading))],
                 example: "channel 示例渠道 { type: owned; grading: 示例模型 }",
             }
             /// A customer dimension (enumerated or numeric).
@@ -79,7 +82,7 @@ macro_rules! item_kinds {
                 named: dimensions by dimension,
                 text: ("维度", "dimension"),
                 look: (ENUM, ENUM, ENUM),
-                fields: &[("values", F), ("unit", F), ("direction", F)],
+                fields: &[("values", F), ("unit", F), ("direction", W(Direction::WORDS))],
                 example: "dimension 示例维度 { values: [甲, 乙] }",
             }
             /// A product.
@@ -90,7 +93,7 @@ macro_rules! item_kinds {
                 named: products by product,
                 text: ("产品", "product"),
                 look: (CLASS, CLASS, CLASS),
-                fields: &[("kind", F), ("price", F), ("face_value", F), ("supply_price", F)],
+                fields: &[("kind", W(ProductKind::WORDS)), ("price", F), ("face_value", F), ("supply_price", F)],
                 example: "product 示例产品 { kind: data; price: 10 元/月 }",
             }
             /// A support item (system, knowledge, training, material).
@@ -102,11 +105,11 @@ macro_rules! item_kinds {
                 text: ("支撑", "support"),
                 look: (PACKAGE, UNIT, TYPE),
                 fields: &[
-                    ("kind", F),
+                    ("kind", W(SupportKind::WORDS)),
                     ("ready", F),
                     ("until", F),
-                    ("channels", F),
-                    ("requires", F),
+                    ("channels", N(Kind::Channel)),
+                    ("requires", N(Kind::Support)),
                 ],
                 example: "support 示例支撑 { kind: system; ready: 2026-11-01 }",
             }
@@ -118,7 +121,7 @@ macro_rules! item_kinds {
                 named: terms by term,
                 text: ("术语", "term"),
                 look: (STRING, TEXT, MACRO),
-                fields: &[("jargon", F), ("aliases", F), ("plain", F), ("faq", B)],
+                fields: &[("jargon", W(&["true", "false"])), ("aliases", F), ("plain", F), ("faq", B)],
                 example: r#"term 示例术语 { plain: "一句白话" }"#,
             }
             /// A marketing campaign.
@@ -130,16 +133,16 @@ macro_rules! item_kinds {
                 text: ("营销活动", "campaign"),
                 look: (EVENT, EVENT, EVENT),
                 fields: &[
-                    ("issuer", F),
-                    ("regions", F),
+                    ("issuer", N(Kind::Region)),
+                    ("regions", N(Kind::Region)),
                     ("window", F),
                     ("audience", B),
-                    ("offer", F),
-                    ("benefit", F),
-                    ("channels", F),
-                    ("stacking", F),
-                    ("extends", F),
-                    ("requires", F),
+                    ("offer", N(Kind::Product)),
+                    ("benefit", W(BenefitTag::WORDS)),
+                    ("channels", N(Kind::Channel)),
+                    ("stacking", W(StackingWord::WORDS)),
+                    ("extends", N(Kind::Campaign)),
+                    ("requires", N(Kind::Support)),
                     ("wording", B),
                     ("faq", B),
                 ],
@@ -154,14 +157,14 @@ macro_rules! item_kinds {
                 text: ("酬金表", "commission table"),
                 look: (STRUCT, STRUCT, STRUCT),
                 fields: &[
-                    ("kind", F),
-                    ("issuer", F),
-                    ("regions", F),
+                    ("kind", W(CommissionKind::WORDS)),
+                    ("issuer", N(Kind::Region)),
+                    ("regions", N(Kind::Region)),
                     ("overrides", F),
                     ("additive", F),
-                    ("per", F),
+                    ("per", W(Per::WORDS)),
                     ("period", F),
-                    ("channels", F),
+                    ("channels", N(Kind::Channel)),
                     ("rates", R),
                 ],
                 example: "commission 示例酬金 { kind: first_return; period: 2026-07-01 .. 2027-06-30; channels: [示例渠道]; rates { product 示例产品 => 10 元 } }",
@@ -198,7 +201,7 @@ macro_rules! item_kinds {
                 fields: &[
                     ("max_concurrent", F),
                     ("support_lead", F),
-                    ("required_support", F),
+                    ("required_support", W(SupportKind::WORDS)),
                     ("max_first_return_ratio", F),
                     ("commission_channels", B),
                     ("commission_min_grade", B),

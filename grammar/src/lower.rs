@@ -156,7 +156,7 @@ impl Lowerer<'_> {
                 }
             };
             match known.iter().find(|(k, _)| *k == key) {
-                Some((_, expected)) if *expected == shape => {
+                Some((_, expected)) if expected.syntax() == shape => {
                     if fields.get(key).is_some() {
                         self.push(
                             Issue::new(IssueCode::Syntax, key_span)
@@ -172,8 +172,10 @@ impl Lowerer<'_> {
                     }
                 }
                 Some((_, expected)) => {
-                    let (zh, en) = match expected {
-                        Shape::Field => (format!("`{key}: …`"), format!("`{key}: …`")),
+                    let (zh, en) = match expected.syntax() {
+                        Shape::Field | Shape::Names(_) | Shape::Words(_) => {
+                            (format!("`{key}: …`"), format!("`{key}: …`"))
+                        }
                         Shape::Block => (format!("`{key} {{ … }}`"), format!("`{key} {{ … }}`")),
                         Shape::Rates => ("`rates { … }`".to_string(), "`rates { … }`".to_string()),
                     };

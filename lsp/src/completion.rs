@@ -3,9 +3,7 @@
 //! what fits there from the semantic model and the grammar's field table.
 
 use koujing_checker::semantic::Symbol;
-use koujing_grammar::ast::{
-    BenefitTag, ChannelType, CommissionKind, ProductKind, StackingWord, SupportKind,
-};
+use koujing_grammar::fields::{self, Shape};
 use koujing_grammar::kinds::Kind;
 use koujing_grammar::prescan::ITEM_KEYWORDS;
 use lsp_types::*;
@@ -220,11 +218,6 @@ pub fn resolve(server: &Server, mut item: CompletionItem) -> CompletionItem {
     item
 }
 
-/// The keywords of an enum table.
-fn words<T>(list: &'static [(&'static str, T)]) -> impl Iterator<Item = &'static str> {
-    list.iter().map(|(w, _)| *w)
-}
-
 /// Values that fit after `key:` in the item `keyword` (or in its `block`).
 fn values(
     server: &Server,
@@ -233,32 +226,25 @@ fn values(
     key: &str,
     listed: &[String],
 ) -> Vec<CompletionItem> {
-    let value = CompletionItemKind::ENUM_MEMBER;
     if block == "audience" || (block == "rates" && !["product", "grade", "tenure"].contains(&key)) {
         return dimension_values(server, key, listed);
     }
-    match (keyword, key) {
-        (_, "offer") | ("commission", "product") => names(server, Kind::Product, listed),
-        (_, "channels") => names(server, Kind::Channel, listed),
-        (_, "requires") => names(server, Kind::Support, listed),
-        (_, "issuer" | "regions") => names(server, Kind::Region, listed),
-        (_, "extends") => names(server, Kind::Campaign, listed),
-        (_, "grading") => names(server, Kind::Grading, listed),
-        ("campaign", "stacking") => keyword_items(words(StackingWord::KEYWORDS), value),
-        ("campaign", "benefit") => keyword_items(words(BenefitTag::KEYWORDS), value),
-        ("channel", "type") => keyword_items(words(ChannelType::KEYWORDS), value),
-        ("channel", "handles") | ("product", "kind") => {
-            let mut items = keyword_items(words(ProductKind::KEYWORDS), value);
+    if (keyword, block, key) == ("commission", "rates", "product") {
+        return names(server, Kind::Product, listed);
+    }
+    // What the key takes, from the item table (or the sub-block's keys).
+    let keys = fields::of(if block.is_empty() { keyword } else { block });
+    match keys
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, shape)| *shape)
+    {
+        Some(Shape::Names(kind)) => names(server, kind, listed),
+        Some(Shape::Words(words)) => {
+            let mut items = keyword_items(words.iter().copied(), CompletionItemKind::ENUM_MEMBER);
             items.retain(|i| !listed.contains(&i.label));
             items
         }
-        ("support", "kind") | ("limits", "required_support") => {
-            let mut items = keyword_items(words(SupportKind::KEYWORDS), value);
-            items.retain(|i| !listed.contains(&i.label));
-            items
-        }
-        ("commission", "kind") => keyword_items(words(CommissionKind::KEYWORDS), value),
-        ("term", "jargon") => keyword_items(["true", "false"], value),
         _ => Vec::new(),
     }
 }
@@ -296,10 +282,7 @@ fn keys(server: &Server, keyword: &str, frames: &[Frame]) -> Vec<CompletionItem>
         _ => "",
     };
     if frames.len() == 1 {
-        let mut items = keyword_items(
-            koujing_grammar::fields::of(keyword).iter().map(|(k, _)| *k),
-            field,
-        );
+        let mut items = keyword_items(fields::of(keyword).iter().map(|(k, _)| *k), field);
         if keyword == "grading" {
             items.extend(keyword_items(["factor"], CompletionItemKind::KEYWORD));
         }
@@ -317,9 +300,7 @@ fn keys(server: &Server, keyword: &str, frames: &[Frame]) -> Vec<CompletionItem>
         _ if keyword == "grading" => {
             let mut items = keyword_items(["factor"], CompletionItemKind::KEYWORD);
             items.extend(keyword_items(
-                koujing_grammar::fields::of("factor")
-                    .iter()
-                    .map(|(k, _)| *k),
+                fields::of("factor").iter().map(|(k, _)| *k),
                 field,
             ));
             items

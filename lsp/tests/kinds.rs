@@ -125,6 +125,66 @@ fn every_kind_goes_through_every_stage() {
     c.stop();
 }
 
+/// The name of a kind's example item (`regions`: the root region).
+fn example_name(kind: Kind) -> String {
+    kind.example()
+        .strip_prefix(kind.keyword())
+        .and_then(|rest| rest.trim_start().split([' ', '{']).next())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Value completion comes from the item table: after `key:` of every field
+/// whose shape names items of a kind, the example item of that kind is
+/// offered; after a field of fixed words, every word. A field added to the
+/// table with such a shape is tested here with no edit.
+#[test]
+fn every_field_of_names_or_words_completes_from_the_table() {
+    use koujing_grammar::fields::Shape;
+    let base = all_examples();
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("kinds.kj");
+    std::fs::write(&path, &base).unwrap();
+    let uri = url(&path);
+    let mut c = Client::start(tmp.path());
+    c.open(&uri, 1, &base);
+    c.diagnostics(&uri, Some(1));
+    let mut version = 1;
+    let mut probed = 0;
+    for kind in Kind::ALL {
+        for (key, shape) in kind.fields() {
+            let expected: Vec<String> = match shape {
+                Shape::Names(target) => vec![example_name(*target)],
+                Shape::Words(words) => words.iter().map(|w| w.to_string()).collect(),
+                _ => continue,
+            };
+            let probe = if kind.is_named() {
+                format!("{} 探针 {{ {key}: ", kind.keyword())
+            } else {
+                format!("{} {{ {key}: ", kind.keyword())
+            };
+            version += 1;
+            let text = format!("{base}{probe}");
+            c.change(&uri, version, &text);
+            let at = json!({ "line": Kind::COUNT, "character": probe.encode_utf16().count() });
+            let offered = labels(&c.request(
+                "textDocument/completion",
+                json!({ "textDocument": { "uri": uri }, "position": at }),
+            ));
+            for label in &expected {
+                assert!(
+                    offered.contains(label),
+                    "{kind:?} `{key}`: {label} not in {offered:?}"
+                );
+            }
+            probed += 1;
+        }
+    }
+    // The table has such fields (channels, offer, stacking, …).
+    assert!(probed >= 20, "{probed}");
+    c.stop();
+}
+
 /// The item keywords of the VS Code grammar (its `item` rule, `^(a|b|…)…`).
 fn tm_item_keywords() -> Vec<String> {
     let path = concat!(
