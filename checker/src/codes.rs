@@ -254,17 +254,20 @@ impl Code {
 
 /// Replace every `{name}` in `template` with the argument of that name.
 pub fn fill(template: &str, zh: bool, args: &[(&'static str, koujing_grammar::Arg)]) -> String {
-    fill_with(template, |name| {
+    fill_with(template, |name, out| {
         args.iter()
             .find(|(n, _)| *n == name)
-            .map(|(_, value)| value.get(zh).to_string())
+            .map(|(_, value)| out.push_str(value.get(zh)))
+            .is_some()
     })
 }
 
-/// Replace every `{name}` in `template` with `value(name)`; a name without a
-/// value stays as written. The one template filler of diagnostics and the
-/// message catalogue.
-pub fn fill_with(template: &str, value: impl Fn(&str) -> Option<String>) -> String {
+/// Replace every `{name}` in `template` with what `value(name, out)`
+/// appends to `out` (it returns `false`, appending nothing, for a name it
+/// has no value for: that name stays as written). The one template filler
+/// of diagnostics and the message catalogue; values are written straight
+/// into the result, with no string of their own.
+pub fn fill_with(template: &str, value: impl Fn(&str, &mut String) -> bool) -> String {
     let mut out = String::with_capacity(template.len() + 32);
     let mut rest = template;
     while let Some(open) = rest.find('{') {
@@ -274,9 +277,8 @@ pub fn fill_with(template: &str, value: impl Fn(&str) -> Option<String>) -> Stri
         match close {
             Some(close) => {
                 let name = after.get(1..close).unwrap_or_default();
-                match value(name) {
-                    Some(text) => out.push_str(&text),
-                    None => out.push_str(after.get(..=close).unwrap_or_default()),
+                if !value(name, &mut out) {
+                    out.push_str(after.get(..=close).unwrap_or_default());
                 }
                 rest = after.get(close + 1..).unwrap_or_default();
             }

@@ -37,9 +37,14 @@ pub struct CampaignFact<'w> {
     pub leaves: LeafSet,
     /// Channel names in the order written, resolved ones only, no repeats.
     pub channels: Vec<&'w str>,
+    /// The same channels as positions in `index.channels` (compared as
+    /// numbers rather than names).
+    pub channel_ids: Vec<usize>,
     /// (dimension name, constraint), sorted by dimension name.
     pub audience: Vec<(&'w str, AudienceSet<'w>)>,
     pub offer: &'w str,
+    /// The offer's position in `index.products`.
+    pub offer_id: usize,
     /// 0 province, 1 city.
     pub issuer_depth: usize,
     pub issuer: usize,
@@ -100,13 +105,11 @@ pub fn campaign_facts<'w>(index: &Index<'w>) -> Vec<CampaignFact<'w>> {
 fn fact<'w>(index: &Index<'w>, def: Def<'w, Campaign>) -> Option<CampaignFact<'w>> {
     let campaign = def.item;
     let window = campaign.window?;
-    let offer = campaign
-        .offer
-        .as_ref()
-        .filter(|o| index.products.get(&o.text).is_some())?;
+    let offer = campaign.offer.as_ref()?;
+    let offer_id = index.products.index_of(&offer.text)?;
     let issuer_index = index.region_index(&campaign.issuer.as_ref()?.text)?;
     let issuer = index.regions.get(issuer_index)?;
-    let mut leaves = LeafSet::with_capacity(index.leaves.len());
+    let mut leaves = LeafSet::new();
     match &campaign.regions {
         Some(regions) => {
             for region in regions.iter().filter_map(|r| index.region(&r.text)) {
@@ -116,10 +119,13 @@ fn fact<'w>(index: &Index<'w>, def: Def<'w, Campaign>) -> Option<CampaignFact<'w
         None => leaves.insert_range(issuer.leaves.clone()),
     }
     let mut channels: Vec<&str> = Vec::new();
+    let mut channel_ids: Vec<usize> = Vec::new();
     for channel in &campaign.channels {
-        if index.channels.get(&channel.text).is_some() && !channels.contains(&channel.text.as_str())
-        {
-            channels.push(&channel.text);
+        if let Some(id) = index.channels.index_of(&channel.text) {
+            if !channel_ids.contains(&id) {
+                channels.push(&channel.text);
+                channel_ids.push(id);
+            }
         }
     }
     let mut audience: Vec<(&str, AudienceSet<'_>)> = campaign
@@ -144,8 +150,10 @@ fn fact<'w>(index: &Index<'w>, def: Def<'w, Campaign>) -> Option<CampaignFact<'w
         end: window.end.unwrap_or(NaiveDate::MAX),
         leaves,
         channels,
+        channel_ids,
         audience,
         offer: &offer.text,
+        offer_id,
         issuer_depth: issuer.depth,
         issuer: issuer_index,
     })

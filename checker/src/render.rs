@@ -32,15 +32,90 @@ pub fn json(workspace: &Workspace, report: &Report, lang: Lang) -> Value {
     serde_json::to_value(JsonReport::new(workspace, report, lang)).unwrap_or(Value::Null)
 }
 
-/// Write the JSON of [`json`] (pretty-printed, then a newline) to `out`, one
-/// finding at a time: no tree of the whole output is built, so a check with
-/// tens of thousands of findings writes them in the memory of one.
+/// Write the JSON of [`json`] (pretty-printed, then a newline) to `out`
+/// without building a tree of the whole output: the findings are
+/// serialised in batches on every core, each batch into a buffer written
+/// in order as soon as it is its turn, so the memory is that of a few
+/// batches and the bytes are those of one pretty-printing of the whole.
 pub fn write_json(json: &JsonReport<'_>, out: impl std::io::Write) -> std::io::Result<()> {
+    use rayon::prelude::*;
     use std::io::Write as _;
     let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
-    serde_json::to_writer_pretty(&mut out, json)?;
+    // Everything but the findings, with an empty list in their place: the
+    // findings' key comes first, so the object starts with this head.
+    const HEAD: &[u8] = b"{\n  \"diagnostics\": []";
+    let rest = serde_json::to_vec_pretty(&JsonReport {
+        workspace: json.workspace,
+        report: json.report,
+        lang: json.lang,
+        baseline: json.baseline.clone(),
+        without_diagnostics: true,
+    })?;
+    let Some(tail) = rest.strip_prefix(HEAD) else {
+        // Not the shape expected: write the whole at once.
+        serde_json::to_writer_pretty(&mut out, json)?;
+        out.write_all(b"\n")?;
+        return out.flush();
+    };
+    let diagnostics = &json.report.diagnostics;
+    if diagnostics.is_empty() {
+        out.write_all(HEAD)?;
+    } else {
+        out.write_all(b"{\n  \"diagnostics\": [")?;
+        let states = json.baseline.as_ref().map(|(states, _)| *states);
+        let mut start = 0;
+        while start < diagnostics.len() {
+            let end = (start + JSON_ROUND).min(diagnostics.len());
+            let round = diagnostics.get(start..end).unwrap_or_default();
+            let buffers: Vec<std::io::Result<Vec<u8>>> = round
+                .par_chunks(JSON_BATCH)
+                .enumerate()
+                .map(|(k, batch)| {
+                    let mut buffer = Vec::new();
+                    let mut one = Vec::new();
+                    for (j, d) in batch.iter().enumerate() {
+                        let i = start + k * JSON_BATCH + j;
+                        let state = states.and_then(|s| s.get(i).copied());
+                        one.clear();
+                        serde_json::to_writer_pretty(
+                            &mut one,
+                            &json_diagnostic(json.workspace, d, json.lang, state),
+                        )?;
+                        buffer.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
+                        indent(&one, &mut buffer);
+                    }
+                    Ok(buffer)
+                })
+                .collect();
+            for buffer in buffers {
+                out.write_all(&buffer?)?;
+            }
+            start = end;
+        }
+        out.write_all(b"\n  ]")?;
+    }
+    out.write_all(tail)?;
     out.write_all(b"\n")?;
     out.flush()
+}
+
+/// Findings serialised together by one thread in [`write_json`], and in
+/// one round (the batches of a round are written before the next starts).
+const JSON_BATCH: usize = 128;
+const JSON_ROUND: usize = 4096;
+
+/// Copy pretty-printed JSON nested two levels deeper: four spaces after
+/// every line break (a line break in JSON text is never inside a string,
+/// where it is escaped).
+fn indent(json: &[u8], out: &mut Vec<u8>) {
+    let mut rest = json;
+    while let Some(at) = memchr::memchr(b'\n', rest) {
+        let (line, after) = rest.split_at(at + 1);
+        out.extend_from_slice(line);
+        out.extend_from_slice(b"    ");
+        rest = after;
+    }
+    out.extend_from_slice(rest);
 }
 
 /// The JSON output of a check, serialised as it is written (see
@@ -51,6 +126,9 @@ pub struct JsonReport<'a> {
     report: &'a Report,
     lang: Lang,
     baseline: Option<(&'a [&'a str], Value)>,
+    /// Serialise an empty list in place of the findings ([`write_json`]
+    /// writes them itself).
+    without_diagnostics: bool,
 }
 
 impl<'a> JsonReport<'a> {
@@ -60,6 +138,7 @@ impl<'a> JsonReport<'a> {
             report,
             lang,
             baseline: None,
+            without_diagnostics: false,
         }
     }
 
@@ -75,8 +154,13 @@ impl Serialize for JsonReport<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let (workspace, report, lang) = (self.workspace, self.report, self.lang);
         let states = self.baseline.as_ref().map(|(states, _)| *states);
+        let shown = if self.without_diagnostics {
+            &[][..]
+        } else {
+            &report.diagnostics[..]
+        };
         let diagnostics = Seq(|| {
-            report.diagnostics.iter().enumerate().map(move |(i, d)| {
+            shown.iter().enumerate().map(move |(i, d)| {
                 json_diagnostic(workspace, d, lang, states.and_then(|s| s.get(i).copied()))
             })
         });

@@ -7,14 +7,16 @@
 //! clustering is a sweep over window starts and ends per (leaf, channel).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 use koujing_grammar::ast::Stacking;
 use koujing_grammar::Arg;
 use petgraph::unionfind::UnionFind;
+use rayon::prelude::*;
 
 use crate::codes::Code;
-use crate::diagnostic::{Diagnostic, LocalText};
+use crate::diagnostic::{Diagnostic, LocalText, Related};
 use crate::leafset::LeafSet;
 use crate::limits::LimitsTable;
 use crate::messages::NoteMsg as N;
@@ -51,15 +53,29 @@ pub fn analyse(
     facts: &[CampaignFact<'_>],
     limits: &LimitsTable,
 ) -> CampaignAnalysis {
+    // Conflicts and clustering are independent: one on each core.
+    let (mut analysis, clustered) = rayon::join(
+        || conflicts(index, facts),
+        || clustering(index, facts, limits),
+    );
+    analysis.diagnostics.extend(clustered);
+    analysis
+}
+
+/// KJ2001, KJ2003 and KJ2004, and the conflict groups.
+fn conflicts(index: &Index<'_>, facts: &[CampaignFact<'_>]) -> CampaignAnalysis {
     let mut analysis = CampaignAnalysis::default();
     let mut groups = UnionFind::<usize>::new(facts.len());
     let mut stackable_members: BTreeSet<usize> = BTreeSet::new();
 
-    let mut by_offer: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    // By offer (its position among the products).
+    let mut by_offer: Vec<Vec<usize>> = vec![Vec::new(); index.products.len()];
     for (i, fact) in facts.iter().enumerate() {
-        by_offer.entry(fact.offer).or_default().push(i);
+        if let Some(ids) = by_offer.get_mut(fact.offer_id) {
+            ids.push(i);
+        }
     }
-    for ids in by_offer.values_mut() {
+    for ids in &mut by_offer {
         ids.sort_by_key(|&i| facts.get(i).map(CampaignFact::order_key));
         let mut active: Vec<usize> = Vec::new();
         for &i in ids.iter() {
@@ -113,9 +129,6 @@ pub fn analyse(
 
     analysis.diagnostics.extend(one_sided_stacking(facts));
     analysis
-        .diagnostics
-        .extend(clustering(index, facts, limits));
-    analysis
 }
 
 enum Overlap {
@@ -134,7 +147,11 @@ fn overlap(index: &Index<'_>, a: &CampaignFact<'_>, b: &CampaignFact<'_>) -> Ove
     if a.extends(b.name()) || b.extends(a.name()) {
         return Overlap::None;
     }
-    let channel = b.channels.iter().find(|c| a.channels.contains(c));
+    let channel = b
+        .channel_ids
+        .iter()
+        .position(|c| a.channel_ids.contains(c))
+        .and_then(|at| b.channels.get(at));
     let Some(channel) = channel else {
         return Overlap::Partial;
     };
@@ -446,11 +463,30 @@ fn clustering(
     // Ranks in (window start, name) order.
     let mut ranked: Vec<usize> = (0..facts.len()).collect();
     ranked.sort_by_key(|&i| facts.get(i).map(|f| (f.start, f.name())));
-    let channel_names: BTreeSet<&str> = facts
+    // The channels campaigns use, by name; `lane_of[id]` is the position
+    // here of the channel at `id` in `index.channels`.
+    let mut used = vec![false; index.channels.len()];
+    for id in facts.iter().flat_map(|f| &f.channel_ids) {
+        if let Some(u) = used.get_mut(*id) {
+            *u = true;
+        }
+    }
+    let mut channel_names: Vec<(&str, usize)> = index
+        .channels
+        .defs
         .iter()
-        .flat_map(|f| f.channels.iter().copied())
+        .enumerate()
+        .filter(|(id, _)| used.get(*id) == Some(&true))
+        .map(|(id, def)| (def.item.name.text.as_str(), id))
         .collect();
-    let channel_names: Vec<&str> = channel_names.into_iter().collect();
+    channel_names.sort_unstable();
+    let mut lane_of = vec![usize::MAX; index.channels.len()];
+    for (position, (_, id)) in channel_names.iter().enumerate() {
+        if let Some(slot) = lane_of.get_mut(*id) {
+            *slot = position;
+        }
+    }
+    let channel_names: Vec<&str> = channel_names.into_iter().map(|(name, _)| name).collect();
     let nodes = index.regions.len();
     // Per channel, per region node: the ranks of the campaigns naming it.
     let mut attached: Vec<Vec<Vec<u32>>> = vec![Vec::new(); channel_names.len()];
@@ -459,8 +495,8 @@ fn clustering(
             continue;
         };
         let named = campaign_nodes(index, fact);
-        for channel in &fact.channels {
-            let Ok(c) = channel_names.binary_search(channel) else {
+        for id in &fact.channel_ids {
+            let Some(&c) = lane_of.get(*id) else {
                 continue;
             };
             let Some(per_node) = attached.get_mut(c) else {
@@ -484,7 +520,9 @@ fn clustering(
     };
 
     let mut classes: Vec<LeafSet> = Vec::new();
-    let mut over: BTreeMap<u32, Over> = BTreeMap::new();
+    // By rank: what each campaign is over the limit in (empty lanes: nowhere).
+    let mut over: Vec<Over> = Vec::new();
+    over.resize_with(ranked.len(), Over::default);
     for (c, per_node) in attached.iter().enumerate() {
         if per_node.is_empty() {
             continue;
@@ -520,7 +558,7 @@ fn clustering(
             }
             lane_classes
                 .entry((d, max))
-                .or_insert_with(|| LeafSet::with_capacity(index.leaves.len()))
+                .or_default()
                 .insert_range(leaf..leaf + 1);
         }
         for ((node, max), leaves) in lane_classes {
@@ -535,23 +573,36 @@ fn clustering(
             members.sort_unstable();
             members.dedup();
             sweep(&members, max, &window, |from, until, active, me| {
-                over.entry(me)
-                    .or_default()
-                    .add((c, class), from, until, active, me, max);
+                if let Some(found) = over.get_mut(me as usize) {
+                    found.add((c, class), from, until, active, me, max);
+                }
             });
         }
     }
 
     let tree = RegionTree::new(index);
     let fact_of = |rank: u32| ranked.get(rank as usize).and_then(|&i| facts.get(i));
+    // Each campaign's "active at the same time" note, made once however many
+    // findings list it.
+    let mut notes: Vec<OnceLock<LocalText>> = Vec::new();
+    if over.iter().any(|found| !found.lanes.is_empty()) {
+        notes.resize_with(ranked.len(), OnceLock::new);
+    }
     let lanes = Lanes {
         index,
         tree: &tree,
         channel_names: &channel_names,
         classes: &classes,
+        notes: &notes,
     };
-    over.into_iter()
-        .filter_map(|(rank, found)| Some(lanes.finding(fact_of(rank)?, found, &fact_of)))
+    // The findings are independent: made on every core, kept in rank order.
+    over.into_par_iter()
+        .enumerate()
+        .filter(|(_, found)| !found.lanes.is_empty())
+        .filter_map(|(rank, found)| {
+            let rank = u32::try_from(rank).ok()?;
+            Some(lanes.finding(fact_of(rank)?, found, &fact_of))
+        })
         .collect()
 }
 
@@ -561,6 +612,8 @@ struct Lanes<'a, 'w> {
     tree: &'a RegionTree,
     channel_names: &'a [&'a str],
     classes: &'a [LeafSet],
+    /// By rank: the note a finding lists the campaign with, once made.
+    notes: &'a [OnceLock<LocalText>],
 }
 
 impl Lanes<'_, '_> {
@@ -569,7 +622,7 @@ impl Lanes<'_, '_> {
         &self,
         fact: &CampaignFact<'_>,
         mut found: Over,
-        fact_of: &dyn Fn(u32) -> Option<&'f CampaignFact<'f>>,
+        fact_of: &(dyn Fn(u32) -> Option<&'f CampaignFact<'f>> + Sync),
     ) -> Diagnostic {
         let (index, tree, channel_names, classes) =
             (self.index, self.tree, self.channel_names, self.classes);
@@ -595,7 +648,7 @@ impl Lanes<'_, '_> {
             };
             by_channel
                 .entry(name)
-                .or_insert_with(|| LeafSet::with_capacity(index.leaves.len()))
+                .or_default()
                 .union_with(leaves);
         }
         let mut groups: Vec<(LeafSet, Vec<&str>)> = Vec::new();
@@ -657,17 +710,24 @@ impl Lanes<'_, '_> {
                 ("rest", rest_text),
             ],
         );
-        for other in found
-            .with
-            .iter()
-            .take(MAX_RELATED)
-            .filter_map(|&r| fact_of(r))
-        {
-            diagnostic = diagnostic.related(
-                other.file,
-                other.campaign.name.span,
-                N::ConcurrentCampaign.text(&[("name", &other.name())]),
-            );
+        diagnostic
+            .related
+            .reserve_exact(found.with.len().min(MAX_RELATED));
+        for &rank in found.with.iter().take(MAX_RELATED) {
+            let Some(other) = fact_of(rank) else {
+                continue;
+            };
+            let note =
+                |other: &CampaignFact<'_>| N::ConcurrentCampaign.text(&[("name", &other.name())]);
+            let message = match self.notes.get(rank as usize) {
+                Some(cell) => cell.get_or_init(|| note(other)).clone(),
+                None => note(other),
+            };
+            diagnostic.related.push(Related {
+                file: other.file,
+                span: other.campaign.name.span,
+                message,
+            });
         }
         diagnostic.help(N::SpreadCampaigns.text(&[]))
     }

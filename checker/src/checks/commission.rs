@@ -419,7 +419,7 @@ fn table_scopes(index: &Index<'_>) -> Vec<Option<LeafSet>> {
         .iter()
         .map(|def| {
             let c = def.item;
-            let mut leaves = LeafSet::with_capacity(index.leaves.len());
+            let mut leaves = LeafSet::new();
             match (&c.regions, &c.issuer) {
                 (Some(regions), _) => {
                     for region in regions.iter().filter_map(|r| index.region(&r.text)) {

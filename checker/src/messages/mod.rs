@@ -174,10 +174,15 @@ impl Msg {
 
 /// Fill a template's `{name}` placeholders (unknown ones stay as written).
 pub(crate) fn fill(template: &str, args: &[(&str, &dyn Display)]) -> String {
-    crate::codes::fill_with(template, |name| {
+    use std::fmt::Write as _;
+    crate::codes::fill_with(template, |name, out| {
         args.iter()
             .find(|(n, _)| *n == name)
-            .map(|(_, value)| value.to_string())
+            .map(|(_, value)| {
+                // Writing into a String cannot fail.
+                let _ = write!(out, "{value}");
+            })
+            .is_some()
     })
 }
 
