@@ -1,0 +1,58 @@
+//! The editor's focused re-check on a generated workspace: for each
+//! campaign-only file, how many campaigns the cut-down workspace holds and
+//! how long the focused re-check takes, against the full check.
+//! `cargo run -p koujing-bench --release --example focus_cut [N] [dense|many]`
+
+// A measurement program: a failed setup should stop it loudly.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::indexing_slicing)]
+
+use std::time::Instant;
+
+use koujing_checker::{check_for_editor, focus, Options, Workspace};
+
+fn main() {
+    let campaigns: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(20_000);
+    let shape = match std::env::args().nth(2).as_deref() {
+        Some("dense") => koujing_bench::Shape::dense(campaigns),
+        Some("many") => koujing_bench::Shape::many_counties(campaigns),
+        _ => koujing_bench::Shape::realistic(campaigns),
+    };
+    let files = koujing_bench::generate_shape(1, &shape);
+    let workspace = Workspace::new(files.into_iter().map(|(p, t)| (p, t.into_bytes())));
+    let options = Options::default();
+    let start = Instant::now();
+    let report = check_for_editor(&workspace, &options);
+    let full = start.elapsed();
+    let focus = report.focus.clone().expect("focus");
+    let mut times = Vec::new();
+    let mut sizes = Vec::new();
+    for file in workspace
+        .files
+        .iter()
+        .filter(|f| f.path.starts_with("cities/"))
+        .take(40)
+    {
+        let start = Instant::now();
+        let Some(focused) = focus::check_file(&workspace, &focus, &file.path, &options, None)
+        else {
+            continue;
+        };
+        times.push(start.elapsed().as_secs_f64() * 1e3);
+        sizes.push(focused.campaigns);
+    }
+    times.sort_by(f64::total_cmp);
+    sizes.sort_unstable();
+    let at = |v: usize, p: f64| ((v as f64 - 1.0) * p).round() as usize;
+    println!(
+        "{campaigns} campaigns: full check (with focus) {:.1} ms; focused re-check of {} files: p50 {:.1} ms, p95 {:.1} ms; campaigns kept p50 {}, p95 {}",
+        full.as_secs_f64() * 1e3,
+        times.len(),
+        times[at(times.len(), 0.5)],
+        times[at(times.len(), 0.95)],
+        sizes[at(sizes.len(), 0.5)],
+        sizes[at(sizes.len(), 0.95)],
+    );
+}
