@@ -272,6 +272,8 @@ fn focused_equals_full(files: Vec<(String, Vec<u8>)>, cases: u32, with_before: b
             let known = with_before.then_some(Before {
                 text: &source.text,
                 clustering: &clustering,
+                // Carried as they were: not exact, so not compared.
+                mirrored: &[],
             });
             let focused = check_file(&after, &focus, &source.path, &Options::default(), known);
             if let Some(focused) = focused {

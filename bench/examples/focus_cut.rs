@@ -1,6 +1,7 @@
 //! The editor's focused re-check on a generated workspace: for each
-//! campaign-only file, how many campaigns the cut-down workspace holds and
-//! how long the focused re-check takes, against the full check.
+//! campaign-only file, after the edit of the LSP benchmark (one discount
+//! changes), how many campaigns the cut-down workspace holds and how long
+//! the focused re-check takes, against the full check.
 //! `cargo run -p koujing-bench --release --example focus_cut [N] [dense|many]`
 
 // A measurement program: a failed setup should stop it loudly.
@@ -29,18 +30,38 @@ fn main() {
     let focus = report.focus.clone().expect("focus");
     let mut times = Vec::new();
     let mut sizes = Vec::new();
-    for file in workspace
+    let paths: Vec<String> = workspace
         .files
         .iter()
         .filter(|f| f.path.starts_with("cities/"))
         .take(40)
-    {
+        .map(|f| f.path.clone())
+        .collect();
+    let mut workspace = workspace;
+    for path in paths {
+        // The edit of the LSP benchmark: one discount changes.
+        let id = workspace.files.iter().position(|f| f.path == path).unwrap();
+        let old = workspace.files[id].text.clone();
+        let clustering: Vec<_> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.file == id && d.code.as_str() == "KJ2002")
+            .cloned()
+            .collect();
+        workspace.set_file(&path, old.replacen("discount ", "discount 1", 1).as_bytes());
+        let before = focus::Before {
+            text: &old,
+            clustering: &clustering,
+            mirrored: &[],
+        };
         let start = Instant::now();
-        let Some(focused) = focus::check_file(&workspace, &focus, &file.path, &options, None)
-        else {
+        let focused = focus::check_file(&workspace, &focus, &path, &options, Some(before));
+        let elapsed = start.elapsed();
+        workspace.set_file(&path, old.as_bytes());
+        let Some(focused) = focused else {
             continue;
         };
-        times.push(start.elapsed().as_secs_f64() * 1e3);
+        times.push(elapsed.as_secs_f64() * 1e3);
         sizes.push(focused.campaigns);
     }
     times.sort_by(f64::total_cmp);

@@ -363,6 +363,10 @@ pub struct Before<'a> {
     /// That check's KJ2002 findings located in the file (file ids of that
     /// check).
     pub clustering: &'a [Diagnostic],
+    /// That check's KJ2002 findings on other files' campaigns that list one
+    /// of this file's campaigns: carried over, moved with the edit, until
+    /// the next full check (they depend on lanes the file does not touch).
+    pub mirrored: &'a [Diagnostic],
 }
 
 /// Re-check the file at `path` of `workspace` against the [`Focus`] of the
@@ -420,6 +424,7 @@ pub fn check_file(
             _ => None,
         })
         .collect();
+    let selecting = crate::timing::Phase::start("focus: select");
     let olds: Vec<&Entry> = focus
         .campaigns
         .iter()
@@ -428,6 +433,8 @@ pub fn check_file(
     let edit = before.map(|b| Stretch::new(b.text, &edited.text));
     let affected = affected(focus, old, &olds, &new, edit.as_ref());
     let keep = select(focus, old, &new, &affected);
+    selecting.done();
+    let cutting = crate::timing::Phase::start("focus: cut");
     let mut files: Vec<SourceFile> = Vec::new();
     let mut paths: Vec<Arc<str>> = Vec::new();
     let mut edited_in_cut = None;
@@ -488,6 +495,7 @@ pub fn check_file(
         files,
         unread: Default::default(),
     };
+    cutting.done();
     let reported: Vec<usize> = new
         .iter()
         .zip(&affected)
@@ -506,6 +514,15 @@ pub fn check_file(
     // KJ2002 of the campaigns the edit cannot affect: as the full check
     // found them, moved with the edit.
     if let (Some(before), Some(edit)) = (before, &edit) {
+        carry_mirrored(
+            before.mirrored,
+            edit,
+            focus,
+            path,
+            edited_in_cut,
+            &mut paths,
+            &mut diagnostics,
+        );
         let unaffected: Vec<Span> = new
             .iter()
             .zip(&affected)
@@ -531,13 +548,7 @@ pub fn check_file(
                     r.file = edited_in_cut;
                     r.span = edit.moved(r.span).unwrap_or(r.span);
                 } else {
-                    r.file = match paths.iter().position(|p| *p == then) {
-                        Some(at) => at,
-                        None => {
-                            paths.push(then);
-                            paths.len() - 1
-                        }
-                    };
+                    r.file = id_of(&mut paths, then);
                 }
             }
             diagnostics.push(d);
@@ -548,6 +559,57 @@ pub fn check_file(
         paths,
         campaigns,
     })
+}
+
+/// The id of `path` in `paths`, added if missing.
+fn id_of(paths: &mut Vec<Arc<str>>, path: Arc<str>) -> usize {
+    match paths.iter().position(|p| *p == path) {
+        Some(at) => at,
+        None => {
+            paths.push(path);
+            paths.len() - 1
+        }
+    }
+}
+
+/// The full check's KJ2002 findings on other files' campaigns that list
+/// campaigns of the edited file, moved with the edit (a related campaign
+/// in the changed stretch is dropped from the list; a finding left with
+/// none in the file is dropped).
+fn carry_mirrored(
+    mirrored: &[Diagnostic],
+    edit: &Stretch,
+    focus: &Focus,
+    path: &str,
+    edited: usize,
+    paths: &mut Vec<Arc<str>>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for d in mirrored {
+        let mut d = d.clone();
+        let mut here = false;
+        d.related.retain_mut(|r| {
+            let then = focus.paths.get(r.file).cloned().unwrap_or_default();
+            if &*then != path {
+                r.file = id_of(paths, then);
+                return true;
+            }
+            match edit.moved(r.span) {
+                Some(span) => {
+                    r.span = span;
+                    r.file = edited;
+                    here = true;
+                    true
+                }
+                None => false,
+            }
+        });
+        if here {
+            let then = focus.paths.get(d.file).cloned().unwrap_or_default();
+            d.file = id_of(paths, then);
+            diagnostics.push(d);
+        }
+    }
 }
 
 /// The stretch of text an edit changed: `[prefix, old_tail)` of the old

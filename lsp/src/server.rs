@@ -63,10 +63,10 @@ pub struct Server {
     /// is exact only when one file changed.
     changed: std::collections::BTreeSet<String>,
     reloaded: bool,
-    /// Per edited document: the previous check's KJ2002 findings on other
-    /// files' campaigns that list one of its campaigns, moved with the edit
-    /// (the focused re-check leaves them to the full one).
-    mirrored: HashMap<String, Vec<lsp_types::Diagnostic>>,
+    /// Per open document, the last full check's KJ2002 findings on its
+    /// campaigns, and those on other files' campaigns that list one of
+    /// its campaigns: a focused re-check keeps what an edit cannot change.
+    clustering: HashMap<String, (Vec<Diagnostic>, Vec<Diagnostic>)>,
     /// Counts document changes, so that a formatting job that finishes
     /// after an edit answers "content modified" instead of stale edits.
     edits: Arc<AtomicU64>,
@@ -107,7 +107,7 @@ impl Server {
             edited: std::collections::BTreeSet::new(),
             changed: std::collections::BTreeSet::new(),
             reloaded: false,
-            mirrored: HashMap::new(),
+            clustering: HashMap::new(),
             report: Report::default(),
             published: HashMap::new(),
             dirty: false,
@@ -643,8 +643,38 @@ impl Server {
         self.edited.clear();
         self.changed.clear();
         self.reloaded = false;
-        self.mirrored.clear();
+        self.clustering.clear();
         self.checked.clear();
+        let model = self.report.model.clone();
+        for d in &self.report.diagnostics {
+            if d.code != koujing_checker::Code::KJ2002 {
+                continue;
+            }
+            let Some(at) = model.path(d.file) else {
+                continue;
+            };
+            if self.open.contains_key(at) {
+                self.clustering
+                    .entry(at.to_string())
+                    .or_default()
+                    .0
+                    .push(d.clone());
+            }
+            let mut seen: Vec<&str> = vec![at];
+            for r in &d.related {
+                let Some(there) = model.path(r.file).filter(|p| !seen.contains(p)) else {
+                    continue;
+                };
+                seen.push(there);
+                if self.open.contains_key(there) {
+                    self.clustering
+                        .entry(there.to_string())
+                        .or_default()
+                        .1
+                        .push(d.clone());
+                }
+            }
+        }
         for (id, file) in self.workspace.files.iter().enumerate() {
             if self.open.contains_key(&file.path) {
                 let own = file
@@ -709,12 +739,10 @@ impl Server {
     /// previous check's other findings carried over where the text around
     /// them did not change (moved with the edit); findings inside the edited
     /// stretch wait for the re-check, which publishes everything again.
-    fn publish_provisional(&mut self, connection: &Connection) -> Vec<String> {
+    fn publish_provisional(&mut self, connection: &Connection) {
         let today = chrono::Local::now().date_naive();
         let edited = std::mem::take(&mut self.edited);
-        let mut kept = Vec::new();
-        for path in &edited {
-            let path = path.clone();
+        for path in edited {
             let (Some((uri, version)), Some((old, local))) =
                 (self.open.get(&path), self.checked.get(&path))
             else {
@@ -801,17 +829,6 @@ impl Server {
             for d in &own {
                 diagnostics.extend(self.own_to_diagnostic(file, d));
             }
-            let mirrored: Vec<lsp_types::Diagnostic> = carried
-                .iter()
-                .filter(|d| {
-                    d.code == koujing_checker::Code::KJ2002
-                        && model.path(d.file) != Some(path.as_str())
-                })
-                .flat_map(|d| self.to_diagnostics(d))
-                .filter(|(p, _)| *p == path)
-                .map(|(_, d)| d)
-                .collect();
-            kept.push((path.clone(), mirrored));
             diagnostics.sort_by_key(|d| (d.range.start.line, d.range.start.character));
             let params = PublishDiagnosticsParams {
                 uri: uri.clone(),
@@ -825,19 +842,17 @@ impl Server {
                     params,
                 )));
         }
-        self.mirrored.extend(kept);
-        edited.into_iter().collect()
     }
 
     /// The edited document's exact findings, from a focused re-check
     /// (`koujing_checker::focus`), when only it changed since the last full
     /// check: `true` when published.
-    fn publish_focused(&mut self, connection: &Connection, edited: &[String]) -> bool {
+    fn publish_focused(&mut self, connection: &Connection) -> bool {
         let mut changed = self.changed.iter();
         let (Some(path), None) = (changed.next(), changed.next()) else {
             return false;
         };
-        if self.reloaded || !edited.contains(path) {
+        if self.reloaded || !self.edited.contains(path) {
             return false;
         }
         let (Some(focus), Some((uri, version))) =
@@ -848,22 +863,15 @@ impl Server {
         let started = koujing_checker::timing::Phase::start("focused re-check");
         // The file as the last full check saw it, with its KJ2002 findings:
         // campaigns the edit cannot affect keep them.
-        let model = &self.report.model;
-        let clustering: Vec<Diagnostic> = self
-            .report
-            .diagnostics
-            .iter()
-            .filter(|d| {
-                d.code == koujing_checker::Code::KJ2002 && model.path(d.file) == Some(path.as_str())
-            })
-            .cloned()
-            .collect();
+        let none = (Vec::new(), Vec::new());
+        let (clustering, mirrored) = self.clustering.get(path).unwrap_or(&none);
         let before = self
             .checked
             .get(path)
             .map(|(text, _)| koujing_checker::focus::Before {
                 text,
-                clustering: &clustering,
+                clustering,
+                mirrored,
             });
         let Some(focused) = koujing_checker::focus::check_file(
             &self.workspace,
@@ -884,7 +892,6 @@ impl Server {
                     .map(|(_, d)| d),
             );
         }
-        diagnostics.extend(self.mirrored.get(path).cloned().unwrap_or_default());
         diagnostics.sort_by_key(|d| (d.range.start.line, d.range.start.character));
         let params = PublishDiagnosticsParams {
             uri,
@@ -898,6 +905,7 @@ impl Server {
                 params,
             )));
         started.done();
+        self.edited.clear();
         true
     }
 
@@ -1124,24 +1132,22 @@ pub fn serve(connection: Connection, lang: Option<Lang>) -> Result<bool, String>
             && connection.receiver.is_empty()
             && !server.shutdown
         {
-            let edited =
-                match catch_unwind(AssertUnwindSafe(|| server.publish_provisional(&connection))) {
-                    Ok(edited) => edited,
-                    Err(_) => {
-                        show_message(&connection, "koujing: internal error while checking".into());
-                        Vec::new()
-                    }
-                };
-            if connection.receiver.is_empty() {
-                settling = match catch_unwind(AssertUnwindSafe(|| {
-                    server.publish_focused(&connection, &edited)
-                })) {
-                    Ok(served) => served,
-                    Err(_) => {
-                        show_message(&connection, "koujing: internal error while checking".into());
-                        false
-                    }
-                };
+            // One edited document and nothing else changed: its exact
+            // findings from a focused re-check. Otherwise provisional ones
+            // (its own findings fresh, the rest carried over) at once.
+            settling = match catch_unwind(AssertUnwindSafe(|| server.publish_focused(&connection)))
+            {
+                Ok(served) => served,
+                Err(_) => {
+                    show_message(&connection, "koujing: internal error while checking".into());
+                    false
+                }
+            };
+            if !settling
+                && catch_unwind(AssertUnwindSafe(|| server.publish_provisional(&connection)))
+                    .is_err()
+            {
+                show_message(&connection, "koujing: internal error while checking".into());
             }
             if !settling
                 && connection.receiver.is_empty()
