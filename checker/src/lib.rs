@@ -8,6 +8,9 @@
 //!
 //! - check a workspace: [`Workspace`], [`check`] with [`Options`] → [`Report`]
 //!   (diagnostics, suppressions, the [`semantic`] model the editor reads);
+//!   for the editor, [`check_for_editor`] also keeps a [`focus::Focus`], with
+//!   which [`focus::check_file`] re-checks one edited file quickly and
+//!   exactly;
 //! - compile a checked workspace into a bundle: [`compile`];
 //! - evaluate a bundle (`query`, `test`): [`query`];
 //! - render results: [`render`] (human, JSON, SARIF), [`ci`] (GitHub,
