@@ -83,6 +83,7 @@ pub fn analyse_with(
     limits: &LimitsTable,
 ) -> CampaignAnalysis {
     let mut analysis = CampaignAnalysis::default();
+    let involved = |f: &CampaignFact<'_>| report_only.is_none_or(|only| f.file == only.file);
     let mut groups = UnionFind::<usize>::new(facts.len());
     let mut stackable_members: BTreeSet<usize> = BTreeSet::new();
 
@@ -102,6 +103,10 @@ pub fn analyse_with(
                 let Some(earlier) = facts.get(j) else {
                     continue;
                 };
+                // A focused re-check reports pairs with the edited file only.
+                if !involved(earlier) && !involved(current) {
+                    continue;
+                }
                 match overlap(index, earlier, current) {
                     Overlap::Conflict(d) => analysis.diagnostics.push(*d),
                     Overlap::Stackable => {
@@ -142,7 +147,9 @@ pub fn analyse_with(
         .collect();
     analysis.conflict_groups.sort();
 
-    analysis.diagnostics.extend(one_sided_stacking(facts));
+    analysis
+        .diagnostics
+        .extend(one_sided_stacking(facts, &involved));
     analysis.diagnostics.extend(if lanes_only.is_empty() {
         clustering(index, facts, limits, report_only)
     } else {
@@ -297,7 +304,10 @@ fn province_city(a: &CampaignFact<'_>, b: &CampaignFact<'_>) -> Option<Diagnosti
 }
 
 /// KJ2004, once per pair.
-fn one_sided_stacking(facts: &[CampaignFact<'_>]) -> Vec<Diagnostic> {
+fn one_sided_stacking(
+    facts: &[CampaignFact<'_>],
+    involved: &dyn Fn(&CampaignFact<'_>) -> bool,
+) -> Vec<Diagnostic> {
     let by_name: HashMap<&str, &CampaignFact<'_>> = facts.iter().map(|f| (f.name(), f)).collect();
     let mut seen: BTreeSet<(&str, &str)> = BTreeSet::new();
     let mut diagnostics = Vec::new();
@@ -309,7 +319,10 @@ fn one_sided_stacking(facts: &[CampaignFact<'_>]) -> Vec<Diagnostic> {
             let Some(other) = by_name.get(partner.text.as_str()) else {
                 continue;
             };
-            if other.allows(fact.name()) || other.name() == fact.name() {
+            if other.allows(fact.name())
+                || other.name() == fact.name()
+                || !(involved(fact) || involved(other))
+            {
                 continue;
             }
             let key = if fact.name() < other.name() {
