@@ -615,14 +615,16 @@ fn carry_mirrored(
 /// The stretch of text an edit changed: `[prefix, old_tail)` of the old
 /// text became `[prefix, new_tail)` of the new.
 #[derive(Debug)]
-struct Stretch {
+pub struct Stretch {
     prefix: usize,
     old_tail: usize,
     new_tail: usize,
 }
 
 impl Stretch {
-    fn new(old: &str, new: &str) -> Stretch {
+    /// The stretch between two texts: what is left between their common
+    /// start and their common end.
+    pub fn new(old: &str, new: &str) -> Stretch {
         let (old, new) = (old.as_bytes(), new.as_bytes());
         let prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
         let suffix = old
@@ -646,7 +648,7 @@ impl Stretch {
     }
 
     /// A span of the old text in the new one, if outside the stretch.
-    fn moved(&self, span: Span) -> Option<Span> {
+    pub fn moved(&self, span: Span) -> Option<Span> {
         if span.end <= self.prefix {
             Some(span)
         } else if span.start >= self.old_tail {
