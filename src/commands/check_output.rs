@@ -59,6 +59,9 @@ pub fn render(
             render::write_json(&json, out)
         }
     };
+    // The process ends soon after: freeing tens of thousands of findings
+    // one allocation at a time would only delay the exit.
+    std::mem::forget(report);
     Ok(())
 }
 

@@ -16,7 +16,7 @@ use petgraph::unionfind::UnionFind;
 use rayon::prelude::*;
 
 use crate::codes::Code;
-use crate::diagnostic::{Diagnostic, LocalText, Related};
+use crate::diagnostic::{Diagnostic, FileId, LocalText, Related};
 use crate::leafset::LeafSet;
 use crate::limits::LimitsTable;
 use crate::messages::NoteMsg as N;
@@ -53,18 +53,62 @@ pub fn analyse(
     facts: &[CampaignFact<'_>],
     limits: &LimitsTable,
 ) -> CampaignAnalysis {
+    analyse_with(index, facts, &[], None, limits)
+}
+
+/// Whose KJ2002 a focused re-check reports: the campaigns of one file
+/// starting at the given offsets (sorted).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReportOnly<'a> {
+    pub file: FileId,
+    pub campaigns: &'a [usize],
+}
+
+impl ReportOnly<'_> {
+    fn wants(&self, fact: &CampaignFact<'_>) -> bool {
+        fact.file == self.file
+            && self
+                .campaigns
+                .binary_search(&fact.campaign.span.start)
+                .is_ok()
+    }
+}
+
+/// [`analyse`], for the editor's focused re-check: `lanes_only` are
+/// campaigns that only fill KJ2002's lanes (no pairs are formed with them),
+/// and KJ2002 is reported only for the campaigns `report_only` names.
+pub fn analyse_with(
+    index: &Index<'_>,
+    facts: &[CampaignFact<'_>],
+    lanes_only: &[CampaignFact<'_>],
+    report_only: Option<ReportOnly<'_>>,
+    limits: &LimitsTable,
+) -> CampaignAnalysis {
     // Conflicts and clustering are independent: one on each core.
     let (mut analysis, clustered) = rayon::join(
-        || conflicts(index, facts),
-        || clustering(index, facts, limits),
+        || conflicts(index, facts, report_only),
+        || {
+            if lanes_only.is_empty() {
+                clustering(index, facts, limits, report_only)
+            } else {
+                let all: Vec<CampaignFact<'_>> = facts.iter().chain(lanes_only).cloned().collect();
+                clustering(index, &all, limits, report_only)
+            }
+        },
     );
     analysis.diagnostics.extend(clustered);
     analysis
 }
 
-/// KJ2001, KJ2003 and KJ2004, and the conflict groups.
-fn conflicts(index: &Index<'_>, facts: &[CampaignFact<'_>]) -> CampaignAnalysis {
+/// KJ2001, KJ2003 and KJ2004, and the conflict groups (pairs with the
+/// edited file only, in a focused re-check).
+fn conflicts(
+    index: &Index<'_>,
+    facts: &[CampaignFact<'_>],
+    report_only: Option<ReportOnly<'_>>,
+) -> CampaignAnalysis {
     let mut analysis = CampaignAnalysis::default();
+    let involved = |f: &CampaignFact<'_>| report_only.is_none_or(|only| f.file == only.file);
     let mut groups = UnionFind::<usize>::new(facts.len());
     let mut stackable_members: BTreeSet<usize> = BTreeSet::new();
 
@@ -87,6 +131,10 @@ fn conflicts(index: &Index<'_>, facts: &[CampaignFact<'_>]) -> CampaignAnalysis 
                 let Some(earlier) = facts.get(j) else {
                     continue;
                 };
+                // A focused re-check reports pairs with the edited file only.
+                if !involved(earlier) && !involved(current) {
+                    continue;
+                }
                 match overlap(index, earlier, current) {
                     Overlap::Conflict(d) => analysis.diagnostics.push(*d),
                     Overlap::Stackable => {
@@ -127,7 +175,9 @@ fn conflicts(index: &Index<'_>, facts: &[CampaignFact<'_>]) -> CampaignAnalysis 
         .collect();
     analysis.conflict_groups.sort();
 
-    analysis.diagnostics.extend(one_sided_stacking(facts));
+    analysis
+        .diagnostics
+        .extend(one_sided_stacking(facts, &involved));
     analysis
 }
 
@@ -280,7 +330,10 @@ fn province_city(a: &CampaignFact<'_>, b: &CampaignFact<'_>) -> Option<Diagnosti
 }
 
 /// KJ2004, once per pair.
-fn one_sided_stacking(facts: &[CampaignFact<'_>]) -> Vec<Diagnostic> {
+fn one_sided_stacking(
+    facts: &[CampaignFact<'_>],
+    involved: &dyn Fn(&CampaignFact<'_>) -> bool,
+) -> Vec<Diagnostic> {
     let by_name: HashMap<&str, &CampaignFact<'_>> = facts.iter().map(|f| (f.name(), f)).collect();
     let mut seen: BTreeSet<(&str, &str)> = BTreeSet::new();
     let mut diagnostics = Vec::new();
@@ -292,7 +345,10 @@ fn one_sided_stacking(facts: &[CampaignFact<'_>]) -> Vec<Diagnostic> {
             let Some(other) = by_name.get(partner.text.as_str()) else {
                 continue;
             };
-            if other.allows(fact.name()) || other.name() == fact.name() {
+            if other.allows(fact.name())
+                || other.name() == fact.name()
+                || !(involved(fact) || involved(other))
+            {
                 continue;
             }
             let key = if fact.name() < other.name() {
@@ -459,7 +515,9 @@ fn clustering(
     index: &Index<'_>,
     facts: &[CampaignFact<'_>],
     limits: &LimitsTable,
+    report_only: Option<ReportOnly<'_>>,
 ) -> Vec<Diagnostic> {
+    let reported = |fact: &CampaignFact<'_>| report_only.is_none_or(|only| only.wants(fact));
     // Ranks in (window start, name) order.
     let mut ranked: Vec<usize> = (0..facts.len()).collect();
     ranked.sort_by_key(|&i| facts.get(i).map(|f| (f.start, f.name())));
@@ -519,6 +577,7 @@ fn clustering(
             .map(|f| (f.start, f.end))
     };
 
+    let fact_of = |rank: u32| ranked.get(rank as usize).and_then(|&i| facts.get(i));
     let mut classes: Vec<LeafSet> = Vec::new();
     // By rank: what each campaign is over the limit in (empty lanes: nowhere).
     let mut over: Vec<Over> = Vec::new();
@@ -572,6 +631,10 @@ fn clustering(
             }
             members.sort_unstable();
             members.dedup();
+            if report_only.is_some() && !members.iter().any(|&r| fact_of(r).is_some_and(&reported))
+            {
+                continue;
+            }
             sweep(&members, max, &window, |from, until, active, me| {
                 if let Some(found) = over.get_mut(me as usize) {
                     found.add((c, class), from, until, active, me, max);
@@ -581,7 +644,6 @@ fn clustering(
     }
 
     let tree = RegionTree::new(index);
-    let fact_of = |rank: u32| ranked.get(rank as usize).and_then(|&i| facts.get(i));
     // Each campaign's "active at the same time" note, made once however many
     // findings list it.
     let mut notes: Vec<OnceLock<LocalText>> = Vec::new();
@@ -601,7 +663,8 @@ fn clustering(
         .filter(|(_, found)| !found.lanes.is_empty())
         .filter_map(|(rank, found)| {
             let rank = u32::try_from(rank).ok()?;
-            Some(lanes.finding(fact_of(rank)?, found, &fact_of))
+            let fact = fact_of(rank).filter(|f| reported(f))?;
+            Some(lanes.finding(fact, found, &fact_of))
         })
         .collect()
 }
@@ -646,10 +709,7 @@ impl Lanes<'_, '_> {
             let (Some(name), Some(leaves)) = (channel_names.get(c), classes.get(class)) else {
                 continue;
             };
-            by_channel
-                .entry(name)
-                .or_default()
-                .union_with(leaves);
+            by_channel.entry(name).or_default().union_with(leaves);
         }
         let mut groups: Vec<(LeafSet, Vec<&str>)> = Vec::new();
         for (channel, leaves) in by_channel {
