@@ -579,9 +579,9 @@ fn clustering(
 
     let fact_of = |rank: u32| ranked.get(rank as usize).and_then(|&i| facts.get(i));
     let mut classes: Vec<LeafSet> = Vec::new();
-    // By rank: what each campaign is over the limit in (empty lanes: nowhere).
-    let mut over: Vec<Over> = Vec::new();
-    over.resize_with(ranked.len(), Over::default);
+    // By rank: what each campaign is over the limit in (`None`: nowhere).
+    let mut over: Vec<Option<Box<Over>>> = Vec::new();
+    over.resize_with(ranked.len(), || None);
     for (c, per_node) in attached.iter().enumerate() {
         if per_node.is_empty() {
             continue;
@@ -637,7 +637,14 @@ fn clustering(
             }
             sweep(&members, max, &window, |from, until, active, me| {
                 if let Some(found) = over.get_mut(me as usize) {
-                    found.add((c, class), from, until, active, me, max);
+                    found.get_or_insert_with(Box::default).add(
+                        (c, class),
+                        from,
+                        until,
+                        active,
+                        me,
+                        max,
+                    );
                 }
             });
         }
@@ -646,8 +653,8 @@ fn clustering(
     let tree = RegionTree::new(index);
     // Each campaign's "active at the same time" note, made once however many
     // findings list it.
-    let mut notes: Vec<OnceLock<LocalText>> = Vec::new();
-    if over.iter().any(|found| !found.lanes.is_empty()) {
+    let mut notes: Vec<OnceLock<Box<LocalText>>> = Vec::new();
+    if over.iter().any(Option::is_some) {
         notes.resize_with(ranked.len(), OnceLock::new);
     }
     let lanes = Lanes {
@@ -660,8 +667,8 @@ fn clustering(
     // The findings are independent: made on every core, kept in rank order.
     over.into_par_iter()
         .enumerate()
-        .filter(|(_, found)| !found.lanes.is_empty())
         .filter_map(|(rank, found)| {
+            let found = *found?;
             let rank = u32::try_from(rank).ok()?;
             let fact = fact_of(rank).filter(|f| reported(f))?;
             Some(lanes.finding(fact, found, &fact_of))
@@ -676,7 +683,7 @@ struct Lanes<'a, 'w> {
     channel_names: &'a [&'a str],
     classes: &'a [LeafSet],
     /// By rank: the note a finding lists the campaign with, once made.
-    notes: &'a [OnceLock<LocalText>],
+    notes: &'a [OnceLock<Box<LocalText>>],
 }
 
 impl Lanes<'_, '_> {
@@ -780,7 +787,7 @@ impl Lanes<'_, '_> {
             let note =
                 |other: &CampaignFact<'_>| N::ConcurrentCampaign.text(&[("name", &other.name())]);
             let message = match self.notes.get(rank as usize) {
-                Some(cell) => cell.get_or_init(|| note(other)).clone(),
+                Some(cell) => LocalText::clone(cell.get_or_init(|| Box::new(note(other)))),
                 None => note(other),
             };
             diagnostic.related.push(Related {
