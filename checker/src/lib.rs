@@ -114,9 +114,12 @@ pub fn check(workspace: &Workspace, options: &Options) -> Report {
     diagnostics.extend(workspace.unread_diagnostics());
     let (mut index, mut found) = resolve::build_index(workspace);
     diagnostics.append(&mut found);
-    let (found, references) = resolve::resolve_references(workspace, &index);
-    diagnostics.extend(found);
-    let symbols = std::mem::take(&mut index.symbols);
+    let mut recorded = std::mem::take(&mut index.recorded);
+    diagnostics.extend(resolve::resolve_references(
+        workspace,
+        &index,
+        &mut recorded,
+    ));
 
     let limits = limits::LimitsTable::build(&index);
     let facts = model::campaign_facts(&index);
@@ -136,7 +139,7 @@ pub fn check(workspace: &Workspace, options: &Options) -> Report {
                         },
                         || {
                             time("  semantic model", || {
-                                semantic::build(workspace, &index, symbols, references)
+                                semantic::build(workspace, &index, recorded)
                             })
                         },
                     )

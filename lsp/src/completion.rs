@@ -187,11 +187,11 @@ fn names(server: &Server, kind: Kind, listed: &[String]) -> Vec<CompletionItem> 
         .model
         .symbols_of(kind)
         .into_iter()
-        .filter(|s: &&Symbol| !listed.contains(&s.name))
+        .filter(|s: &Symbol<'_>| !listed.iter().any(|l| l == s.name))
         .map(|s| CompletionItem {
-            label: s.name.clone(),
+            label: s.name.to_string(),
             kind: Some(completion_kind(kind)),
-            detail: Some(match &s.title {
+            detail: Some(match s.title {
                 Some(title) => format!("{label} — {title}"),
                 None => label.clone(),
             }),

@@ -31,7 +31,7 @@ pub fn file<'w>(workspace: &'w Workspace, path: &str) -> Option<&'w SourceFile> 
 }
 
 /// The item a definition names (`None` for a region below the root).
-pub fn item_of<'w>(workspace: &'w Workspace, symbol: &Symbol) -> Option<&'w Item> {
+pub fn item_of<'w>(workspace: &'w Workspace, symbol: Symbol<'_>) -> Option<&'w Item> {
     let file = file(workspace, &symbol.path)?;
     let items = &file.parsed.module.items;
     let at = items.partition_point(|i| i.span().start < symbol.item.start);
@@ -39,7 +39,7 @@ pub fn item_of<'w>(workspace: &'w Workspace, symbol: &Symbol) -> Option<&'w Item
 }
 
 /// Leaves under the region node whose name is at `span`.
-fn region_leaves(workspace: &Workspace, symbol: &Symbol) -> Option<usize> {
+fn region_leaves(workspace: &Workspace, symbol: Symbol<'_>) -> Option<usize> {
     fn count(node: &RegionNode) -> usize {
         if node.children.is_empty() {
             1
