@@ -390,7 +390,7 @@ pub(crate) fn build(
         .defs
         .iter()
         .zip(readiness.effective.iter())
-        .filter_map(|(def, date)| Some((def.item.name.text.clone(), (*date)?)))
+        .filter_map(|(def, date)| Some((def.item.name.text.to_string(), (*date)?)))
         .collect();
     let mut model = Model {
         paths: workspace

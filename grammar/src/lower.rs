@@ -112,7 +112,7 @@ impl Lowerer<'_> {
         );
     }
 
-    fn out_of_range(&mut self, span: Span, value: impl Into<String>, zh: &str, en: &str) {
+    fn out_of_range(&mut self, span: Span, value: impl AsRef<str>, zh: &str, en: &str) {
         self.push(
             Issue::new(IssueCode::OutOfRange, span)
                 .plain("value", value)
@@ -894,7 +894,7 @@ impl Lowerer<'_> {
                 Benefit::Discount(p.node)
             }
             Some(BenefitTag::Price) => Benefit::Price(self.money(inner)?.node),
-            Some(BenefitTag::Gift) => Benefit::Gift(self.string(inner)?.value),
+            Some(BenefitTag::Gift) => Benefit::Gift(self.string(inner)?.value.to_string()),
             Some(BenefitTag::Bonus) => Benefit::Bonus(
                 self.quantity(
                     inner,
@@ -1381,7 +1381,7 @@ impl Lowerer<'_> {
             dimensions: Vec::new(),
             span: block.span,
         };
-        let mut seen: Vec<String> = Vec::new();
+        let mut seen: Vec<&str> = Vec::new();
         for entry in &block.entries {
             let Entry::Field(tree::Field {
                 key: Key::Ident(key),
@@ -1396,7 +1396,7 @@ impl Lowerer<'_> {
                 );
                 continue;
             };
-            if seen.contains(&key.text) {
+            if seen.contains(&key.text.as_str()) {
                 self.push(
                     Issue::new(IssueCode::Syntax, key.span)
                         .text("expected", "每个字段只写一次", "each field once")
@@ -1408,7 +1408,7 @@ impl Lowerer<'_> {
                 );
                 continue;
             }
-            seen.push(key.text.clone());
+            seen.push(key.text.as_str());
             match key.text.as_str() {
                 "date" => reference.date = self.single_date(value),
                 "channel" => reference.channel = self.ident(value),

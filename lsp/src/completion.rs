@@ -261,9 +261,9 @@ fn dimension_values(server: &Server, name: &str, listed: &[String]) -> Vec<Compl
     d.values
         .iter()
         .flatten()
-        .filter(|v| !listed.contains(&v.text))
+        .filter(|v| !listed.iter().any(|l| *l == v.text))
         .map(|v| CompletionItem {
-            label: v.text.clone(),
+            label: v.text.to_string(),
             kind: Some(CompletionItemKind::ENUM_MEMBER),
             detail: Some(format!(
                 "{} `{name}`",

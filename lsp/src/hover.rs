@@ -127,7 +127,7 @@ pub fn text(server: &Server, kind: Kind, name: &str) -> Option<String> {
         Item::Term(term) => {
             let mut lines = vec![head(title(term.title.as_ref()))];
             if let Some(plain) = &term.plain {
-                lines.push(plain.value.clone());
+                lines.push(plain.value.to_string());
             }
             if !term.aliases.is_empty() {
                 lines.push(format!(
