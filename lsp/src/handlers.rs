@@ -88,7 +88,7 @@ pub fn definition(server: &Server, params: GotoDefinitionParams) -> Option<GotoD
     let found = model.at(&file.path, offset)?;
     let locations: Vec<Location> = model
         .definitions(found.kind, found.name)
-        .filter_map(|s| location(server, &s.path, s.span))
+        .filter_map(|s| location(server, s.path, s.span))
         .collect();
     (!locations.is_empty()).then_some(GotoDefinitionResponse::Array(locations))
 }

@@ -32,7 +32,7 @@ pub fn file<'w>(workspace: &'w Workspace, path: &str) -> Option<&'w SourceFile> 
 
 /// The item a definition names (`None` for a region below the root).
 pub fn item_of<'w>(workspace: &'w Workspace, symbol: Symbol<'_>) -> Option<&'w Item> {
-    let file = file(workspace, &symbol.path)?;
+    let file = file(workspace, symbol.path)?;
     let items = &file.parsed.module.items;
     let at = items.partition_point(|i| i.span().start < symbol.item.start);
     items.get(at).filter(|i| i.span() == symbol.item)
@@ -56,7 +56,7 @@ fn region_leaves(workspace: &Workspace, symbol: Symbol<'_>) -> Option<usize> {
             }
         })
     }
-    let file = file(workspace, &symbol.path)?;
+    let file = file(workspace, symbol.path)?;
     file.parsed.module.items.iter().find_map(|item| match item {
         Item::Regions(r) if r.name.span == symbol.span => {
             Some(r.children.iter().map(count).sum::<usize>().max(1))
