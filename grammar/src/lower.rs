@@ -19,11 +19,15 @@ use crate::tree::{self, Block, Entry, Key, Scalar, SyntaxFile, Value, ValueKind}
 /// Lower a parsed file into its typed module.
 pub fn lower(file: &SyntaxFile, issues: &mut Vec<Issue>) -> Module {
     let mut lowerer = Lowerer { issues };
-    let items = file
+    let mut items: Vec<Item> = file
         .items
         .iter()
         .filter_map(|item| lowerer.item(item))
         .collect();
+    // The typed tree outlives the parse: no spare capacity (here and in the
+    // lists below, which a push or a filtered collect would leave with room
+    // for four).
+    items.shrink_to_fit();
     Module { items }
 }
 
@@ -281,7 +285,11 @@ impl Lowerer<'_> {
     /// A list of names; a single name is a list of one.
     fn ident_list(&mut self, value: &Value) -> Vec<Ident> {
         match &value.kind {
-            ValueKind::List(values) => values.iter().filter_map(|v| self.ident(v)).collect(),
+            ValueKind::List(values) => {
+                let mut list: Vec<Ident> = values.iter().filter_map(|v| self.ident(v)).collect();
+                list.shrink_to_fit();
+                list
+            }
             ValueKind::Ident(_) => self.ident(value).into_iter().collect(),
             _ => {
                 self.mismatch(value, "名称列表 `[...]`", "a list of names `[...]`");
@@ -571,6 +579,7 @@ impl Lowerer<'_> {
                 ),
             }
         }
+        entries.shrink_to_fit();
         entries
     }
 
@@ -867,6 +876,7 @@ impl Lowerer<'_> {
                 span: field.span,
             });
         }
+        constraints.shrink_to_fit();
         constraints
     }
 
@@ -985,6 +995,7 @@ impl Lowerer<'_> {
                 ),
             }
         }
+        fields.shrink_to_fit();
         fields
     }
 
