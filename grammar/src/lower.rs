@@ -220,18 +220,22 @@ impl Lowerer<'_> {
         let block = match &item.body {
             tree::ItemBody::Regions(nodes) => {
                 let name = self.name(item)?;
-                return Some(Item::Regions(Regions {
+                return Some(Item::Regions(Box::new(Regions {
                     name,
                     title,
                     children: region_nodes(nodes),
                     span,
-                }));
+                })));
             }
             tree::ItemBody::Block(block) => block,
         };
         let kind = Kind::from_keyword(keyword);
         if kind == Some(Kind::Limits) {
-            return Some(Item::Limits(self.limits(item.name.clone(), block, span)));
+            return Some(Item::Limits(Box::new(self.limits(
+                item.name.clone(),
+                block,
+                span,
+            ))));
         }
         let name = self.name(item)?;
         match kind.and_then(|kind| self.named_item(kind, name, title, block, span)) {
