@@ -428,7 +428,19 @@ pub fn check_file(
         .iter()
         .filter(|e| Some(e.file) == old)
         .collect();
-    let edit = before.map(|b| Stretch::new(b.text, &edited.text));
+    // An allow comment, before or after the edit, may silence a different
+    // campaign now (an item inserted under it, a code changed): then every
+    // campaign's KJ2002 is computed afresh.
+    let directives = before.is_some_and(|b| b.text.contains("koujing"))
+        || edited
+            .parsed
+            .syntax
+            .comments
+            .iter()
+            .any(|c| crate::suppress::is_directive(&c.text));
+    let edit = before
+        .filter(|_| !directives)
+        .map(|b| Stretch::new(b.text, &edited.text));
     let affected = affected(focus, old, &olds, &new, edit.as_ref());
     let keep = select(focus, old, &new, &affected);
     selecting.done();

@@ -124,25 +124,27 @@ impl<'w> Matcher<'w> {
         let mut switched_off: HashSet<String> = HashSet::new();
         for def in &index.terms.defs {
             let term = def.item;
-            let aliases: Vec<String> = term.aliases.iter().map(|a| a.value.clone()).collect();
-            for word in std::iter::once(&term.name.text).chain(&aliases) {
+            let aliases: Vec<String> = term.aliases.iter().map(|a| a.value.to_string()).collect();
+            for word in
+                std::iter::once(term.name.text.as_str()).chain(aliases.iter().map(String::as_str))
+            {
                 if ascii_word(word) {
                     known_ascii.insert(word.to_ascii_uppercase());
                 }
             }
             if term.jargon {
                 by_name.insert(
-                    term.name.text.clone(),
+                    term.name.text.to_string(),
                     JargonTerm {
-                        name: term.name.text.clone(),
+                        name: term.name.text.to_string(),
                         aliases,
-                        plain: term.plain.as_ref().map(|p| p.value.clone()),
+                        plain: term.plain.as_ref().map(|p| p.value.to_string()),
                         workspace: Some(term),
                     },
                 );
             } else {
-                by_name.remove(&term.name.text);
-                switched_off.insert(term.name.text.clone());
+                by_name.remove(term.name.text.as_str());
+                switched_off.insert(term.name.text.to_string());
                 switched_off.extend(aliases);
             }
         }

@@ -166,9 +166,12 @@ fn check_with(workspace: &Workspace, options: &Options, mode: Mode<'_>) -> Repor
     diagnostics.extend(workspace.unread_diagnostics());
     let (mut index, mut found) = resolve::build_index(workspace);
     diagnostics.append(&mut found);
-    let (found, references) = resolve::resolve_references(workspace, &index);
-    diagnostics.extend(found);
-    let symbols = std::mem::take(&mut index.symbols);
+    let mut recorded = std::mem::take(&mut index.recorded);
+    diagnostics.extend(resolve::resolve_references(
+        workspace,
+        &index,
+        &mut recorded,
+    ));
 
     let limits = limits::LimitsTable::build(&index);
     let facts = model::campaign_facts(&index);
@@ -247,7 +250,7 @@ fn check_with(workspace: &Workspace, options: &Options, mode: Mode<'_>) -> Repor
                 || {
                     full.then(|| {
                         time("  semantic model", || {
-                            semantic::build(workspace, &index, symbols, references)
+                            semantic::build(workspace, &index, recorded)
                         })
                     })
                 },

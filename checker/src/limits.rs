@@ -46,12 +46,14 @@ impl Effective {
     fn overlay(&self, limits: &Limits) -> Effective {
         let mut commission_channels = self.commission_channels.clone();
         for (kind, channels) in &limits.commission_channels {
-            commission_channels
-                .insert(kind.node, channels.iter().map(|c| c.text.clone()).collect());
+            commission_channels.insert(
+                kind.node,
+                channels.iter().map(|c| c.text.to_string()).collect(),
+            );
         }
         let mut commission_min_grade = self.commission_min_grade.clone();
         for (kind, grade) in &limits.commission_min_grade {
-            commission_min_grade.insert(kind.node, grade.text.clone());
+            commission_min_grade.insert(kind.node, grade.text.to_string());
         }
         Effective {
             commission_channels,

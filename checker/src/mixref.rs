@@ -102,7 +102,7 @@ pub fn compute(index: &Index<'_>, mix: &Mix) -> Option<MixComputation> {
         {
             Some(p) => p.amount += amount,
             None => parts.push(Part {
-                table: table.name.text.clone(),
+                table: table.name.text.to_string(),
                 amount,
             }),
         };

@@ -9,7 +9,6 @@ use std::collections::HashMap;
 /// workspace's own, and nothing iterates these maps in hash order.
 type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 use std::ops::Range;
-use std::sync::Arc;
 
 use koujing_grammar::ast::*;
 use koujing_grammar::suggest::did_you_mean;
@@ -18,7 +17,7 @@ use koujing_grammar::{Arg, Fix, Span};
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, FileId, LocalText};
 use crate::messages::NoteMsg as N;
-use crate::semantic::{Reference, Symbol};
+use crate::semantic::Recorder;
 use crate::workspace::Workspace;
 
 /// What every named item has: a name, a span and an optional title.
@@ -124,8 +123,8 @@ macro_rules! define_index {
             /// Global limits blocks first, then regional ones, each in workspace
             /// order; the blocks of one scope merge (v2).
             pub limits: Vec<Def<'w, Limits>>,
-            /// Every definition (duplicates included), owned, for the semantic model.
-            pub symbols: Vec<Symbol>,
+            /// Every definition (duplicates included), for the semantic model.
+            pub(crate) recorded: Recorder,
         }
 
         impl<'w> Index<'w> {
@@ -233,8 +232,8 @@ pub fn unknown(file: FileId, ident: &Ident, kind: Arg, candidates: &[&str]) -> D
 struct Builder<'w> {
     index: Index<'w>,
     diagnostics: Vec<Diagnostic>,
-    /// The path of the file being read.
-    path: Arc<str>,
+    /// The file being read.
+    file: FileId,
 }
 
 fn defined_here() -> LocalText {
@@ -243,14 +242,13 @@ fn defined_here() -> LocalText {
 
 impl<'w> Builder<'w> {
     fn symbol(&mut self, kind: Kind, name: &Ident, item: Span, title: Option<&StrLit>) {
-        self.index.symbols.push(Symbol {
+        self.index.recorded.symbol(
             kind,
-            name: name.text.clone(),
-            path: self.path.clone(),
-            span: name.span,
+            self.file,
+            (&name.text, name.span),
             item,
-            title: title.map(|t| t.value.clone()),
-        });
+            title.map(|t| t.value.as_str()),
+        );
     }
 
     fn duplicate(
@@ -354,12 +352,12 @@ pub fn build_index(workspace: &Workspace) -> (Index<'_>, Vec<Diagnostic>) {
     let mut builder = Builder {
         index: Index::default(),
         diagnostics: Vec::new(),
-        path: Arc::from(""),
+        file: 0,
     };
     type FieldsSeen<'a> = HashMap<&'a str, (FileId, Span)>;
     let mut limit_fields: HashMap<Option<&str>, FieldsSeen<'_>> = HashMap::new();
     for (file, source) in workspace.files.iter().enumerate() {
-        builder.path = Arc::from(source.path.as_str());
+        builder.file = file;
         for item in &source.parsed.module.items {
             if builder.add_named(file, item) {
                 continue;
@@ -424,48 +422,42 @@ pub fn build_index(workspace: &Workspace) -> (Index<'_>, Vec<Diagnostic>) {
 
 /// Check every reference of the workspace.
 pub fn check_references(workspace: &Workspace, index: &Index<'_>) -> Vec<Diagnostic> {
-    resolve_references(workspace, index).0
+    resolve_references(workspace, index, &mut Recorder::default())
 }
 
 /// Check every reference of the workspace and record each one (resolved or
-/// not) with the kind it must name, in workspace order.
-pub fn resolve_references(
+/// not) with the kind it must name, in workspace order, in `recorded`.
+pub(crate) fn resolve_references(
     workspace: &Workspace,
     index: &Index<'_>,
-) -> (Vec<Diagnostic>, Vec<Reference>) {
+    recorded: &mut Recorder,
+) -> Vec<Diagnostic> {
     let mut checker = RefChecker {
         index,
         diagnostics: Vec::new(),
-        references: Vec::new(),
+        recorded,
         file: 0,
-        path: Arc::from(""),
     };
     for (file, source) in workspace.files.iter().enumerate() {
         checker.file = file;
-        checker.path = Arc::from(source.path.as_str());
         for item in &source.parsed.module.items {
             checker.item(item);
         }
     }
-    (checker.diagnostics, checker.references)
+    checker.diagnostics
 }
 
 struct RefChecker<'a, 'w> {
     index: &'a Index<'w>,
     diagnostics: Vec<Diagnostic>,
-    references: Vec<Reference>,
+    recorded: &'a mut Recorder,
     file: FileId,
-    path: Arc<str>,
 }
 
 impl<'w> RefChecker<'_, 'w> {
     fn record(&mut self, ident: &Ident, kind: Kind) {
-        self.references.push(Reference {
-            kind,
-            name: ident.text.clone(),
-            path: self.path.clone(),
-            span: ident.span,
-        });
+        self.recorded
+            .reference(kind, self.file, &ident.text, ident.span);
     }
 
     /// Resolve a reference; report KJ1003 or KJ1001 when it does not resolve.

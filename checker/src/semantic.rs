@@ -11,6 +11,7 @@
 //! completion) read this model instead of matching text.
 
 use std::collections::HashMap;
+use std::hash::BuildHasher;
 
 /// A hash map on the fast, non-cryptographic hasher (never iterated in
 /// hash order where it matters: lists are sorted).
@@ -22,27 +23,141 @@ use koujing_grammar::Span;
 
 use crate::resolve::Kind;
 
+/// A name (or title) stored once in [`Names`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+struct Name(u32);
+
+/// Every distinct name and title of a model, each stored once: a
+/// definition or reference holds a 4-byte [`Name`].
+#[derive(Clone, Default)]
+pub(crate) struct Names {
+    list: Vec<Box<str>>,
+    /// Positions in `list`, hashed by their text.
+    table: hashbrown::HashTable<u32>,
+    hasher: foldhash::fast::FixedState,
+}
+
+impl std::fmt::Debug for Names {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Names({})", self.list.len())
+    }
+}
+
+impl Names {
+    fn find(&self, text: &str) -> Option<Name> {
+        let hash = self.hasher.hash_one(text);
+        self.table
+            .find(hash, |&i| self.text(Name(i)) == text)
+            .map(|&i| Name(i))
+    }
+
+    fn intern(&mut self, text: &str) -> Name {
+        if let Some(name) = self.find(text) {
+            return name;
+        }
+        let id = u32::try_from(self.list.len()).unwrap_or(u32::MAX);
+        self.list.push(Box::from(text));
+        let (list, hasher) = (&self.list, &self.hasher);
+        let hash = hasher.hash_one(text);
+        self.table.insert_unique(hash, id, |&i| {
+            hasher.hash_one(list.get(i as usize).map_or("", |t| &**t))
+        });
+        Name(id)
+    }
+
+    fn text(&self, name: Name) -> &str {
+        self.list.get(name.0 as usize).map_or("", |t| t)
+    }
+}
+
+/// A definition as stored: names interned, the file by id.
+#[derive(Clone, Debug)]
+struct SymbolRecord {
+    kind: Kind,
+    name: Name,
+    file: u32,
+    span: Span,
+    item: Span,
+    title: Option<Name>,
+}
+
+/// A reference as stored.
+#[derive(Clone, Debug)]
+struct ReferenceRecord {
+    kind: Kind,
+    name: Name,
+    file: u32,
+    span: Span,
+}
+
+/// What resolution records while it reads the workspace: definitions and
+/// references, names interned as they come.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Recorder {
+    names: Names,
+    symbols: Vec<SymbolRecord>,
+    references: Vec<ReferenceRecord>,
+}
+
+fn file_id(file: usize) -> u32 {
+    u32::try_from(file).unwrap_or(u32::MAX)
+}
+
+impl Recorder {
+    /// Record a definition in file `file`.
+    pub(crate) fn symbol(
+        &mut self,
+        kind: Kind,
+        file: usize,
+        (name, span): (&str, Span),
+        item: Span,
+        title: Option<&str>,
+    ) {
+        let name = self.names.intern(name);
+        let title = title.map(|t| self.names.intern(t));
+        self.symbols.push(SymbolRecord {
+            kind,
+            name,
+            file: file_id(file),
+            span,
+            item,
+            title,
+        });
+    }
+
+    /// Record a reference in file `file`.
+    pub(crate) fn reference(&mut self, kind: Kind, file: usize, name: &str, span: Span) {
+        let name = self.names.intern(name);
+        self.references.push(ReferenceRecord {
+            kind,
+            name,
+            file: file_id(file),
+            span,
+        });
+    }
+}
+
 /// A definition: a named item or region node.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Symbol {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Symbol<'m> {
     pub kind: Kind,
-    pub name: String,
+    pub name: &'m str,
     /// The file's path.
-    pub path: Arc<str>,
+    pub path: &'m str,
     /// The name's span.
     pub span: Span,
     /// The whole item's span (the node's name for a region below the root).
     pub item: Span,
     /// The item's title string, if any.
-    pub title: Option<String>,
+    pub title: Option<&'m str>,
 }
 
 /// A name written where an item of `kind` is expected.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Reference {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reference<'m> {
     pub kind: Kind,
-    pub name: String,
-    pub path: Arc<str>,
+    pub name: &'m str,
+    pub path: &'m str,
     pub span: Span,
 }
 
@@ -57,11 +172,12 @@ pub struct Occurrence<'m> {
     pub definition: bool,
 }
 
+/// Where a definition or reference is stored: the high bit set for a
+/// reference, the rest its position.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Slot {
-    Symbol(usize),
-    Reference(usize),
-}
+struct Slot(u32);
+
+const REFERENCE: u32 = 1 << 31;
 
 /// The model of one checked workspace.
 #[derive(Clone, Debug, Default)]
@@ -70,45 +186,51 @@ pub struct Model {
     /// diagnostic's `file` is read through this, never through a workspace
     /// that may have changed since.
     pub paths: Vec<Arc<str>>,
-    /// Definitions, in workspace order (duplicates included).
-    pub symbols: Vec<Symbol>,
-    /// References, in workspace order.
-    pub references: Vec<Reference>,
     /// The date each support is effectively ready (its `requires` included).
     pub effective_ready: HashMap<String, NaiveDate>,
-    by_target: FastMap<(Kind, String), (Vec<usize>, Vec<usize>)>,
-    /// Per file: (span, slot), sorted by span start.
-    by_file: FastMap<Arc<str>, Vec<(Span, Slot)>>,
+    recorded: Recorder,
+    /// (kind, name) → (definitions, references), positions in the lists.
+    by_target: FastMap<(Kind, Name), (Vec<u32>, Vec<u32>)>,
+    /// Path → file id.
+    file_ids: FastMap<Arc<str>, u32>,
+    /// Per file id: (span, slot), sorted by span start.
+    by_file: Vec<Vec<(Span, Slot)>>,
 }
 
 impl Model {
     /// Build the lookup tables; call once after filling.
-    pub(crate) fn finish(&mut self) {
+    fn finish(&mut self) {
         self.by_target.clear();
-        self.by_file.clear();
-        for (i, s) in self.symbols.iter().enumerate() {
+        self.by_file = vec![Vec::new(); self.paths.len()];
+        self.file_ids = self
+            .paths
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.clone(), file_id(i)))
+            .collect();
+        for (i, s) in self.recorded.symbols.iter().enumerate() {
+            let i = file_id(i);
             self.by_target
-                .entry((s.kind, s.name.clone()))
+                .entry((s.kind, s.name))
                 .or_default()
                 .0
                 .push(i);
-            self.by_file
-                .entry(s.path.clone())
-                .or_default()
-                .push((s.span, Slot::Symbol(i)));
+            if let Some(list) = self.by_file.get_mut(s.file as usize) {
+                list.push((s.span, Slot(i)));
+            }
         }
-        for (i, r) in self.references.iter().enumerate() {
+        for (i, r) in self.recorded.references.iter().enumerate() {
+            let i = file_id(i);
             self.by_target
-                .entry((r.kind, r.name.clone()))
+                .entry((r.kind, r.name))
                 .or_default()
                 .1
                 .push(i);
-            self.by_file
-                .entry(r.path.clone())
-                .or_default()
-                .push((r.span, Slot::Reference(i)));
+            if let Some(list) = self.by_file.get_mut(r.file as usize) {
+                list.push((r.span, Slot(i | REFERENCE)));
+            }
         }
-        for list in self.by_file.values_mut() {
+        for list in &mut self.by_file {
             list.sort_by_key(|(span, _)| (span.start, span.end));
         }
     }
@@ -118,29 +240,73 @@ impl Model {
         self.paths.get(file).map(|p| &**p)
     }
 
+    fn path_of(&self, file: u32) -> &str {
+        self.path(file as usize).unwrap_or_default()
+    }
+
+    fn symbol(&self, s: &SymbolRecord) -> Symbol<'_> {
+        let names = &self.recorded.names;
+        Symbol {
+            kind: s.kind,
+            name: names.text(s.name),
+            path: self.path_of(s.file),
+            span: s.span,
+            item: s.item,
+            title: s.title.map(|t| names.text(t)),
+        }
+    }
+
+    fn reference(&self, r: &ReferenceRecord) -> Reference<'_> {
+        Reference {
+            kind: r.kind,
+            name: self.recorded.names.text(r.name),
+            path: self.path_of(r.file),
+            span: r.span,
+        }
+    }
+
+    /// Definitions, in workspace order (duplicates included).
+    pub fn symbols(&self) -> impl Iterator<Item = Symbol<'_>> + '_ {
+        self.recorded.symbols.iter().map(|s| self.symbol(s))
+    }
+
+    /// References, in workspace order.
+    pub fn references(&self) -> impl Iterator<Item = Reference<'_>> + '_ {
+        self.recorded.references.iter().map(|r| self.reference(r))
+    }
+
     fn occurrence(&self, slot: Slot) -> Option<Occurrence<'_>> {
-        match slot {
-            Slot::Symbol(i) => self.symbols.get(i).map(|s| Occurrence {
+        let i = (slot.0 & !REFERENCE) as usize;
+        if slot.0 & REFERENCE == 0 {
+            let s = self.symbol(self.recorded.symbols.get(i)?);
+            Some(Occurrence {
                 kind: s.kind,
-                name: &s.name,
-                path: &s.path,
+                name: s.name,
+                path: s.path,
                 span: s.span,
                 definition: true,
-            }),
-            Slot::Reference(i) => self.references.get(i).map(|r| Occurrence {
+            })
+        } else {
+            let r = self.reference(self.recorded.references.get(i)?);
+            Some(Occurrence {
                 kind: r.kind,
-                name: &r.name,
-                path: &r.path,
+                name: r.name,
+                path: r.path,
                 span: r.span,
                 definition: false,
-            }),
+            })
         }
+    }
+
+    fn file_list(&self, path: &str) -> Option<&Vec<(Span, Slot)>> {
+        let &file = self.file_ids.get(path)?;
+        self.by_file.get(file as usize)
     }
 
     /// The definition or reference whose name covers `offset` (its end
     /// included, for a cursor just after a name).
     pub fn at(&self, path: &str, offset: usize) -> Option<Occurrence<'_>> {
-        let list = self.by_file.get(path)?;
+        let list = self.file_list(path)?;
         let after = list.partition_point(|(span, _)| span.start <= offset);
         list.get(..after)?
             .iter()
@@ -152,54 +318,71 @@ impl Model {
 
     /// Every definition and reference in one file, in order.
     pub fn in_file(&self, path: &str) -> impl Iterator<Item = Occurrence<'_>> + '_ {
-        self.by_file
-            .get(path)
+        self.file_list(path)
             .into_iter()
             .flatten()
             .filter_map(|&(_, slot)| self.occurrence(slot))
     }
 
+    fn target(&self, kind: Kind, name: &str) -> Option<&(Vec<u32>, Vec<u32>)> {
+        let name = self.recorded.names.find(name)?;
+        self.by_target.get(&(kind, name))
+    }
+
     /// The definitions of a name of a kind (more than one: a duplicate).
-    pub fn definitions(&self, kind: Kind, name: &str) -> impl Iterator<Item = &Symbol> + '_ {
-        self.by_target
-            .get(&(kind, name.to_string()))
-            .into_iter()
-            .flat_map(|(defs, _)| defs.iter().filter_map(|&i| self.symbols.get(i)))
+    pub fn definitions(&self, kind: Kind, name: &str) -> impl Iterator<Item = Symbol<'_>> + '_ {
+        self.target(kind, name).into_iter().flat_map(|(defs, _)| {
+            defs.iter().filter_map(|&i| {
+                self.recorded
+                    .symbols
+                    .get(i as usize)
+                    .map(|s| self.symbol(s))
+            })
+        })
     }
 
     /// The first definition of a name of a kind (the one resolution uses).
-    pub fn definition(&self, kind: Kind, name: &str) -> Option<&Symbol> {
+    pub fn definition(&self, kind: Kind, name: &str) -> Option<Symbol<'_>> {
         self.definitions(kind, name).next()
     }
 
     /// The references to a name of a kind.
-    pub fn references_to(&self, kind: Kind, name: &str) -> impl Iterator<Item = &Reference> + '_ {
-        self.by_target
-            .get(&(kind, name.to_string()))
-            .into_iter()
-            .flat_map(|(_, refs)| refs.iter().filter_map(|&i| self.references.get(i)))
+    pub fn references_to(
+        &self,
+        kind: Kind,
+        name: &str,
+    ) -> impl Iterator<Item = Reference<'_>> + '_ {
+        self.target(kind, name).into_iter().flat_map(|(_, refs)| {
+            refs.iter().filter_map(|&i| {
+                self.recorded
+                    .references
+                    .get(i as usize)
+                    .map(|r| self.reference(r))
+            })
+        })
     }
 
     /// The first definition of every name of a kind, sorted by name.
-    pub fn symbols_of(&self, kind: Kind) -> Vec<&Symbol> {
+    pub fn symbols_of(&self, kind: Kind) -> Vec<Symbol<'_>> {
         let mut seen = std::collections::HashSet::new();
-        let mut out: Vec<&Symbol> = self
+        let mut out: Vec<Symbol<'_>> = self
+            .recorded
             .symbols
             .iter()
-            .filter(|s| s.kind == kind && seen.insert(s.name.as_str()))
+            .filter(|s| s.kind == kind && seen.insert(s.name))
+            .map(|s| self.symbol(s))
             .collect();
-        out.sort_by(|a, b| a.name.cmp(&b.name));
+        out.sort_by(|a, b| a.name.cmp(b.name));
         out
     }
 }
 
 /// Assemble the model of a resolved workspace from the definitions the
 /// index recorded and the references resolution recorded.
-pub fn build(
+pub(crate) fn build(
     workspace: &crate::Workspace,
     index: &crate::resolve::Index<'_>,
-    symbols: Vec<Symbol>,
-    references: Vec<Reference>,
+    recorded: Recorder,
 ) -> Model {
     let readiness = crate::checks::support::readiness(index);
     let effective_ready = index
@@ -207,7 +390,7 @@ pub fn build(
         .defs
         .iter()
         .zip(readiness.effective.iter())
-        .filter_map(|(def, date)| Some((def.item.name.text.clone(), (*date)?)))
+        .filter_map(|(def, date)| Some((def.item.name.text.to_string(), (*date)?)))
         .collect();
     let mut model = Model {
         paths: workspace
@@ -215,9 +398,8 @@ pub fn build(
             .iter()
             .map(|f| Arc::from(f.path.as_str()))
             .collect(),
-        symbols,
-        references,
         effective_ready,
+        recorded,
         ..Model::default()
     };
     model.finish();

@@ -76,7 +76,7 @@ fn items(text: &str) -> Vec<(String, std::ops::Range<usize>)> {
                 Item::Grading(x) => (x.name(), x.span),
                 Item::Limits(_) => return None,
             };
-            Some((name.text.clone(), span.start..span.end))
+            Some((name.text.to_string(), span.start..span.end))
         })
         .collect()
 }

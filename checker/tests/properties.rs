@@ -146,7 +146,7 @@ fn involved(ws: &Workspace, d: &koujing_checker::Diagnostic) -> BTreeSet<String>
             .iter()
             .find_map(|item| match item {
                 koujing_grammar::ast::Item::Campaign(c) if c.span.contains(span) => {
-                    Some(c.name.text.clone())
+                    Some(c.name.text.to_string())
                 }
                 _ => None,
             })

@@ -236,7 +236,7 @@ impl Reader<'_> {
         let mut at = stop(from).ok_or(GiveUp)?;
         let value = if self.bytes.get(at) == Some(&b'"') {
             // No escape: one allocation of the right size.
-            self.text.get(from..at).ok_or(GiveUp)?.to_string()
+            Text::from(self.text.get(from..at).ok_or(GiveUp)?)
         } else {
             let mut value = String::new();
             let mut from = from;
@@ -259,7 +259,7 @@ impl Reader<'_> {
                 }
             }
             value.push_str(self.text.get(from..at).ok_or(GiveUp)?);
-            value
+            Text::from(value.as_str())
         };
         self.pos = at + 1;
         Ok(Some(StrLit {

@@ -109,7 +109,7 @@ fn scalar(s: &Scalar) -> String {
 
 fn value(v: &Value) -> String {
     match &v.kind {
-        ValueKind::Ident(t) => t.clone(),
+        ValueKind::Ident(t) => t.to_string(),
         ValueKind::Str(s) => escape(s),
         ValueKind::Scalar(s) => scalar(s),
         ValueKind::Range(r) => {
@@ -131,7 +131,7 @@ fn value(v: &Value) -> String {
 
 fn key(k: &Key) -> String {
     match k {
-        Key::Ident(i) => i.text.clone(),
+        Key::Ident(i) => i.text.to_string(),
         Key::Str(s) => escape(&s.value),
     }
 }
@@ -151,7 +151,7 @@ fn row(r: &Row) -> (String, String) {
 
 fn region(node: &RegionNode) -> String {
     if node.children.is_empty() {
-        node.name.text.clone()
+        node.name.text.to_string()
     } else {
         format!(
             "{} {{ {} }}",
@@ -259,7 +259,7 @@ impl<'a> Printer<'a> {
     }
 
     fn head(item: &Item) -> String {
-        let mut head = item.keyword.text.clone();
+        let mut head = item.keyword.text.to_string();
         if let Some(name) = &item.name {
             head.push(' ');
             head.push_str(&name.text);

@@ -43,8 +43,8 @@ pub enum Arg {
 }
 
 impl Arg {
-    pub fn plain(text: impl Into<String>) -> Arg {
-        Arg::Plain(text.into())
+    pub fn plain(text: impl AsRef<str>) -> Arg {
+        Arg::Plain(text.as_ref().to_string())
     }
 
     pub fn text(zh: impl Into<String>, en: impl Into<String>) -> Arg {
@@ -122,7 +122,7 @@ impl Issue {
         self
     }
 
-    pub fn plain(self, name: &'static str, value: impl Into<String>) -> Self {
+    pub fn plain(self, name: &'static str, value: impl AsRef<str>) -> Self {
         self.arg(name, Arg::plain(value))
     }
 

@@ -56,7 +56,7 @@ macro_rules! item_kinds {
             /// The region tree (`regions 广东省 { 广州 { 天河 } }`).
             Region {
                 keyword: "regions",
-                item: Regions(Regions),
+                item: Regions(Box<Regions>),
                 ast: Regions,
                 text: ("地区", "region"),
                 look: (NAMESPACE, MODULE, NAMESPACE),
@@ -66,7 +66,7 @@ macro_rules! item_kinds {
             /// A sales channel.
             Channel {
                 keyword: "channel",
-                item: Channel(Channel),
+                item: Channel(Box<Channel>),
                 ast: Channel,
                 named: channels by channel,
                 text: ("渠道", "channel"),
@@ -77,7 +77,7 @@ macro_rules! item_kinds {
             /// A customer dimension (enumerated or numeric).
             Dimension {
                 keyword: "dimension",
-                item: Dimension(Dimension),
+                item: Dimension(Box<Dimension>),
                 ast: Dimension,
                 named: dimensions by dimension,
                 text: ("维度", "dimension"),
@@ -88,7 +88,7 @@ macro_rules! item_kinds {
             /// A product.
             Product {
                 keyword: "product",
-                item: Product(Product),
+                item: Product(Box<Product>),
                 ast: Product,
                 named: products by product,
                 text: ("产品", "product"),
@@ -99,7 +99,7 @@ macro_rules! item_kinds {
             /// A support item (system, knowledge, training, material).
             Support {
                 keyword: "support",
-                item: Support(Support),
+                item: Support(Box<Support>),
                 ast: Support,
                 named: supports by support,
                 text: ("支撑", "support"),
@@ -116,7 +116,7 @@ macro_rules! item_kinds {
             /// A term of the glossary.
             Term {
                 keyword: "term",
-                item: Term(Term),
+                item: Term(Box<Term>),
                 ast: Term,
                 named: terms by term,
                 text: ("术语", "term"),
@@ -151,7 +151,7 @@ macro_rules! item_kinds {
             /// A commission table.
             Commission {
                 keyword: "commission",
-                item: Commission(Commission),
+                item: Commission(Box<Commission>),
                 ast: Commission,
                 named: commissions by commission,
                 text: ("酬金表", "commission table"),
@@ -172,7 +172,7 @@ macro_rules! item_kinds {
             /// A commission mix: the declared share of each commission kind.
             Mix {
                 keyword: "mix",
-                item: Mix(Mix),
+                item: Mix(Box<Mix>),
                 ast: Mix,
                 named: mixes by mix,
                 text: ("酬金结构", "mix"),
@@ -183,7 +183,7 @@ macro_rules! item_kinds {
             /// An outlet grading model.
             Grading {
                 keyword: "grading",
-                item: Grading(Grading),
+                item: Grading(Box<Grading>),
                 ast: Grading,
                 named: gradings by grading,
                 text: ("分级模型", "grading model"),
@@ -194,7 +194,7 @@ macro_rules! item_kinds {
             /// Review limits, global or for one region.
             Limits {
                 keyword: "limits",
-                item: Limits(Limits),
+                item: Limits(Box<Limits>),
                 ast: Limits,
                 text: ("审查限制", "limits"),
                 look: (CONSTANT, CONSTANT, VARIABLE),

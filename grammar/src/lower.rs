@@ -19,11 +19,15 @@ use crate::tree::{self, Block, Entry, Key, Scalar, SyntaxFile, Value, ValueKind}
 /// Lower a parsed file into its typed module.
 pub fn lower(file: &SyntaxFile, issues: &mut Vec<Issue>) -> Module {
     let mut lowerer = Lowerer { issues };
-    let items = file
+    let mut items: Vec<Item> = file
         .items
         .iter()
         .filter_map(|item| lowerer.item(item))
         .collect();
+    // The typed tree outlives the parse: no spare capacity (here and in the
+    // lists below, which a push or a filtered collect would leave with room
+    // for four).
+    items.shrink_to_fit();
     Module { items }
 }
 
@@ -112,7 +116,7 @@ impl Lowerer<'_> {
         );
     }
 
-    fn out_of_range(&mut self, span: Span, value: impl Into<String>, zh: &str, en: &str) {
+    fn out_of_range(&mut self, span: Span, value: impl AsRef<str>, zh: &str, en: &str) {
         self.push(
             Issue::new(IssueCode::OutOfRange, span)
                 .plain("value", value)
@@ -216,18 +220,22 @@ impl Lowerer<'_> {
         let block = match &item.body {
             tree::ItemBody::Regions(nodes) => {
                 let name = self.name(item)?;
-                return Some(Item::Regions(Regions {
+                return Some(Item::Regions(Box::new(Regions {
                     name,
                     title,
                     children: region_nodes(nodes),
                     span,
-                }));
+                })));
             }
             tree::ItemBody::Block(block) => block,
         };
         let kind = Kind::from_keyword(keyword);
         if kind == Some(Kind::Limits) {
-            return Some(Item::Limits(self.limits(item.name.clone(), block, span)));
+            return Some(Item::Limits(Box::new(self.limits(
+                item.name.clone(),
+                block,
+                span,
+            ))));
         }
         let name = self.name(item)?;
         match kind.and_then(|kind| self.named_item(kind, name, title, block, span)) {
@@ -281,7 +289,11 @@ impl Lowerer<'_> {
     /// A list of names; a single name is a list of one.
     fn ident_list(&mut self, value: &Value) -> Vec<Ident> {
         match &value.kind {
-            ValueKind::List(values) => values.iter().filter_map(|v| self.ident(v)).collect(),
+            ValueKind::List(values) => {
+                let mut list: Vec<Ident> = values.iter().filter_map(|v| self.ident(v)).collect();
+                list.shrink_to_fit();
+                list
+            }
             ValueKind::Ident(_) => self.ident(value).into_iter().collect(),
             _ => {
                 self.mismatch(value, "名称列表 `[...]`", "a list of names `[...]`");
@@ -571,6 +583,7 @@ impl Lowerer<'_> {
                 ),
             }
         }
+        entries.shrink_to_fit();
         entries
     }
 
@@ -867,6 +880,7 @@ impl Lowerer<'_> {
                 span: field.span,
             });
         }
+        constraints.shrink_to_fit();
         constraints
     }
 
@@ -894,7 +908,7 @@ impl Lowerer<'_> {
                 Benefit::Discount(p.node)
             }
             Some(BenefitTag::Price) => Benefit::Price(self.money(inner)?.node),
-            Some(BenefitTag::Gift) => Benefit::Gift(self.string(inner)?.value),
+            Some(BenefitTag::Gift) => Benefit::Gift(self.string(inner)?.value.to_string()),
             Some(BenefitTag::Bonus) => Benefit::Bonus(
                 self.quantity(
                     inner,
@@ -985,6 +999,7 @@ impl Lowerer<'_> {
                 ),
             }
         }
+        fields.shrink_to_fit();
         fields
     }
 
@@ -1381,7 +1396,7 @@ impl Lowerer<'_> {
             dimensions: Vec::new(),
             span: block.span,
         };
-        let mut seen: Vec<String> = Vec::new();
+        let mut seen: Vec<&str> = Vec::new();
         for entry in &block.entries {
             let Entry::Field(tree::Field {
                 key: Key::Ident(key),
@@ -1396,7 +1411,7 @@ impl Lowerer<'_> {
                 );
                 continue;
             };
-            if seen.contains(&key.text) {
+            if seen.contains(&key.text.as_str()) {
                 self.push(
                     Issue::new(IssueCode::Syntax, key.span)
                         .text("expected", "每个字段只写一次", "each field once")
@@ -1408,7 +1423,7 @@ impl Lowerer<'_> {
                 );
                 continue;
             }
-            seen.push(key.text.clone());
+            seen.push(key.text.as_str());
             match key.text.as_str() {
                 "date" => reference.date = self.single_date(value),
                 "channel" => reference.channel = self.ident(value),

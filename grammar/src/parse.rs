@@ -354,7 +354,7 @@ impl Walker {
 
     fn ident(&self, pair: Pair<'_, Rule>) -> Ident {
         Ident {
-            text: pair.as_str().to_string(),
+            text: pair.as_str().into(),
             span: self.span(&pair),
         }
     }
@@ -364,7 +364,7 @@ impl Walker {
         let raw = pair.as_str();
         let inner = raw.get(1..raw.len().saturating_sub(1)).unwrap_or_default();
         StrLit {
-            value: self.unescape(inner, span.start + 1),
+            value: self.unescape(inner, span.start + 1).as_str().into(),
             span,
         }
     }
@@ -619,7 +619,7 @@ impl Walker {
             pair
         };
         let kind = match inner.as_rule() {
-            Rule::ident | Rule::bare_unit => ValueKind::Ident(inner.as_str().to_string()),
+            Rule::ident | Rule::bare_unit => ValueKind::Ident(inner.as_str().into()),
             Rule::string => ValueKind::Str(self.string(inner).value),
             Rule::list => {
                 let mut values = Vec::new();

@@ -10,17 +10,22 @@ use rust_decimal::Decimal;
 use crate::prescan::Comment;
 use crate::span::Span;
 
+/// The text of a name or string: kept inline (no allocation) up to 24
+/// bytes — eight Chinese characters — which most names are; dereferences to
+/// `&str`.
+pub type Text = compact_str::CompactString;
+
 /// A name as written. Equality, hashing and order read the text only.
 #[derive(Clone, Debug)]
 pub struct Ident {
-    pub text: String,
+    pub text: Text,
     pub span: Span,
 }
 
 /// A string literal, escapes resolved.
 #[derive(Clone, Debug)]
 pub struct StrLit {
-    pub value: String,
+    pub value: Text,
     pub span: Span,
 }
 
@@ -185,8 +190,8 @@ pub struct Value {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ValueKind {
-    Ident(String),
-    Str(String),
+    Ident(Text),
+    Str(Text),
     Scalar(Scalar),
     Range(RangeValue),
     List(Vec<Value>),

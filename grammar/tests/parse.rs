@@ -329,8 +329,8 @@ fn syntax_error_recovers_at_next_item() {
         .items
         .iter()
         .map(|i| match i {
-            Item::Channel(c) => c.name.text.clone(),
-            Item::Product(p) => p.name.text.clone(),
+            Item::Channel(c) => c.name.text.to_string(),
+            Item::Product(p) => p.name.text.to_string(),
             _ => String::new(),
         })
         .collect();

@@ -187,11 +187,11 @@ fn names(server: &Server, kind: Kind, listed: &[String]) -> Vec<CompletionItem> 
         .model
         .symbols_of(kind)
         .into_iter()
-        .filter(|s: &&Symbol| !listed.contains(&s.name))
+        .filter(|s: &Symbol<'_>| !listed.iter().any(|l| l == s.name))
         .map(|s| CompletionItem {
-            label: s.name.clone(),
+            label: s.name.to_string(),
             kind: Some(completion_kind(kind)),
-            detail: Some(match &s.title {
+            detail: Some(match s.title {
                 Some(title) => format!("{label} — {title}"),
                 None => label.clone(),
             }),
@@ -261,9 +261,9 @@ fn dimension_values(server: &Server, name: &str, listed: &[String]) -> Vec<Compl
     d.values
         .iter()
         .flatten()
-        .filter(|v| !listed.contains(&v.text))
+        .filter(|v| !listed.iter().any(|l| *l == v.text))
         .map(|v| CompletionItem {
-            label: v.text.clone(),
+            label: v.text.to_string(),
             kind: Some(CompletionItemKind::ENUM_MEMBER),
             detail: Some(format!(
                 "{} `{name}`",

@@ -88,7 +88,7 @@ pub fn definition(server: &Server, params: GotoDefinitionParams) -> Option<GotoD
     let found = model.at(&file.path, offset)?;
     let locations: Vec<Location> = model
         .definitions(found.kind, found.name)
-        .filter_map(|s| location(server, &s.path, s.span))
+        .filter_map(|s| location(server, s.path, s.span))
         .collect();
     (!locations.is_empty()).then_some(GotoDefinitionResponse::Array(locations))
 }
@@ -279,12 +279,11 @@ pub fn workspace_symbols(
     params: WorkspaceSymbolParams,
 ) -> Option<Vec<SymbolInformation>> {
     let query = params.query.to_lowercase();
-    let mut found: Vec<((u8, usize, usize), &koujing_checker::semantic::Symbol)> = server
+    let mut found: Vec<((u8, usize, usize), koujing_checker::semantic::Symbol<'_>)> = server
         .report
         .model
-        .symbols
-        .iter()
-        .filter_map(|s| Some((fuzzy(&query, &s.name)?, s)))
+        .symbols()
+        .filter_map(|s| Some((fuzzy(&query, s.name)?, s)))
         .collect();
     found.sort_by(|a, b| (a.0, &a.1.name, &a.1.path).cmp(&(b.0, &b.1.name, &b.1.path)));
     Some(
@@ -293,11 +292,11 @@ pub fn workspace_symbols(
             .take(500)
             .filter_map(|(_, s)| {
                 Some(SymbolInformation {
-                    name: s.name.clone(),
+                    name: s.name.to_string(),
                     kind: lsp_symbol_kind(s.kind),
                     tags: None,
                     deprecated: None,
-                    location: location(server, &s.path, s.span)?,
+                    location: location(server, s.path, s.span)?,
                     container_name: Some(kind_label(s.kind, server.lang)),
                 })
             })

@@ -31,15 +31,15 @@ pub fn file<'w>(workspace: &'w Workspace, path: &str) -> Option<&'w SourceFile> 
 }
 
 /// The item a definition names (`None` for a region below the root).
-pub fn item_of<'w>(workspace: &'w Workspace, symbol: &Symbol) -> Option<&'w Item> {
-    let file = file(workspace, &symbol.path)?;
+pub fn item_of<'w>(workspace: &'w Workspace, symbol: Symbol<'_>) -> Option<&'w Item> {
+    let file = file(workspace, symbol.path)?;
     let items = &file.parsed.module.items;
     let at = items.partition_point(|i| i.span().start < symbol.item.start);
     items.get(at).filter(|i| i.span() == symbol.item)
 }
 
 /// Leaves under the region node whose name is at `span`.
-fn region_leaves(workspace: &Workspace, symbol: &Symbol) -> Option<usize> {
+fn region_leaves(workspace: &Workspace, symbol: Symbol<'_>) -> Option<usize> {
     fn count(node: &RegionNode) -> usize {
         if node.children.is_empty() {
             1
@@ -56,7 +56,7 @@ fn region_leaves(workspace: &Workspace, symbol: &Symbol) -> Option<usize> {
             }
         })
     }
-    let file = file(workspace, &symbol.path)?;
+    let file = file(workspace, symbol.path)?;
     file.parsed.module.items.iter().find_map(|item| match item {
         Item::Regions(r) if r.name.span == symbol.span => {
             Some(r.children.iter().map(count).sum::<usize>().max(1))
@@ -127,7 +127,7 @@ pub fn text(server: &Server, kind: Kind, name: &str) -> Option<String> {
         Item::Term(term) => {
             let mut lines = vec![head(title(term.title.as_ref()))];
             if let Some(plain) = &term.plain {
-                lines.push(plain.value.clone());
+                lines.push(plain.value.to_string());
             }
             if !term.aliases.is_empty() {
                 lines.push(format!(

@@ -208,7 +208,7 @@ fn block_symbols(file: &SourceFile, server: &Server, block: &Block) -> Vec<Docum
                 out.push(symbol(
                     file,
                     server,
-                    b.name.text.clone(),
+                    b.name.text.to_string(),
                     SymbolKind::OBJECT,
                     b.span,
                     b.name.span,
@@ -224,7 +224,7 @@ fn block_symbols(file: &SourceFile, server: &Server, block: &Block) -> Vec<Docum
                 out.push(symbol(
                     file,
                     server,
-                    f.name.text.clone(),
+                    f.name.text.to_string(),
                     SymbolKind::FIELD,
                     f.span,
                     f.name.span,
@@ -246,7 +246,7 @@ fn block_symbols(file: &SourceFile, server: &Server, block: &Block) -> Vec<Docum
                     out.push(symbol(
                         file,
                         server,
-                        question.value.clone(),
+                        question.value.to_string(),
                         SymbolKind::STRING,
                         f.span,
                         question.span,
@@ -273,8 +273,8 @@ pub fn document_symbols(
         .map(|item| {
             let kind = crate::handlers::keyword_symbol_kind(&item.keyword.text);
             let (name, selection) = match &item.name {
-                Some(n) => (n.text.clone(), n.span),
-                None => (item.keyword.text.clone(), item.keyword.span),
+                Some(n) => (n.text.to_string(), n.span),
+                None => (item.keyword.text.to_string(), item.keyword.span),
             };
             let children = match &item.body {
                 ItemBody::Block(b) => block_symbols(file, server, b),
@@ -362,7 +362,7 @@ pub fn inlay_hints(server: &Server, params: InlayHintParams) -> Option<Vec<Inlay
                 let ready = c
                     .requires
                     .iter()
-                    .filter_map(|r| model.effective_ready.get(&r.text))
+                    .filter_map(|r| model.effective_ready.get(r.text.as_str()))
                     .max();
                 if let (Some(ready), Some(last)) = (ready, c.requires.last()) {
                     let mut label = EditorMsg::SupportReady.get(lang, &[("date", ready)]);

@@ -219,7 +219,7 @@ fn overlap(index: &Index<'_>, a: &CampaignFact<'_>, b: &CampaignFact<'_>) -> Ove
         .and_then(|r| index.regions.get(*r));
     let day = a.start.max(b.start);
     let mut cell = vec![
-        leaf.map_or(String::new(), |r| r.name.text.clone()),
+        leaf.map_or(String::new(), |r| r.name.text.to_string()),
         day.to_string(),
         channel.to_string(),
     ];
@@ -416,7 +416,7 @@ impl RegionTree {
             }
             let inside = set.count_range(region.leaves.clone());
             if inside == region.leaves.len() {
-                names.push(region.name.text.clone());
+                names.push(region.name.text.to_string());
             } else if inside > 0 {
                 if let Some(kids) = self.children.get(node) {
                     stack.extend(kids.iter().rev());

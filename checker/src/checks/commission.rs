@@ -520,12 +520,12 @@ fn regional(index: &Index<'_>, scopes: &[Option<LeafSet>], diagnostics: &mut Vec
                     .map(|x| x.text.as_str())
                     .collect::<Vec<_>>()
                     .join(", "),
-                (None, Some(issuer)) => issuer.text.clone(),
+                (None, Some(issuer)) => issuer.text.to_string(),
                 (None, None) => index
                     .regions
                     .iter()
                     .find(|r| r.depth == 0)
-                    .map(|r| r.name.text.clone())
+                    .map(|r| r.name.text.to_string())
                     .unwrap_or_default(),
             };
             let mut diagnostic = Diagnostic::new(
@@ -586,7 +586,9 @@ fn eligibility(
     for limit in &effective {
         if let Some(allowed) = limit.commission_channels.get(&kind) {
             for channel in &commission.channels {
-                if allowed.contains(&channel.text) || !reported.insert(channel.span.start) {
+                if allowed.iter().any(|a| *a == channel.text)
+                    || !reported.insert(channel.span.start)
+                {
                     continue;
                 }
                 diagnostics.push(Diagnostic::new(

@@ -242,12 +242,12 @@ pub fn leaf_weights(grading: &Grading) -> Vec<LeafWeight> {
         for factor in factors {
             let weight =
                 share * factor.weight.map_or(Decimal::ZERO, |w| w.node) / Decimal::ONE_HUNDRED;
-            path.push(factor.name.text.clone());
+            path.push(factor.name.text.to_string());
             if factor.children.is_empty() {
                 out.push(LeafWeight {
                     path: path.clone(),
                     weight: weight.normalize(),
-                    source: factor.source.as_ref().map(|s| s.value.clone()),
+                    source: factor.source.as_ref().map(|s| s.value.to_string()),
                     direction: factor.direction.map(|d| d.node),
                 });
             } else {

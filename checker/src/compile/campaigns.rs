@@ -49,7 +49,7 @@ fn campaign(index: &Index<'_>, fact: &CampaignFact<'_>) -> BundleCampaign {
         .leaves
         .iter()
         .filter_map(|leaf| index.leaves.get(leaf).and_then(|r| index.regions.get(*r)))
-        .map(|r| r.name.text.clone())
+        .map(|r| r.name.text.to_string())
         .collect();
     let product = index.products.get(fact.offer).map(|p| p.item);
     let list_price = product.and_then(|p| p.price).map(|p| money(p.node));
@@ -57,16 +57,18 @@ fn campaign(index: &Index<'_>, fact: &CampaignFact<'_>) -> BundleCampaign {
     let stacking = match &c.stacking.node {
         Stacking::Exclusive => BundleStacking::Exclusive,
         Stacking::Stackable => BundleStacking::Stackable,
-        Stacking::With(list) => BundleStacking::With(sorted(list.iter().map(|i| i.text.clone()))),
+        Stacking::With(list) => {
+            BundleStacking::With(sorted(list.iter().map(|i| i.text.to_string())))
+        }
     };
     let mut audience: Vec<Constraint> = c
         .audience
         .iter()
         .map(|a| Constraint {
-            dimension: a.dimension.text.clone(),
+            dimension: a.dimension.text.to_string(),
             test: match &a.value {
                 AudienceValue::Values(values) => {
-                    AudienceTest::Values(sorted(values.iter().map(|v| v.text.clone())))
+                    AudienceTest::Values(sorted(values.iter().map(|v| v.text.to_string())))
                 }
                 AudienceValue::Range(range) => {
                     AudienceTest::Interval(interval(&range.node, range.node.unit))
@@ -76,9 +78,9 @@ fn campaign(index: &Index<'_>, fact: &CampaignFact<'_>) -> BundleCampaign {
         .collect();
     audience.sort_by(|a, b| a.dimension.cmp(&b.dimension));
     BundleCampaign {
-        name: c.name.text.clone(),
-        title: c.title.as_ref().map(|t| t.value.clone()),
-        issuer: c.issuer.as_ref().map(|i| i.text.clone()),
+        name: c.name.text.to_string(),
+        title: c.title.as_ref().map(|t| t.value.to_string()),
+        issuer: c.issuer.as_ref().map(|i| i.text.to_string()),
         regions,
         window: DateSpan {
             start: fact.start,
@@ -89,7 +91,7 @@ fn campaign(index: &Index<'_>, fact: &CampaignFact<'_>) -> BundleCampaign {
             product: fact.offer.to_string(),
             title: product
                 .and_then(|p| p.title.as_ref())
-                .map(|t| t.value.clone()),
+                .map(|t| t.value.to_string()),
             kind: product.and_then(|p| p.kind).map(|k| product_kind(k.node)),
             final_price: BundleBenefit::final_price(benefit.as_ref(), list_price.as_ref()),
             list_price,
@@ -101,12 +103,12 @@ fn campaign(index: &Index<'_>, fact: &CampaignFact<'_>) -> BundleCampaign {
         benefit,
         channels: sorted(fact.channels.iter().map(|c| c.to_string())),
         stacking,
-        extends: c.extends.as_ref().map(|e| e.text.clone()),
-        requires: sorted(c.requires.iter().map(|r| r.text.clone())),
+        extends: c.extends.as_ref().map(|e| e.text.to_string()),
+        requires: sorted(c.requires.iter().map(|r| r.text.to_string())),
         wording: sorted(
             c.wording
                 .iter()
-                .map(|w| (w.key.text.clone(), w.text.value.clone())),
+                .map(|w| (w.key.text.to_string(), w.text.value.to_string())),
         )
         .into_iter()
         .collect(),
@@ -114,8 +116,8 @@ fn campaign(index: &Index<'_>, fact: &CampaignFact<'_>) -> BundleCampaign {
             .faq
             .iter()
             .map(|e| QuestionAnswer {
-                question: e.question.value.clone(),
-                answer: e.answer.value.clone(),
+                question: e.question.value.to_string(),
+                answer: e.answer.value.to_string(),
             })
             .collect(),
     }
@@ -135,11 +137,11 @@ pub fn campaigns(
         .regions
         .iter()
         .map(|r| RegionEntry {
-            name: r.name.text.clone(),
+            name: r.name.text.to_string(),
             parent: r
                 .parent
                 .and_then(|p| index.regions.get(p))
-                .map(|p| p.name.text.clone()),
+                .map(|p| p.name.text.to_string()),
         })
         .collect();
     let mut channels: Vec<String> = index.channels.names().map(str::to_string).collect();
@@ -149,12 +151,12 @@ pub fn campaigns(
         .defs
         .iter()
         .map(|d| Dimension {
-            name: d.item.name.text.clone(),
+            name: d.item.name.text.to_string(),
             values: d
                 .item
                 .values
                 .as_ref()
-                .map(|v| v.iter().map(|x| x.text.clone()).collect()),
+                .map(|v| v.iter().map(|x| x.text.to_string()).collect()),
             unit: d.item.unit.map(|u| u.node.as_str().to_string()),
             // Filled when the language gives a dimension's direction (v2).
             direction: None,

@@ -28,9 +28,9 @@ pub fn knowledge(index: &Index<'_>) -> KnowledgeFile {
         .map(|d| {
             let t = d.item;
             GlossaryEntry {
-                term: t.name.text.clone(),
-                aliases: t.aliases.iter().map(|a| a.value.clone()).collect(),
-                plain: t.plain.as_ref().map(|p| p.value.clone()),
+                term: t.name.text.to_string(),
+                aliases: t.aliases.iter().map(|a| a.value.to_string()).collect(),
+                plain: t.plain.as_ref().map(|p| p.value.to_string()),
                 jargon: t.jargon,
             }
         })
@@ -53,7 +53,7 @@ pub fn knowledge(index: &Index<'_>) -> KnowledgeFile {
         for e in &def.item.faq {
             uses.push((
                 add(&e.question.value, &e.answer.value),
-                Use::Term(def.item.name.text.clone()),
+                Use::Term(def.item.name.text.to_string()),
             ));
         }
     }
@@ -67,8 +67,8 @@ pub fn knowledge(index: &Index<'_>) -> KnowledgeFile {
             uses.push((
                 add(&e.question.value, &e.answer.value),
                 Use::Campaign(
-                    c.name.text.clone(),
-                    c.channels.iter().map(|ch| ch.text.clone()).collect(),
+                    c.name.text.to_string(),
+                    c.channels.iter().map(|ch| ch.text.to_string()).collect(),
                     window,
                 ),
             ));

@@ -35,7 +35,7 @@ fn table_leaves(index: &Index<'_>, c: &ast::Commission, all: &[String]) -> Vec<S
             .flat_map(|r| r.leaves.clone())
             .filter_map(|leaf| index.leaves.get(leaf))
             .filter_map(|r| index.regions.get(*r))
-            .map(|r| r.name.text.clone())
+            .map(|r| r.name.text.to_string())
             .collect::<std::collections::BTreeSet<_>>()
             .into_iter(),
     )
@@ -46,7 +46,7 @@ fn table_leaves(index: &Index<'_>, c: &ast::Commission, all: &[String]) -> Vec<S
 fn province(index: &Index<'_>) -> Option<String> {
     let mut roots = index.regions.iter().filter(|r| r.parent.is_none());
     match (roots.next(), roots.next()) {
-        (Some(root), None) => Some(root.name.text.clone()),
+        (Some(root), None) => Some(root.name.text.to_string()),
         _ => None,
     }
 }
@@ -58,7 +58,7 @@ fn all_leaves(index: &Index<'_>) -> Vec<String> {
             .leaves
             .iter()
             .filter_map(|r| index.regions.get(*r))
-            .map(|r| r.name.text.clone()),
+            .map(|r| r.name.text.to_string()),
     )
 }
 
@@ -82,7 +82,7 @@ pub fn commission(index: &Index<'_>, source_of: &dyn Fn(usize, usize) -> String)
         .map(|d| d.item)
         .filter(|p| p.kind.is_some_and(|k| k.node == ProductKind::SimCard))
         .map(|p| SimCard {
-            name: p.name.text.clone(),
+            name: p.name.text.to_string(),
             face_value: p.face_value.map(|f| money(f.node)),
             supply_price: p.supply_price.map(|s| money(s.node)),
         })
@@ -108,10 +108,10 @@ fn row(
     let conditions = conds
         .into_iter()
         .map(|cond| Condition {
-            key: cond.key.text.clone(),
+            key: cond.key.text.to_string(),
             test: match &cond.value {
                 ConditionValue::Names(names) => ConditionTest::Values {
-                    values: sorted(names.iter().map(|n| n.text.clone())),
+                    values: sorted(names.iter().map(|n| n.text.to_string())),
                 },
                 ConditionValue::Interval(i) => {
                     // Tenure is in months even when written bare.
@@ -151,13 +151,13 @@ fn table(
         .collect();
     let kind = c.kind.map(|k| k.node.as_str().to_string());
     CommissionTable {
-        name: c.name.text.clone(),
-        title: c.title.as_ref().map(|t| t.value.clone()),
+        name: c.name.text.to_string(),
+        title: c.title.as_ref().map(|t| t.value.to_string()),
         period: c.period.map(|p| DateSpan {
             start: p.start,
             end: p.end,
         }),
-        channels: sorted(c.channels.iter().map(|ch| ch.text.clone())),
+        channels: sorted(c.channels.iter().map(|ch| ch.text.to_string())),
         rows,
         // v2: the province issues a table unless it names its
         // issuer; it applies in its issuer's subtree unless it
@@ -165,10 +165,10 @@ fn table(
         issuer: c
             .issuer
             .as_ref()
-            .map(|i| i.text.clone())
+            .map(|i| i.text.to_string())
             .or_else(|| province.clone()),
         regions: table_leaves(index, c, leaves),
-        overrides: c.overrides.as_ref().map(|o| o.text.clone()),
+        overrides: c.overrides.as_ref().map(|o| o.text.to_string()),
         additive: c.is_additive(),
         per: Some(match c.per() {
             ast::Per::Once => Per::Once,
@@ -181,7 +181,7 @@ fn table(
 /// One `mix` with its reference computation.
 fn mix(index: &Index<'_>, def: &Def<'_, ast::Mix>) -> Mix {
     Mix {
-        name: def.item.name.text.clone(),
+        name: def.item.name.text.to_string(),
         shares: def
             .item
             .shares
@@ -205,9 +205,9 @@ fn mix(index: &Index<'_>, def: &Def<'_, ast::Mix>) -> Mix {
             };
             MixReference {
                 date: r.date.map(|d| d.node),
-                channel: r.channel.as_ref().map(|c| c.text.clone()),
-                product: r.product.as_ref().map(|p| p.text.clone()),
-                grade: r.grade.as_ref().map(|g| g.text.clone()),
+                channel: r.channel.as_ref().map(|c| c.text.to_string()),
+                product: r.product.as_ref().map(|p| p.text.to_string()),
+                grade: r.grade.as_ref().map(|g| g.text.to_string()),
                 months: r.months.map(|m| m.node),
                 monthly_revenue: r.monthly_revenue.map(|m| money(m.node)),
                 values: r
@@ -215,10 +215,10 @@ fn mix(index: &Index<'_>, def: &Def<'_, ast::Mix>) -> Mix {
                     .iter()
                     .map(|s| {
                         let value = match &s.value {
-                            ReferenceValue::Name(n) => n.text.clone(),
+                            ReferenceValue::Name(n) => n.text.to_string(),
                             ReferenceValue::Quantity(q) => q.node.value.normalize().to_string(),
                         };
-                        (s.key.text.clone(), value)
+                        (s.key.text.to_string(), value)
                     })
                     .collect(),
                 shares: by_kind(&|k| DecimalText::new(k.share.round_dp(2).normalize())),
@@ -277,14 +277,14 @@ pub fn grading(index: &Index<'_>) -> GradingFile {
                 .into_iter()
                 .zip(1u32..)
                 .map(|(band, rank)| Grade {
-                    name: band.name.text.clone(),
+                    name: band.name.text.to_string(),
                     rank,
                     band: interval(&band.band, band.band.unit),
                 })
                 .collect();
             GradingModel {
-                name: g.name.text.clone(),
-                title: g.title.as_ref().map(|t| t.value.clone()),
+                name: g.name.text.to_string(),
+                title: g.title.as_ref().map(|t| t.value.to_string()),
                 factors,
                 grades,
             }

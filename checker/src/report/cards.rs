@@ -146,7 +146,7 @@ fn row(cx: &Ctx<'_, '_>, fact: &CampaignFact<'_>, i: usize) -> Row {
         || {
             c.issuer
                 .as_ref()
-                .map_or_else(String::new, |r| r.text.clone())
+                .map_or_else(String::new, |r| r.text.to_string())
         },
         |list| {
             list.iter()
