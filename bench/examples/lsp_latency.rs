@@ -4,7 +4,8 @@
 //! 212 files whose 318 campaigns all overlap (50,403 KJ2001 pairs).
 //!
 //! Measures, over 60 rounds each, didChange → the first publishDiagnostics
-//! for the edited file (the provisional one), didChange → the end of the full
+//! for the edited file (the focused re-check's exact findings: only that
+//! file changed), didChange → the end of the full
 //! re-check of the workspace, and hover, definition, completion and rename
 //! round trips; prints p50 and p95.
 
@@ -143,6 +144,8 @@ fn main() {
                 json!({ "textDocument": { "uri": uri, "version": round }, "contentChanges": [{ "text": edited }] }),
             )))
             .expect("send");
+        // The first publish: the focused re-check's exact findings of the
+        // edited file (only it changed).
         wait_diagnostics(&client, round);
         change.push(start.elapsed());
         // The server answers a request after the full re-check.

@@ -8,6 +8,9 @@
 //!
 //! - check a workspace: [`Workspace`], [`check`] with [`Options`] → [`Report`]
 //!   (diagnostics, suppressions, the [`semantic`] model the editor reads);
+//!   for the editor, [`check_for_editor`] also keeps a [`focus::Focus`], with
+//!   which [`focus::check_file`] re-checks one edited file quickly and
+//!   exactly;
 //! - compile a checked workspace into a bundle: [`compile`];
 //! - evaluate a bundle (`query`, `test`): [`query`];
 //! - render results: [`render`] (human, JSON, SARIF), [`ci`] (GitHub,
@@ -27,6 +30,7 @@ pub mod codes;
 pub mod compile;
 mod config;
 mod diagnostic;
+pub mod focus;
 mod leafset;
 mod lexicon;
 #[doc(hidden)]
@@ -92,6 +96,8 @@ pub struct Report {
     /// stackable, as the campaign analysis grouped them (each group sorted
     /// by name, groups sorted): the bundle compiler reuses them.
     pub conflict_groups: Vec<Vec<String>>,
+    /// What the editor's focused re-check needs ([`check_for_editor`] only).
+    pub focus: Option<std::sync::Arc<focus::Focus>>,
 }
 
 impl Report {
@@ -105,6 +111,52 @@ impl Report {
 
 /// Check a workspace.
 pub fn check(workspace: &Workspace, options: &Options) -> Report {
+    check_with(workspace, options, Mode::Full)
+}
+
+/// Check a workspace and keep what [`focus::check_file`] needs to re-check
+/// one edited file of it quickly (the language server).
+pub fn check_for_editor(workspace: &Workspace, options: &Options) -> Report {
+    check_with(workspace, options, Mode::Editor)
+}
+
+/// A focused re-check's cut-down workspace: the analyses whose findings
+/// never sit on a campaign (commission, grading) and the semantic model
+/// are skipped.
+/// `lanes_only` are campaigns of unchanged files (with their file ids in
+/// `workspace`) that only fill KJ2002's lanes; KJ2002 is reported for the
+/// campaigns of `edited` only.
+fn check_focused(
+    workspace: &Workspace,
+    options: &Options,
+    lanes_only: &[(FileId, &koujing_grammar::ast::Campaign)],
+    edited: FileId,
+    reported: &[usize],
+) -> Report {
+    check_with(
+        workspace,
+        options,
+        Mode::Focused {
+            lanes_only,
+            report_only: checks::campaigns::ReportOnly {
+                file: edited,
+                campaigns: reported,
+            },
+        },
+    )
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode<'a> {
+    Full,
+    Editor,
+    Focused {
+        lanes_only: &'a [(FileId, &'a koujing_grammar::ast::Campaign)],
+        report_only: checks::campaigns::ReportOnly<'a>,
+    },
+}
+
+fn check_with(workspace: &Workspace, options: &Options, mode: Mode<'_>) -> Report {
     use timing::time;
     let resolving = timing::Phase::start("resolve");
     let mut diagnostics = Vec::new();
@@ -127,52 +179,101 @@ pub fn check(workspace: &Workspace, options: &Options) -> Report {
     let analysing = timing::Phase::start("analyses (all, parallel)");
     // The analyses are independent: run them on every core. The result does
     // not depend on it, since diagnostics are sorted below.
-    let (((campaigns, model), commission), (grading, (wording, (support, jargon)))) = rayon::join(
-        || {
+    let full = !matches!(mode, Mode::Focused { .. });
+    let (lane_facts, report_only) = match mode {
+        Mode::Focused {
+            lanes_only,
+            report_only,
+        } => (
+            lanes_only
+                .iter()
+                .filter_map(|&(file, item)| model::fact(&index, resolve::Def { file, item }))
+                .collect(),
+            Some(report_only),
+        ),
+        _ => (Vec::new(), None),
+    };
+    let analyses = || {
+        rayon::join(
+            || {
+                rayon::join(
+                    || {
+                        time("  campaigns", || {
+                            checks::campaigns::analyse_with(
+                                &index,
+                                &facts,
+                                &lane_facts,
+                                report_only,
+                                &limits,
+                            )
+                        })
+                    },
+                    || {
+                        full.then(|| {
+                            time("  commission", || {
+                                checks::commission::analyse(&index, &limits)
+                            })
+                        })
+                    },
+                )
+            },
+            || {
+                rayon::join(
+                    || full.then(|| time("  grading", || checks::grading::analyse(&index))),
+                    || {
+                        rayon::join(
+                            || time("  wording", || checks::wording::analyse(workspace, &index)),
+                            || {
+                                rayon::join(
+                                    || {
+                                        time("  support", || {
+                                            checks::support::analyse(&index, &limits)
+                                        })
+                                    },
+                                    || {
+                                        time("  jargon", || {
+                                            checks::jargon::analyse(workspace, &index)
+                                        })
+                                    },
+                                )
+                            },
+                        )
+                    },
+                )
+            },
+        )
+    };
+    // The semantic model (and the editor's focus) beside the analyses.
+    let (((campaigns, commission), (grading, (wording, (support, jargon)))), (model, focus)) =
+        rayon::join(analyses, || {
             rayon::join(
                 || {
-                    rayon::join(
-                        || {
-                            time("  campaigns", || {
-                                checks::campaigns::analyse(&index, &facts, &limits)
-                            })
-                        },
-                        || {
-                            time("  semantic model", || {
-                                semantic::build(workspace, &index, recorded)
-                            })
-                        },
-                    )
+                    full.then(|| {
+                        time("  semantic model", || {
+                            semantic::build(workspace, &index, recorded)
+                        })
+                    })
                 },
                 || {
-                    time("  commission", || {
-                        checks::commission::analyse(&index, &limits)
+                    (mode == Mode::Editor).then(|| {
+                        time("  focus", || {
+                            std::sync::Arc::new(focus::Focus::build(workspace, &index))
+                        })
                     })
                 },
             )
-        },
-        || {
-            rayon::join(
-                || time("  grading", || checks::grading::analyse(&index)),
-                || {
-                    rayon::join(
-                        || time("  wording", || checks::wording::analyse(workspace, &index)),
-                        || {
-                            rayon::join(
-                                || time("  support", || checks::support::analyse(&index, &limits)),
-                                || time("  jargon", || checks::jargon::analyse(workspace, &index)),
-                            )
-                        },
-                    )
-                },
-            )
-        },
-    );
+        });
     analysing.done();
     let _finishing = timing::Phase::start("suppress, levels, sort");
     diagnostics.extend(campaigns.diagnostics);
     let conflict_groups = campaigns.conflict_groups;
-    for found in [commission, grading, wording, support, jargon] {
+    for found in [
+        commission.unwrap_or_default(),
+        grading.unwrap_or_default(),
+        wording,
+        support,
+        jargon,
+    ] {
         diagnostics.extend(found);
     }
 
@@ -201,8 +302,9 @@ pub fn check(workspace: &Workspace, options: &Options) -> Report {
     Report {
         diagnostics,
         suppressions,
-        model: std::sync::Arc::new(model),
+        model: std::sync::Arc::new(model.unwrap_or_default()),
         conflict_groups,
+        focus,
     }
 }
 

@@ -97,7 +97,7 @@ pub fn campaign_facts<'w>(index: &Index<'w>) -> Vec<CampaignFact<'w>> {
         .collect()
 }
 
-fn fact<'w>(index: &Index<'w>, def: Def<'w, Campaign>) -> Option<CampaignFact<'w>> {
+pub(crate) fn fact<'w>(index: &Index<'w>, def: Def<'w, Campaign>) -> Option<CampaignFact<'w>> {
     let campaign = def.item;
     let window = campaign.window?;
     let offer = campaign

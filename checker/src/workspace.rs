@@ -10,7 +10,7 @@ use crate::diagnostic::{Diagnostic, FileId};
 use crate::messages::NoteMsg;
 
 /// One source file.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct SourceFile {
     /// Display path, with `/`.
     pub path: String,
@@ -69,6 +69,51 @@ impl SourceFile {
             self.parsed.syntax.items = Vec::new();
         }
         self.parsed.chunks = Vec::new();
+    }
+
+    /// The same file with only some of its items (`keep` maps an item,
+    /// by position, to what to keep of it): for the editor's focused
+    /// re-check. Comments stay, so allow comments work as before; the
+    /// syntax tree stays only when an allow comment needs it.
+    pub(crate) fn cut(
+        &self,
+        keep: impl Fn(usize, &koujing_grammar::ast::Item) -> Option<koujing_grammar::ast::Item>,
+    ) -> SourceFile {
+        let directive = self
+            .parsed
+            .syntax
+            .comments
+            .iter()
+            .any(|c| crate::suppress::is_directive(&c.text));
+        let parsed = ParsedFile {
+            syntax: koujing_grammar::tree::SyntaxFile {
+                items: if directive {
+                    self.parsed.syntax.items.clone()
+                } else {
+                    Vec::new()
+                },
+                comments: self.parsed.syntax.comments.clone(),
+            },
+            module: koujing_grammar::ast::Module {
+                items: self
+                    .parsed
+                    .module
+                    .items
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, item)| keep(i, item))
+                    .collect(),
+            },
+            issues: Vec::new(),
+            chunks: Vec::new(),
+        };
+        SourceFile {
+            path: self.path.clone(),
+            text: self.text.clone(),
+            parsed,
+            lines: self.lines.clone(),
+            encoding_error: None,
+        }
     }
 
     /// Clamp an offset to the text and back to a character boundary.

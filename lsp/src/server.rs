@@ -7,7 +7,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use koujing_checker::messages::EditorMsg;
-use koujing_checker::{check, Config, Diagnostic, Lang, Options, Report, Severity, Workspace};
+use koujing_checker::{
+    check_for_editor, Config, Diagnostic, Lang, Options, Report, Severity, Workspace,
+};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::{
     notification::{self, Notification as _},
@@ -56,6 +58,15 @@ pub struct Server {
     checked: HashMap<String, Checked>,
     /// Open documents edited since the last full check.
     edited: std::collections::BTreeSet<String>,
+    /// Every file changed since the last full check (edits, disk, closes),
+    /// and whether the whole workspace was read again: a focused re-check
+    /// is exact only when one file changed.
+    changed: std::collections::BTreeSet<String>,
+    reloaded: bool,
+    /// Per open document, the last full check's KJ2002 findings on its
+    /// campaigns, and those on other files' campaigns that list one of
+    /// its campaigns: a focused re-check keeps what an edit cannot change.
+    clustering: HashMap<String, (Vec<Diagnostic>, Vec<Diagnostic>)>,
     /// Counts document changes, so that a formatting job that finishes
     /// after an edit answers "content modified" instead of stale edits.
     edits: Arc<AtomicU64>,
@@ -94,6 +105,9 @@ impl Server {
             edits: Arc::new(AtomicU64::new(0)),
             checked: HashMap::new(),
             edited: std::collections::BTreeSet::new(),
+            changed: std::collections::BTreeSet::new(),
+            reloaded: false,
+            clustering: HashMap::new(),
             report: Report::default(),
             published: HashMap::new(),
             dirty: false,
@@ -192,6 +206,7 @@ impl Server {
             }
         }
         self.config = config.unwrap_or_default();
+        self.reloaded = true;
         self.dirty = true;
     }
 
@@ -215,6 +230,7 @@ impl Server {
             }
             _ => self.workspace.remove_file(&path),
         }
+        self.changed.insert(path);
         self.dirty = true;
     }
 
@@ -329,6 +345,7 @@ impl Server {
         }
         self.workspace.set_file(&path, text.as_bytes());
         self.edits.fetch_add(1, Ordering::SeqCst);
+        self.changed.insert(path.clone());
         self.edited.insert(path);
         self.dirty = true;
     }
@@ -379,6 +396,7 @@ impl Server {
                         Some(bytes) => self.workspace.set_file(&path, &bytes),
                         None => self.workspace.remove_file(&path),
                     }
+                    self.changed.insert(path);
                     self.dirty = true;
                 }
             }
@@ -532,25 +550,31 @@ impl Server {
         }
     }
 
-    /// The file of a file id of the last report.
-    fn report_file(&self, id: usize) -> Option<&koujing_checker::SourceFile> {
-        crate::hover::file(&self.workspace, self.report.model.path(id)?)
-    }
-
-    fn location(&self, id: usize, span: koujing_grammar::Span) -> Option<Location> {
-        let file = self.report_file(id)?;
-        Some(Location {
-            uri: self.uri_of(&file.path)?,
-            range: to_proto::range(file, span, self.encoding),
-        })
-    }
-
-    /// A diagnostic in the protocol, with its path; then the same finding
-    /// mirrored into every other file its related locations are in (a
-    /// duplicate name, a conflict between two files' campaigns: each side
-    /// sees it), pointing back to where it is reported.
+    /// A diagnostic of the last report in the protocol, with its path; then
+    /// the same finding mirrored into every other file its related
+    /// locations are in (a duplicate name, a conflict between two files'
+    /// campaigns: each side sees it), pointing back to where it is reported.
     fn to_diagnostics(&self, d: &Diagnostic) -> Vec<(String, lsp_types::Diagnostic)> {
-        let Some(file) = self.report_file(d.file) else {
+        let model = self.report.model.clone();
+        self.to_diagnostics_in(d, &|id| model.path(id))
+    }
+
+    /// [`Server::to_diagnostics`] for a finding whose file ids are paths
+    /// through `path_of_id` (the last report's, or a focused re-check's).
+    fn to_diagnostics_in<'p>(
+        &self,
+        d: &Diagnostic,
+        path_of_id: &dyn Fn(usize) -> Option<&'p str>,
+    ) -> Vec<(String, lsp_types::Diagnostic)> {
+        let file_of = |id: usize| crate::hover::file(&self.workspace, path_of_id(id)?);
+        let location = |id: usize, span: koujing_grammar::Span| {
+            let file = file_of(id)?;
+            Some(Location {
+                uri: self.uri_of(&file.path)?,
+                range: to_proto::range(file, span, self.encoding),
+            })
+        };
+        let Some(file) = file_of(d.file) else {
             return Vec::new();
         };
         let related: Vec<DiagnosticRelatedInformation> = d
@@ -558,7 +582,7 @@ impl Server {
             .iter()
             .filter_map(|r| {
                 Some(DiagnosticRelatedInformation {
-                    location: self.location(r.file, r.span)?,
+                    location: location(r.file, r.span)?,
                     message: r.message.get(self.lang).to_string(),
                 })
             })
@@ -584,9 +608,7 @@ impl Server {
                 continue;
             }
             mirrored.push(r.file);
-            let (Some(other), Some(back)) =
-                (self.report_file(r.file), self.location(d.file, d.span))
-            else {
+            let (Some(other), Some(back)) = (file_of(r.file), location(d.file, d.span)) else {
                 continue;
             };
             let here = EditorMsg::ReportedHere.template(self.lang);
@@ -607,15 +629,52 @@ impl Server {
     }
 
     /// Re-check and publish what changed.
-    fn recheck(&mut self, connection: &Connection) {
-        let options = Options {
+    fn options(&self) -> Options {
+        Options {
             today: chrono::Local::now().date_naive(),
             config: self.config.clone(),
             require_reason: false,
-        };
-        self.report = check(&self.workspace, &options);
+        }
+    }
+
+    fn recheck(&mut self, connection: &Connection) {
+        let options = self.options();
+        self.report = check_for_editor(&self.workspace, &options);
         self.edited.clear();
+        self.changed.clear();
+        self.reloaded = false;
+        self.clustering.clear();
         self.checked.clear();
+        let model = self.report.model.clone();
+        for d in &self.report.diagnostics {
+            if d.code != koujing_checker::Code::KJ2002 {
+                continue;
+            }
+            let Some(at) = model.path(d.file) else {
+                continue;
+            };
+            if self.open.contains_key(at) {
+                self.clustering
+                    .entry(at.to_string())
+                    .or_default()
+                    .0
+                    .push(d.clone());
+            }
+            let mut seen: Vec<&str> = vec![at];
+            for r in &d.related {
+                let Some(there) = model.path(r.file).filter(|p| !seen.contains(p)) else {
+                    continue;
+                };
+                seen.push(there);
+                if self.open.contains_key(there) {
+                    self.clustering
+                        .entry(there.to_string())
+                        .or_default()
+                        .1
+                        .push(d.clone());
+                }
+            }
+        }
         for (id, file) in self.workspace.files.iter().enumerate() {
             if self.open.contains_key(&file.path) {
                 let own = file
@@ -785,6 +844,71 @@ impl Server {
         }
     }
 
+    /// The edited document's exact findings, from a focused re-check
+    /// (`koujing_checker::focus`), when only it changed since the last full
+    /// check: `true` when published.
+    fn publish_focused(&mut self, connection: &Connection) -> bool {
+        let mut changed = self.changed.iter();
+        let (Some(path), None) = (changed.next(), changed.next()) else {
+            return false;
+        };
+        if self.reloaded || !self.edited.contains(path) {
+            return false;
+        }
+        let (Some(focus), Some((uri, version))) =
+            (self.report.focus.clone(), self.open.get(path).cloned())
+        else {
+            return false;
+        };
+        let started = koujing_checker::timing::Phase::start("focused re-check");
+        // The file as the last full check saw it, with its KJ2002 findings:
+        // campaigns the edit cannot affect keep them.
+        let none = (Vec::new(), Vec::new());
+        let (clustering, mirrored) = self.clustering.get(path).unwrap_or(&none);
+        let before = self
+            .checked
+            .get(path)
+            .map(|(text, _)| koujing_checker::focus::Before {
+                text,
+                clustering,
+                mirrored,
+            });
+        let Some(focused) = koujing_checker::focus::check_file(
+            &self.workspace,
+            &focus,
+            path,
+            &self.options(),
+            before,
+        ) else {
+            return false;
+        };
+        let paths = &focused.paths;
+        let mut diagnostics: Vec<lsp_types::Diagnostic> = Vec::new();
+        for d in &focused.diagnostics {
+            diagnostics.extend(
+                self.to_diagnostics_in(d, &|id| paths.get(id).map(|p| &**p))
+                    .into_iter()
+                    .filter(|(p, _)| p == path)
+                    .map(|(_, d)| d),
+            );
+        }
+        diagnostics.sort_by_key(|d| (d.range.start.line, d.range.start.character));
+        let params = PublishDiagnosticsParams {
+            uri,
+            diagnostics,
+            version: Some(version),
+        };
+        let _ = connection
+            .sender
+            .send(Message::Notification(Notification::new(
+                notification::PublishDiagnostics::METHOD.into(),
+                params,
+            )));
+        started.done();
+        self.edited.clear();
+        true
+    }
+
     /// A finding of the current text of `file` (no related locations).
     fn own_to_diagnostic(
         &self,
@@ -900,6 +1024,10 @@ fn env_lang() -> Option<Lang> {
     })
 }
 
+/// How long the client must be quiet after an edit before the full
+/// re-check runs (the edited file already has its exact findings).
+const SETTLE: std::time::Duration = std::time::Duration::from_millis(300);
+
 /// Serve `connection` until `exit`.
 pub fn run(connection: Connection) -> Result<(), String> {
     serve(connection, None).map(|_| ())
@@ -918,7 +1046,30 @@ pub fn run_with_lang(connection: Connection, lang: Option<Lang>) -> Result<(), S
 pub fn serve(connection: Connection, lang: Option<Lang>) -> Result<bool, String> {
     let mut server = Server::new();
     server.lang_flag = lang;
-    while let Ok(message) = connection.receiver.recv() {
+    // After an edit whose file got its exact findings from a focused
+    // re-check, the full re-check waits until the client is quiet for
+    // `SETTLE`, so typing never waits for it.
+    let mut settling = false;
+    loop {
+        let message = if settling && server.dirty {
+            match connection.receiver.recv_timeout(SETTLE) {
+                Ok(message) => message,
+                Err(crossbeam_channel::RecvTimeoutError::Timeout) => {
+                    settling = false;
+                    if catch_unwind(AssertUnwindSafe(|| server.recheck(&connection))).is_err() {
+                        server.dirty = false;
+                        show_message(&connection, "koujing: internal error while checking".into());
+                    }
+                    continue;
+                }
+                Err(crossbeam_channel::RecvTimeoutError::Disconnected) => break,
+            }
+        } else {
+            match connection.receiver.recv() {
+                Ok(message) => message,
+                Err(_) => break,
+            }
+        };
         match message {
             Message::Request(req)
                 if req.method == request::Formatting::METHOD && server.initialized =>
@@ -975,12 +1126,31 @@ pub fn serve(connection: Connection, lang: Option<Lang>) -> Result<bool, String>
         }
         // Coalesce keystrokes: check once the queue is drained. The edited
         // documents get their provisional diagnostics first.
-        if server.dirty && server.initialized && connection.receiver.is_empty() && !server.shutdown
+        if server.dirty
+            && (!settling || !server.edited.is_empty())
+            && server.initialized
+            && connection.receiver.is_empty()
+            && !server.shutdown
         {
-            if catch_unwind(AssertUnwindSafe(|| server.publish_provisional(&connection))).is_err() {
+            // One edited document and nothing else changed: its exact
+            // findings from a focused re-check. Otherwise provisional ones
+            // (its own findings fresh, the rest carried over) at once.
+            settling = match catch_unwind(AssertUnwindSafe(|| server.publish_focused(&connection)))
+            {
+                Ok(served) => served,
+                Err(_) => {
+                    show_message(&connection, "koujing: internal error while checking".into());
+                    false
+                }
+            };
+            if !settling
+                && catch_unwind(AssertUnwindSafe(|| server.publish_provisional(&connection)))
+                    .is_err()
+            {
                 show_message(&connection, "koujing: internal error while checking".into());
             }
-            if connection.receiver.is_empty()
+            if !settling
+                && connection.receiver.is_empty()
                 && catch_unwind(AssertUnwindSafe(|| server.recheck(&connection))).is_err()
             {
                 server.dirty = false;

@@ -14,7 +14,7 @@ use koujing_grammar::Arg;
 use petgraph::unionfind::UnionFind;
 
 use crate::codes::Code;
-use crate::diagnostic::{Diagnostic, LocalText};
+use crate::diagnostic::{Diagnostic, FileId, LocalText};
 use crate::leafset::LeafSet;
 use crate::limits::LimitsTable;
 use crate::messages::NoteMsg as N;
@@ -51,7 +51,39 @@ pub fn analyse(
     facts: &[CampaignFact<'_>],
     limits: &LimitsTable,
 ) -> CampaignAnalysis {
+    analyse_with(index, facts, &[], None, limits)
+}
+
+/// Whose KJ2002 a focused re-check reports: the campaigns of one file
+/// starting at the given offsets (sorted).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReportOnly<'a> {
+    pub file: FileId,
+    pub campaigns: &'a [usize],
+}
+
+impl ReportOnly<'_> {
+    fn wants(&self, fact: &CampaignFact<'_>) -> bool {
+        fact.file == self.file
+            && self
+                .campaigns
+                .binary_search(&fact.campaign.span.start)
+                .is_ok()
+    }
+}
+
+/// [`analyse`], for the editor's focused re-check: `lanes_only` are
+/// campaigns that only fill KJ2002's lanes (no pairs are formed with them),
+/// and KJ2002 is reported only for the campaigns `report_only` names.
+pub fn analyse_with(
+    index: &Index<'_>,
+    facts: &[CampaignFact<'_>],
+    lanes_only: &[CampaignFact<'_>],
+    report_only: Option<ReportOnly<'_>>,
+    limits: &LimitsTable,
+) -> CampaignAnalysis {
     let mut analysis = CampaignAnalysis::default();
+    let involved = |f: &CampaignFact<'_>| report_only.is_none_or(|only| f.file == only.file);
     let mut groups = UnionFind::<usize>::new(facts.len());
     let mut stackable_members: BTreeSet<usize> = BTreeSet::new();
 
@@ -71,6 +103,10 @@ pub fn analyse(
                 let Some(earlier) = facts.get(j) else {
                     continue;
                 };
+                // A focused re-check reports pairs with the edited file only.
+                if !involved(earlier) && !involved(current) {
+                    continue;
+                }
                 match overlap(index, earlier, current) {
                     Overlap::Conflict(d) => analysis.diagnostics.push(*d),
                     Overlap::Stackable => {
@@ -111,10 +147,15 @@ pub fn analyse(
         .collect();
     analysis.conflict_groups.sort();
 
-    analysis.diagnostics.extend(one_sided_stacking(facts));
     analysis
         .diagnostics
-        .extend(clustering(index, facts, limits));
+        .extend(one_sided_stacking(facts, &involved));
+    analysis.diagnostics.extend(if lanes_only.is_empty() {
+        clustering(index, facts, limits, report_only)
+    } else {
+        let all: Vec<CampaignFact<'_>> = facts.iter().chain(lanes_only).cloned().collect();
+        clustering(index, &all, limits, report_only)
+    });
     analysis
 }
 
@@ -263,7 +304,10 @@ fn province_city(a: &CampaignFact<'_>, b: &CampaignFact<'_>) -> Option<Diagnosti
 }
 
 /// KJ2004, once per pair.
-fn one_sided_stacking(facts: &[CampaignFact<'_>]) -> Vec<Diagnostic> {
+fn one_sided_stacking(
+    facts: &[CampaignFact<'_>],
+    involved: &dyn Fn(&CampaignFact<'_>) -> bool,
+) -> Vec<Diagnostic> {
     let by_name: HashMap<&str, &CampaignFact<'_>> = facts.iter().map(|f| (f.name(), f)).collect();
     let mut seen: BTreeSet<(&str, &str)> = BTreeSet::new();
     let mut diagnostics = Vec::new();
@@ -275,7 +319,10 @@ fn one_sided_stacking(facts: &[CampaignFact<'_>]) -> Vec<Diagnostic> {
             let Some(other) = by_name.get(partner.text.as_str()) else {
                 continue;
             };
-            if other.allows(fact.name()) || other.name() == fact.name() {
+            if other.allows(fact.name())
+                || other.name() == fact.name()
+                || !(involved(fact) || involved(other))
+            {
                 continue;
             }
             let key = if fact.name() < other.name() {
@@ -442,7 +489,9 @@ fn clustering(
     index: &Index<'_>,
     facts: &[CampaignFact<'_>],
     limits: &LimitsTable,
+    report_only: Option<ReportOnly<'_>>,
 ) -> Vec<Diagnostic> {
+    let reported = |fact: &CampaignFact<'_>| report_only.is_none_or(|only| only.wants(fact));
     // Ranks in (window start, name) order.
     let mut ranked: Vec<usize> = (0..facts.len()).collect();
     ranked.sort_by_key(|&i| facts.get(i).map(|f| (f.start, f.name())));
@@ -483,6 +532,7 @@ fn clustering(
             .map(|f| (f.start, f.end))
     };
 
+    let fact_of = |rank: u32| ranked.get(rank as usize).and_then(|&i| facts.get(i));
     let mut classes: Vec<LeafSet> = Vec::new();
     let mut over: BTreeMap<u32, Over> = BTreeMap::new();
     for (c, per_node) in attached.iter().enumerate() {
@@ -534,6 +584,10 @@ fn clustering(
             }
             members.sort_unstable();
             members.dedup();
+            if report_only.is_some() && !members.iter().any(|&r| fact_of(r).is_some_and(&reported))
+            {
+                continue;
+            }
             sweep(&members, max, &window, |from, until, active, me| {
                 over.entry(me)
                     .or_default()
@@ -543,7 +597,6 @@ fn clustering(
     }
 
     let tree = RegionTree::new(index);
-    let fact_of = |rank: u32| ranked.get(rank as usize).and_then(|&i| facts.get(i));
     let lanes = Lanes {
         index,
         tree: &tree,
@@ -551,7 +604,10 @@ fn clustering(
         classes: &classes,
     };
     over.into_iter()
-        .filter_map(|(rank, found)| Some(lanes.finding(fact_of(rank)?, found, &fact_of)))
+        .filter_map(|(rank, found)| {
+            let fact = fact_of(rank).filter(|f| reported(f))?;
+            Some(lanes.finding(fact, found, &fact_of))
+        })
         .collect()
 }
 
