@@ -87,21 +87,41 @@ fn focused_lines(focused: &Focused) -> Vec<String> {
 /// its kind, move a date, or append another file's campaign.
 #[derive(Clone, Debug)]
 enum Edit {
-    Swap { kind: usize, from: usize, to: usize },
-    Date { from: usize, to: usize },
-    Copy { file: usize, item: usize },
+    Swap {
+        kind: usize,
+        from: usize,
+        to: usize,
+    },
+    Date {
+        from: usize,
+        to: usize,
+    },
+    /// Another file's campaign, appended or put before the `at`-th line.
+    Copy {
+        file: usize,
+        item: usize,
+        at: usize,
+    },
+    /// An allow comment for a campaign code above the `at`-th line.
+    Allow {
+        code: usize,
+        at: usize,
+    },
 }
 
 fn edits() -> impl Strategy<Value = Vec<Edit>> {
-    let edit = prop_oneof![
-        (0usize..4, any::<usize>(), any::<usize>()).prop_map(|(kind, from, to)| Edit::Swap {
-            kind,
-            from,
-            to
-        }),
-        (any::<usize>(), any::<usize>()).prop_map(|(from, to)| Edit::Date { from, to }),
-        (any::<usize>(), any::<usize>()).prop_map(|(file, item)| Edit::Copy { file, item }),
-    ];
+    let edit =
+        prop_oneof![
+            (0usize..4, any::<usize>(), any::<usize>()).prop_map(|(kind, from, to)| Edit::Swap {
+                kind,
+                from,
+                to
+            }),
+            (any::<usize>(), any::<usize>()).prop_map(|(from, to)| Edit::Date { from, to }),
+            (any::<usize>(), any::<usize>(), any::<usize>())
+                .prop_map(|(file, item, at)| Edit::Copy { file, item, at }),
+            (0usize..4, any::<usize>()).prop_map(|(code, at)| Edit::Allow { code, at }),
+        ];
     prop::collection::vec(edit, 0..4)
 }
 
@@ -182,6 +202,19 @@ fn replace_nth(text: &str, from: &str, to: &str, nth: usize) -> String {
     }
 }
 
+/// `text` with `insert` before the start of its `at`-th line (modulo the
+/// count).
+fn insert_at_line(text: &str, at: usize, insert: &str) -> String {
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .filter(|&i| i < text.len())
+        .collect();
+    match pick(&starts, at) {
+        Some(&i) => format!("{}{insert}{}", &text[..i], &text[i..]),
+        None => text.to_string(),
+    }
+}
+
 fn apply(workspace: &Workspace, words: &Vocabulary, text: &str, edits: &[Edit]) -> String {
     let mut text = text.to_string();
     for edit in edits {
@@ -202,7 +235,15 @@ fn apply(workspace: &Workspace, words: &Vocabulary, text: &str, edits: &[Edit]) 
                     _ => text,
                 }
             }
-            Edit::Copy { file, item } => {
+            Edit::Allow { code, at } => {
+                let code = ["KJ2001", "KJ2002", "KJ1002", "KJ3003"][code];
+                insert_at_line(
+                    &text,
+                    at,
+                    &format!("// koujing: allow({code}) reason=\"测试\"\n"),
+                )
+            }
+            Edit::Copy { file, item, at } => {
                 let source =
                     pick(&words.campaign_files, file).and_then(|&f| workspace.files.get(f));
                 let campaign = source.and_then(|s| {
@@ -219,7 +260,8 @@ fn apply(workspace: &Workspace, words: &Vocabulary, text: &str, edits: &[Edit]) 
                     pick(&campaigns, item).map(|span| s.slice(*span).to_string())
                 });
                 match campaign {
-                    Some(c) => format!("{text}\n{c}\n"),
+                    Some(c) if at % 2 == 0 => format!("{text}\n{c}\n"),
+                    Some(c) => insert_at_line(&text, at / 2, &format!("{c}\n")),
                     None => text,
                 }
             }
@@ -323,7 +365,26 @@ fn focused_check_is_exact_on_a_dense_province() {
         limit: Some(2),
         ..koujing_bench::Shape::dense(300)
     };
-    let files = generated(&dense, 11);
+    // Some campaigns carry an allow comment for KJ2002: an edit may move
+    // it onto another campaign.
+    let files: Vec<(String, Vec<u8>)> = generated(&dense, 11)
+        .into_iter()
+        .map(|(path, bytes)| {
+            let text = String::from_utf8(bytes).unwrap();
+            let mut out = String::new();
+            for (i, piece) in text.split("\ncampaign ").enumerate() {
+                if i > 0 {
+                    out.push_str(if i % 4 == 0 {
+                        "\n// koujing: allow(KJ2002) reason=\"测试\"\ncampaign "
+                    } else {
+                        "\ncampaign "
+                    });
+                }
+                out.push_str(piece);
+            }
+            (path, out.into_bytes())
+        })
+        .collect();
     let report = check(&Workspace::new(files.clone()), &Options::default());
     let over = report
         .diagnostics

@@ -430,7 +430,19 @@ pub fn check_file(
         .iter()
         .filter(|e| Some(e.file) == old)
         .collect();
-    let edit = before.map(|b| Stretch::new(b.text, &edited.text));
+    // An allow comment, before or after the edit, may silence a different
+    // campaign now (an item inserted under it, a code changed): then every
+    // campaign's KJ2002 is computed afresh.
+    let directives = before.is_some_and(|b| b.text.contains("koujing"))
+        || edited
+            .parsed
+            .syntax
+            .comments
+            .iter()
+            .any(|c| crate::suppress::is_directive(&c.text));
+    let edit = before
+        .filter(|_| !directives)
+        .map(|b| Stretch::new(b.text, &edited.text));
     let affected = affected(focus, old, &olds, &new, edit.as_ref());
     let keep = select(focus, old, &new, &affected);
     selecting.done();
@@ -615,14 +627,16 @@ fn carry_mirrored(
 /// The stretch of text an edit changed: `[prefix, old_tail)` of the old
 /// text became `[prefix, new_tail)` of the new.
 #[derive(Debug)]
-struct Stretch {
+pub struct Stretch {
     prefix: usize,
     old_tail: usize,
     new_tail: usize,
 }
 
 impl Stretch {
-    fn new(old: &str, new: &str) -> Stretch {
+    /// The stretch between two texts: what is left between their common
+    /// start and their common end.
+    pub fn new(old: &str, new: &str) -> Stretch {
         let (old, new) = (old.as_bytes(), new.as_bytes());
         let prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
         let suffix = old
@@ -646,7 +660,7 @@ impl Stretch {
     }
 
     /// A span of the old text in the new one, if outside the stretch.
-    fn moved(&self, span: Span) -> Option<Span> {
+    pub fn moved(&self, span: Span) -> Option<Span> {
         if span.end <= self.prefix {
             Some(span)
         } else if span.start >= self.old_tail {

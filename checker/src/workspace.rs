@@ -59,16 +59,19 @@ impl SourceFile {
     /// comment needs them to find its target) and the records that let an
     /// edit re-parse only the chunks it touched.
     fn drop_syntax(&mut self) {
-        let directive = self
-            .parsed
-            .syntax
-            .comments
-            .iter()
-            .any(|c| crate::suppress::is_directive(&c.text));
-        if !directive {
+        if !self.has_directive() {
             self.parsed.syntax.items = Vec::new();
         }
         self.parsed.chunks = Vec::new();
+    }
+
+    /// Does a `koujing:` comment need the syntax tree to find its target?
+    fn has_directive(&self) -> bool {
+        self.parsed
+            .syntax
+            .comments
+            .iter()
+            .any(|c| crate::suppress::is_directive(&c.text))
     }
 
     /// The same file with only some of its items (`keep` maps an item,
@@ -79,15 +82,9 @@ impl SourceFile {
         &self,
         keep: impl Fn(usize, &koujing_grammar::ast::Item) -> Option<koujing_grammar::ast::Item>,
     ) -> SourceFile {
-        let directive = self
-            .parsed
-            .syntax
-            .comments
-            .iter()
-            .any(|c| crate::suppress::is_directive(&c.text));
         let parsed = ParsedFile {
             syntax: koujing_grammar::tree::SyntaxFile {
-                items: if directive {
+                items: if self.has_directive() {
                     self.parsed.syntax.items.clone()
                 } else {
                     Vec::new()

@@ -754,28 +754,8 @@ impl Server {
             let Some(file) = self.workspace.file(id) else {
                 continue;
             };
-            // The changed stretch: [prefix, old.len() - suffix) became
-            // [prefix, new.len() - suffix).
-            let (old, new) = (old.as_bytes(), file.text.as_bytes());
-            let prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
-            let suffix = old
-                .iter()
-                .rev()
-                .zip(new.iter().rev())
-                .take(old.len().min(new.len()) - prefix)
-                .take_while(|(a, b)| a == b)
-                .count();
-            let old_tail = old.len() - suffix;
-            let moved = |span: koujing_grammar::Span| {
-                if span.end <= prefix {
-                    Some(span)
-                } else if span.start >= old_tail {
-                    let at = |x: usize| x - old_tail + (new.len() - suffix);
-                    Some(koujing_grammar::Span::new(at(span.start), at(span.end)))
-                } else {
-                    None
-                }
-            };
+            let stretch = koujing_checker::focus::Stretch::new(old, &file.text);
+            let moved = |span: koujing_grammar::Span| stretch.moved(span);
             let model = &self.report.model;
             let mut carried: Vec<Diagnostic> = Vec::new();
             for d in &self.report.diagnostics {
