@@ -143,6 +143,10 @@ pub(crate) fn fact<'w>(index: &Index<'w>, def: Def<'w, Campaign>) -> Option<Camp
         })
         .collect();
     audience.sort_by(|a, b| a.0.cmp(b.0));
+    // Kept for the whole check: no spare capacity.
+    channels.shrink_to_fit();
+    channel_ids.shrink_to_fit();
+    audience.shrink_to_fit();
     Some(CampaignFact {
         campaign,
         file: def.file,

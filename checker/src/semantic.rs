@@ -189,49 +189,76 @@ pub struct Model {
     /// The date each support is effectively ready (its `requires` included).
     pub effective_ready: HashMap<String, NaiveDate>,
     recorded: Recorder,
-    /// (kind, name) → (definitions, references), positions in the lists.
-    by_target: FastMap<(Kind, Name), (Vec<u32>, Vec<u32>)>,
+    /// (kind, name) → where its definitions start in `targets`, how many
+    /// there are, and how many references follow them.
+    by_target: FastMap<(Kind, Name), (u32, u32, u32)>,
+    /// Every slot, grouped by (kind, name): definitions then references,
+    /// each in workspace order.
+    targets: Vec<Slot>,
     /// Path → file id.
     file_ids: FastMap<Arc<str>, u32>,
-    /// Per file id: (span, slot), sorted by span start.
-    by_file: Vec<Vec<(Span, Slot)>>,
+    /// Per file id: its slots, sorted by span.
+    by_file: Vec<Vec<Slot>>,
 }
 
 impl Model {
     /// Build the lookup tables; call once after filling.
     fn finish(&mut self) {
-        self.by_target.clear();
-        self.by_file = vec![Vec::new(); self.paths.len()];
         self.file_ids = self
             .paths
             .iter()
             .enumerate()
             .map(|(i, p)| (p.clone(), file_id(i)))
             .collect();
-        for (i, s) in self.recorded.symbols.iter().enumerate() {
-            let i = file_id(i);
-            self.by_target
-                .entry((s.kind, s.name))
-                .or_default()
-                .0
-                .push(i);
-            if let Some(list) = self.by_file.get_mut(s.file as usize) {
-                list.push((s.span, Slot(i)));
+        let symbols = self
+            .recorded
+            .symbols
+            .iter()
+            .enumerate()
+            .map(|(i, s)| ((s.kind, s.name), s.file, Slot(file_id(i))));
+        let references = self
+            .recorded
+            .references
+            .iter()
+            .enumerate()
+            .map(|(i, r)| ((r.kind, r.name), r.file, Slot(file_id(i) | REFERENCE)));
+        let mut all: Vec<((Kind, Name), u32, Slot)> = symbols.chain(references).collect();
+        self.by_file = vec![Vec::new(); self.paths.len()];
+        for &(_, file, slot) in &all {
+            if let Some(list) = self.by_file.get_mut(file as usize) {
+                list.push(slot);
             }
         }
-        for (i, r) in self.recorded.references.iter().enumerate() {
-            let i = file_id(i);
-            self.by_target
-                .entry((r.kind, r.name))
-                .or_default()
-                .1
-                .push(i);
-            if let Some(list) = self.by_file.get_mut(r.file as usize) {
-                list.push((r.span, Slot(i | REFERENCE)));
-            }
+        let mut by_file = std::mem::take(&mut self.by_file);
+        for list in &mut by_file {
+            list.sort_by_key(|&slot| self.span(slot).map(|span| (span.start, span.end)));
+            list.shrink_to_fit();
         }
-        for list in &mut self.by_file {
-            list.sort_by_key(|(span, _)| (span.start, span.end));
+        self.by_file = by_file;
+        // Stable: definitions (recorded first) before references, each in
+        // workspace order.
+        all.sort_by_key(|&(key, _, _)| key);
+        self.targets = all.iter().map(|&(_, _, slot)| slot).collect();
+        self.by_target = FastMap::default();
+        let mut start = 0;
+        for group in all.chunk_by(|a, b| a.0 == b.0) {
+            let Some(&(key, _, _)) = group.first() else {
+                continue;
+            };
+            let defs = group.iter().filter(|g| g.2 .0 & REFERENCE == 0).count();
+            let (defs, len) = (file_id(defs), file_id(group.len()));
+            self.by_target.insert(key, (start, defs, len - defs));
+            start += len;
+        }
+    }
+
+    /// The span of a definition's or reference's name.
+    fn span(&self, slot: Slot) -> Option<Span> {
+        let i = (slot.0 & !REFERENCE) as usize;
+        if slot.0 & REFERENCE == 0 {
+            self.recorded.symbols.get(i).map(|s| s.span)
+        } else {
+            self.recorded.references.get(i).map(|r| r.span)
         }
     }
 
@@ -298,7 +325,7 @@ impl Model {
         }
     }
 
-    fn file_list(&self, path: &str) -> Option<&Vec<(Span, Slot)>> {
+    fn file_list(&self, path: &str) -> Option<&Vec<Slot>> {
         let &file = self.file_ids.get(path)?;
         self.by_file.get(file as usize)
     }
@@ -307,13 +334,17 @@ impl Model {
     /// included, for a cursor just after a name).
     pub fn at(&self, path: &str, offset: usize) -> Option<Occurrence<'_>> {
         let list = self.file_list(path)?;
-        let after = list.partition_point(|(span, _)| span.start <= offset);
+        let after =
+            list.partition_point(|&slot| self.span(slot).is_some_and(|s| s.start <= offset));
         list.get(..after)?
             .iter()
             .rev()
             .take(8)
-            .find(|(span, _)| span.start <= offset && offset <= span.end)
-            .and_then(|&(_, slot)| self.occurrence(slot))
+            .find(|&&slot| {
+                self.span(slot)
+                    .is_some_and(|span| span.start <= offset && offset <= span.end)
+            })
+            .and_then(|&slot| self.occurrence(slot))
     }
 
     /// Every definition and reference in one file, in order.
@@ -321,23 +352,34 @@ impl Model {
         self.file_list(path)
             .into_iter()
             .flatten()
-            .filter_map(|&(_, slot)| self.occurrence(slot))
+            .filter_map(|&slot| self.occurrence(slot))
     }
 
-    fn target(&self, kind: Kind, name: &str) -> Option<&(Vec<u32>, Vec<u32>)> {
-        let name = self.recorded.names.find(name)?;
-        self.by_target.get(&(kind, name))
+    /// The definitions and the references of a name of a kind, as slots.
+    fn target(&self, kind: Kind, name: &str) -> (&[Slot], &[Slot]) {
+        let found = self
+            .recorded
+            .names
+            .find(name)
+            .and_then(|name| self.by_target.get(&(kind, name)));
+        let Some(&(start, defs, refs)) = found else {
+            return (&[], &[]);
+        };
+        let (start, defs, refs) = (start as usize, defs as usize, refs as usize);
+        let all = self
+            .targets
+            .get(start..start + defs + refs)
+            .unwrap_or_default();
+        all.split_at_checked(defs).unwrap_or_default()
     }
 
     /// The definitions of a name of a kind (more than one: a duplicate).
     pub fn definitions(&self, kind: Kind, name: &str) -> impl Iterator<Item = Symbol<'_>> + '_ {
-        self.target(kind, name).into_iter().flat_map(|(defs, _)| {
-            defs.iter().filter_map(|&i| {
-                self.recorded
-                    .symbols
-                    .get(i as usize)
-                    .map(|s| self.symbol(s))
-            })
+        self.target(kind, name).0.iter().filter_map(|&slot| {
+            self.recorded
+                .symbols
+                .get(slot.0 as usize)
+                .map(|s| self.symbol(s))
         })
     }
 
@@ -352,13 +394,11 @@ impl Model {
         kind: Kind,
         name: &str,
     ) -> impl Iterator<Item = Reference<'_>> + '_ {
-        self.target(kind, name).into_iter().flat_map(|(_, refs)| {
-            refs.iter().filter_map(|&i| {
-                self.recorded
-                    .references
-                    .get(i as usize)
-                    .map(|r| self.reference(r))
-            })
+        self.target(kind, name).1.iter().filter_map(|&slot| {
+            self.recorded
+                .references
+                .get((slot.0 & !REFERENCE) as usize)
+                .map(|r| self.reference(r))
         })
     }
 
