@@ -346,10 +346,12 @@ const MAX_SPAN: usize = 400;
 struct Snippet {
     name: String,
     text: std::sync::Arc<str>,
+    /// The file's line starts: miette is handed only the lines around a
+    /// span (it counts lines from the start of what it is given, once per
+    /// label: on a long file, with thousands of findings, that was minutes).
+    lines: std::sync::Arc<crate::workspace::Lines>,
     start: usize,
     end: usize,
-    /// 0-based line of `start` in the file.
-    line: usize,
 }
 
 impl SourceCode for Snippet {
@@ -359,11 +361,36 @@ impl SourceCode for Snippet {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let window = self.text.get(self.start..self.end).unwrap_or_default();
-        let inner = window.read_span(span, before, after)?;
+        // The lines around the span, one more on each side than miette
+        // shows, within the snippet (all of it when a `\r` could make
+        // miette's line count differ from ours).
+        let from = self.start + span.offset();
+        let to = from + span.len();
+        let (first, _) = self.lines.line_of(from);
+        let (last, _) = self.lines.line_of(to);
+        let (lo, hi) = if self.lines.has_carriage_return() {
+            (self.start, self.end)
+        } else {
+            (
+                self.lines
+                    .start(first.saturating_sub(before + 1))
+                    .unwrap_or(0)
+                    .clamp(self.start, from.min(self.end)),
+                self.lines
+                    .start(last + after + 2)
+                    .unwrap_or(self.text.len())
+                    .clamp(to.min(self.end), self.end),
+            )
+        };
+        let window = self.text.get(lo..hi).unwrap_or_default();
+        let inner = window.read_span(
+            &SourceSpan::new((from - lo).into(), span.len()),
+            before,
+            after,
+        )?;
         // Columns count characters, as the JSON output does (miette counts
         // bytes, so `file:line:col` would disagree with JSON).
-        let at = self.start + inner.span().offset();
+        let at = lo + inner.span().offset();
         let line_start = self
             .text
             .get(..at)
@@ -376,10 +403,12 @@ impl SourceCode for Snippet {
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             inner.data(),
-            *inner.span(),
-            inner.line() + self.line,
+            SourceSpan::new((at - self.start).into(), inner.span().len()),
+            inner.line() + self.lines.line_of(lo).0,
             column,
-            inner.line_count(),
+            // miette's count runs from the start of what it was given: the
+            // snippet's start, as before the window was cut.
+            inner.line_count() + (self.lines.line_of(lo).0 - self.lines.line_of(self.start).0),
         )))
     }
 }
@@ -425,9 +454,9 @@ fn snippet(
         let whole = Snippet {
             name: name.to_string(),
             text: text.clone(),
+            lines: file.lines.clone(),
             start: 0,
             end: text.len(),
-            line: 0,
         };
         let others = others.iter().map(|s| Some(source_span(text, *s))).collect();
         return (whole, source_span(text, primary), others);
@@ -443,13 +472,12 @@ fn snippet(
     let from = floor_char(text, start.saturating_sub(WINDOW).max(line_start));
     let shown_end = end.min(start + MAX_SPAN);
     let to = floor_char(text, (shown_end + WINDOW).min(line_end.max(shown_end))).max(from);
-    let position = file.position(from, None);
     let window = Snippet {
         name: name.to_string(),
         text: text.clone(),
+        lines: file.lines.clone(),
         start: from,
         end: to,
-        line: position.line.saturating_sub(1) as usize,
     };
     let relative = |span: koujing_grammar::Span| {
         let a = span.start.clamp(from, to);

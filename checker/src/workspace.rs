@@ -18,7 +18,7 @@ pub struct SourceFile {
     pub text: Arc<str>,
     pub parsed: ParsedFile,
     /// Where each line starts, for positions.
-    pub lines: Lines,
+    pub lines: Arc<Lines>,
     /// KJ0001 for invalid UTF-8: the file was not parsed.
     pub encoding_error: Option<usize>,
 }
@@ -37,7 +37,7 @@ impl SourceFile {
             Ok(text) => SourceFile {
                 path,
                 parsed: parse_file(text),
-                lines: Lines::new(text),
+                lines: Arc::new(Lines::new(text)),
                 text: Arc::from(text),
                 encoding_error: None,
             },
@@ -46,7 +46,7 @@ impl SourceFile {
                 SourceFile {
                     path,
                     parsed: ParsedFile::default(),
-                    lines: Lines::new(&text),
+                    lines: Arc::new(Lines::new(&text)),
                     text: Arc::from(text),
                     encoding_error: Some(error.valid_up_to()),
                 }
@@ -178,6 +178,8 @@ impl SourceFile {
 pub struct Lines {
     /// Offsets just after each `\n`: the starts of the lines after the first.
     starts: Vec<u32>,
+    /// The text has a `\r` (which miette counts as a line break too).
+    carriage_return: bool,
 }
 
 impl Lines {
@@ -186,6 +188,7 @@ impl Lines {
             starts: memchr::memchr_iter(b'\n', text.as_bytes())
                 .map(|at| u32::try_from(at + 1).unwrap_or(u32::MAX))
                 .collect(),
+            carriage_return: memchr::memchr(b'\r', text.as_bytes()).is_some(),
         }
     }
 
@@ -195,6 +198,11 @@ impl Lines {
             .starts
             .partition_point(|&start| start as usize <= offset);
         (line, self.start(line).unwrap_or(0))
+    }
+
+    /// Does the text have a `\r`?
+    pub fn has_carriage_return(&self) -> bool {
+        self.carriage_return
     }
 
     /// Where a 0-based line starts.
@@ -294,7 +302,7 @@ impl Workspace {
             (Ok(text), Some(old)) if old.encoding_error.is_none() => SourceFile {
                 path: path.to_string(),
                 parsed: koujing_grammar::parse_file_reusing(text, Some((&old.text, &old.parsed))),
-                lines: Lines::new(text),
+                lines: Arc::new(Lines::new(text)),
                 text: Arc::from(text),
                 encoding_error: None,
             },
