@@ -114,6 +114,13 @@ pub fn check(workspace: &Workspace, options: &Options) -> Report {
     check_with(workspace, options, Mode::Full)
 }
 
+/// [`check`] without the semantic model (`Report.model` is empty): for a
+/// command that only reports, builds or renders findings, which never
+/// reads it. The findings are the same.
+pub fn check_findings(workspace: &Workspace, options: &Options) -> Report {
+    check_with(workspace, options, Mode::Findings)
+}
+
 /// Check a workspace and keep what [`focus::check_file`] needs to re-check
 /// one edited file of it quickly (the language server).
 pub fn check_for_editor(workspace: &Workspace, options: &Options) -> Report {
@@ -149,6 +156,7 @@ fn check_focused(
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Mode<'a> {
     Full,
+    Findings,
     Editor,
     Focused {
         lanes_only: &'a [(FileId, &'a koujing_grammar::ast::Campaign)],
@@ -248,7 +256,7 @@ fn check_with(workspace: &Workspace, options: &Options, mode: Mode<'_>) -> Repor
         rayon::join(analyses, || {
             rayon::join(
                 || {
-                    full.then(|| {
+                    matches!(mode, Mode::Full | Mode::Editor).then(|| {
                         time("  semantic model", || {
                             semantic::build(workspace, &index, recorded)
                         })

@@ -21,7 +21,7 @@ use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 
 use chrono::NaiveDate;
 use clap::ValueEnum;
-use koujing_checker::{check, Lang, Msg, Options, Severity};
+use koujing_checker::{Lang, Msg, Options, Severity};
 
 use crate::progress::Progress;
 use crate::{bundle, load};
@@ -210,7 +210,10 @@ pub fn check_loaded(
         config: loaded.config.clone(),
         require_reason,
     };
-    let report = koujing_checker::timing::time("check", || check(&loaded.workspace, &options));
+    // No command reads the semantic model (the editor's): skip it.
+    let report = koujing_checker::timing::time("check", || {
+        koujing_checker::check_findings(&loaded.workspace, &options)
+    });
     progress.step("");
     Ok((loaded, report))
 }
