@@ -172,7 +172,10 @@ fn check_with(workspace: &Workspace, options: &Options, mode: Mode<'_>) -> Repor
         diagnostics.extend(file.own_diagnostics(id));
     }
     diagnostics.extend(workspace.unread_diagnostics());
-    let (mut index, mut found) = resolve::build_index(workspace);
+    // Only the editor (and a plain `check`, for its callers) reads the
+    // semantic model: otherwise resolution records nothing for it.
+    let (mut index, mut found) =
+        resolve::build_index_recording(workspace, matches!(mode, Mode::Full | Mode::Editor));
     diagnostics.append(&mut found);
     let mut recorded = std::mem::take(&mut index.recorded);
     diagnostics.extend(resolve::resolve_references(

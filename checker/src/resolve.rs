@@ -349,8 +349,24 @@ impl<'w> Builder<'w> {
 
 /// Build the index of a workspace, reporting duplicates (KJ1002).
 pub fn build_index(workspace: &Workspace) -> (Index<'_>, Vec<Diagnostic>) {
+    build_index_recording(workspace, true)
+}
+
+/// [`build_index`], recording definitions for the semantic model only
+/// when `record` is set.
+pub(crate) fn build_index_recording(
+    workspace: &Workspace,
+    record: bool,
+) -> (Index<'_>, Vec<Diagnostic>) {
     let mut builder = Builder {
-        index: Index::default(),
+        index: Index {
+            recorded: if record {
+                Recorder::default()
+            } else {
+                Recorder::off()
+            },
+            ..Index::default()
+        },
         diagnostics: Vec::new(),
         file: 0,
     };

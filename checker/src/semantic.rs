@@ -94,6 +94,8 @@ struct ReferenceRecord {
 /// references, names interned as they come.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Recorder {
+    /// Record nothing (a check whose report needs no semantic model).
+    off: bool,
     names: Names,
     symbols: Vec<SymbolRecord>,
     references: Vec<ReferenceRecord>,
@@ -104,6 +106,14 @@ fn file_id(file: usize) -> u32 {
 }
 
 impl Recorder {
+    /// A recorder that records nothing.
+    pub(crate) fn off() -> Recorder {
+        Recorder {
+            off: true,
+            ..Recorder::default()
+        }
+    }
+
     /// Record a definition in file `file`.
     pub(crate) fn symbol(
         &mut self,
@@ -113,6 +123,9 @@ impl Recorder {
         item: Span,
         title: Option<&str>,
     ) {
+        if self.off {
+            return;
+        }
         let name = self.names.intern(name);
         let title = title.map(|t| self.names.intern(t));
         self.symbols.push(SymbolRecord {
@@ -127,6 +140,9 @@ impl Recorder {
 
     /// Record a reference in file `file`.
     pub(crate) fn reference(&mut self, kind: Kind, file: usize, name: &str, span: Span) {
+        if self.off {
+            return;
+        }
         let name = self.names.intern(name);
         self.references.push(ReferenceRecord {
             kind,
