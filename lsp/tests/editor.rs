@@ -668,8 +668,9 @@ fn an_edit_gets_provisional_diagnostics_first() {
                 && n.params["version"] == 2
         })
         .count();
-    // Provisional, then the focused re-check's exact findings when the
-    // edited file still holds only campaigns, then the complete check.
+    // The focused re-check's exact findings when the edited file still
+    // holds only campaigns (else the provisional ones), then the complete
+    // check.
     assert!((2..=3).contains(&publishes), "{publishes} publishes");
     let mut a = codes(&first);
     let mut b = codes(&complete);
@@ -703,33 +704,10 @@ fn an_edit_gets_its_cross_file_findings_before_the_full_recheck() {
     );
     c.clear();
     c.change(&city, 2, &edited);
-    // Wait for the city's publishes without asking anything (a request
-    // would make the server run the full re-check first).
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    let exact = loop {
-        let publishes: Vec<&lsp_server::Notification> = c
-            .notes
-            .iter()
-            .filter(|n| {
-                n.method == "textDocument/publishDiagnostics"
-                    && n.params["uri"] == city.as_str()
-                    && n.params["version"] == 2
-            })
-            .collect();
-        // The first publish is the focused re-check's (only this file
-        // changed).
-        if let Some(first) = publishes.first() {
-            break first.params["diagnostics"].as_array().unwrap().clone();
-        }
-        assert!(std::time::Instant::now() < deadline, "no focused publish");
-        if let Ok(lsp_server::Message::Notification(n)) = c
-            .conn
-            .receiver
-            .recv_timeout(std::time::Duration::from_millis(100))
-        {
-            c.notes.push(n);
-        }
-    };
+    // The first publish, waited for without asking anything (a request
+    // would make the server run the full re-check first): the focused
+    // re-check's, since only this file changed.
+    let exact = c.first_diagnostics(&city, Some(2));
     let mut found = codes(&exact);
     found.sort();
     assert!(found.contains(&"KJ2001".to_string()), "{exact:?}");
