@@ -28,8 +28,9 @@
 //!
 //! What it returns: the findings located in the edited file, and the
 //! pairwise findings located elsewhere that point into it (KJ1002, KJ2001,
-//! KJ2003, KJ2004, KJ3003). A KJ2002 on another campaign depends on lanes the
-//! edited file does not touch, so it waits for the next full check.
+//! KJ2003, KJ2004, KJ3003). A KJ2002 on another file's campaign depends on
+//! lanes the edited file does not touch: with [`Before`], the last full
+//! check's are carried over, moved with the edit, until the next one.
 
 use std::collections::HashMap;
 use std::ops::Range;
