@@ -91,22 +91,6 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     }
 }
 
-/// Two malloc arenas (glibc) instead of one per thread: memory a parsing
-/// thread frees (its syntax trees) is then reused by the other threads' later
-/// allocations rather than kept by an arena nobody allocates from. Peak RSS
-/// of a check of 100,000 campaigns over 4,950 counties: 455 → 388 MB, at no
-/// measurable cost in time. `MALLOC_ARENA_MAX` in the environment wins.
-fn limit_malloc_arenas() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
-        // SAFETY: `mallopt` only sets an allocator parameter; called at
-        // start-up, before any thread is spawned.
-        unsafe {
-            libc::mallopt(libc::M_ARENA_MAX, 2);
-        }
-    }
-}
-
 /// Make a write past the file-size limit (`ulimit -f`) an error that the
 /// write paths clean up after, instead of a signal that kills the process
 /// and leaves temporaries behind.
@@ -119,9 +103,17 @@ fn ignore_file_size_signal() {
     }
 }
 
+/// mimalloc instead of the system allocator: parsing and the analyses make
+/// millions of small allocations on both cores, and glibc's malloc spent
+/// ~15% of a 100,000-campaign check in its own bookkeeping. Built without
+/// transparent huge pages (`no_thp`): with them, zeroing 2 MB pages cost up
+/// to a second of system time and ~50 MB of peak memory. Measured in
+/// docs/PERFORMANCE.md ("Session 6").
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     ignore_file_size_signal();
-    limit_malloc_arenas();
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     commands::init_lang(&args);
     let cli = Cli::parse_from(args);
