@@ -52,7 +52,14 @@ const UNITS: [(&str, bool); 21] = [
     ("MB", true),
 ];
 
-const TAG_KEYWORDS: [&str; 6] = ["discount", "price", "gift", "bonus", "points", "with"];
+/// The grammar's `tag_kw` alternatives (a `match`, not a search: this
+/// runs on every name read as a value).
+fn is_tag_keyword(word: &str) -> bool {
+    matches!(
+        word,
+        "discount" | "price" | "gift" | "bonus" | "points" | "with"
+    )
+}
 
 /// The fast path's reusable buffers, kept across the chunks of a file: the
 /// nodes of a list, block, table or region tree being read are stacked here
@@ -447,7 +454,7 @@ impl Reader<'_> {
                 let Some(ident) = self.ident()? else {
                     return Ok(None);
                 };
-                if TAG_KEYWORDS.contains(&ident.text.as_ref()) {
+                if is_tag_keyword(&ident.text) {
                     // `tag_kw ~ value`: the keyword is the whole name read.
                     self.skip();
                     // `with` alone is a name: pest backtracks; so do we, to pest.
@@ -754,7 +761,7 @@ impl Reader<'_> {
                 span: self.span(start),
             });
         }
-        if !crate::prescan::ITEM_KEYWORDS.contains(&keyword.text.as_ref()) {
+        if crate::kinds::Kind::from_keyword(&keyword.text).is_none() {
             return Err(GiveUp);
         }
         self.skip();

@@ -19,14 +19,12 @@ use crate::tree::{self, Block, Entry, Key, Scalar, SyntaxFile, Value, ValueKind}
 /// Lower a parsed file into its typed module.
 pub fn lower(file: &SyntaxFile, issues: &mut Vec<Issue>) -> Module {
     let mut lowerer = Lowerer { issues };
-    let mut items: Vec<Item> = file
-        .items
-        .iter()
-        .filter_map(|item| lowerer.item(item))
-        .collect();
     // The typed tree outlives the parse: no spare capacity (here and in the
-    // lists below, which a push or a filtered collect would leave with room
-    // for four).
+    // lists below). Each list is made with room for every node it may get,
+    // so the common case (nothing left out) needs neither growing nor
+    // shrinking.
+    let mut items: Vec<Item> = Vec::with_capacity(file.items.len());
+    items.extend(file.items.iter().filter_map(|item| lowerer.item(item)));
     items.shrink_to_fit();
     Module { items }
 }
@@ -42,11 +40,17 @@ struct Fields<'t> {
     factors: Vec<&'t tree::FactorEntry>,
 }
 
+/// `a == b`, with the first bytes compared before the rest: keys of one
+/// length mostly differ there, and the comparison then needs no `memcmp`.
+fn same_key(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
+}
+
 impl<'t> Fields<'t> {
     fn get(&self, key: &str) -> Option<&'t Entry> {
         self.entries
             .iter()
-            .find(|(k, _)| *k == key)
+            .find(|(k, _)| same_key(k, key))
             .map(|(_, e)| *e)
     }
 
@@ -159,7 +163,7 @@ impl Lowerer<'_> {
                     continue;
                 }
             };
-            match known.iter().find(|(k, _)| *k == key) {
+            match known.iter().find(|(k, _)| same_key(k, key)) {
                 Some((_, expected)) if expected.syntax() == shape => {
                     if fields.get(key).is_some() {
                         self.push(
@@ -290,7 +294,8 @@ impl Lowerer<'_> {
     fn ident_list(&mut self, value: &Value) -> Vec<Ident> {
         match &value.kind {
             ValueKind::List(values) => {
-                let mut list: Vec<Ident> = values.iter().filter_map(|v| self.ident(v)).collect();
+                let mut list: Vec<Ident> = Vec::with_capacity(values.len());
+                list.extend(values.iter().filter_map(|v| self.ident(v)));
                 list.shrink_to_fit();
                 list
             }
@@ -553,7 +558,7 @@ impl Lowerer<'_> {
     }
 
     fn faq(&mut self, block: &Block) -> Vec<FaqEntry> {
-        let mut entries = Vec::new();
+        let mut entries = Vec::with_capacity(block.entries.len());
         for entry in &block.entries {
             match entry {
                 Entry::Field(field) => {
@@ -842,7 +847,7 @@ impl Lowerer<'_> {
     }
 
     fn audience(&mut self, block: &Block) -> Vec<AudienceConstraint> {
-        let mut constraints = Vec::new();
+        let mut constraints = Vec::with_capacity(block.entries.len());
         for entry in &block.entries {
             let Entry::Field(field) = entry else {
                 self.push(
@@ -965,7 +970,7 @@ impl Lowerer<'_> {
     }
 
     fn wording(&mut self, block: &Block) -> Vec<WordingField> {
-        let mut fields = Vec::new();
+        let mut fields = Vec::with_capacity(block.entries.len());
         for entry in &block.entries {
             match entry {
                 Entry::Field(tree::Field {
