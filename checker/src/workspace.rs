@@ -191,11 +191,21 @@ pub struct Lines {
 
 impl Lines {
     pub fn new(text: &str) -> Lines {
+        // One pass for both: most files have no `\r`, and a search for it
+        // alone would read the whole text again.
+        let bytes = text.as_bytes();
+        let mut starts = Vec::new();
+        let mut carriage_return = false;
+        for at in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            if bytes.get(at) == Some(&b'\n') {
+                starts.push(u32::try_from(at + 1).unwrap_or(u32::MAX));
+            } else {
+                carriage_return = true;
+            }
+        }
         Lines {
-            starts: memchr::memchr_iter(b'\n', text.as_bytes())
-                .map(|at| u32::try_from(at + 1).unwrap_or(u32::MAX))
-                .collect(),
-            carriage_return: memchr::memchr(b'\r', text.as_bytes()).is_some(),
+            starts,
+            carriage_return,
         }
     }
 

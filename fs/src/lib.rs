@@ -112,6 +112,16 @@ pub type Sources<'a> = (Vec<(String, Vec<u8>)>, Vec<Placeholder>, Vec<&'a Unread
 /// but not read (KJ0005 placeholders), and the files the system refused to
 /// read (for the caller to report).
 pub fn sources(discovery: &Discovery, name: impl Fn(&Path) -> String) -> Sources<'_> {
+    let bytes = discovery.files.iter().map(|f| f.bytes.clone()).collect();
+    sources_with(discovery, bytes, name)
+}
+
+/// [`sources`] with the files' bytes given (in `discovery.files`' order).
+fn sources_with(
+    discovery: &Discovery,
+    bytes: Vec<Vec<u8>>,
+    name: impl Fn(&Path) -> String,
+) -> Sources<'_> {
     let relative = |path: &Path| {
         path.strip_prefix(&discovery.root)
             .map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
@@ -119,7 +129,8 @@ pub fn sources(discovery: &Discovery, name: impl Fn(&Path) -> String) -> Sources
     let files = discovery
         .files
         .iter()
-        .map(|f| (name(&relative(&f.path)), f.bytes.clone()))
+        .zip(bytes)
+        .map(|(f, bytes)| (name(&relative(&f.path)), bytes))
         .collect();
     let mut placeholders = Vec::new();
     let mut refused = Vec::new();
@@ -135,12 +146,19 @@ pub fn sources(discovery: &Discovery, name: impl Fn(&Path) -> String) -> Sources
 /// The checker's workspace for a discovery (see [`sources`]), parsed for
 /// one check (syntax trees dropped once lowered, see
 /// [`koujing_checker::Workspace::new_for_check`]); the files the system
-/// refused to read are returned beside it.
+/// refused to read are returned beside it. The files' bytes are moved into
+/// the workspace, not copied: `discovery.files` keep their paths, with
+/// empty `bytes`.
 pub fn workspace(
-    discovery: &Discovery,
+    discovery: &mut Discovery,
     name: impl Fn(&Path) -> String,
 ) -> (koujing_checker::Workspace, Vec<&Unread>) {
-    let (files, placeholders, refused) = sources(discovery, name);
+    let bytes = discovery
+        .files
+        .iter_mut()
+        .map(|f| std::mem::take(&mut f.bytes))
+        .collect();
+    let (files, placeholders, refused) = sources_with(discovery, bytes, name);
     let mut workspace = koujing_checker::Workspace::new_for_check(files);
     for (path, what, limit) in placeholders {
         workspace.add_unread(&path, what, limit);

@@ -411,22 +411,22 @@ impl Reader<'_> {
             };
             self.skip();
             let end = self.scalar()?;
-            return Ok(Some(ValueKind::Range(RangeValue {
+            return Ok(Some(ValueKind::Range(Box::new(RangeValue {
                 start: Some(first),
                 end,
                 inclusive,
-            })));
+            }))));
         }
         let Some(inclusive) = self.range_op() else {
             return Ok(None);
         };
         self.skip();
         let end = self.scalar()?.ok_or(GiveUp)?;
-        Ok(Some(ValueKind::Range(RangeValue {
+        Ok(Some(ValueKind::Range(Box::new(RangeValue {
             start: None,
             end: Some(end),
             inclusive,
-        })))
+        }))))
     }
 
     /// `value = { list | string | tagged | scalar_or_range | ident }`.
@@ -581,13 +581,13 @@ impl Reader<'_> {
                 } else {
                     None
                 };
-                return Ok(Entry::Factor(FactorEntry {
+                return Ok(Entry::Factor(Box::new(FactorEntry {
                     keyword: ident.span,
                     name,
                     weight,
                     block,
                     span: self.span(start),
-                }));
+                })));
             }
             Some(ident) if ident.text == "rates" => {
                 self.skip();

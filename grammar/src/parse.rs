@@ -553,13 +553,13 @@ impl Walker {
                 let name = self.ident(parts.next()?);
                 let weight = self.value(parts.next()?)?;
                 let block = parts.next().map(|b| self.block(b));
-                Entry::Factor(FactorEntry {
+                Entry::Factor(Box::new(FactorEntry {
                     keyword,
                     name,
                     weight,
                     block,
                     span,
-                })
+                }))
             }
             Rule::rates => {
                 let keyword = self.span(&parts.next()?);
@@ -660,11 +660,11 @@ impl Walker {
                 }
                 match (seen_op, start) {
                     (false, Some((scalar, _))) => ValueKind::Scalar(scalar),
-                    _ => ValueKind::Range(RangeValue {
+                    _ => ValueKind::Range(Box::new(RangeValue {
                         start,
                         end,
                         inclusive,
-                    }),
+                    })),
                 }
             }
             _ => {

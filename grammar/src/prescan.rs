@@ -144,11 +144,35 @@ impl Rewrite<'_> {
 /// byte of a non-ASCII character that is not one of the full-width forms or
 /// typographic quotes, whose UTF-8 starts with `E2`, `E3` or `EF`) is
 /// skipped in a run.
-fn is_special(b: u8) -> bool {
-    matches!(
-        b,
-        b'\n' | b'/' | b'"' | b'{' | b'[' | b'(' | b'}' | b']' | b')' | 0xE2 | 0xE3 | 0xEF
-    )
+#[allow(clippy::indexing_slicing)] // evaluated at compile time: out of range fails the build
+const SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let bytes = *b"\n/\"{[(}])\xE2\xE3\xEF";
+    let mut i = 0;
+    while i < bytes.len() {
+        table[bytes[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
+/// How many bytes from the start of `bytes` are not [`SPECIAL`]: eight at a
+/// time while none of them is, then one by one.
+fn ordinary_run(bytes: &[u8]) -> usize {
+    let special = |b: &u8| SPECIAL.get(usize::from(*b)).copied().unwrap_or(true);
+    let mut n = 0;
+    for block in bytes.chunks_exact(8) {
+        if block.iter().any(special) {
+            break;
+        }
+        n += 8;
+    }
+    n + bytes
+        .get(n..)
+        .unwrap_or_default()
+        .iter()
+        .position(special)
+        .unwrap_or(bytes.len().saturating_sub(n))
 }
 
 /// Run the pre-scan over a file's text. One pass over the bytes: runs of
@@ -257,12 +281,7 @@ pub fn prescan(source: &str) -> Prescan<'_> {
             _ => {
                 i += 1;
                 // The run of bytes that matter to nothing here.
-                i += bytes
-                    .get(i..)
-                    .unwrap_or_default()
-                    .iter()
-                    .position(|&b| is_special(b))
-                    .unwrap_or(bytes.len().saturating_sub(i));
+                i += ordinary_run(bytes.get(i..).unwrap_or_default());
             }
         }
     }
@@ -431,6 +450,36 @@ fn full_width(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ordinary_run_stops_at_the_first_special_byte() {
+        // Against the byte-by-byte definition, on random byte strings with
+        // specials at every position (and none), across the 8-byte blocks.
+        let mut rng = fastrand::Rng::with_seed(19);
+        let specials = b"\n/\"{[(}])\xE2\xE3\xEF";
+        let is_special = |b: u8| specials.contains(&b);
+        for _ in 0..5_000 {
+            let len = rng.usize(0..40);
+            let mut bytes = Vec::with_capacity(len);
+            while bytes.len() < len {
+                let b = rng.u8(..);
+                if !is_special(b) {
+                    bytes.push(b);
+                }
+            }
+            if len > 0 && rng.bool() {
+                let at = rng.usize(0..len);
+                if let Some(slot) = bytes.get_mut(at) {
+                    *slot = specials
+                        .get(rng.usize(0..specials.len()))
+                        .copied()
+                        .unwrap_or(b'{');
+                }
+            }
+            let expected = bytes.iter().position(|&b| is_special(b)).unwrap_or(len);
+            assert_eq!(ordinary_run(&bytes), expected, "{bytes:?}");
+        }
+    }
 
     #[test]
     fn full_width_keeps_offsets() {

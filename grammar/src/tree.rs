@@ -193,7 +193,9 @@ pub enum ValueKind {
     Ident(Text),
     Str(Text),
     Scalar(Scalar),
-    Range(RangeValue),
+    /// Boxed: a range is twice the size of any other value, and every
+    /// value (one a field, most of them names) would carry that size.
+    Range(Box<RangeValue>),
     List(Vec<Value>),
     /// `discount 50%`, `with [A, B]`, `points x2`, …
     Tagged(Ident, Box<Value>),
@@ -306,7 +308,9 @@ pub struct Rates {
 pub enum Entry {
     Field(Field),
     Block(SubBlock),
-    Factor(FactorEntry),
+    /// Boxed: a factor is the largest entry and the rarest (grading models
+    /// only); the fields of every campaign would otherwise carry its size.
+    Factor(Box<FactorEntry>),
     Rates(Rates),
 }
 
