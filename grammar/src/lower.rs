@@ -149,6 +149,7 @@ impl Lowerer<'_> {
             entries: Vec::with_capacity(block.entries.len()),
             factors: Vec::new(),
         };
+        let mut seen = 0u64;
         for entry in &block.entries {
             let (key, key_span, shape) = match entry {
                 Entry::Field(f) => (f.key.text(), f.key.span(), Shape::Field),
@@ -163,9 +164,21 @@ impl Lowerer<'_> {
                     continue;
                 }
             };
-            match known.iter().find(|(k, _)| same_key(k, key)) {
-                Some((_, expected)) if expected.syntax() == shape => {
-                    if fields.get(key).is_some() {
+            let found = known.iter().position(|(k, _)| same_key(k, key));
+            match found.and_then(|at| Some((at, known.get(at)?))) {
+                Some((at, (_, expected))) if expected.syntax() == shape => {
+                    // Keys seen so far, by their place in `known` (a search
+                    // of the entries kept when there are more than 64).
+                    let bit = u32::try_from(at).ok().and_then(|at| 1u64.checked_shl(at));
+                    let again = match bit {
+                        Some(bit) => {
+                            let again = seen & bit != 0;
+                            seen |= bit;
+                            again
+                        }
+                        None => fields.get(key).is_some(),
+                    };
+                    if again {
                         self.push(
                             Issue::new(IssueCode::Syntax, key_span)
                                 .text("expected", "每个字段只写一次", "each field once")
@@ -179,7 +192,7 @@ impl Lowerer<'_> {
                         fields.entries.push((key, entry));
                     }
                 }
-                Some((_, expected)) => {
+                Some((_, (_, expected))) => {
                     let (zh, en) = match expected.syntax() {
                         Shape::Field | Shape::Names(_) | Shape::Words(_) => {
                             (format!("`{key}: …`"), format!("`{key}: …`"))

@@ -531,3 +531,24 @@ impl Shift for Item {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nodes_stay_small() {
+        // The fast path moves every entry and value a few times while
+        // building the tree: keep the rare large variants boxed.
+        assert!(
+            std::mem::size_of::<Value>() <= 64,
+            "{}",
+            std::mem::size_of::<Value>()
+        );
+        assert!(
+            std::mem::size_of::<Entry>() <= 136,
+            "{}",
+            std::mem::size_of::<Entry>()
+        );
+    }
+}

@@ -422,6 +422,30 @@ fn unknown_field_suggests_the_closest_name() {
 }
 
 #[test]
+fn a_field_given_twice_keeps_the_first_and_reports_the_second() {
+    let source =
+        "campaign 甲 { issuer: 乙; offer: 丙; window: 2026-12-01 .. 2026-12-31; offer: 丁; \
+                  benefit: discount 5%; channels: [戊]; issuer: 己; offer: 庚 }";
+    let parsed = parse_file(source);
+    let again: Vec<&str> = parsed
+        .issues
+        .iter()
+        .map(|i| {
+            assert_eq!(i.code, IssueCode::Syntax, "{i:?}");
+            &source[i.span.start..i.span.end]
+        })
+        .collect();
+    assert_eq!(again, ["offer", "issuer", "offer"]);
+    let second_offer = source.find("offer: 丁").unwrap();
+    assert_eq!(parsed.issues[0].span.start, second_offer);
+    let Some(Item::Campaign(c)) = parsed.module.items.first() else {
+        panic!("{:?}", parsed.module.items)
+    };
+    assert_eq!(c.offer.as_ref().unwrap().text, "丙");
+    assert_eq!(c.issuer.as_ref().unwrap().text, "乙");
+}
+
+#[test]
 fn spans_are_byte_offsets_into_the_source() {
     let source = "channel 厅 \"😀冬季\" { type: owned }";
     let Item::Channel(c) = only(source) else {
