@@ -106,14 +106,14 @@ pub fn load(paths: &[PathBuf], empty: Empty) -> Result<Loaded, String> {
             std::fs::canonicalize(path).map_err(|e| e.to_string())?,
         ));
     }
-    let discovery =
+    let mut discovery =
         koujing_checker::timing::time("walk + read files", || koujing_fs::walk_root(&root));
     if let Some(why) = &discovery.config_error {
         return Err(why.get(lang()).to_string());
     }
     workspace_lang(discovery.config.lang);
     let (workspace, refused) = koujing_checker::timing::time("parse + lower + line index", || {
-        koujing_fs::workspace(&discovery, |rel| shown(&root.join(rel), &cwd))
+        koujing_fs::workspace(&mut discovery, |rel| shown(&root.join(rel), &cwd))
     });
     if let Some(unread) = refused.first() {
         return Err(not_read(&unread.path, &unread.reason, &cwd));

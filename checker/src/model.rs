@@ -94,10 +94,11 @@ impl<'w> CampaignFact<'w> {
 
 /// Normalise every resolvable campaign (first definition of each name).
 pub fn campaign_facts<'w>(index: &Index<'w>) -> Vec<CampaignFact<'w>> {
+    use rayon::prelude::*;
     index
         .campaigns
         .defs
-        .iter()
+        .par_iter()
         .filter_map(|def| fact(index, *def))
         .collect()
 }
