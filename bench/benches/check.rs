@@ -8,6 +8,11 @@ use chrono::NaiveDate;
 use koujing_bench::{generate_shape, Shape};
 use koujing_checker::{check, Code, Options, Workspace};
 
+/// The allocator the `koujing` binary uses, so that the figures are the ones
+/// users get.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     divan::main();
 }

@@ -8,6 +8,11 @@ use std::sync::{Mutex, OnceLock};
 use lsp_server::{Connection, Message, Notification, Request, RequestId};
 use serde_json::{json, Value};
 
+/// The allocator the `koujing` binary uses, so that the figures are the ones
+/// users get.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     divan::main();
 }

@@ -11,6 +11,11 @@ use std::time::Instant;
 
 use koujing_checker::{check_for_editor, focus, Options, Workspace};
 
+/// The allocator the `koujing` binary uses, so that the figures are the ones
+/// users get.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let campaigns: usize = std::env::args()
         .nth(1)

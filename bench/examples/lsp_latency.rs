@@ -18,6 +18,11 @@ use std::time::{Duration, Instant};
 use lsp_server::{Connection, Message, Notification, Request, RequestId};
 use serde_json::{json, Value};
 
+/// The allocator the `koujing` binary uses, so that the figures are the ones
+/// users get.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn percentile(samples: &mut [Duration], p: f64) -> f64 {
     samples.sort();
     let at = ((samples.len() as f64 - 1.0) * p).round() as usize;

@@ -101,6 +101,17 @@ impl LeafSet {
             .all(|(i, &a)| a & !other.word(self.offset + i) == 0)
     }
 
+    /// The first and the last leaf of the set (`None` when empty): two
+    /// sets whose bounds do not meet cannot intersect.
+    pub fn bounds(&self) -> Option<(usize, usize)> {
+        let first = self.words.first()?;
+        let last = self.words.last()?;
+        Some((
+            self.offset * 64 + first.trailing_zeros() as usize,
+            (self.end() - 1) * 64 + 63 - last.leading_zeros() as usize,
+        ))
+    }
+
     pub fn intersects(&self, other: &LeafSet) -> bool {
         self.first_common(other).is_some()
     }
@@ -190,6 +201,10 @@ mod tests {
             let (y, ry) = set_of(&b);
             prop_assert_eq!(x.iter().collect::<Vec<_>>(), rx.iter().copied().collect::<Vec<_>>());
             prop_assert_eq!(x.is_empty(), rx.is_empty());
+            prop_assert_eq!(
+                x.bounds(),
+                rx.first().copied().zip(rx.last().copied())
+            );
             prop_assert_eq!(x.first_common(&y), rx.intersection(&ry).next().copied());
             prop_assert_eq!(x.intersects(&y), rx.intersection(&ry).next().is_some());
             prop_assert_eq!(x.is_subset(&y), rx.is_subset(&ry));

@@ -166,7 +166,7 @@ enum Mode<'a> {
 
 fn check_with(workspace: &Workspace, options: &Options, mode: Mode<'_>) -> Report {
     use timing::time;
-    let resolving = timing::Phase::start("resolve");
+    let resolving = timing::Phase::start("resolve: index");
     let mut diagnostics = Vec::new();
     for (id, file) in workspace.files.iter().enumerate() {
         diagnostics.extend(file.own_diagnostics(id));
@@ -174,44 +174,60 @@ fn check_with(workspace: &Workspace, options: &Options, mode: Mode<'_>) -> Repor
     diagnostics.extend(workspace.unread_diagnostics());
     // Only the editor (and a plain `check`, for its callers) reads the
     // semantic model: otherwise resolution records nothing for it.
-    let (mut index, mut found) =
-        resolve::build_index_recording(workspace, matches!(mode, Mode::Full | Mode::Editor));
+    let with_model = matches!(mode, Mode::Full | Mode::Editor);
+    let (mut index, mut found) = resolve::build_index_recording(workspace, with_model);
     diagnostics.append(&mut found);
     let mut recorded = std::mem::take(&mut index.recorded);
-    diagnostics.extend(resolve::resolve_references(
-        workspace,
-        &index,
-        &mut recorded,
-    ));
-
-    let limits = limits::LimitsTable::build(&index);
-    let facts = model::campaign_facts(&index);
     resolving.done();
-    let analysing = timing::Phase::start("analyses (all, parallel)");
-    // The analyses are independent: run them on every core. The result does
-    // not depend on it, since diagnostics are sorted below.
+    let analysing = timing::Phase::start("references + analyses");
+    let index = &index;
+    // Once the name tables stand, everything else reads them only: the
+    // references (then the semantic model, which needs what they record),
+    // the campaign facts and the analyses that use them, and the analyses
+    // of customer text all run at once, on every core. The result does not
+    // depend on it: the diagnostics are gathered in one order and sorted.
     let full = !matches!(mode, Mode::Focused { .. });
-    let (lane_facts, report_only) = match mode {
-        Mode::Focused {
-            lanes_only,
-            report_only,
-        } => (
-            lanes_only
-                .iter()
-                .filter_map(|&(file, item)| model::fact(&index, resolve::Def { file, item }))
-                .collect(),
-            Some(report_only),
-        ),
-        _ => (Vec::new(), None),
+    let references = move || {
+        let found = time("  references", || {
+            resolve::resolve_references(workspace, index, &mut recorded)
+        });
+        let model = with_model.then(|| {
+            time("  semantic model", || {
+                semantic::build(workspace, index, recorded)
+            })
+        });
+        (found, model)
     };
-    let analyses = || {
+    let focus = || {
+        (mode == Mode::Editor).then(|| {
+            time("  focus", || {
+                std::sync::Arc::new(focus::Focus::build(workspace, index))
+            })
+        })
+    };
+    let campaign_side = || {
+        let limits = time("  limits", || limits::LimitsTable::build(index));
+        let facts = time("  facts", || model::campaign_facts(index));
+        let (lane_facts, report_only) = match mode {
+            Mode::Focused {
+                lanes_only,
+                report_only,
+            } => (
+                lanes_only
+                    .iter()
+                    .filter_map(|&(file, item)| model::fact(index, resolve::Def { file, item }))
+                    .collect(),
+                Some(report_only),
+            ),
+            _ => (Vec::new(), None),
+        };
         rayon::join(
             || {
                 rayon::join(
                     || {
                         time("  campaigns", || {
                             checks::campaigns::analyse_with(
-                                &index,
+                                index,
                                 &facts,
                                 &lane_facts,
                                 report_only,
@@ -222,7 +238,7 @@ fn check_with(workspace: &Workspace, options: &Options, mode: Mode<'_>) -> Repor
                     || {
                         full.then(|| {
                             time("  commission", || {
-                                checks::commission::analyse(&index, &limits)
+                                checks::commission::analyse(index, &limits)
                             })
                         })
                     },
@@ -230,51 +246,27 @@ fn check_with(workspace: &Workspace, options: &Options, mode: Mode<'_>) -> Repor
             },
             || {
                 rayon::join(
-                    || full.then(|| time("  grading", || checks::grading::analyse(&index))),
-                    || {
-                        rayon::join(
-                            || time("  wording", || checks::wording::analyse(workspace, &index)),
-                            || {
-                                rayon::join(
-                                    || {
-                                        time("  support", || {
-                                            checks::support::analyse(&index, &limits)
-                                        })
-                                    },
-                                    || {
-                                        time("  jargon", || {
-                                            checks::jargon::analyse(workspace, &index)
-                                        })
-                                    },
-                                )
-                            },
-                        )
-                    },
+                    || full.then(|| time("  grading", || checks::grading::analyse(index))),
+                    || time("  support", || checks::support::analyse(index, &limits)),
                 )
             },
         )
     };
-    // The semantic model (and the editor's focus) beside the analyses.
-    let (((campaigns, commission), (grading, (wording, (support, jargon)))), (model, focus)) =
-        rayon::join(analyses, || {
-            rayon::join(
-                || {
-                    matches!(mode, Mode::Full | Mode::Editor).then(|| {
-                        time("  semantic model", || {
-                            semantic::build(workspace, &index, recorded)
-                        })
-                    })
-                },
-                || {
-                    (mode == Mode::Editor).then(|| {
-                        time("  focus", || {
-                            std::sync::Arc::new(focus::Focus::build(workspace, &index))
-                        })
-                    })
-                },
-            )
-        });
+    let text_side = || {
+        rayon::join(
+            || time("  wording", || checks::wording::analyse(workspace, index)),
+            || time("  jargon", || checks::jargon::analyse(workspace, index)),
+        )
+    };
+    let (
+        ((references, model), focus),
+        (((campaigns, commission), (grading, support)), (wording, jargon)),
+    ) = rayon::join(
+        || rayon::join(references, focus),
+        || rayon::join(campaign_side, text_side),
+    );
     analysing.done();
+    diagnostics.extend(references);
     let _finishing = timing::Phase::start("suppress, levels, sort");
     diagnostics.extend(campaigns.diagnostics);
     let conflict_groups = campaigns.conflict_groups;

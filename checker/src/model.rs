@@ -48,6 +48,9 @@ pub struct CampaignFact<'w> {
     /// 0 province, 1 city.
     pub issuer_depth: usize,
     pub issuer: usize,
+    /// The campaign it `extends`, if any (kept here so that the conflict
+    /// sweep need not read the campaign for every pair it compares).
+    pub extends: Option<&'w str>,
 }
 
 impl<'w> CampaignFact<'w> {
@@ -83,21 +86,15 @@ impl<'w> CampaignFact<'w> {
             Stacking::With(list) => list.iter().any(|c| c.text == other),
         }
     }
-
-    pub fn extends(&self, other: &str) -> bool {
-        self.campaign
-            .extends
-            .as_ref()
-            .is_some_and(|e| e.text == other)
-    }
 }
 
 /// Normalise every resolvable campaign (first definition of each name).
 pub fn campaign_facts<'w>(index: &Index<'w>) -> Vec<CampaignFact<'w>> {
+    use rayon::prelude::*;
     index
         .campaigns
         .defs
-        .iter()
+        .par_iter()
         .filter_map(|def| fact(index, *def))
         .collect()
 }
@@ -160,6 +157,7 @@ pub(crate) fn fact<'w>(index: &Index<'w>, def: Def<'w, Campaign>) -> Option<Camp
         offer_id,
         issuer_depth: issuer.depth,
         issuer: issuer_index,
+        extends: campaign.extends.as_ref().map(|e| e.text.as_str()),
     })
 }
 

@@ -443,24 +443,41 @@ pub fn check_references(workspace: &Workspace, index: &Index<'_>) -> Vec<Diagnos
 
 /// Check every reference of the workspace and record each one (resolved or
 /// not) with the kind it must name, in workspace order, in `recorded`.
+/// When `recorded` records nothing (no semantic model is built), the
+/// files are resolved on every core; the diagnostics come out in file
+/// order either way.
 pub(crate) fn resolve_references(
     workspace: &Workspace,
     index: &Index<'_>,
     recorded: &mut Recorder,
 ) -> Vec<Diagnostic> {
-    let mut checker = RefChecker {
-        index,
-        diagnostics: Vec::new(),
-        recorded,
-        file: 0,
-    };
-    for (file, source) in workspace.files.iter().enumerate() {
-        checker.file = file;
+    use rayon::prelude::*;
+    let file_refs = |file: FileId, source: &crate::SourceFile, recorded: &mut Recorder| {
+        let mut checker = RefChecker {
+            index,
+            diagnostics: Vec::new(),
+            recorded,
+            file,
+        };
         for item in &source.parsed.module.items {
             checker.item(item);
         }
+        checker.diagnostics
+    };
+    if recorded.is_off() {
+        let per_file: Vec<Vec<Diagnostic>> = workspace
+            .files
+            .par_iter()
+            .enumerate()
+            .map(|(file, source)| file_refs(file, source, &mut Recorder::off()))
+            .collect();
+        return per_file.into_iter().flatten().collect();
     }
-    checker.diagnostics
+    let mut diagnostics = Vec::new();
+    for (file, source) in workspace.files.iter().enumerate() {
+        diagnostics.append(&mut file_refs(file, source, recorded));
+    }
+    diagnostics
 }
 
 struct RefChecker<'a, 'w> {

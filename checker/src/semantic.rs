@@ -114,6 +114,11 @@ impl Recorder {
         }
     }
 
+    /// Whether this recorder records nothing.
+    pub(crate) fn is_off(&self) -> bool {
+        self.off
+    }
+
     /// Record a definition in file `file`.
     pub(crate) fn symbol(
         &mut self,

@@ -112,16 +112,6 @@ pub type Sources<'a> = (Vec<(String, Vec<u8>)>, Vec<Placeholder>, Vec<&'a Unread
 /// but not read (KJ0005 placeholders), and the files the system refused to
 /// read (for the caller to report).
 pub fn sources(discovery: &Discovery, name: impl Fn(&Path) -> String) -> Sources<'_> {
-    let bytes = discovery.files.iter().map(|f| f.bytes.clone()).collect();
-    sources_with(discovery, bytes, name)
-}
-
-/// [`sources`] with the files' bytes given (in `discovery.files`' order).
-fn sources_with(
-    discovery: &Discovery,
-    bytes: Vec<Vec<u8>>,
-    name: impl Fn(&Path) -> String,
-) -> Sources<'_> {
     let relative = |path: &Path| {
         path.strip_prefix(&discovery.root)
             .map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
@@ -129,8 +119,7 @@ fn sources_with(
     let files = discovery
         .files
         .iter()
-        .zip(bytes)
-        .map(|(f, bytes)| (name(&relative(&f.path)), bytes))
+        .map(|f| (name(&relative(&f.path)), f.bytes.clone()))
         .collect();
     let mut placeholders = Vec::new();
     let mut refused = Vec::new();
@@ -146,19 +135,23 @@ fn sources_with(
 /// The checker's workspace for a discovery (see [`sources`]), parsed for
 /// one check (syntax trees dropped once lowered, see
 /// [`koujing_checker::Workspace::new_for_check`]); the files the system
-/// refused to read are returned beside it. The files' bytes are moved into
-/// the workspace, not copied: `discovery.files` keep their paths, with
-/// empty `bytes`.
+/// refused to read are returned beside it. The files' bytes move into the
+/// workspace (`discovery.files` keeps their paths, with empty `bytes`).
 pub fn workspace(
     discovery: &mut Discovery,
     name: impl Fn(&Path) -> String,
 ) -> (koujing_checker::Workspace, Vec<&Unread>) {
-    let bytes = discovery
+    let bytes: Vec<Vec<u8>> = discovery
         .files
         .iter_mut()
         .map(|f| std::mem::take(&mut f.bytes))
         .collect();
-    let (files, placeholders, refused) = sources_with(discovery, bytes, name);
+    let (files, placeholders, refused) = sources(discovery, name);
+    // `sources` lists the files in `discovery.files` order.
+    let files = files
+        .into_iter()
+        .zip(bytes)
+        .map(|((path, _), bytes)| (path, bytes));
     let mut workspace = koujing_checker::Workspace::new_for_check(files);
     for (path, what, limit) in placeholders {
         workspace.add_unread(&path, what, limit);
@@ -291,8 +284,7 @@ pub fn walk_root(root: &Path) -> Discovery {
             ),
         }
     }
-    discovery.files = walker.found;
-    discovery.unread = walker.unread;
+    (discovery.files, discovery.unread) = walker.finish();
     discovery
 }
 
@@ -308,7 +300,7 @@ pub fn find_under(start: &Path, extension: &str) -> std::io::Result<(Vec<Found>,
         .strip_prefix(&root)
         .map_or_else(|_| PathBuf::new(), Path::to_path_buf);
     walker.walk(start, relative);
-    Ok((walker.found, walker.unread))
+    Ok(walker.finish())
 }
 
 /// Read one file of the workspace at `root` by the same rules as the walk:
@@ -396,21 +388,37 @@ pub fn read_regular(path: &Path, cap: u64) -> Result<Vec<u8>, Reason> {
     if !meta.is_file() {
         return Err(Reason::Special);
     }
-    let mut bytes = Vec::new();
+    // Sized from the metadata, so that a file is read in one call (and one
+    // more to see its end) rather than in a dozen growing ones.
+    let expected = usize::try_from(meta.len().min(cap)).unwrap_or(0);
+    let mut bytes = Vec::with_capacity(expected.saturating_add(1));
     file.take(cap)
         .read_to_end(&mut bytes)
         .map_err(|e| Reason::Unreadable(e.to_string()))?;
     Ok(bytes)
 }
 
+/// Walks first and reads afterwards, on every core ([`Walker::finish`]):
+/// what was not read keeps its place in walk order (`seq`), so the first
+/// file refused is the same however the reads were scheduled.
 struct Walker<'a> {
     root: &'a Path,
     extension: &'a str,
     dirs: HashSet<Identity>,
     files: HashSet<Identity>,
     names: HashSet<String>,
-    found: Vec<Found>,
-    unread: Vec<Unread>,
+    /// Files to read, with their place in walk order.
+    pending: Vec<(usize, Pending)>,
+    /// What was not read, with its place in walk order.
+    unread: Vec<(usize, Unread)>,
+    seq: usize,
+}
+
+/// A `.kj` file the walk accepted, not read yet.
+struct Pending {
+    path: PathBuf,
+    real: PathBuf,
+    relative: String,
 }
 
 impl<'a> Walker<'a> {
@@ -421,17 +429,63 @@ impl<'a> Walker<'a> {
             dirs: HashSet::new(),
             files: HashSet::new(),
             names: HashSet::new(),
-            found: Vec::new(),
+            pending: Vec::new(),
             unread: Vec::new(),
+            seq: 0,
         }
     }
 
+    fn next_seq(&mut self) -> usize {
+        self.seq += 1;
+        self.seq
+    }
+
     fn skip(&mut self, relative: PathBuf, path: PathBuf, reason: Reason) {
-        self.unread.push(Unread {
-            path,
-            relative: display(&relative),
-            reason,
-        });
+        let seq = self.next_seq();
+        self.unread.push((
+            seq,
+            Unread {
+                path,
+                relative: display(&relative),
+                reason,
+            },
+        ));
+    }
+
+    /// Read the accepted files (in parallel) and give back what was read
+    /// and what was not, each in walk order.
+    fn finish(self) -> (Vec<Found>, Vec<Unread>) {
+        use rayon::prelude::*;
+        let read: Vec<(usize, Pending, Result<Vec<u8>, Reason>)> = self
+            .pending
+            .into_par_iter()
+            .map(|(seq, pending)| {
+                let bytes = read_regular(&pending.real, READ_CAP);
+                (seq, pending, bytes)
+            })
+            .collect();
+        let mut unread = self.unread;
+        let mut found = Vec::with_capacity(read.len());
+        for (seq, pending, bytes) in read {
+            match bytes {
+                Ok(bytes) => found.push(Found {
+                    path: pending.path,
+                    real: pending.real,
+                    relative: pending.relative,
+                    bytes,
+                }),
+                Err(reason) => unread.push((
+                    seq,
+                    Unread {
+                        path: pending.path,
+                        relative: pending.relative,
+                        reason,
+                    },
+                )),
+            }
+        }
+        unread.sort_by_key(|(seq, _)| *seq);
+        (found, unread.into_iter().map(|(_, u)| u).collect())
     }
 
     /// Walk the folder `start` (canonical, inside the root), shown as
@@ -523,15 +577,15 @@ impl<'a> Walker<'a> {
             self.skip(shown, path, Reason::SameName);
             return None;
         }
-        match read_regular(&real, READ_CAP) {
-            Ok(bytes) => self.found.push(Found {
+        let seq = self.next_seq();
+        self.pending.push((
+            seq,
+            Pending {
                 path,
                 real,
                 relative,
-                bytes,
-            }),
-            Err(reason) => self.skip(shown, path, reason),
-        }
+            },
+        ));
         None
     }
 }
@@ -619,6 +673,36 @@ mod tests {
         }
         let d = discover(ws).unwrap();
         assert_eq!(names(&d), vec!["a\\xFE.kj", "a\\xFF.kj"]);
+    }
+
+    #[test]
+    fn files_read_in_parallel_come_back_in_walk_order_with_their_bytes() {
+        let tmp = tempfile::tempdir().unwrap();
+        let ws = tmp.path();
+        let mut expected = Vec::new();
+        for dir in ["b", "a", "a/z", "c"] {
+            std::fs::create_dir_all(ws.join(dir)).unwrap();
+            for n in (0..40).rev() {
+                let rel = format!("{dir}/f{n:02}.kj");
+                std::fs::write(ws.join(&rel), rel.repeat(n + 1)).unwrap();
+                expected.push(rel);
+            }
+        }
+        // Depth first, names sorted: `a/f..` before `a/z/..` (files and
+        // folders of one folder in name order, a folder walked after it).
+        expected.sort_by_key(|rel| {
+            let (dir, file) = rel.rsplit_once('/').unwrap();
+            (dir.to_string(), file.to_string())
+        });
+        let d = discover(ws).unwrap();
+        let got: Vec<&str> = d.files.iter().map(|f| f.relative.as_str()).collect();
+        assert_eq!(got, expected);
+        for file in &d.files {
+            let n: usize = file.relative[file.relative.len() - 5..file.relative.len() - 3]
+                .parse()
+                .unwrap();
+            assert_eq!(file.bytes, file.relative.repeat(n + 1).into_bytes());
+        }
     }
 
     #[test]

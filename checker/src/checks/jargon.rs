@@ -11,9 +11,11 @@ use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::lexicon::{builtin, is_word_byte, Matcher};
 use crate::messages::NoteMsg as N;
-use crate::resolve::Index;
+use rayon::prelude::*;
+
+use crate::resolve::{Def, Index};
 use crate::text::{customer_texts, locate};
-use crate::workspace::Workspace;
+use crate::workspace::{SourceFile, Workspace};
 
 pub fn analyse(workspace: &Workspace, index: &Index<'_>) -> Vec<Diagnostic> {
     let matcher = Matcher::new(index);
@@ -30,80 +32,95 @@ pub fn analyse(workspace: &Workspace, index: &Index<'_>) -> Vec<Diagnostic> {
             })
         })
         .collect();
-    let mut diagnostics = Vec::new();
-    for def in &index.campaigns.defs {
-        let Some(file) = workspace.file(def.file) else {
-            continue;
-        };
-        let campaign = def.item;
-        if campaign.faq.is_empty() {
-            diagnostics.push(Diagnostic::new(
-                Code::KJ5002,
-                def.file,
-                campaign.name.span,
-                &[("campaign", Arg::plain(&campaign.name.text))],
-            ));
-        }
-        let covered: BTreeSet<usize> = campaign
-            .faq
-            .iter()
-            .flat_map(|e| matcher.find(&e.question.value))
-            .map(|h| h.term)
-            .collect();
-        let mut reported: BTreeSet<usize> = BTreeSet::new();
-        let mut acronyms: BTreeSet<String> = BTreeSet::new();
-        for lit in customer_texts(campaign) {
-            for hit in matcher.find(&lit.value) {
-                if covered.contains(&hit.term)
-                    || self_covered.get(hit.term).copied().unwrap_or(false)
-                    || !reported.insert(hit.term)
-                {
-                    continue;
-                }
-                let Some(term) = matcher.terms.get(hit.term) else {
-                    continue;
-                };
-                let (span, _) = locate(&file.text, lit, hit.start, hit.end);
-                let found = lit.value.get(hit.start..hit.end).unwrap_or(&term.name);
-                diagnostics.push(
-                    Diagnostic::new(Code::KJ5001, def.file, span, &[("term", Arg::plain(found))])
-                        .fix(faq_stub(
-                            &file.text,
-                            campaign,
-                            &term.name,
-                            term.plain.as_deref(),
-                        )),
-                );
+    // Campaigns are read independently, on every core; `collect` keeps
+    // their order.
+    let per_campaign: Vec<Vec<Diagnostic>> = index
+        .campaigns
+        .defs
+        .par_iter()
+        .map(|def| {
+            let mut found = Vec::new();
+            if let Some(file) = workspace.file(def.file) {
+                campaign_jargon(&matcher, &self_covered, file, *def, &mut found);
             }
-            for (start, end) in acronym_tokens(&lit.value) {
-                let token = lit.value.get(start..end).unwrap_or_default();
-                if known_or_allowed(&matcher, token) || !acronyms.insert(token.to_string()) {
-                    continue;
-                }
-                let (span, _) = locate(&file.text, lit, start, end);
-                let glossary_entry = N::AddToGlossary.fix(
-                    &[("token", &token)],
-                    vec![Edit {
-                        span: Span::point(campaign.span.end),
-                        replacement: format!(
-                            "\n\nterm {token} {{\n  plain: \"(请填写通俗解释)\"\n  faq {{ \"什么是{token}?\": \"(请填写)\" }}\n}}"
-                        ),
-                    }],
-                );
-                diagnostics.push(
-                    Diagnostic::new(
-                        Code::KJ5003,
-                        def.file,
-                        span,
-                        &[("token", Arg::plain(token))],
-                    )
-                    .fix(glossary_entry),
-                );
-            }
-        }
-    }
+            found
+        })
+        .collect();
+    let mut diagnostics: Vec<Diagnostic> = per_campaign.into_iter().flatten().collect();
     diagnostics.extend(explanations(workspace, index, &matcher));
     diagnostics
+}
+
+/// KJ5001, KJ5002 and KJ5003 of one campaign.
+fn campaign_jargon(
+    matcher: &Matcher<'_>,
+    self_covered: &[bool],
+    file: &SourceFile,
+    def: Def<'_, Campaign>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let campaign = def.item;
+    if campaign.faq.is_empty() {
+        diagnostics.push(Diagnostic::new(
+            Code::KJ5002,
+            def.file,
+            campaign.name.span,
+            &[("campaign", Arg::plain(&campaign.name.text))],
+        ));
+    }
+    let covered: BTreeSet<usize> = campaign
+        .faq
+        .iter()
+        .flat_map(|e| matcher.find(&e.question.value))
+        .map(|h| h.term)
+        .collect();
+    let mut reported: BTreeSet<usize> = BTreeSet::new();
+    let mut acronyms: BTreeSet<String> = BTreeSet::new();
+    for lit in customer_texts(campaign) {
+        for hit in matcher.find(&lit.value) {
+            if covered.contains(&hit.term)
+                || self_covered.get(hit.term).copied().unwrap_or(false)
+                || !reported.insert(hit.term)
+            {
+                continue;
+            }
+            let Some(term) = matcher.terms.get(hit.term) else {
+                continue;
+            };
+            let (span, _) = locate(&file.text, lit, hit.start, hit.end);
+            let found = lit.value.get(hit.start..hit.end).unwrap_or(&term.name);
+            diagnostics.push(
+                Diagnostic::new(Code::KJ5001, def.file, span, &[("term", Arg::plain(found))]).fix(
+                    faq_stub(&file.text, campaign, &term.name, term.plain.as_deref()),
+                ),
+            );
+        }
+        for (start, end) in acronym_tokens(&lit.value) {
+            let token = lit.value.get(start..end).unwrap_or_default();
+            if known_or_allowed(matcher, token) || !acronyms.insert(token.to_string()) {
+                continue;
+            }
+            let (span, _) = locate(&file.text, lit, start, end);
+            let glossary_entry = N::AddToGlossary.fix(
+                &[("token", &token)],
+                vec![Edit {
+                    span: Span::point(campaign.span.end),
+                    replacement: format!(
+                        "\n\nterm {token} {{\n  plain: \"(请填写通俗解释)\"\n  faq {{ \"什么是{token}?\": \"(请填写)\" }}\n}}"
+                    ),
+                }],
+            );
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::KJ5003,
+                    def.file,
+                    span,
+                    &[("token", Arg::plain(token))],
+                )
+                .fix(glossary_entry),
+            );
+        }
+    }
 }
 
 /// KJ5001's fix: an FAQ entry "什么是X?" answered with the plain explanation.

@@ -26,8 +26,10 @@ use crate::workspace::Workspace;
 /// KJ3001–KJ3004. KJ3003 runs beside the reading, on the other core; the
 /// result does not depend on the number of threads.
 pub fn analyse(workspace: &Workspace, index: &Index<'_>) -> Vec<Diagnostic> {
-    let (mut diagnostics, same) =
-        rayon::join(|| read_texts(workspace, index), || same_question(index));
+    let (mut diagnostics, same) = rayon::join(
+        || crate::timing::time("    read texts", || read_texts(workspace, index)),
+        || crate::timing::time("    same question", || same_question(index)),
+    );
     diagnostics.extend(same);
     diagnostics
 }
@@ -847,17 +849,21 @@ pub fn inconsistent<T: Hash + Eq>(
         if glossary {
             classes(members, answers, &mut reported, &mut findings);
         }
-        let mut by_group: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-        for &i in members {
-            if let Some(c) = answers.get(i).and_then(|a| a.campaign) {
-                by_group
-                    .entry(groups.get(c).copied().unwrap_or(c))
-                    .or_default()
-                    .push(i);
-            }
-        }
-        for scope in by_group.values() {
-            classes(scope, answers, &mut reported, &mut findings);
+        // The campaigns' answers by scope: scopes in order, answers in
+        // order within each.
+        let mut by_group: Vec<(usize, usize)> = members
+            .iter()
+            .filter_map(|&i| {
+                let c = answers.get(i)?.campaign?;
+                Some((groups.get(c).copied().unwrap_or(c), i))
+            })
+            .collect();
+        by_group.sort_unstable();
+        let mut scope = Vec::new();
+        for chunk in by_group.chunk_by(|a, b| a.0 == b.0) {
+            scope.clear();
+            scope.extend(chunk.iter().map(|&(_, i)| i));
+            classes(&scope, answers, &mut reported, &mut findings);
         }
     }
     findings.sort_unstable();
@@ -892,13 +898,44 @@ fn classes<T: Eq>(
 /// A text that compares, and hashes, as its normalised form (white space
 /// and punctuation dropped, ASCII case folded; see [`normalise`]), without
 /// building that form: questions and answers repeat, most compare equal as
-/// written.
+/// written. The hash of the normalised form is computed once, up front (on
+/// every core); texts with different hashes differ.
 #[derive(Clone, Copy, Debug)]
-struct Normalised<'w>(&'w str);
+struct Normalised<'w> {
+    text: &'w str,
+    hash: u64,
+}
+
+impl<'w> Normalised<'w> {
+    fn new(text: &'w str) -> Normalised<'w> {
+        use std::hash::{BuildHasher, Hasher};
+        let mut hasher = foldhash::fast::FixedState::with_seed(0).build_hasher();
+        // The normalised form's UTF-8, hashed a buffer at a time (one
+        // write per character cost more than the reading).
+        let mut buffer = [0u8; 128];
+        let mut used = 0;
+        for c in normalised_chars(text) {
+            if used + 4 > buffer.len() {
+                hasher.write(buffer.get(..used).unwrap_or_default());
+                used = 0;
+            }
+            if let Some(room) = buffer.get_mut(used..) {
+                used += c.encode_utf8(room).len();
+            }
+        }
+        hasher.write(buffer.get(..used).unwrap_or_default());
+        Normalised {
+            text,
+            hash: hasher.finish(),
+        }
+    }
+}
 
 impl PartialEq for Normalised<'_> {
     fn eq(&self, other: &Self) -> bool {
-        self.0 == other.0 || normalised_chars(self.0).eq(normalised_chars(other.0))
+        self.hash == other.hash
+            && (self.text == other.text
+                || normalised_chars(self.text).eq(normalised_chars(other.text)))
     }
 }
 
@@ -906,33 +943,30 @@ impl Eq for Normalised<'_> {}
 
 impl Hash for Normalised<'_> {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        for c in normalised_chars(self.0) {
-            state.write_u32(u32::from(c));
-        }
+        state.write_u64(self.hash);
     }
 }
 
 /// KJ3003 (v2): the same question answered differently within a scope.
 pub fn same_question(index: &Index<'_>) -> Vec<Diagnostic> {
-    let position: HashMap<&str, usize, foldhash::fast::RandomState> = index
+    // Offers by their position among the products (an unknown offer by
+    // its name, after them); `extends` by the position of the campaign.
+    let keys: Vec<ScopeKey<Result<usize, &str>>> = index
         .campaigns
         .defs
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (d.item.name.text.as_str(), i))
-        .collect();
-    let keys: Vec<ScopeKey<&str>> = index
-        .campaigns
-        .defs
-        .iter()
+        .par_iter()
         .map(|d| ScopeKey {
-            offer: d.item.offer.as_ref().map(|o| o.text.as_str()),
+            offer: d
+                .item
+                .offer
+                .as_ref()
+                .map(|o| index.products.index_of(&o.text).ok_or(o.text.as_str())),
             window: d.item.window.map(|w| (w.start, w.end)),
             extends: d
                 .item
                 .extends
                 .as_ref()
-                .and_then(|e| position.get(e.text.as_str()).copied()),
+                .and_then(|e| index.campaigns.index_of(&e.text)),
         })
         .collect();
     let groups = scope_groups(&keys);
@@ -965,13 +999,13 @@ pub fn same_question(index: &Index<'_>) -> Vec<Diagnostic> {
             });
         }
     }
-    answers.sort_by_key(|a| a.order);
+    answers.par_sort_by_key(|a| a.order);
     let answer_keys: Vec<AnswerKey<Normalised<'_>>> = answers
-        .iter()
+        .par_iter()
         .map(|a| AnswerKey {
             campaign: a.campaign,
-            question: Normalised(&a.question.value),
-            answer: Normalised(&a.answer.value),
+            question: Normalised::new(&a.question.value),
+            answer: Normalised::new(&a.answer.value),
         })
         .collect();
     let mut diagnostics = Vec::new();
