@@ -115,8 +115,10 @@ pub(crate) fn fact<'w>(index: &Index<'w>, def: Def<'w, Campaign>) -> Option<Camp
         }
         None => leaves.insert_range(issuer.leaves.clone()),
     }
-    let mut channels: Vec<&str> = Vec::new();
-    let mut channel_ids: Vec<usize> = Vec::new();
+    // Sized up front: kept for the whole check, so no spare capacity (and
+    // no reallocation to shed it) unless a channel is repeated.
+    let mut channels: Vec<&str> = Vec::with_capacity(campaign.channels.len());
+    let mut channel_ids: Vec<usize> = Vec::with_capacity(campaign.channels.len());
     for channel in &campaign.channels {
         if let Some(id) = index.channels.index_of(&channel.text) {
             if !channel_ids.contains(&id) {
